@@ -1,0 +1,72 @@
+import type { Construct } from 'constructs';
+import { BACKEND } from './backend';
+import { FRONTEND } from './frontend';
+import { EnvChart } from '../lib/chart';
+import type { Environment } from '../lib/config';
+import { k8s } from '../lib/k8s';
+import { meta, PART_OF, selectorLabels } from '../lib/labels';
+
+/** Components of the Redis pods and their proxy: the backend may reach these on 6379 and 26379. */
+export const REDIS_COMPONENTS = ['redis', 'redis-proxy'];
+export const REDIS_PORTS = [6379, 26379];
+
+const tcp = (port: number): k8s.NetworkPolicyPort => ({ protocol: 'TCP', port: k8s.IntOrString.fromNumber(port) });
+const fromNamespace = (ns: string): k8s.NetworkPolicyPeer => ({ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': ns } } });
+
+/**
+ * NetworkPolicies: deny everything in the namespace, then allow exactly what the platform needs: the
+ * ingress controller to the backend, the frontend and cert-manager's HTTP-01 solver; Prometheus to the
+ * backend's metrics; the backend to DNS, Redis and the managed PostgreSQL; the frontend to DNS and HTTPS.
+ */
+export class NetworkPoliciesChart extends EnvChart {
+  constructor(scope: Construct, env: Environment) {
+    super(scope, 'network-policies', env, '30-network-policies.yaml');
+    const c = env.config;
+    const n = c.network;
+    const spec = { name: PART_OF, component: 'network-policy' };
+    const backend = selectorLabels(env, BACKEND);
+    const frontend = selectorLabels(env, FRONTEND);
+    const dns: k8s.NetworkPolicyEgressRule = {
+      to: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': n.dnsNamespace } }, podSelector: { matchLabels: n.dnsPodLabels } }],
+      ports: [{ protocol: 'UDP', port: k8s.IntOrString.fromNumber(53) }, tcp(53)],
+    };
+    const policy = (id: string, podSelector: Record<string, string>, s: Omit<k8s.NetworkPolicySpec, 'podSelector'>) =>
+      new k8s.KubeNetworkPolicy(this, id, { metadata: meta(env, id, spec), spec: { podSelector: { matchLabels: podSelector }, ...s } });
+
+    new k8s.KubeNetworkPolicy(this, 'default-deny', {
+      metadata: meta(env, 'default-deny', spec),
+      spec: { podSelector: {}, policyTypes: ['Ingress', 'Egress'] },
+    });
+
+    policy('backend', backend, {
+      policyTypes: ['Ingress', 'Egress'],
+      ingress: [
+        { from: [fromNamespace(n.ingressControllerNamespace)], ports: [tcp(c.backend.port)] },
+        { from: [fromNamespace(n.monitoringNamespace)], ports: [tcp(c.backend.port)] },
+      ],
+      egress: [
+        dns,
+        {
+          to: [{ podSelector: { matchExpressions: [{ key: 'app.kubernetes.io/component', operator: 'In', values: REDIS_COMPONENTS }] } }],
+          ports: REDIS_PORTS.map(tcp),
+        },
+        { to: n.databaseCidrs.map((cidr) => ({ ipBlock: { cidr } })), ports: [tcp(n.databasePort)] },
+      ],
+    });
+
+    policy('frontend', frontend, {
+      policyTypes: ['Ingress', 'Egress'],
+      ingress: [{ from: [fromNamespace(n.ingressControllerNamespace)], ports: [tcp(c.frontend.port)] }],
+      egress: [
+        dns,
+        ...(n.frontendEgressCidrs.length > 0 ? [{ to: n.frontendEgressCidrs.map((cidr) => ({ ipBlock: { cidr } })), ports: [tcp(443)] }] : []),
+      ],
+    });
+
+    // cert-manager runs its HTTP-01 solver pods in this namespace; the ingress controller must reach them.
+    policy('acme-http01-solver', { 'acme.cert-manager.io/http01-solver': 'true' }, {
+      policyTypes: ['Ingress'],
+      ingress: [{ from: [fromNamespace(n.ingressControllerNamespace)], ports: [tcp(8089)] }],
+    });
+  }
+}

@@ -1,0 +1,292 @@
+/**
+ * The environment configuration: one typed schema for every `config/<env>.yaml`.
+ *
+ * Every key is documented with `.describe()`; the README's configuration reference is generated from
+ * this schema (`npm run docs`), so the description here is the documentation.
+ */
+import * as fs from 'fs';
+import * as path from 'path';
+import { parseDocument } from 'yaml';
+import { z } from 'zod';
+
+/** Kubernetes resource quantity (k8s.io/apimachinery/pkg/api/resource). */
+const QUANTITY = /^[+-]?(\d+(\.\d*)?|\.\d+)(([KMGTPE]i)|[numkMGTPE]|[eE][+-]?\d+)?$/;
+/** RFC 1123 DNS subdomain (a hostname), at most 253 characters, labels at most 63. */
+const DNS_SUBDOMAIN = /^(?=.{1,253}$)[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?(\.[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?)*$/;
+/** RFC 1123 DNS label: the form of a Kubernetes name such as a namespace. */
+const DNS_LABEL = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
+/** An image reference: repository with a tag (not `latest`) and/or a sha256 digest. */
+const IMAGE = /^(?<repo>[a-z0-9]+([._\/:-][a-z0-9]+)*?)(:(?<tag>[\w][\w.-]{0,127}))?(@sha256:[a-f0-9]{64})?$/;
+const CIDR = /^((25[0-5]|2[0-4]\d|1?\d?\d)\.){3}(25[0-5]|2[0-4]\d|1?\d?\d)\/(3[0-2]|[12]?\d)$|^[0-9a-fA-F:]+\/(12[0-8]|1[01]\d|[1-9]?\d)$/;
+
+export const quantity = () =>
+  z.string().regex(QUANTITY, { message: 'must be a Kubernetes quantity such as 500m, 1, 512Mi or 1Gi' });
+export const dnsName = () =>
+  z.string().regex(DNS_SUBDOMAIN, { message: 'must be a valid DNS name (lower-case letters, digits, "-" and ".", at most 253 characters)' });
+export const dnsLabel = () =>
+  z.string().regex(DNS_LABEL, { message: 'must be a DNS label (lower-case letters, digits and "-", at most 63 characters)' });
+export const port = () => z.number().int().min(1).max(65535);
+
+/** An image reference that pins a version: a tag other than `latest`, or a digest. */
+export const imageRef = () =>
+  z.string().superRefine((value, ctx) => {
+    const m = IMAGE.exec(value);
+    const digest = value.includes('@sha256:');
+    if (!m) {
+      ctx.addIssue({ code: 'custom', message: `"${value}" is not an image reference (allowed: name:tag or name@sha256:<digest>)` });
+    } else if (!m.groups?.tag && !digest) {
+      ctx.addIssue({ code: 'custom', message: `"${value}" has no tag (allowed: name:tag with a tag other than "latest", or name@sha256:<digest>)` });
+    } else if (m.groups?.tag === 'latest') {
+      ctx.addIssue({ code: 'custom', message: `"${value}" is tagged "latest" (allowed: a fixed version tag such as 1.0.0, or a digest)` });
+    }
+  });
+
+const resources = (d: { cpuRequest: string; memoryRequest: string; cpuLimit: string; memoryLimit: string }) =>
+  z.strictObject({
+    requests: z.strictObject({
+      cpu: quantity().default(d.cpuRequest).describe('CPU request'),
+      memory: quantity().default(d.memoryRequest).describe('Memory request'),
+    }).prefault({}),
+    limits: z.strictObject({
+      cpu: quantity().default(d.cpuLimit).describe('CPU limit'),
+      memory: quantity().default(d.memoryLimit).describe('Memory limit'),
+    }).prefault({}),
+  }).prefault({}).describe('Container resource requests and limits');
+
+const probe = (initialDelaySeconds: number, periodSeconds: number) =>
+  z.strictObject({
+    initialDelaySeconds: z.number().int().min(0).default(initialDelaySeconds).describe('Seconds before the first probe'),
+    periodSeconds: z.number().int().min(1).default(periodSeconds).describe('Seconds between probes'),
+    timeoutSeconds: z.number().int().min(1).default(3).describe('Seconds before a probe times out'),
+    failureThreshold: z.number().int().min(1).default(3).describe('Failed probes before the container counts as failed'),
+  }).prefault({});
+
+const secretRef = (name: string, key: string, what: string) =>
+  z.strictObject({
+    name: dnsName().default(name).describe(`Name of the Secret that holds ${what}`),
+    key: z.string().min(1).default(key).describe('Key in that Secret'),
+  }).prefault({}).describe(`Secret with ${what} (created outside git, see "Before you apply")`);
+
+const podDefaults = z.strictObject({
+  runAsUser: z.number().int().min(1).default(10001).describe('UID every container runs as (never 0)'),
+  runAsGroup: z.number().int().min(1).default(10001).describe('GID every container runs as'),
+  fsGroup: z.number().int().min(1).default(10001).describe('Group that owns mounted volumes'),
+  terminationGracePeriodSeconds: z.number().int().min(1).default(30).describe('Seconds a pod gets to shut down'),
+  preStopSleepSeconds: z.number().int().min(0).default(5)
+    .describe('Seconds a pod keeps serving after it is removed from the Service endpoints (lifecycle preStop sleep, Kubernetes >= 1.30); 0 turns it off'),
+}).prefault({}).describe('Settings shared by every pod');
+
+const cors = z.strictObject({
+  allowOrigins: z.array(z.string().regex(/^https?:\/\/[^\s,/]+$/, { message: 'must be an origin such as https://example.nl' })).min(1)
+    .default(['https://pensioen-beslissingstool.nl', 'https://www.pensioen-beslissingstool.nl']).describe('Origins allowed to call the API'),
+  allowCredentials: z.boolean().default(true).describe('Whether browsers may send credentials'),
+  allowMethods: z.array(z.enum(['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'])).min(1).default(['GET', 'POST']).describe('Allowed HTTP methods'),
+  allowHeaders: z.array(z.string().regex(/^[A-Za-z0-9-]+$/, { message: 'must be an HTTP header name' })).default(['Content-Type']).describe('Allowed request headers'),
+}).prefault({}).describe('CORS policy of the API (also passed to the backend as CORS_ORIGINS)');
+
+export const configSchema = z.strictObject({
+  namespace: dnsLabel().default('pensioen').describe('Namespace every namespaced object goes into (the synth creates it)'),
+  instance: dnsLabel().optional().describe('Value of app.kubernetes.io/instance; defaults to "pensioen-<environment>"'),
+  appEnvironment: z.string().regex(/^[a-z][a-z0-9-]*$/).optional().describe('ENVIRONMENT passed to the backend; defaults to the config file name'),
+  registry: z.string().regex(/^[a-z0-9.-]+(:\d+)?(\/[a-z0-9._-]+)*$/, { message: 'must be a registry host with an optional path, such as ghcr.io/org' })
+    .describe('Registry prefix of the backend and frontend images'),
+  pod: podDefaults,
+  backend: z.strictObject({
+    image: imageRef().default('pensioen-backend:1.0.0').describe('Backend image (name:tag, below `registry`); never untagged or latest'),
+    port: port().default(8000).describe('Container port of the FastAPI server (also serves /metrics)'),
+    replicas: z.number().int().min(1, { message: 'must be at least 1' }).default(3).describe('Replicas when autoscaling is off'),
+    autoscaling: z.strictObject({
+      enabled: z.boolean().default(true).describe('Run a HorizontalPodAutoscaler; the Deployment then has no spec.replicas'),
+      minReplicas: z.number().int().min(1, { message: 'must be at least 1' }).default(2).describe('HPA lower bound'),
+      maxReplicas: z.number().int().min(1, { message: 'must be at least 1' }).default(10).describe('HPA upper bound'),
+      targetCPUUtilizationPercentage: z.number().int().min(1, { message: 'must be between 1 and 100' }).max(100, { message: 'must be between 1 and 100' })
+        .default(70).describe('Average CPU utilization the HPA aims for (percent of the request)'),
+    }).prefault({}).superRefine((a, ctx) => {
+      if (a.minReplicas > a.maxReplicas) {
+        ctx.addIssue({ code: 'custom', path: ['minReplicas'], message: `must be at most maxReplicas (${a.maxReplicas}), got ${a.minReplicas}` });
+      }
+    }).describe('Horizontal pod autoscaling on CPU'),
+    resources: resources({ cpuRequest: '500m', memoryRequest: '512Mi', cpuLimit: '1000m', memoryLimit: '1Gi' }),
+    healthPath: z.string().regex(/^\//).default('/health').describe('HTTP path of the liveness and readiness probes'),
+    livenessProbe: probe(10, 10).describe('Liveness probe timing'),
+    readinessProbe: probe(5, 5).describe('Readiness probe timing'),
+    debug: z.boolean().default(false).describe('DEBUG passed to the backend'),
+    databasePool: z.strictObject({
+      size: z.number().int().min(1).default(20).describe('SQLALCHEMY_POOL_SIZE'),
+      maxOverflow: z.number().int().min(0).default(40).describe('SQLALCHEMY_MAX_OVERFLOW'),
+      recycleSeconds: z.number().int().min(1).default(3600).describe('SQLALCHEMY_POOL_RECYCLE'),
+    }).prefault({}).describe('SQLAlchemy connection pool'),
+    pdb: z.strictObject({
+      maxUnavailable: z.number().int().min(1).default(1).describe('Pods a voluntary disruption may take down at once'),
+    }).prefault({}).describe('PodDisruptionBudget'),
+  }).prefault({}).describe('The FastAPI backend'),
+  frontend: z.strictObject({
+    image: imageRef().default('pensioen-frontend:1.0.0').describe('Frontend image (name:tag, below `registry`)'),
+    port: port().default(3000).describe('Container port of the Next.js server'),
+    replicas: z.number().int().min(1, { message: 'must be at least 1' }).default(2).describe('Frontend replicas'),
+    resources: resources({ cpuRequest: '100m', memoryRequest: '256Mi', cpuLimit: '500m', memoryLimit: '512Mi' }),
+    healthPath: z.string().regex(/^\//).default('/').describe('HTTP path of the liveness and readiness probes'),
+    livenessProbe: probe(10, 10).describe('Liveness probe timing'),
+    readinessProbe: probe(5, 5).describe('Readiness probe timing'),
+    writablePaths: z.array(z.string().regex(/^\/[^\s]*$/)).default(['/tmp', '/app/.next/cache'])
+      .describe('Paths that get an emptyDir (the root filesystem is read-only)'),
+    pdb: z.strictObject({
+      maxUnavailable: z.number().int().min(1).default(1).describe('Pods a voluntary disruption may take down at once'),
+    }).prefault({}).describe('PodDisruptionBudget'),
+  }).prefault({}).describe('The Next.js frontend'),
+  ingress: z.strictObject({
+    className: dnsName().default('nginx').describe('ingressClassName of both Ingresses (and of the HTTP-01 solver)'),
+    controller: z.enum(['ingress-nginx', 'custom']).default('ingress-nginx')
+      .describe('Which controller-specific annotations to generate: "ingress-nginx" (HTTPS redirect, rate limit, CORS) or "custom" (only `annotations`)'),
+    annotations: z.record(z.string(), z.string()).default({}).describe('Extra annotations on both Ingresses (override generated ones)'),
+    apiHost: dnsName().default('api.pensioen-beslissingstool.nl').describe('Host of the API'),
+    frontendHosts: z.array(dnsName()).min(1).default(['pensioen-beslissingstool.nl', 'www.pensioen-beslissingstool.nl']).describe('Hosts of the frontend'),
+    apiTlsSecretName: dnsName().default('pensioen-tls').describe('Secret cert-manager writes the API certificate to'),
+    frontendTlsSecretName: dnsName().default('pensioen-frontend-tls').describe('Secret cert-manager writes the frontend certificate to'),
+    clusterIssuer: z.enum(['letsencrypt-prod', 'letsencrypt-staging']).default('letsencrypt-prod').describe('ClusterIssuer that signs the certificates'),
+    rateLimitPerMinute: z.number().int().min(1).default(100).describe('Requests per minute per client IP on the API'),
+    cors,
+  }).prefault({}).describe('Ingresses, TLS and edge policy'),
+  certManager: z.strictObject({
+    email: z.string().email({ message: 'must be an e-mail address' }).describe('ACME account contact e-mail'),
+    productionServer: z.url().default('https://acme-v02.api.letsencrypt.org/directory').describe('ACME directory of letsencrypt-prod'),
+    stagingServer: z.url().default('https://acme-staging-v02.api.letsencrypt.org/directory').describe('ACME directory of letsencrypt-staging'),
+  }).describe('cert-manager ClusterIssuers'),
+  network: z.strictObject({
+    ingressControllerNamespace: dnsLabel().default('ingress-nginx').describe('Namespace of the ingress controller (allowed to reach backend and frontend)'),
+    monitoringNamespace: dnsLabel().default('monitoring').describe('Namespace of Prometheus (allowed to scrape)'),
+    dnsNamespace: dnsLabel().default('kube-system').describe('Namespace of the cluster DNS'),
+    dnsPodLabels: z.record(z.string(), z.string()).default({ 'k8s-app': 'kube-dns' }).describe('Labels of the cluster DNS pods'),
+    databaseCidrs: z.array(z.string().regex(CIDR, { message: 'must be a CIDR such as 10.0.0.0/16' })).min(1).describe('CIDRs of the managed PostgreSQL'),
+    databasePort: port().default(5432).describe('PostgreSQL port'),
+    frontendEgressCidrs: z.array(z.string().regex(CIDR, { message: 'must be a CIDR such as 0.0.0.0/0' })).default(['0.0.0.0/0'])
+      .describe('Where the frontend may open HTTPS (443) connections, e.g. to the public API for server-side rendering; empty for none'),
+  }).describe('NetworkPolicies'),
+  secrets: z.strictObject({
+    database: secretRef('db-secrets', 'connection-string', 'the PostgreSQL connection string (DATABASE_URL)'),
+    app: secretRef('app-secrets', 'secret-key', 'the application SECRET_KEY'),
+    redis: secretRef('redis-secrets', 'redis-password', 'the Redis password (REDIS_PASSWORD)'),
+  }).prefault({}).describe('Secrets the manifests reference but never contain'),
+  redis: z.strictObject({
+    url: z.string().regex(/^rediss?:\/\/[^:@\s]+(:\d+)?(\/\d+)?$/, { message: 'must be redis://host:port/db without credentials' })
+      .default('redis://redis:6379/0').describe('REDIS_URL in ConfigMap redis-config (no credentials: the password comes from `secrets.redis`)'),
+  }).prefault({}).describe('Redis'),
+  validation: z.strictObject({
+    waivers: z.array(z.strictObject({
+      kind: z.string().min(1).describe('Kind of the object'),
+      name: z.string().min(1).describe('Name of the object'),
+      rule: z.string().min(1).describe('Rule to waive'),
+      reason: z.string().min(10, { message: 'must explain the waiver in at least 10 characters' }).describe('Why the finding is acceptable'),
+    })).default([]).describe('Findings of the validation gate that are accepted, per object and rule, with a reason'),
+  }).prefault({}).describe('Validation gate'),
+});
+
+export type EnvConfig = z.output<typeof configSchema>;
+
+/** An environment: its name (the config file's stem), the file it came from, and its validated configuration. */
+export interface Environment {
+  readonly name: string;
+  readonly file: string;
+  readonly config: EnvConfig;
+}
+
+/** A user mistake in configuration: one line per problem, each naming the file and key path. */
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(problems.join('\n'));
+    this.name = 'ConfigError';
+  }
+}
+
+function keyPath(p: ReadonlyArray<PropertyKey>): string {
+  if (p.length === 0) return '(top level)';
+  return p.map((k, i) => (typeof k === 'number' ? `[${k}]` : i === 0 ? String(k) : `.${String(k)}`)).join('');
+}
+
+/** Turns zod issues into "file: key.path: what is wrong and what is allowed" lines. */
+function describeIssue(file: string, issue: z.core.$ZodIssue, schemaAt: (p: PropertyKey[]) => unknown): string {
+  const where = keyPath(issue.path);
+  switch (issue.code) {
+    case 'unrecognized_keys': {
+      const allowed = schemaAt(issue.path as PropertyKey[]);
+      const keys = allowed ? ` (allowed: ${allowed})` : '';
+      return issue.keys.map((k) => `${file}: ${keyPath([...issue.path, k])}: unknown key${keys}`).join('\n');
+    }
+    case 'invalid_type':
+      if (issue.input === undefined) return `${file}: ${where}: is required (expected ${issue.expected})`;
+      return `${file}: ${where}: expected ${issue.expected}, got ${JSON.stringify(issue.input)}`;
+    case 'invalid_value':
+      return `${file}: ${where}: got ${JSON.stringify(issue.input)} (allowed: ${issue.values.map((v) => JSON.stringify(v)).join(', ')})`;
+    case 'too_small':
+      if (issue.origin === 'array') return `${file}: ${where}: needs at least ${issue.minimum} item(s)`;
+      if (issue.origin === 'string') return `${file}: ${where}: ${issue.message}`;
+      return `${file}: ${where}: ${issue.message.startsWith('must') ? issue.message : `must be at least ${issue.minimum}`}, got ${JSON.stringify(issue.input)}`;
+    case 'too_big':
+      return `${file}: ${where}: ${issue.message.startsWith('must') ? issue.message : `must be at most ${issue.maximum}`}, got ${JSON.stringify(issue.input)}`;
+    case 'invalid_format':
+    case 'custom':
+    default:
+      return `${file}: ${where}: ${issue.message}${'input' in issue && issue.input !== undefined && issue.code !== 'custom' ? `, got ${JSON.stringify(issue.input)}` : ''}`;
+  }
+}
+
+/** The keys an object schema allows at a key path, for "unknown key" messages. */
+function allowedKeysAt(p: PropertyKey[]): string | undefined {
+  let s: any = configSchema;
+  const unwrap = (x: any): any => {
+    while (x && x._zod?.def && ['default', 'prefault', 'optional', 'pipe', 'nullable'].includes(x._zod.def.type)) {
+      x = x._zod.def.innerType ?? x._zod.def.in;
+    }
+    return x;
+  };
+  for (const k of p) {
+    s = unwrap(s);
+    if (!s) return undefined;
+    if (s._zod.def.type === 'object') s = s._zod.def.shape[k as string];
+    else if (s._zod.def.type === 'array') s = s._zod.def.element;
+    else return undefined;
+  }
+  s = unwrap(s);
+  return s?._zod.def.type === 'object' ? Object.keys(s._zod.def.shape).join(', ') : undefined;
+}
+
+/** Parses and validates one configuration file; throws ConfigError listing every problem. */
+export function parseConfig(file: string, text: string): EnvConfig {
+  const doc = parseDocument(text, { prettyErrors: false, uniqueKeys: true });
+  if (doc.errors.length > 0) {
+    throw new ConfigError(doc.errors.map((e) => `${file}: line ${e.linePos?.[0]?.line ?? '?'}: YAML syntax error: ${e.message.split('\n')[0]}`));
+  }
+  const data = doc.toJS() ?? {};
+  if (typeof data !== 'object' || Array.isArray(data)) {
+    throw new ConfigError([`${file}: (top level): must be a mapping of keys to values`]);
+  }
+  const result = configSchema.safeParse(data);
+  if (!result.success) {
+    throw new ConfigError(result.error.issues.flatMap((i) => describeIssue(file, i, allowedKeysAt).split('\n')));
+  }
+  return result.data;
+}
+
+/** Loads every `*.yaml` in a config folder, sorted by name; problems of all files are reported together. */
+export function loadEnvironments(configDir: string): Environment[] {
+  const files = fs.readdirSync(configDir).filter((f) => f.endsWith('.yaml')).sort();
+  if (files.length === 0) throw new ConfigError([`${configDir}: no *.yaml environment files found`]);
+  const problems: string[] = [];
+  const envs: Environment[] = [];
+  for (const f of files) {
+    const file = path.join(configDir, f);
+    const name = f.slice(0, -'.yaml'.length);
+    if (!DNS_LABEL.test(name)) {
+      problems.push(`${file}: the file name must be a DNS label (it names the environment and dist/${name}/)`);
+      continue;
+    }
+    try {
+      envs.push({ name, file, config: parseConfig(file, fs.readFileSync(file, 'utf8')) });
+    } catch (e) {
+      if (e instanceof ConfigError) problems.push(...e.problems);
+      else throw e;
+    }
+  }
+  if (problems.length > 0) throw new ConfigError(problems);
+  return envs;
+}

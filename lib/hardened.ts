@@ -1,0 +1,162 @@
+/**
+ * Hardened defaults for containers and pods: Pod Security Standards "restricted" (non-root, no privilege
+ * escalation, every capability dropped, RuntimeDefault seccomp, read-only root filesystem with emptyDirs
+ * where a process must write), requests and limits, probes, graceful shutdown and topology spread.
+ */
+import { k8s } from './k8s';
+import type { Environment } from './config';
+
+export interface ResourceSpec {
+  readonly requests: { readonly cpu: string; readonly memory: string };
+  readonly limits: { readonly cpu: string; readonly memory: string };
+}
+
+export interface ProbeTiming {
+  readonly initialDelaySeconds: number;
+  readonly periodSeconds: number;
+  readonly timeoutSeconds: number;
+  readonly failureThreshold: number;
+}
+
+export interface HardenedContainerProps {
+  readonly name: string;
+  readonly image: string;
+  /** Named container ports; the first is the one probes default to. */
+  readonly ports?: { readonly name: string; readonly containerPort: number }[];
+  readonly env?: k8s.EnvVar[];
+  readonly command?: string[];
+  readonly args?: string[];
+  readonly resources: ResourceSpec;
+  readonly livenessProbe: k8s.Probe;
+  readonly readinessProbe: k8s.Probe;
+  readonly startupProbe?: k8s.Probe;
+  /** Paths the process writes to; each gets a volume mount of an emptyDir named after it. */
+  readonly writablePaths?: string[];
+  readonly volumeMounts?: k8s.VolumeMount[];
+  /** UID and GID the container runs as; defaults to the pod's. */
+  readonly runAsUser?: number;
+  readonly runAsGroup?: number;
+}
+
+/** The restricted-profile container securityContext. */
+export function restrictedSecurityContext(runAsUser?: number, runAsGroup?: number): k8s.SecurityContext {
+  return {
+    runAsNonRoot: true,
+    ...(runAsUser !== undefined ? { runAsUser } : {}),
+    ...(runAsGroup !== undefined ? { runAsGroup } : {}),
+    allowPrivilegeEscalation: false,
+    privileged: false,
+    readOnlyRootFilesystem: true,
+    capabilities: { drop: ['ALL'] },
+    seccompProfile: { type: 'RuntimeDefault' },
+  };
+}
+
+/** emptyDir volume name for a writable path: `/app/.next/cache` becomes `app-next-cache`. */
+export function volumeNameForPath(p: string): string {
+  const name = p.replace(/[^a-z0-9]+/gi, '-').replace(/^-+|-+$/g, '').toLowerCase();
+  return name.length > 0 ? name.slice(0, 63).replace(/-+$/, '') : 'root';
+}
+
+export function quantities(r: ResourceSpec): k8s.ResourceRequirements {
+  return {
+    requests: { cpu: k8s.Quantity.fromString(r.requests.cpu), memory: k8s.Quantity.fromString(r.requests.memory) },
+    limits: { cpu: k8s.Quantity.fromString(r.limits.cpu), memory: k8s.Quantity.fromString(r.limits.memory) },
+  };
+}
+
+export function httpProbe(path: string, port: string | number, t: ProbeTiming): k8s.Probe {
+  return {
+    httpGet: { path, port: typeof port === 'number' ? k8s.IntOrString.fromNumber(port) : k8s.IntOrString.fromString(port), scheme: 'HTTP' },
+    initialDelaySeconds: t.initialDelaySeconds,
+    periodSeconds: t.periodSeconds,
+    timeoutSeconds: t.timeoutSeconds,
+    failureThreshold: t.failureThreshold,
+    successThreshold: 1,
+  };
+}
+
+export function hardenedContainer(props: HardenedContainerProps): k8s.Container {
+  const writable = (props.writablePaths ?? []).map((p) => ({ name: volumeNameForPath(p), mountPath: p }));
+  return {
+    name: props.name,
+    image: props.image,
+    imagePullPolicy: 'IfNotPresent',
+    ...(props.command ? { command: props.command } : {}),
+    ...(props.args ? { args: props.args } : {}),
+    ...(props.ports ? { ports: props.ports.map((p) => ({ name: p.name, containerPort: p.containerPort, protocol: 'TCP' })) } : {}),
+    ...(props.env && props.env.length > 0 ? { env: props.env } : {}),
+    resources: quantities(props.resources),
+    livenessProbe: props.livenessProbe,
+    readinessProbe: props.readinessProbe,
+    ...(props.startupProbe ? { startupProbe: props.startupProbe } : {}),
+    securityContext: restrictedSecurityContext(props.runAsUser, props.runAsGroup),
+    ...(writable.length + (props.volumeMounts?.length ?? 0) > 0 ? { volumeMounts: [...writable, ...(props.volumeMounts ?? [])] } : {}),
+    terminationMessagePolicy: 'FallbackToLogsOnError',
+  };
+}
+
+export interface HardenedPodProps {
+  readonly serviceAccountName: string;
+  readonly containers: k8s.Container[];
+  readonly initContainers?: k8s.Container[];
+  /** Labels that identify this workload's pods, for topology spread. */
+  readonly selector: Record<string, string>;
+  readonly volumes?: k8s.Volume[];
+  /** Writable paths of all containers (emptyDir volumes). */
+  readonly writablePaths?: string[];
+  /**
+   * How strictly pods spread over nodes: `DoNotSchedule` (default) never puts two more pods on one node than
+   * on another; zones always spread with `ScheduleAnyway`.
+   */
+  readonly nodeSpread?: 'DoNotSchedule' | 'ScheduleAnyway';
+  /** Pod-template-hash keeps the spread per ReplicaSet during rolling updates (Deployments only). */
+  readonly perRevisionSpread?: boolean;
+  /** Default: the environment's `pod.terminationGracePeriodSeconds`. */
+  readonly terminationGracePeriodSeconds?: number;
+}
+
+/** A pod spec under the restricted profile, spread across nodes and zones, with no service account token. */
+export function hardenedPodSpec(env: Environment, props: HardenedPodProps): k8s.PodSpec {
+  const pod = env.config.pod;
+  const emptyDirs = [...new Set(props.writablePaths ?? [])].map((p) => ({ name: volumeNameForPath(p), emptyDir: { sizeLimit: k8s.Quantity.fromString('256Mi') } }));
+  const spread = (topologyKey: string, whenUnsatisfiable: string): k8s.TopologySpreadConstraint => ({
+    maxSkew: 1,
+    topologyKey,
+    whenUnsatisfiable,
+    labelSelector: { matchLabels: props.selector },
+    ...(props.perRevisionSpread ? { matchLabelKeys: ['pod-template-hash'] } : {}),
+  });
+  return {
+    serviceAccountName: props.serviceAccountName,
+    automountServiceAccountToken: false,
+    enableServiceLinks: false,
+    securityContext: {
+      runAsNonRoot: true,
+      runAsUser: pod.runAsUser,
+      runAsGroup: pod.runAsGroup,
+      fsGroup: pod.fsGroup,
+      fsGroupChangePolicy: 'OnRootMismatch',
+      seccompProfile: { type: 'RuntimeDefault' },
+    },
+    terminationGracePeriodSeconds: props.terminationGracePeriodSeconds ?? pod.terminationGracePeriodSeconds,
+    ...(props.initContainers ? { initContainers: props.initContainers } : {}),
+    containers: props.containers,
+    topologySpreadConstraints: [
+      spread('kubernetes.io/hostname', props.nodeSpread ?? 'DoNotSchedule'),
+      spread('topology.kubernetes.io/zone', 'ScheduleAnyway'),
+    ],
+    ...(emptyDirs.length + (props.volumes?.length ?? 0) > 0 ? { volumes: [...emptyDirs, ...(props.volumes ?? [])] } : {}),
+  };
+}
+
+/**
+ * Gives a workload's containers a preStop `sleep` (Kubernetes >= 1.30), so that a terminating pod keeps
+ * serving while the endpoints and ingress controllers stop sending it traffic. The Kubernetes 1.27 types
+ * in cdk8s-plus-27 have no `sleep` handler (and drop unknown fields), so it is added to the manifest.
+ */
+export function withPreStopSleep<T extends { spec?: any }>(manifest: T, seconds: number): T {
+  if (seconds <= 0) return manifest;
+  for (const c of manifest.spec.template.spec.containers) c.lifecycle = { preStop: { sleep: { seconds } } };
+  return manifest;
+}

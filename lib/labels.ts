@@ -1,0 +1,62 @@
+/**
+ * Labels: the `app.kubernetes.io/*` recommended labels on every object, and the small, stable subset that
+ * selectors use. A selector can never change on a live Deployment or StatefulSet, so selector labels hold
+ * only what never changes for a workload (no version, no hash of a construct path).
+ */
+import type { Environment } from './config';
+
+export const PART_OF = 'pensioen-beslissingstool';
+export const MANAGED_BY = 'cdk8s';
+
+/** What one labelled thing is: `name` is its app name (e.g. `pensioen-backend`), `component` its role. */
+export interface LabelSpec {
+  readonly name: string;
+  readonly component: string;
+  /** Defaults to the release version (the backend image tag). */
+  readonly version?: string;
+}
+
+export function instanceOf(env: Environment): string {
+  return env.config.instance ?? `pensioen-${env.name}`;
+}
+
+/** The version of the release: the backend image's tag (or "digest" when pinned by digest only). */
+export function releaseVersion(env: Environment): string {
+  return versionOfImage(env.config.backend.image);
+}
+
+export function versionOfImage(image: string): string {
+  const noDigest = image.split('@')[0];
+  const lastColon = noDigest.lastIndexOf(':');
+  return lastColon > noDigest.lastIndexOf('/') ? noDigest.slice(lastColon + 1) : 'digest';
+}
+
+/** Labels that select the pods of a workload: stable for its whole life. */
+export function selectorLabels(env: Environment, spec: LabelSpec): Record<string, string> {
+  return {
+    app: spec.name,
+    'app.kubernetes.io/name': spec.name,
+    'app.kubernetes.io/instance': instanceOf(env),
+  };
+}
+
+/** Every label an object carries. */
+export function labels(env: Environment, spec: LabelSpec): Record<string, string> {
+  return {
+    ...selectorLabels(env, spec),
+    'app.kubernetes.io/version': spec.version ?? releaseVersion(env),
+    'app.kubernetes.io/component': spec.component,
+    'app.kubernetes.io/part-of': PART_OF,
+    'app.kubernetes.io/managed-by': MANAGED_BY,
+  };
+}
+
+/** `metadata` for a namespaced object. */
+export function meta(env: Environment, name: string, spec: LabelSpec, annotations?: Record<string, string>) {
+  return { name, namespace: env.config.namespace, labels: labels(env, spec), ...(annotations ? { annotations } : {}) };
+}
+
+/** `metadata` for a cluster-scoped object. */
+export function clusterMeta(env: Environment, name: string, spec: LabelSpec) {
+  return { name, labels: labels(env, spec) };
+}

@@ -1,0 +1,21 @@
+#!/usr/bin/env bash
+# Installs the real tools the tests judge our output with, when they are missing (Debian packages):
+# promtool (prometheus), redis-server, redis-sentinel and haproxy. Runs as root on CI; elsewhere it
+# uses sudo when available. Set SKIP_TOOL_INSTALL=1 to skip (the tests that need a tool then fail).
+set -euo pipefail
+[ "${SKIP_TOOL_INSTALL:-0}" = "1" ] && exit 0
+declare -A pkg_of=([promtool]=prometheus [redis-server]=redis-server [redis-sentinel]=redis-sentinel [haproxy]=haproxy)
+missing=()
+for tool in "${!pkg_of[@]}"; do
+  command -v "$tool" >/dev/null 2>&1 || missing+=("${pkg_of[$tool]}")
+done
+[ ${#missing[@]} -eq 0 ] && exit 0
+sudo=""
+[ "$(id -u)" -ne 0 ] && sudo="sudo"
+echo "ensure-tools: installing ${missing[*]}" >&2
+export DEBIAN_FRONTEND=noninteractive
+$sudo apt-get update -qq >/dev/null
+# --no-install-recommends and policy-rc.d: install the binaries only, start no system service.
+printf '#!/bin/sh\nexit 101\n' | $sudo tee /usr/sbin/policy-rc.d >/dev/null && $sudo chmod +x /usr/sbin/policy-rc.d
+trap '$sudo rm -f /usr/sbin/policy-rc.d' EXIT
+$sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null

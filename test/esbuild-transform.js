@@ -1,0 +1,10 @@
+// Jest transform: strips TypeScript types with esbuild (type-checking is `tsc --noEmit`, run first by `npm test`).
+const { transformSync } = require('esbuild');
+module.exports = {
+  process(source, filename) {
+    const { code, map } = transformSync(source, {
+      loader: 'ts', format: 'cjs', target: 'node20', sourcefile: filename, sourcemap: 'inline',
+    });
+    return { code, map };
+  },
+};
