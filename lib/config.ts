@@ -6,7 +6,7 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import { parseDocument } from 'yaml';
+import { LineCounter, parseDocument } from 'yaml';
 import { z } from 'zod';
 
 /** Kubernetes resource quantity (k8s.io/apimachinery/pkg/api/resource). */
@@ -252,15 +252,19 @@ function allowedKeysAt(p: PropertyKey[]): string | undefined {
 
 /** Parses and validates one configuration file; throws ConfigError listing every problem. */
 export function parseConfig(file: string, text: string): EnvConfig {
-  const doc = parseDocument(text, { prettyErrors: false, uniqueKeys: true });
+  const lineCounter = new LineCounter();
+  const doc = parseDocument(text, { prettyErrors: true, uniqueKeys: true, lineCounter });
   if (doc.errors.length > 0) {
-    throw new ConfigError(doc.errors.map((e) => `${file}: line ${e.linePos?.[0]?.line ?? '?'}: YAML syntax error: ${e.message.split('\n')[0]}`));
+    // The first error is the cause; later ones are usually its echoes.
+    const e = doc.errors[0];
+    const line = e.linePos?.[0]?.line ?? lineCounter.linePos(e.pos[0]).line;
+    throw new ConfigError([`${file}: line ${line}: YAML syntax error: ${e.message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '')}`]);
   }
   const data = doc.toJS() ?? {};
   if (typeof data !== 'object' || Array.isArray(data)) {
     throw new ConfigError([`${file}: (top level): must be a mapping of keys to values`]);
   }
-  const result = configSchema.safeParse(data);
+  const result = configSchema.safeParse(data, { reportInput: true });
   if (!result.success) {
     throw new ConfigError(result.error.issues.flatMap((i) => describeIssue(file, i, allowedKeysAt).split('\n')));
   }

@@ -1,0 +1,51 @@
+/** Every pod of every environment runs under Pod Security Standards "restricted", with requests, limits and probes. */
+import { environments, objectsOf, podSpecs } from './helpers';
+
+const cases = environments().flatMap((env) => podSpecs(objectsOf(env)).map((p) => [env.name, p.owner, p.spec] as const));
+
+test('there are pod templates to check', () => {
+  expect(cases.length).toBeGreaterThanOrEqual(4);
+});
+
+describe.each(cases)('%s %s', (_env, _owner, spec) => {
+  const containers = [...(spec.initContainers ?? []), ...spec.containers];
+
+  test('pod: non-root, RuntimeDefault seccomp, no service account token, no host namespaces', () => {
+    expect(spec.securityContext.runAsNonRoot).toBe(true);
+    expect(spec.securityContext.seccompProfile).toEqual({ type: 'RuntimeDefault' });
+    expect(spec.automountServiceAccountToken).toBe(false);
+    expect(spec.hostNetwork ?? false).toBe(false);
+    expect(spec.hostPID ?? false).toBe(false);
+    expect(spec.hostIPC ?? false).toBe(false);
+    expect((spec.volumes ?? []).filter((v: any) => v.hostPath)).toEqual([]);
+  });
+
+  test('every container: restricted securityContext', () => {
+    for (const c of containers) {
+      expect(c.securityContext).toMatchObject({
+        runAsNonRoot: true, allowPrivilegeEscalation: false, readOnlyRootFilesystem: true,
+        capabilities: { drop: ['ALL'] }, seccompProfile: { type: 'RuntimeDefault' },
+      });
+      expect(c.securityContext.capabilities.add ?? []).toEqual([]);
+      expect(c.securityContext.privileged ?? false).toBe(false);
+      expect(c.securityContext.runAsUser ?? spec.securityContext.runAsUser).toBeGreaterThan(0);
+    }
+  });
+
+  test('every container: CPU and memory requests, memory limit, liveness and readiness probes, pinned image', () => {
+    for (const c of spec.containers) {
+      expect(c.resources.requests.cpu).toBeDefined();
+      expect(c.resources.requests.memory).toBeDefined();
+      expect(c.resources.limits.memory).toBeDefined();
+      expect(c.livenessProbe).toBeDefined();
+      expect(c.readinessProbe).toBeDefined();
+      expect(c.image).toMatch(/:[^:/]+$|@sha256:/);
+      expect(c.image).not.toMatch(/:latest$/);
+    }
+  });
+
+  test('writable mounts come from emptyDir volumes of the pod', () => {
+    const volumes = new Set((spec.volumes ?? []).map((v: any) => v.name));
+    for (const c of containers) for (const m of c.volumeMounts ?? []) expect(volumes.has(m.name)).toBe(true);
+  });
+});
