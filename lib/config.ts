@@ -8,6 +8,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { LineCounter, parseDocument } from 'yaml';
 import { z } from 'zod';
+import { parseQuantity } from './quantity';
 
 /** Kubernetes resource quantity (k8s.io/apimachinery/pkg/api/resource). */
 const QUANTITY = /^[+-]?(\d+(\.\d*)?|\.\d+)(([KMGTPE]i)|[numkMGTPE]|[eE][+-]?\d+)?$/;
@@ -51,7 +52,13 @@ const resources = (d: { cpuRequest: string; memoryRequest: string; cpuLimit: str
       cpu: quantity().default(d.cpuLimit).describe('CPU limit'),
       memory: quantity().default(d.memoryLimit).describe('Memory limit'),
     }).prefault({}),
-  }).prefault({}).describe('Container resource requests and limits');
+  }).prefault({}).superRefine((r, ctx) => {
+    for (const k of ['cpu', 'memory'] as const) {
+      if (parseQuantity(r.requests[k]) > parseQuantity(r.limits[k])) {
+        ctx.addIssue({ code: 'custom', path: ['requests', k], message: `must not exceed limits.${k} (${r.limits[k]}), got ${r.requests[k]}` });
+      }
+    }
+  }).describe('Container resource requests and limits (a request may not exceed its limit)');
 
 const probe = (initialDelaySeconds: number, periodSeconds: number) =>
   z.strictObject({

@@ -9,6 +9,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { parseConfig } from '../lib/config';
 import { readTree } from '../lib/output';
+import { parseQuantity } from '../lib/quantity';
 import { main } from '../main';
 import { CONFIG_DIR, ROOT } from './helpers';
 
@@ -75,6 +76,8 @@ const cases: [string, (t: string) => string, RegExp][] = [
     /production\.yaml: frontend\.image: "pensioen-frontend:latest" is tagged "latest"/],
   ['a quantity that is not a Kubernetes quantity', (t) => t.replace('limits: { cpu: 1000m, memory: 1Gi }', 'limits: { cpu: 1000m, memory: 1 GB }'),
     /production\.yaml: backend\.resources\.limits\.memory: must be a Kubernetes quantity such as 500m, 1, 512Mi or 1Gi, got "1 GB"/],
+  ['a request above its limit', (t) => t.replace('requests: { cpu: 500m, memory: 512Mi }', 'requests: { cpu: 1500m, memory: 512Mi }'),
+    /production\.yaml: backend\.resources\.requests\.cpu: must not exceed limits\.cpu \(1000m\), got 1500m/],
   ['a YAML syntax error', (t) => t.replace('backend:\n', 'backend:\n  - [\n'),
     /production\.yaml: line \d+: YAML syntax error/],
 ];
@@ -131,4 +134,11 @@ test('the cdk8s CLI path writes the same files as npm run synth', () => {
   });
   expect(readTree(mirror)).toEqual(readTree(out));
   expect(readTree(out)).toEqual(readTree(path.join(ROOT, 'dist')));
+});
+
+test('quantities compare by value across units', () => {
+  expect(parseQuantity('1Gi')).toBe(1024 * parseQuantity('1Mi'));
+  expect(parseQuantity('1000m')).toBe(parseQuantity('1'));
+  expect(parseQuantity('1e3')).toBe(1000);
+  expect(parseQuantity('1 GB')).toBeNaN();
 });
