@@ -1,0 +1,113 @@
+/**
+ * The validation gate: every object of an environment against its schema (built-in or CRD), the Pod
+ * Security Standards "restricted" profile, kube-score/kube-linter best practices and its references.
+ * Synth runs it before writing dist/; `npm run validate [DIR]` runs it on a tree of YAML files.
+ * A finding is waived only in config (`validation.waivers`: kind, name, rule, reason).
+ */
+import { parseAllDocuments } from 'yaml';
+import type { Environment } from '../config';
+import { scalingFindings, podPracticeFindings } from './best-practices';
+import { type CrdRegistry, loadCrds, primeCrdValidators } from './crd-schema';
+import { type ExternalSecret, externalSecretsOf } from './external-secrets';
+import { podSecurityFindings } from './pod-security';
+import { referenceFindings } from './references';
+import { schemaFindings } from './schema';
+import { type Finding, type K8sObject, CLUSTER_SCOPE, findingOf, sortFindings } from './types';
+import { podTemplateOf } from './workloads';
+
+export { formatFinding, type Finding } from './types';
+export { externalSecretsOf } from './external-secrets';
+
+export interface Waiver { readonly kind: string; readonly name: string; readonly rule: string; readonly reason: string }
+
+export interface GateContext {
+  readonly crds: CrdRegistry;
+  readonly externalSecrets: readonly ExternalSecret[];
+  readonly waivers: readonly Waiver[];
+}
+
+/** Where the CRDs are: `crds/` of the work tree. */
+export const DEFAULT_CRD_DIR = 'crds';
+
+/** The gate's context for an environment (its waivers and external Secrets), or for a tree without config. */
+export function contextOf(env: Environment | undefined, crdDir = DEFAULT_CRD_DIR): GateContext {
+  return {
+    crds: loadCrds(crdDir),
+    externalSecrets: env ? externalSecretsOf(env.config) : [],
+    waivers: env ? env.config.validation.waivers : [],
+  };
+}
+
+/** Every finding, waived ones included, sorted. */
+export function allFindings(objects: K8sObject[], ctx: GateContext): Finding[] {
+  const out: Finding[] = [];
+  const seen = new Set<string>();
+  primeCrdValidators(objects, ctx.crds);
+  for (const o of objects) {
+    out.push(...schemaFindings(o, ctx.crds));
+    const id = `${o?.apiVersion?.split('/')[0]}/${o?.kind}/${o?.metadata?.namespace ?? CLUSTER_SCOPE}/${o?.metadata?.name}`;
+    if (seen.has(id)) out.push(findingOf(o, 'duplicate-object', 'the output has this object more than once'));
+    seen.add(id);
+    const t = podTemplateOf(o);
+    if (t) out.push(...podSecurityFindings(t), ...podPracticeFindings(t, objects));
+  }
+  out.push(...scalingFindings(objects), ...referenceFindings(objects, [...ctx.externalSecrets]));
+  return sortFindings(out);
+}
+
+/** The findings that count: waived ones removed, plus one for each waiver that matched nothing. */
+export function validateObjects(objects: K8sObject[], ctx: GateContext): Finding[] {
+  const findings = allFindings(objects, ctx);
+  const used = new Set<Waiver>();
+  const kept = findings.filter((f) => {
+    const w = ctx.waivers.find((x) => x.kind === f.kind && x.name === f.name && x.rule === f.rule);
+    if (w) used.add(w);
+    return !w;
+  });
+  for (const w of ctx.waivers) {
+    if (used.has(w)) continue;
+    const target = objects.find((o) => o?.kind === w.kind && o?.metadata?.name === w.name);
+    const why = target ? `waiver of ${w.rule} matches no finding` : `waiver of ${w.rule} names an object that is not in the output`;
+    kept.push({ kind: w.kind, namespace: target?.metadata?.namespace ?? CLUSTER_SCOPE, name: w.name, rule: 'waiver-unused', message: `${why}; remove it from validation.waivers` });
+  }
+  return kept;
+}
+
+/** Parses a tree of YAML files (relative path -> text) into objects; unparsable files become findings. */
+export function objectsOfFiles(files: Map<string, string>): { objects: Map<string, K8sObject[]>; problems: Finding[] } {
+  const objects = new Map<string, K8sObject[]>();
+  const problems: Finding[] = [];
+  for (const [rel, text] of files) {
+    if (!/\.(ya?ml|json)$/.test(rel)) continue;
+    const group = rel.includes('/') ? rel.split('/')[0] : '.';
+    const list = objects.get(group) ?? [];
+    for (const doc of parseAllDocuments(text)) {
+      if (doc.errors.length > 0) {
+        problems.push({ kind: 'File', namespace: group, name: rel, rule: 'yaml-parse', message: doc.errors[0].message.split('\n')[0] });
+        continue;
+      }
+      const o = doc.toJS();
+      if (o !== null && o !== undefined) list.push(o);
+    }
+    objects.set(group, list);
+  }
+  return { objects, problems };
+}
+
+/**
+ * The gate on a whole output tree: files are grouped by their first folder (the environment, e.g.
+ * `production/`); an environment with a config gets its waivers and external Secrets.
+ */
+export function validateTree(files: Map<string, string>, envs: Environment[], crdDir = DEFAULT_CRD_DIR): Finding[] {
+  const { objects, problems } = objectsOfFiles(files);
+  const out = [...problems];
+  for (const [group, list] of [...objects].sort(([a], [b]) => a.localeCompare(b))) {
+    out.push(...validateObjects(list, contextOf(envs.find((e) => e.name === group), crdDir)));
+  }
+  return out;
+}
+
+/** The gate on synthesized environments (each with its own waivers and external Secrets), before anything is written. */
+export function validateEnvironments(synthesized: { env: Environment; files: { objects: K8sObject[] }[] }[], crdDir = DEFAULT_CRD_DIR): Finding[] {
+  return synthesized.flatMap(({ env, files }) => validateObjects(files.flatMap((f) => f.objects), contextOf(env, crdDir)));
+}
