@@ -1,0 +1,297 @@
+import { ApiObject } from 'cdk8s';
+import type { Construct } from 'constructs';
+import { BACKEND } from './backend';
+import { EnvChart } from '../lib/chart';
+import type { Environment } from '../lib/config';
+import { hardenedContainer, hardenedPodSpec, httpProbe, withPreStopSleep } from '../lib/hardened';
+import { k8s } from '../lib/k8s';
+import { labels, meta, selectorLabels, versionOfImage } from '../lib/labels';
+import { commonSh, configCommandName, haproxyCfg, preStopRedisSh, redisConf, sentinelConf, startRedisSh, startSentinelSh } from '../lib/redis/files';
+import {
+  HAPROXY_CONFIGMAP, HAPROXY_DEPLOYMENT, HAPROXY_HEALTH_PORT, HEADLESS_SERVICE, METRICS_PORT, NODE_CONFIGMAP, PATHS, PROXY_SERVICE,
+  REDIS, REDIS_HAPROXY, REDIS_PORT, REDIS_SENTINEL, SENTINEL_PORT, SENTINEL_SERVICE, STATEFULSET, headlessDomain, redisNodes, sentinelNodes,
+} from '../lib/redis/topology';
+
+/** UIDs of the official images' own users. */
+const REDIS_UID = 999;
+const HAPROXY_UID = 99;
+const EXPORTER_UID = 59000;
+
+const int = (n: number) => k8s.IntOrString.fromNumber(n);
+const tcp = (port: number): k8s.NetworkPolicyPort => ({ protocol: 'TCP', port: int(port) });
+const execProbe = (command: string[], t: { initialDelaySeconds: number; periodSeconds: number; timeoutSeconds: number; failureThreshold: number }): k8s.Probe =>
+  ({ exec: { command }, ...t, successThreshold: 1 });
+
+/**
+ * Redis with Sentinel: StatefulSet `redis` (Redis, a Sentinel sidecar and redis_exporter in each pod,
+ * a PersistentVolumeClaim for AOF), Services `redis-headless` (stable pod DNS, metrics) and
+ * `redis-sentinel`, HAProxy `redis-haproxy` behind Service `redis` that always points at the current
+ * primary, PodDisruptionBudgets and NetworkPolicies. The password is only ever read from the Secret
+ * `secrets.redis` at start-up.
+ */
+export class RedisChart extends EnvChart {
+  constructor(scope: Construct, env: Environment) {
+    super(scope, 'redis', env, '35-redis.yaml');
+    const c = env.config;
+    const r = c.redis;
+    const redisSpec = { ...REDIS, version: versionOfImage(r.image) };
+    const proxySpec = { ...REDIS_HAPROXY, version: versionOfImage(r.haproxy.image) };
+    const redisSelector = selectorLabels(env, redisSpec);
+    const proxySelector = selectorLabels(env, proxySpec);
+    const password = (name: string): k8s.EnvVar => ({ name, valueFrom: { secretKeyRef: { name: c.secrets.redis.name, key: c.secrets.redis.key } } });
+
+    for (const [name, spec] of [[STATEFULSET, redisSpec], [HAPROXY_DEPLOYMENT, proxySpec]] as const) {
+      new k8s.KubeServiceAccount(this, `sa-${name}`, { metadata: meta(env, name, spec), automountServiceAccountToken: false });
+    }
+
+    new k8s.KubeConfigMap(this, 'node-config', {
+      metadata: meta(env, NODE_CONFIGMAP, redisSpec),
+      data: {
+        'redis.conf': redisConf(env),
+        'sentinel.conf': sentinelConf(env),
+        'common.sh': commonSh(),
+        'start-redis.sh': startRedisSh(),
+        'start-sentinel.sh': startSentinelSh(),
+        'prestop-redis.sh': preStopRedisSh(),
+      },
+    });
+    new k8s.KubeConfigMap(this, 'haproxy-config', {
+      metadata: meta(env, HAPROXY_CONFIGMAP, proxySpec),
+      data: { 'haproxy.cfg': haproxyCfg(env) },
+    });
+
+    // ---- Services
+    const svcPort = (name: string, port: number): k8s.ServicePort => ({ name, port, targetPort: k8s.IntOrString.fromString(name), protocol: 'TCP' });
+    new k8s.KubeService(this, 'headless', {
+      metadata: meta(env, HEADLESS_SERVICE, redisSpec),
+      spec: {
+        clusterIp: 'None',
+        publishNotReadyAddresses: true,
+        selector: redisSelector,
+        ports: [svcPort('redis', REDIS_PORT), svcPort('sentinel', SENTINEL_PORT), svcPort('metrics', METRICS_PORT)],
+      },
+    });
+    new k8s.KubeService(this, 'sentinel-service', {
+      metadata: meta(env, SENTINEL_SERVICE, { ...REDIS_SENTINEL, version: redisSpec.version }),
+      spec: { type: 'ClusterIP', selector: redisSelector, ports: [svcPort('sentinel', SENTINEL_PORT)] },
+    });
+    new k8s.KubeService(this, 'proxy-service', {
+      metadata: meta(env, PROXY_SERVICE, proxySpec),
+      spec: { type: 'ClusterIP', selector: proxySelector, ports: [svcPort('redis', REDIS_PORT)] },
+    });
+
+    // ---- StatefulSet: Redis + Sentinel + exporter
+    const grace = c.pod.terminationGracePeriodSeconds;
+    const preStopWaitSeconds = Math.max(1, Math.min(Math.ceil(r.sentinel.failoverTimeout / 1000), grace - 5));
+    const nodeEnv: k8s.EnvVar[] = [
+      { name: 'POD_NAME', valueFrom: { fieldRef: { apiVersion: 'v1', fieldPath: 'metadata.name' } } },
+      { name: 'POD_HOST', value: `$(POD_NAME).${headlessDomain(env)}` },
+      { name: 'REDIS_PORT', value: String(REDIS_PORT) },
+      { name: 'SENTINEL_PORT', value: String(SENTINEL_PORT) },
+      { name: 'REDIS_NODES', value: redisNodes(env).join(' ') },
+      { name: 'SENTINEL_NODES', value: sentinelNodes(env).join(' ') },
+      { name: 'MASTER_NAME', value: r.masterName },
+      { name: 'SENTINEL_REQUIRES_PASSWORD', value: String(r.sentinel.requirePassword) },
+      { name: 'TEMPLATES_DIR', value: PATHS.templates },
+      { name: 'RUNTIME_DIR', value: PATHS.runtime },
+      { name: 'DATA_DIR', value: PATHS.data },
+      // The primary's preStop waits this long for Sentinel to hand its role over (within the grace period).
+      { name: 'PRESTOP_WAIT_SECONDS', value: String(preStopWaitSeconds) },
+      password('REDIS_PASSWORD'),
+      password('REDISCLI_AUTH'),
+    ];
+    const templatesMount: k8s.VolumeMount = { name: 'templates', mountPath: PATHS.templates, readOnly: true };
+    const cli = (port: number, ...cmd: string[]) => ['redis-cli', '--no-auth-warning', '-p', String(port), ...cmd];
+    const ping = (port: number, accept: string) => ['sh', '-c', `${cli(port, 'ping').join(' ')} | grep -Eq '${accept}'`];
+
+    const redis: k8s.Container = { ...hardenedContainer({
+      name: 'redis',
+      image: r.image,
+      command: ['sh', `${PATHS.templates}/start-redis.sh`],
+      ports: [{ name: 'redis', containerPort: REDIS_PORT }],
+      env: nodeEnv,
+      resources: r.resources,
+      startupProbe: execProbe(ping(REDIS_PORT, '^(PONG|LOADING)'), { initialDelaySeconds: 5, periodSeconds: 5, timeoutSeconds: 3, failureThreshold: 60 }),
+      livenessProbe: execProbe(ping(REDIS_PORT, '^(PONG|LOADING|MASTERDOWN)'), { initialDelaySeconds: 0, periodSeconds: 10, timeoutSeconds: 5, failureThreshold: 5 }),
+      readinessProbe: execProbe(ping(REDIS_PORT, '^PONG'), { initialDelaySeconds: 0, periodSeconds: 5, timeoutSeconds: 3, failureThreshold: 3 }),
+      writablePaths: [PATHS.runtime, '/tmp'],
+      volumeMounts: [templatesMount, { name: 'data', mountPath: PATHS.data }],
+      runAsUser: REDIS_UID,
+      runAsGroup: REDIS_UID,
+    }), lifecycle: { preStop: { exec: { command: ['sh', `${PATHS.templates}/prestop-redis.sh`] } } } };
+    // Without a Sentinel password, the probes must not send one.
+    const sentinelPing = r.sentinel.requirePassword ? ping(SENTINEL_PORT, '^PONG')
+      : ['sh', '-c', `env -u REDISCLI_AUTH redis-cli -p ${SENTINEL_PORT} ping | grep -q '^PONG'`];
+    const sentinel = hardenedContainer({
+      name: 'sentinel',
+      image: r.image,
+      command: ['sh', `${PATHS.templates}/start-sentinel.sh`],
+      ports: [{ name: 'sentinel', containerPort: SENTINEL_PORT }],
+      env: nodeEnv,
+      resources: r.sentinel.resources,
+      livenessProbe: execProbe(sentinelPing, { initialDelaySeconds: 10, periodSeconds: 10, timeoutSeconds: 5, failureThreshold: 5 }),
+      readinessProbe: execProbe(sentinelPing, { initialDelaySeconds: 5, periodSeconds: 5, timeoutSeconds: 3, failureThreshold: 3 }),
+      // Sentinel rewrites its configuration: a runtime emptyDir of its own at the same path.
+      writablePaths: ['/tmp'],
+      volumeMounts: [templatesMount, { name: 'sentinel-runtime', mountPath: PATHS.runtime }],
+      runAsUser: REDIS_UID,
+      runAsGroup: REDIS_UID,
+    });
+    const exporter = hardenedContainer({
+      name: 'metrics',
+      image: r.exporter.image,
+      ports: [{ name: 'metrics', containerPort: METRICS_PORT }],
+      env: [
+        { name: 'REDIS_ADDR', value: `redis://localhost:${REDIS_PORT}` },
+        password('REDIS_PASSWORD'),
+        { name: 'REDIS_EXPORTER_CONFIG_COMMAND', value: configCommandName(env) },
+        { name: 'REDIS_EXPORTER_WEB_LISTEN_ADDRESS', value: `:${METRICS_PORT}` },
+      ],
+      resources: r.exporter.resources,
+      livenessProbe: httpProbe('/health', 'metrics', { initialDelaySeconds: 10, periodSeconds: 10, timeoutSeconds: 3, failureThreshold: 3 }),
+      readinessProbe: httpProbe('/health', 'metrics', { initialDelaySeconds: 5, periodSeconds: 10, timeoutSeconds: 3, failureThreshold: 3 }),
+      runAsUser: EXPORTER_UID,
+      runAsGroup: EXPORTER_UID,
+    });
+
+    const podAffinityTerm = { topologyKey: 'kubernetes.io/hostname', labelSelector: { matchLabels: redisSelector } };
+    const redisPod: k8s.PodSpec = {
+      ...hardenedPodSpec(env, {
+        serviceAccountName: STATEFULSET,
+        containers: [redis, sentinel, exporter],
+        selector: redisSelector,
+        writablePaths: [PATHS.runtime, '/tmp'],
+        volumes: [
+          { name: 'templates', configMap: { name: NODE_CONFIGMAP, defaultMode: 0o444 } },
+          { name: 'sentinel-runtime', emptyDir: { sizeLimit: k8s.Quantity.fromString('16Mi') } },
+        ],
+      }),
+      affinity: {
+        podAntiAffinity: r.antiAffinity === 'required'
+          ? { requiredDuringSchedulingIgnoredDuringExecution: [podAffinityTerm] }
+          : { preferredDuringSchedulingIgnoredDuringExecution: [{ weight: 100, podAffinityTerm }] },
+      },
+    };
+
+    new k8s.KubeStatefulSet(this, 'statefulset', {
+      metadata: meta(env, STATEFULSET, redisSpec),
+      spec: {
+        serviceName: HEADLESS_SERVICE,
+        replicas: r.replicas,
+        // Pods start and restart independently (a lost pod 0 never blocks pods 1 and 2); the start-up
+        // scripts make the first start safe: with no Sentinel knowing a primary, all agree on pod 0.
+        podManagementPolicy: 'Parallel',
+        updateStrategy: { type: 'RollingUpdate' },
+        selector: { matchLabels: redisSelector },
+        template: {
+          metadata: {
+            labels: labels(env, redisSpec),
+            // A changed redis.conf, sentinel.conf or script rolls the pods (no hash in any name).
+            annotations: { 'pensioen.nl/config-version': configVersion([redisConf(env), sentinelConf(env), commonSh(), startRedisSh(), startSentinelSh(), preStopRedisSh()]) },
+          },
+          spec: redisPod,
+        },
+        volumeClaimTemplates: [{
+          metadata: { name: 'data', labels: labels(env, redisSpec) },
+          spec: {
+            accessModes: ['ReadWriteOnce'],
+            ...(r.persistence.storageClass ? { storageClassName: r.persistence.storageClass } : {}),
+            resources: { requests: { storage: k8s.Quantity.fromString(r.persistence.size) } },
+          },
+        }],
+      },
+    });
+
+    new k8s.KubePodDisruptionBudget(this, 'redis-pdb', {
+      metadata: meta(env, 'redis-pdb', redisSpec),
+      spec: { maxUnavailable: int(r.pdb.maxUnavailable), selector: { matchLabels: redisSelector } },
+    });
+
+    // ---- HAProxy: Service `redis` always reaches the current primary
+    const haproxy = hardenedContainer({
+      name: 'haproxy',
+      image: r.haproxy.image,
+      command: ['haproxy', '-W', '-db', '-f', `${PATHS.haproxyConfig}/haproxy.cfg`],
+      ports: [{ name: 'redis', containerPort: REDIS_PORT }, { name: 'health', containerPort: HAPROXY_HEALTH_PORT }],
+      env: [password('REDIS_PASSWORD')],
+      resources: r.haproxy.resources,
+      livenessProbe: httpProbe('/healthz', 'health', { initialDelaySeconds: 5, periodSeconds: 10, timeoutSeconds: 3, failureThreshold: 3 }),
+      readinessProbe: httpProbe('/healthz', 'health', { initialDelaySeconds: 2, periodSeconds: 5, timeoutSeconds: 3, failureThreshold: 3 }),
+      writablePaths: ['/tmp'],
+      volumeMounts: [{ name: 'config', mountPath: PATHS.haproxyConfig, readOnly: true }],
+      runAsUser: HAPROXY_UID,
+      runAsGroup: HAPROXY_UID,
+    });
+    // HAProxy keeps serving for pod.preStopSleepSeconds after it leaves the Service endpoints.
+    new ApiObject(this, 'haproxy', withPreStopSleep(k8s.KubeDeployment.manifest({
+      metadata: meta(env, HAPROXY_DEPLOYMENT, proxySpec),
+      spec: {
+        replicas: r.haproxy.replicas,
+        revisionHistoryLimit: 5,
+        selector: { matchLabels: proxySelector },
+        strategy: { type: 'RollingUpdate', rollingUpdate: { maxUnavailable: int(0), maxSurge: int(1) } },
+        template: {
+          metadata: {
+            labels: labels(env, proxySpec),
+            annotations: { 'pensioen.nl/config-version': configVersion([haproxyCfg(env)]) },
+          },
+          spec: hardenedPodSpec(env, {
+            serviceAccountName: HAPROXY_DEPLOYMENT,
+            containers: [haproxy],
+            selector: proxySelector,
+            writablePaths: ['/tmp'],
+            perRevisionSpread: true,
+            volumes: [{ name: 'config', configMap: { name: HAPROXY_CONFIGMAP, defaultMode: 0o444 } }],
+          }),
+        },
+      },
+    }), c.pod.preStopSleepSeconds));
+    new k8s.KubePodDisruptionBudget(this, 'haproxy-pdb', {
+      metadata: meta(env, 'redis-haproxy-pdb', proxySpec),
+      spec: { maxUnavailable: int(r.haproxy.pdb.maxUnavailable), selector: { matchLabels: proxySelector } },
+    });
+
+    // ---- NetworkPolicies (on top of the namespace's default deny)
+    const n = c.network;
+    const npSpec = { name: 'redis', component: 'network-policy' };
+    const pods = (sel: Record<string, string>): k8s.NetworkPolicyPeer => ({ podSelector: { matchLabels: sel } });
+    const backend = selectorLabels(env, BACKEND);
+    const monitoring: k8s.NetworkPolicyPeer = { namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': n.monitoringNamespace } } };
+    const dns: k8s.NetworkPolicyEgressRule = {
+      to: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': n.dnsNamespace } }, podSelector: { matchLabels: n.dnsPodLabels } }],
+      ports: [{ protocol: 'UDP', port: int(53) }, tcp(53)],
+    };
+    new k8s.KubeNetworkPolicy(this, 'np-redis', {
+      metadata: meta(env, 'redis', npSpec),
+      spec: {
+        podSelector: { matchLabels: redisSelector },
+        policyTypes: ['Ingress', 'Egress'],
+        ingress: [
+          { from: [pods(backend), pods(redisSelector)], ports: [tcp(REDIS_PORT), tcp(SENTINEL_PORT)] },
+          { from: [pods(proxySelector)], ports: [tcp(REDIS_PORT)] },
+          { from: [monitoring], ports: [tcp(METRICS_PORT)] },
+        ],
+        egress: [dns, { to: [pods(redisSelector)], ports: [tcp(REDIS_PORT), tcp(SENTINEL_PORT)] }],
+      },
+    });
+    new k8s.KubeNetworkPolicy(this, 'np-haproxy', {
+      metadata: meta(env, 'redis-haproxy', npSpec),
+      spec: {
+        podSelector: { matchLabels: proxySelector },
+        policyTypes: ['Ingress', 'Egress'],
+        ingress: [{ from: [pods(backend)], ports: [tcp(REDIS_PORT)] }],
+        egress: [dns, { to: [pods(redisSelector)], ports: [tcp(REDIS_PORT)] }],
+      },
+    });
+  }
+}
+
+/** A short, stable digest of generated files (FNV-1a), so that a change rolls the pods. */
+function configVersion(files: string[]): string {
+  let h = 0x811c9dc5;
+  for (const ch of files.join('\u0000')) {
+    h ^= ch.codePointAt(0)!;
+    h = Math.imul(h, 0x01000193) >>> 0;
+  }
+  return h.toString(16).padStart(8, '0');
+}
