@@ -1,0 +1,103 @@
+import type { Construct } from 'constructs';
+import { BACKEND } from './backend';
+import { EnvChart } from '../lib/chart';
+import type { Environment } from '../lib/config';
+import { k8s } from '../lib/k8s';
+import { labels, meta, PART_OF, selectorLabels } from '../lib/labels';
+import { dashboardJson } from '../lib/monitoring/dashboard';
+import {
+  BACKEND_SERVICE_MONITOR, DASHBOARD_CONFIGMAP, POSTGRES_EXPORTER, POSTGRES_EXPORTER_LABELS, PROMETHEUS_RULE,
+  REDIS_METRICS_SERVICE_LABELS, REDIS_SERVICE_MONITOR,
+} from '../lib/monitoring/names';
+import { postgresExporter } from '../lib/monitoring/postgres-exporter';
+import { alertGroups, runbookUrl, seconds } from '../lib/monitoring/rules';
+import { PrometheusRule, PrometheusRuleSpecGroupsRulesExpr } from '../imports/prom-prometheusrules-monitoring.coreos.com';
+import { ServiceMonitor, ServiceMonitorSpecEndpointsRelabelingsAction, ServiceMonitorSpecEndpointsScheme } from '../imports/prom-servicemonitors-monitoring.coreos.com';
+
+/**
+ * Monitoring for kube-prometheus-stack: the PrometheusRule `pensioen-alerts`, ServiceMonitors that scrape
+ * the backend (job `backend`), the redis_exporter sidecars (job `redis`) and postgres_exporter (job
+ * `postgres`), the postgres_exporter itself, and the Grafana dashboard ConfigMap. The Prometheus
+ * operator picks the rule and the monitors up by `monitoring.selectorLabels`.
+ */
+export class MonitoringChart extends EnvChart {
+  constructor(scope: Construct, env: Environment) {
+    super(scope, 'monitoring', env, '50-monitoring.yaml');
+    const c = env.config;
+    const m = c.monitoring;
+    const spec = { name: PART_OF, component: 'monitoring' };
+    const withSelector = (name: string) => {
+      const md = meta(env, name, spec);
+      return { ...md, labels: { ...md.labels, ...m.selectorLabels } };
+    };
+    // job is set by relabelling, so that the rules do not depend on Service names.
+    const endpoint = (port: string, job: string, path = '/metrics') => ({
+      port,
+      path,
+      scheme: ServiceMonitorSpecEndpointsScheme.HTTP,
+      interval: m.scrapeInterval,
+      // Prometheus rejects a scrape timeout longer than the interval.
+      scrapeTimeout: seconds(m.scrapeInterval) < 10 ? m.scrapeInterval : '10s',
+      relabelings: [{ action: ServiceMonitorSpecEndpointsRelabelingsAction.REPLACE, targetLabel: 'job', replacement: job }],
+    });
+    const inOwnNamespace = { matchNames: [c.namespace] };
+
+    new PrometheusRule(this, 'prometheus-rule', {
+      metadata: withSelector(PROMETHEUS_RULE),
+      spec: {
+        groups: alertGroups(env).map((g) => ({
+          name: g.name,
+          rules: g.rules.map((r) => ({
+            alert: r.alert,
+            expr: PrometheusRuleSpecGroupsRulesExpr.fromString(r.expr),
+            ...(r.for ? { for: r.for } : {}),
+            labels: { severity: r.severity, ...(r.labels ?? {}) },
+            annotations: { summary: r.summary, description: r.description, runbook_url: runbookUrl(env, r.alert) },
+          })),
+        })),
+      },
+    });
+
+    // Selects Service `backend-service` (its port `http` serves /metrics).
+    new ServiceMonitor(this, 'backend-service-monitor', {
+      metadata: withSelector(BACKEND_SERVICE_MONITOR),
+      spec: {
+        namespaceSelector: inOwnNamespace,
+        selector: { matchLabels: selectorLabels(env, BACKEND) },
+        endpoints: [endpoint('http', m.jobs.backend)],
+      },
+    });
+
+    new ServiceMonitor(this, 'redis-service-monitor', {
+      metadata: withSelector(REDIS_SERVICE_MONITOR),
+      spec: {
+        namespaceSelector: inOwnNamespace,
+        selector: { matchLabels: REDIS_METRICS_SERVICE_LABELS },
+        endpoints: [endpoint('metrics', m.jobs.redis)],
+      },
+    });
+
+    if (m.postgresExporter.enabled) {
+      postgresExporter(this, env);
+      new ServiceMonitor(this, 'postgres-service-monitor', {
+        metadata: withSelector(POSTGRES_EXPORTER),
+        spec: {
+          namespaceSelector: inOwnNamespace,
+          selector: { matchLabels: selectorLabels(env, POSTGRES_EXPORTER_LABELS) },
+          endpoints: [endpoint('metrics', m.jobs.postgres)],
+        },
+      });
+    }
+
+    const dashboardMeta = {
+      name: DASHBOARD_CONFIGMAP,
+      namespace: m.grafana.namespace ?? c.namespace,
+      labels: { ...labels(env, spec), ...m.grafana.dashboardLabels },
+      ...(m.grafana.folder ? { annotations: { grafana_folder: m.grafana.folder } } : {}),
+    };
+    new k8s.KubeConfigMap(this, 'dashboard', {
+      metadata: dashboardMeta,
+      data: { 'pensioen.json': dashboardJson(env) },
+    });
+  }
+}

@@ -1,0 +1,12 @@
+/** Names of the monitoring objects, and of the objects of other charts the monitoring reads. */
+export const PROMETHEUS_RULE = 'pensioen-alerts';
+export const BACKEND_SERVICE_MONITOR = 'backend';
+export const REDIS_SERVICE_MONITOR = 'redis';
+export const POSTGRES_EXPORTER = 'postgres-exporter';
+export const POSTGRES_EXPORTER_PORT = 9187;
+export const DASHBOARD_CONFIGMAP = 'pensioen-dashboard';
+/** The HPA the backend chart creates. */
+export const BACKEND_HPA = 'backend-hpa';
+/** Labels of the one Service in front of the redis_exporter sidecars (port `metrics`), from the Redis chart. */
+export const REDIS_METRICS_SERVICE_LABELS = { 'app.kubernetes.io/name': 'redis', 'app.kubernetes.io/component': 'redis' };
+export const POSTGRES_EXPORTER_LABELS = { name: 'postgres-exporter', component: 'metrics' };

@@ -1,0 +1,293 @@
+/**
+ * The alert rules, grouped as they go into the PrometheusRule `pensioen-alerts`. Every selector names the
+ * environment's namespace and the job label its ServiceMonitor sets, so that one Prometheus that watches
+ * several environments keeps them apart. Every alert has a `severity` (critical pages, warning tickets)
+ * and `summary`, `description` and `runbook_url` annotations; `runbooks/<alert>.md` is its runbook.
+ */
+import type { Environment } from '../config';
+import { BACKEND_HPA } from './names';
+
+export type Severity = 'critical' | 'warning';
+
+export interface AlertRule {
+  readonly alert: string;
+  readonly expr: string;
+  /** Omitted: fires on the first evaluation that matches. */
+  readonly for?: string;
+  readonly severity: Severity;
+  /** Extra static labels (besides severity). */
+  readonly labels?: Record<string, string>;
+  readonly summary: string;
+  readonly description: string;
+}
+
+export interface AlertGroup {
+  readonly name: string;
+  readonly rules: AlertRule[];
+}
+
+/** Names of every alert the rules can contain (also the runbook file names). */
+export const ALERT_NAMES = [
+  'HighErrorRate', 'HighLatencyP95', 'BackendHpaAtMaxReplicas', 'PodCrashLooping', 'PodNotReady',
+  'DatabaseDown', 'PostgresConnectionsNearLimit',
+  'RedisDown', 'RedisNoPrimary', 'RedisMultiplePrimaries', 'RedisFailoverHappened', 'RedisMemoryNearMax', 'RedisRejectedConnections',
+  'CertificateExpiringSoon', 'MetricsTargetMissing',
+] as const;
+
+export function runbookUrl(env: Environment, alert: string): string {
+  return `${env.config.monitoring.runbookBaseUrl.replace(/\/+$/, '')}/${alert}.md`;
+}
+
+/** A selector body: `job="backend",namespace="pensioen"`. */
+function sel(job: string, ns: string): string {
+  return `job="${job}",namespace="${ns}"`;
+}
+
+/** Removes the indentation of a multi-line expression (PrometheusRule YAML stays readable). */
+function promql(strings: TemplateStringsArray, ...values: unknown[]): string {
+  const raw = strings.reduce((acc, s, i) => acc + s + (i < values.length ? String(values[i]) : ''), '');
+  const lines = raw.replace(/^\n/, '').replace(/\s+$/, '').split('\n');
+  const indent = Math.min(...lines.filter((l) => l.trim()).map((l) => l.match(/^ */)![0].length));
+  return lines.map((l) => l.slice(indent)).join('\n');
+}
+
+/** Seconds in a Prometheus duration such as 30s, 1m or 1m30s. */
+export function seconds(d: string): number {
+  const unit: Record<string, number> = { ms: 0.001, s: 1, m: 60, h: 3600, d: 86400, w: 604800, y: 31536000 };
+  let total = 0;
+  for (const [, n, u] of d.matchAll(/(\d+)(ms|s|m|h|d|w|y)/g)) total += Number(n) * unit[u];
+  return total;
+}
+
+/** The short rate window: four scrapes, at least 2 minutes ("2m", "4m", "150s"). */
+export function shortWindow(scrapeInterval: string): string {
+  const s = Math.max(120, Math.ceil(4 * seconds(scrapeInterval)));
+  return s % 60 === 0 ? `${s / 60}m` : `${s}s`;
+}
+
+export function alertGroups(env: Environment): AlertGroup[] {
+  const c = env.config;
+  const m = c.monitoring;
+  const ns = c.namespace;
+  const t = m.thresholds;
+  const backend = sel(m.jobs.backend, ns);
+  const redis = sel(m.jobs.redis, ns);
+  const postgres = sel(m.jobs.postgres, ns);
+  const req = m.metrics.requestsTotal;
+  const pct = (r: number) => `${+(r * 100).toFixed(2)}%`;
+  const short = shortWindow(m.scrapeInterval);
+
+  const backendRules: AlertRule[] = [
+    {
+      alert: 'HighErrorRate',
+      // A ratio: 5xx responses over all responses. With no traffic the division is 0/0 = NaN, and NaN is
+      // never above the threshold, so an idle backend does not fire. The same ratio over a short window
+      // (4 scrapes, at least 2m) must hold too: a 5-minute window alone keeps a 2-minute burst visible for
+      // 5 more minutes, long enough to satisfy `for: 5m` after the errors have stopped.
+      expr: promql`
+        (
+          sum by (namespace, job) (rate(${req}{${backend},${m.metrics.statusLabel}=~"5.."}[5m]))
+        /
+          sum by (namespace, job) (rate(${req}{${backend}}[5m]))
+        ) > ${t.errorRatio}
+        and on (namespace, job)
+        (
+          sum by (namespace, job) (rate(${req}{${backend},${m.metrics.statusLabel}=~"5.."}[${short}]))
+        /
+          sum by (namespace, job) (rate(${req}{${backend}}[${short}]))
+        ) > ${t.errorRatio}`,
+      for: t.errorRatioFor,
+      severity: 'critical',
+      summary: `More than ${pct(t.errorRatio)} of backend requests fail with a 5xx status`,
+      description: `{{ $value | humanizePercentage }} of the requests to job {{ $labels.job }} in namespace {{ $labels.namespace }} were answered with a 5xx status over the last 5 minutes (threshold ${pct(t.errorRatio)}).`,
+    },
+    {
+      alert: 'HighLatencyP95',
+      expr: promql`
+        histogram_quantile(0.95,
+          sum by (namespace, job, le) (rate(${m.metrics.requestDuration}_bucket{${backend}}[5m]))
+        ) > ${t.latencyP95Seconds}`,
+      for: t.latencyFor,
+      severity: 'warning',
+      summary: `Backend p95 latency above ${t.latencyP95Seconds}s`,
+      description: `95% of the requests to job {{ $labels.job }} in namespace {{ $labels.namespace }} finish within {{ $value | humanizeDuration }}, above the threshold of ${t.latencyP95Seconds}s.`,
+    },
+  ];
+  if (c.backend.autoscaling.enabled) {
+    const hpa = `namespace="${ns}",horizontalpodautoscaler="${BACKEND_HPA}"`;
+    backendRules.push({
+      alert: 'BackendHpaAtMaxReplicas',
+      expr: promql`
+        kube_horizontalpodautoscaler_status_current_replicas{${hpa}}
+          >= on (namespace, horizontalpodautoscaler)
+        kube_horizontalpodautoscaler_spec_max_replicas{${hpa}}`,
+      for: t.hpaMaxedFor,
+      severity: 'warning',
+      summary: 'The backend HPA has been at its maximum replicas for a long time',
+      description: `HPA {{ $labels.horizontalpodautoscaler }} in namespace {{ $labels.namespace }} has run {{ $value }} replicas, its maxReplicas (${c.backend.autoscaling.maxReplicas}), for ${t.hpaMaxedFor}: it cannot scale out further.`,
+    });
+  }
+
+  const kubernetesRules: AlertRule[] = [
+    {
+      alert: 'PodCrashLooping',
+      expr: promql`
+        max_over_time(kube_pod_container_status_waiting_reason{namespace="${ns}",reason="CrashLoopBackOff"}[5m]) >= 1`,
+      for: '15m',
+      severity: 'warning',
+      summary: 'A container is crash-looping',
+      description: 'Container {{ $labels.container }} of pod {{ $labels.namespace }}/{{ $labels.pod }} has been in CrashLoopBackOff for 15 minutes.',
+    },
+    {
+      alert: 'PodNotReady',
+      // Only pods that should be serving: Pending, Running or Unknown (a Succeeded Job pod is never ready).
+      expr: promql`
+        sum by (namespace, pod) (kube_pod_status_ready{namespace="${ns}",condition=~"false|unknown"}) > 0
+        and on (namespace, pod)
+        sum by (namespace, pod) (kube_pod_status_phase{namespace="${ns}",phase=~"Pending|Running|Unknown"}) > 0`,
+      for: '15m',
+      severity: 'warning',
+      summary: 'A pod has not been ready for 15 minutes',
+      description: 'Pod {{ $labels.namespace }}/{{ $labels.pod }} has not been ready for 15 minutes: it gets no traffic.',
+    },
+  ];
+
+  const postgresRules: AlertRule[] = [
+    {
+      alert: 'DatabaseDown',
+      // up == 0: postgres_exporter cannot be scraped; pg_up == 0: it runs but cannot reach PostgreSQL.
+      expr: promql`
+        min by (namespace, job) (up{${postgres}}) == 0
+        or
+        min by (namespace, job) (pg_up{${postgres}}) == 0`,
+      for: '1m',
+      severity: 'critical',
+      summary: 'PostgreSQL is unreachable (or its exporter is down)',
+      description: 'Job {{ $labels.job }} in namespace {{ $labels.namespace }}: postgres_exporter is down or cannot connect to the managed PostgreSQL (up or pg_up is 0 for 1 minute).',
+    },
+    {
+      alert: 'PostgresConnectionsNearLimit',
+      expr: promql`
+        sum by (namespace, job) (pg_stat_activity_count{${postgres}})
+        /
+        max by (namespace, job) (pg_settings_max_connections{${postgres}} > 0)
+        > ${t.postgresConnectionsRatio}`,
+      for: '5m',
+      severity: 'warning',
+      summary: `PostgreSQL connections above ${pct(t.postgresConnectionsRatio)} of max_connections`,
+      description: `{{ $value | humanizePercentage }} of PostgreSQL's max_connections are in use (threshold ${pct(t.postgresConnectionsRatio)}); new connections will soon be refused. The backend's pool allows ${c.backend.databasePool.size + c.backend.databasePool.maxOverflow} connections per pod.`,
+    },
+  ];
+
+  const redisRules: AlertRule[] = [
+    {
+      alert: 'RedisDown',
+      // up == 0: the redis_exporter sidecar cannot be scraped; redis_up == 0: it cannot reach its Redis.
+      expr: promql`
+        min by (namespace, job, pod) (up{${redis}}) == 0
+        or
+        min by (namespace, job, pod) (redis_up{${redis}}) == 0`,
+      for: '1m',
+      severity: 'critical',
+      summary: 'A Redis instance is down',
+      description: 'Redis in pod {{ $labels.namespace }}/{{ $labels.pod }} (job {{ $labels.job }}) has been unreachable for 1 minute.',
+    },
+    {
+      alert: 'RedisNoPrimary',
+      expr: promql`
+        count by (namespace) (redis_up{${redis}} == 1)
+        unless on (namespace)
+        count by (namespace) (redis_instance_info{${redis},role="master"})`,
+      for: '1m',
+      severity: 'critical',
+      summary: 'Redis has no primary',
+      description: `Redis instances in namespace {{ $labels.namespace }} run, but none has been primary for 1 minute: Sentinel (master name "${c.redis.masterName}") did not promote a replica, so writes fail.`,
+    },
+    {
+      alert: 'RedisMultiplePrimaries',
+      expr: promql`
+        count by (namespace) (redis_instance_info{${redis},role="master"}) > 1`,
+      for: '2m',
+      severity: 'critical',
+      summary: 'More than one Redis instance is primary (split brain)',
+      description: '{{ $value }} Redis instances in namespace {{ $labels.namespace }} report role master for 2 minutes: writes go to different primaries and will be lost when Sentinel reconciles.',
+    },
+    {
+      alert: 'RedisFailoverHappened',
+      // More than one pod was primary within the last 10 minutes: Sentinel promoted a replica. Counted per
+      // pod, so a primary that restarts and stays primary is no failover.
+      expr: promql`
+        count by (namespace) (
+          count by (namespace, pod) (max_over_time(redis_instance_info{${redis},role="master"}[10m]))
+        ) > 1`,
+      severity: 'warning',
+      summary: 'Sentinel failed Redis over to another primary',
+      description: `{{ $value }} different pods in namespace {{ $labels.namespace }} were Redis primary (master name "${c.redis.masterName}") within the last 10 minutes: a failover happened. Find out why the old primary failed.`,
+    },
+    {
+      alert: 'RedisMemoryNearMax',
+      // Only when maxmemory is set (redis_memory_max_bytes > 0); otherwise the ratio would be +Inf.
+      expr: promql`
+        redis_memory_used_bytes{${redis}}
+        / on (namespace, job, pod, instance)
+        (redis_memory_max_bytes{${redis}} > 0)
+        > ${t.redisMemoryRatio}`,
+      for: '5m',
+      severity: 'warning',
+      summary: `Redis uses more than ${pct(t.redisMemoryRatio)} of maxmemory`,
+      description: `Redis in pod {{ $labels.namespace }}/{{ $labels.pod }} uses {{ $value | humanizePercentage }} of maxmemory (${c.redis.maxmemory}, policy ${c.redis.maxmemoryPolicy}): keys are being evicted${c.redis.maxmemoryPolicy === 'noeviction' ? ' (with noeviction, writes fail)' : ''}.`,
+    },
+    {
+      alert: 'RedisRejectedConnections',
+      expr: promql`
+        increase(redis_rejected_connections_total{${redis}}[5m]) > 0`,
+      severity: 'warning',
+      summary: 'Redis rejects connections',
+      description: 'Redis in pod {{ $labels.namespace }}/{{ $labels.pod }} rejected {{ $value | humanize }} connections in the last 5 minutes (maxclients reached).',
+    },
+  ];
+
+  const days = t.certificateExpiryDays;
+  const certificateRules: AlertRule[] = [
+    {
+      alert: 'CertificateExpiringSoon',
+      // cert-manager exports 0 for a certificate that was never issued: those are left out (> 0). The
+      // certificate's namespace is `exported_namespace` unless cert-manager is scraped with honorLabels.
+      expr: promql`
+        (
+          certmanager_certificate_expiration_timestamp_seconds{exported_namespace="${ns}"} > 0
+          or
+          certmanager_certificate_expiration_timestamp_seconds{namespace="${ns}"} > 0
+        ) - time() < ${days} * 86400`,
+      for: '1h',
+      severity: 'warning',
+      summary: `A TLS certificate expires within ${days} days`,
+      description: `Certificate {{ $labels.name }} expires in {{ $value | humanizeDuration }}. cert-manager renews 30 days ahead, so renewal is failing: check the Certificate, its CertificateRequest and the ACME challenge.`,
+    },
+  ];
+
+  const missing = (what: string, selector: string, target: string): AlertRule => ({
+    alert: 'MetricsTargetMissing',
+    expr: `absent(${what}{${selector}})`,
+    for: t.targetMissingFor,
+    severity: 'warning',
+    labels: { target },
+    summary: `Prometheus scrapes no ${target} target`,
+    description: `No ${what}{${selector}} series for ${t.targetMissingFor}: Prometheus does not scrape ${target}, so the alerts that read it can never fire.`,
+  });
+  const targetRules: AlertRule[] = [
+    missing('up', backend, m.jobs.backend),
+    missing('up', redis, m.jobs.redis),
+    missing('up', postgres, m.jobs.postgres),
+    missing('kube_pod_status_phase', `namespace="${ns}"`, 'kube-state-metrics'),
+  ];
+
+  return [
+    { name: 'pensioen-backend', rules: backendRules },
+    { name: 'pensioen-kubernetes', rules: kubernetesRules },
+    { name: 'pensioen-postgres', rules: postgresRules },
+    { name: 'pensioen-redis', rules: redisRules },
+    { name: 'pensioen-certificates', rules: certificateRules },
+    { name: 'pensioen-scrape-targets', rules: targetRules },
+  ];
+}

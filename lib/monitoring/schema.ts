@@ -1,0 +1,75 @@
+/**
+ * The `monitoring` section of the configuration: scraping (ServiceMonitors), the postgres_exporter, the
+ * alert rules' metric names and thresholds, runbook links and the Grafana dashboard.
+ *
+ * The helpers are passed in by `lib/config.ts`, so that this file does not import it back.
+ */
+import { z } from 'zod';
+
+interface Resources { requests: { cpu: string; memory: string }; limits: { cpu: string; memory: string } }
+
+interface SchemaHelpers {
+  imageRef: () => z.ZodType<string>;
+  resources: (d: { cpuRequest: string; memoryRequest: string; cpuLimit: string; memoryLimit: string }) => z.ZodPrefault<z.ZodType<Resources, { requests?: Partial<Resources['requests']>; limits?: Partial<Resources['limits']> }>>;
+}
+
+/** A Prometheus duration such as 30s, 5m, 1h or 1h30m. */
+const DURATION = /^((\d+)y)?((\d+)w)?((\d+)d)?((\d+)h)?((\d+)m)?((\d+)s)?((\d+)ms)?$/;
+const duration = () =>
+  z.string().regex(DURATION, { message: 'must be a Prometheus duration such as 30s, 5m or 1h' })
+    .refine((v) => v.length > 0 && v !== '0s', { message: 'must be a positive Prometheus duration such as 30s, 5m or 1h' });
+/** A Prometheus metric name. */
+const metricName = () => z.string().regex(/^[a-zA-Z_:][a-zA-Z0-9_:]*$/, { message: 'must be a Prometheus metric name (letters, digits, "_" and ":")' });
+const labelName = () => z.string().regex(/^[a-zA-Z_][a-zA-Z0-9_]*$/, { message: 'must be a Prometheus label name (letters, digits and "_")' });
+/** A Kubernetes label key/value map (selector labels of the Prometheus operator, Grafana's sidecar). */
+const labelMap = () => z.record(
+  z.string().regex(/^([a-z0-9.-]+\/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$/, { message: 'must be a Kubernetes label key' }),
+  z.string().regex(/^([A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?)?$/, { message: 'must be a Kubernetes label value (at most 63 characters)' }),
+);
+const ratio = () => z.number().gt(0, { message: 'must be a ratio between 0 and 1 (exclusive 0)' }).max(1, { message: 'must be a ratio between 0 and 1' });
+const jobName = () => z.string().regex(/^[a-zA-Z0-9_.-]+$/, { message: 'must be letters, digits, ".", "_" and "-"' });
+
+export function monitoringSchema(h: SchemaHelpers) {
+  return z.strictObject({
+    enabled: z.boolean().default(true)
+      .describe('Generate 50-monitoring.yaml (PrometheusRule, ServiceMonitors, postgres_exporter, Grafana dashboard); needs the prometheus-operator CRDs'),
+    selectorLabels: labelMap().default({ release: 'kube-prometheus-stack' })
+      .describe('Labels the Prometheus operator selects PrometheusRules and ServiceMonitors by (kube-prometheus-stack: release: <Helm release name>)'),
+    scrapeInterval: duration().default('30s').describe('How often Prometheus scrapes the backend and the exporters'),
+    runbookBaseUrl: z.url().default('https://github.com/pensioen-beslissingstool/pensioen-k8s/blob/main/runbooks')
+      .describe('Base URL of runbooks/ in this repository; each alert links to <base>/<AlertName>.md'),
+    jobs: z.strictObject({
+      backend: jobName().default('backend').describe('job label of the backend\'s /metrics (set by its ServiceMonitor)'),
+      redis: jobName().default('redis').describe('job label of the redis_exporter sidecars'),
+      postgres: jobName().default('postgres').describe('job label of the postgres_exporter'),
+    }).prefault({}).describe('job labels the ServiceMonitors set and the alert rules select on'),
+    metrics: z.strictObject({
+      requestsTotal: metricName().default('http_requests_total').describe('Backend counter of HTTP requests (one series per status code)'),
+      statusLabel: labelName().default('status').describe('Label of that counter that holds the HTTP status code ("500", or "5xx")'),
+      requestDuration: metricName().default('request_duration_seconds')
+        .describe('Backend histogram of request durations in seconds (base name; the rules read <name>_bucket)'),
+    }).prefault({}).describe('Backend metric and label names (the seed alert\'s names are the defaults)'),
+    thresholds: z.strictObject({
+      errorRatio: ratio().default(0.05).describe('HighErrorRate: share of requests answered 5xx (over 5 minutes)'),
+      errorRatioFor: duration().default('5m').describe('HighErrorRate: how long the ratio must stay above the threshold'),
+      latencyP95Seconds: z.number().positive().default(1).describe('HighLatencyP95: 95th percentile of request duration, in seconds'),
+      latencyFor: duration().default('10m').describe('HighLatencyP95: how long p95 must stay above the threshold'),
+      redisMemoryRatio: ratio().default(0.9).describe('RedisMemoryNearMax: used memory as a share of maxmemory'),
+      postgresConnectionsRatio: ratio().default(0.8).describe('PostgresConnectionsNearLimit: connections as a share of max_connections'),
+      certificateExpiryDays: z.number().int().min(1).default(14).describe('CertificateExpiringSoon: days before a certificate\'s expiry'),
+      hpaMaxedFor: duration().default('15m').describe('BackendHpaAtMaxReplicas: how long the HPA may sit at maxReplicas'),
+      targetMissingFor: duration().default('10m').describe('MetricsTargetMissing: how long a scrape job may have no targets'),
+    }).prefault({}).describe('Alert thresholds'),
+    postgresExporter: z.strictObject({
+      enabled: z.boolean().default(true).describe('Run postgres_exporter (Deployment `postgres-exporter`) so that up{job="postgres"} exists'),
+      image: h.imageRef().default('quay.io/prometheuscommunity/postgres-exporter:v0.17.1').describe('postgres_exporter image, pinned tag'),
+      resources: h.resources({ cpuRequest: '25m', memoryRequest: '32Mi', cpuLimit: '200m', memoryLimit: '128Mi' }),
+    }).prefault({}).describe('postgres_exporter for the managed PostgreSQL (reads DATA_SOURCE_NAME from `secrets.monitoringDatabase`)'),
+    grafana: z.strictObject({
+      dashboardLabels: labelMap().default({ grafana_dashboard: '1' }).describe('Labels the Grafana sidecar picks dashboard ConfigMaps up by'),
+      namespace: z.string().regex(/^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/, { message: 'must be a DNS label' }).optional()
+        .describe('Namespace of the dashboard ConfigMap; defaults to `namespace` (the sidecar must then search all namespaces)'),
+      folder: z.string().min(1).optional().describe('Grafana folder (annotation grafana_folder, honoured when the sidecar sets folderAnnotation)'),
+    }).prefault({}).describe('Grafana dashboard ConfigMap `pensioen-dashboard`'),
+  }).prefault({}).describe('Monitoring: PrometheusRule, ServiceMonitors, postgres_exporter and Grafana dashboard (see "Monitoring")');
+}

@@ -1,0 +1,63 @@
+/**
+ * Every series the alert rules and the dashboard read, and what produces it: something the manifests
+ * deploy, or a standard exporter of kube-prometheus-stack / cert-manager named in the README. A test
+ * checks that every metric name in every rule and panel is listed here, and the README lists them all.
+ */
+import type { Environment } from '../config';
+
+export interface Producer { readonly metric: string; readonly producer: string }
+
+export function seriesProducers(env: Environment): Producer[] {
+  const m = env.config.monitoring;
+  const backend = `the backend's \`/metrics\` (Service \`backend-service\`, port \`http\`), ServiceMonitor \`backend\` (job \`${m.jobs.backend}\`)`;
+  const redis = `redis_exporter sidecars of StatefulSet \`redis\` (Service port \`metrics\`), ServiceMonitor \`redis\` (job \`${m.jobs.redis}\`)`;
+  const postgres = `postgres_exporter (Deployment \`postgres-exporter\`), ServiceMonitor \`postgres-exporter\` (job \`${m.jobs.postgres}\`)`;
+  const ksm = 'kube-state-metrics (part of kube-prometheus-stack)';
+  return [
+    { metric: 'up', producer: 'Prometheus itself, for every target of the ServiceMonitors' },
+    { metric: m.metrics.requestsTotal, producer: backend },
+    { metric: `${m.metrics.requestDuration}_bucket`, producer: backend },
+    { metric: 'redis_up', producer: redis },
+    { metric: 'redis_instance_info', producer: redis },
+    { metric: 'redis_memory_used_bytes', producer: redis },
+    { metric: 'redis_memory_max_bytes', producer: redis },
+    { metric: 'redis_rejected_connections_total', producer: redis },
+    { metric: 'redis_connected_slaves', producer: redis },
+    { metric: 'pg_up', producer: postgres },
+    { metric: 'pg_stat_activity_count', producer: postgres },
+    { metric: 'pg_settings_max_connections', producer: postgres },
+    { metric: 'kube_pod_container_status_waiting_reason', producer: ksm },
+    { metric: 'kube_pod_status_ready', producer: ksm },
+    { metric: 'kube_pod_status_phase', producer: ksm },
+    { metric: 'kube_deployment_status_replicas_available', producer: ksm },
+    { metric: 'kube_deployment_spec_replicas', producer: ksm },
+    { metric: 'kube_horizontalpodautoscaler_status_current_replicas', producer: ksm },
+    { metric: 'kube_horizontalpodautoscaler_status_desired_replicas', producer: ksm },
+    { metric: 'kube_horizontalpodautoscaler_spec_min_replicas', producer: ksm },
+    { metric: 'kube_horizontalpodautoscaler_spec_max_replicas', producer: ksm },
+    { metric: 'certmanager_certificate_expiration_timestamp_seconds', producer: 'cert-manager\'s controller metrics (scraped with its chart\'s ServiceMonitor, `prometheus.servicemonitor.enabled=true`)' },
+  ];
+}
+
+const FUNCTIONS_AND_KEYWORDS = new Set([
+  'sum', 'min', 'max', 'avg', 'count', 'stddev', 'stdvar', 'topk', 'bottomk', 'quantile', 'count_values', 'group',
+  'by', 'without', 'on', 'ignoring', 'group_left', 'group_right', 'and', 'or', 'unless', 'bool', 'offset',
+  'rate', 'irate', 'increase', 'delta', 'idelta', 'deriv', 'changes', 'resets', 'absent', 'absent_over_time',
+  'max_over_time', 'min_over_time', 'avg_over_time', 'sum_over_time', 'count_over_time', 'last_over_time',
+  'histogram_quantile', 'time', 'vector', 'scalar', 'clamp_min', 'clamp_max', 'abs', 'ceil', 'floor', 'round',
+  'label_replace', 'label_join', 'sort', 'sort_desc', 'timestamp', 'inf', 'nan',
+]);
+
+/** Metric names an expression reads (label matchers, grouping labels, strings and durations removed). */
+export function metricNames(expr: string): string[] {
+  const stripped = expr
+    .replace(/"(?:[^"\\]|\\.)*"/g, '""')
+    .replace(/\{[^}]*\}/g, ' ')
+    .replace(/\[[^\]]*\]/g, ' ')
+    .replace(/\b(by|without|on|ignoring|group_left|group_right)\s*\([^)]*\)/g, ' ');
+  const names = new Set<string>();
+  for (const [tok] of stripped.matchAll(/[a-zA-Z_:][a-zA-Z0-9_:]*/g)) {
+    if (!FUNCTIONS_AND_KEYWORDS.has(tok.toLowerCase()) && !/^\d/.test(tok)) names.add(tok);
+  }
+  return [...names].sort();
+}

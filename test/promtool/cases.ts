@@ -1,0 +1,293 @@
+/**
+ * promtool unit tests for every alert, generated from an environment's configuration (namespace, job
+ * labels, metric names, thresholds), so that every environment's rules are proven, not only the defaults.
+ * Each alert has cases where it must fire and cases where it must stay silent; `test/monitoring-promtool.test.ts`
+ * checks that and runs `promtool test rules` on them.
+ *
+ * Series use promtool's expanding notation with a 1m interval: `0+10x30` is 0, 10, ..., 300 (31 samples),
+ * `1x10` is eleven 1s, `_` is a missing sample, `stale` a staleness marker (the series disappeared from a scrape).
+ */
+import type { Environment } from '../../lib/config';
+import { BACKEND_HPA } from '../../lib/monitoring/names';
+
+export interface Series { series: string; values: string }
+export interface ExpAlert { exp_labels: Record<string, string> }
+export interface AlertCheck { eval_time: string; alertname: string; exp_alerts: ExpAlert[] }
+export interface AlertCase {
+  /** What the case shows, e.g. "fires: 10% errors for 7 minutes". */
+  name: string;
+  alert: string;
+  interval?: string;
+  input_series: Series[];
+  checks: AlertCheck[];
+}
+
+/** Minutes in a Prometheus duration such as 5m, 1h or 1h30m. */
+export function minutes(d: string): number {
+  const unit: Record<string, number> = { ms: 1 / 60000, s: 1 / 60, m: 1, h: 60, d: 1440, w: 10080, y: 525600 };
+  let total = 0;
+  for (const [, n, u] of d.matchAll(/(\d+)(ms|s|m|h|d|w|y)/g)) total += Number(n) * unit[u];
+  return total;
+}
+
+const lbl = (o: Record<string, string>) => Object.entries(o).map(([k, v]) => `${k}="${v}"`).join(',');
+const s = (name: string, labels: Record<string, string>, values: string): Series => ({ series: `${name}{${lbl(labels)}}`, values });
+const at = (min: number) => `${Math.round(min)}m`;
+
+export function alertCases(env: Environment): AlertCase[] {
+  const c = env.config;
+  const m = c.monitoring;
+  const t = m.thresholds;
+  const ns = c.namespace;
+  const cases: AlertCase[] = [];
+  const add = (alert: string, name: string, input_series: Series[], checks: [number, ExpAlert[]][], interval = '1m') =>
+    cases.push({ name: `${alert} ${name}`, alert, interval, input_series, checks: checks.map(([min, exp]) => ({ eval_time: at(min), alertname: alert, exp_alerts: exp })) });
+  const fires = (labels: Record<string, string>): ExpAlert[] => [{ exp_labels: labels }];
+  const silent: ExpAlert[] = [];
+
+  // --- HighErrorRate: the ratio of 5xx to all requests. 1000 requests a minute.
+  {
+    const job = { job: m.jobs.backend, namespace: ns };
+    const pod = { ...job, instance: '10.0.0.1:8000', pod: 'backend-7d9f-abcde' };
+    const req = m.metrics.requestsTotal;
+    const st = m.metrics.statusLabel;
+    const forMin = minutes(t.errorRatioFor);
+    const bad = Math.min(2 * t.errorRatio, (1 + t.errorRatio) / 2); // 10% with the default 5%
+    const low = t.errorRatio / 5; // 1% with the default 5%
+    const perMin = (ratio: number) => Math.round(1000 * ratio);
+    const traffic = (errRatio: number, n = 60) => [
+      s(req, { ...pod, [st]: '200' }, `0+${1000 - perMin(errRatio)}x${n}`),
+      s(req, { ...pod, [st]: '500' }, `0+${perMin(errRatio)}x${n}`),
+    ];
+    const labels = { ...job, severity: 'critical' };
+    add('HighErrorRate', `fires: ${bad * 100}% errors, sustained`, traffic(bad), [[forMin + 2, fires(labels)], [forMin + 20, fires(labels)]]);
+    // The 5-minute ratio crosses the threshold after about 3 minutes; then it must hold for `for`.
+    add('HighErrorRate', `fires: 0% errors for 10 minutes, then ${bad * 100}% for ${forMin + 6} minutes`, [
+      s(req, { ...pod, [st]: '200' }, `0+1000x10 ${10000 + 1000 - perMin(bad)}+${1000 - perMin(bad)}x${forMin + 6}`),
+      s(req, { ...pod, [st]: '500' }, `0x10 ${perMin(bad)}+${perMin(bad)}x${forMin + 6}`),
+    ], [[10 + forMin - 1, silent], [10 + forMin + 5, fires(labels)]]);
+    add('HighErrorRate', `silent: ${low * 100}% errors`, traffic(low), [[forMin + 2, silent], [40, silent]]);
+    add('HighErrorRate', `silent: a 2-minute spike of ${bad * 100}% errors`, [
+      s(req, { ...pod, [st]: '200' }, `0+1000x10 ${10000 + 1000 - perMin(bad)}+${1000 - perMin(bad)}x1 ${12000 - 2 * perMin(bad) + 1000}+1000x30`),
+      s(req, { ...pod, [st]: '500' }, `0x10 ${perMin(bad)}+${perMin(bad)}x1 ${2 * perMin(bad)}x30`),
+    ], [[11, silent], [12, silent], [14, silent], [16, silent], [18, silent], [25, silent]]);
+    add('HighErrorRate', 'silent: a 2-minute total outage (100% errors), over before `for` is reached', [
+      s(req, { ...pod, [st]: '200' }, '0+1000x10 10000x1 10000+1000x30'),
+      s(req, { ...pod, [st]: '500' }, '0x10 1000+1000x1 2000x30'),
+    ], [[11, silent], [13, silent], [15, silent], [16, silent], [18, silent], [25, silent]]);
+    add('HighErrorRate', 'silent: no traffic at all (counters flat, 0/0)', [
+      s(req, { ...pod, [st]: '200' }, '1000x60'),
+      s(req, { ...pod, [st]: '500' }, '50x60'),
+    ], [[forMin + 2, silent], [40, silent]]);
+    add('HighErrorRate', 'silent: no 5xx series ever', [s(req, { ...pod, [st]: '200' }, '0+1000x60')], [[forMin + 2, silent]]);
+  }
+
+  // --- HighLatencyP95: buckets around the threshold L.
+  {
+    const job = { job: m.jobs.backend, namespace: ns };
+    const pod = { ...job, instance: '10.0.0.1:8000', pod: 'backend-7d9f-abcde' };
+    const L = t.latencyP95Seconds;
+    const les = [L / 4, L / 2, L, 2 * L, 4 * L].map((x) => String(+x.toFixed(6))).concat('+Inf');
+    const bucket = `${m.metrics.requestDuration}_bucket`;
+    /**
+     * Cumulative buckets for phases of 100 requests a minute, each phase with every request in bucket
+     * `idx` of `les` (so buckets idx and above count it) for `n` minutes; the first sample is 0.
+     */
+    const hist = (phases: { idx: number; n: number }[]) => les.map((le, i) => {
+      let value = 0;
+      const parts = ['0'];
+      for (const ph of phases) {
+        const inc = i >= ph.idx ? 100 : 0;
+        parts.push(`${value + inc}+${inc}x${ph.n - 1}`);
+        value += inc * ph.n;
+      }
+      return s(bucket, { ...pod, le }, parts.join(' '));
+    });
+    const forMin = minutes(t.latencyFor);
+    const labels = { ...job, severity: 'warning' };
+    add('HighLatencyP95', `fires: every request takes between ${L}s and ${2 * L}s`, hist([{ idx: 3, n: 60 }]), [[forMin - 1, silent], [forMin + 2, fires(labels)]]);
+    add('HighLatencyP95', `silent: every request takes under ${L / 2}s`, hist([{ idx: 1, n: 60 }]), [[forMin + 2, silent], [40, silent]]);
+    add('HighLatencyP95', 'silent: slow for 2 minutes, then fast again', hist([{ idx: 1, n: 10 }, { idx: 3, n: 2 }, { idx: 1, n: 40 }]),
+      [[12, silent], [10 + forMin, silent], [20, silent], [30, silent]]);
+    add('HighLatencyP95', 'silent: no traffic at all', les.map((le) => s(bucket, { ...pod, le }, '500x60')), [[forMin + 2, silent]]);
+  }
+
+  // --- BackendHpaAtMaxReplicas
+  if (c.backend.autoscaling.enabled) {
+    const max = c.backend.autoscaling.maxReplicas;
+    const hpa = { job: 'kube-state-metrics', namespace: ns, horizontalpodautoscaler: BACKEND_HPA };
+    const forMin = minutes(t.hpaMaxedFor);
+    const hpaSeries = (current: string) => [
+      s('kube_horizontalpodautoscaler_status_current_replicas', hpa, current),
+      s('kube_horizontalpodautoscaler_spec_max_replicas', hpa, `${max}x60`),
+    ];
+    const labels = { namespace: ns, horizontalpodautoscaler: BACKEND_HPA, severity: 'warning' };
+    add('BackendHpaAtMaxReplicas', `fires: at maxReplicas (${max}) for ${forMin + 2} minutes`, hpaSeries(`${max}x60`), [[forMin - 1, silent], [forMin + 2, fires(labels)]]);
+    add('BackendHpaAtMaxReplicas', 'silent: at maxReplicas for 10 minutes, then scaled in', hpaSeries(`${max}x10 ${Math.max(1, max - 1)}x50`), [[forMin + 2, silent]]);
+    add('BackendHpaAtMaxReplicas', 'silent: below maxReplicas', hpaSeries(`${Math.max(1, max - 1)}x60`), [[forMin + 2, silent]]);
+  }
+
+  // --- PodCrashLooping
+  {
+    const pod = { job: 'kube-state-metrics', namespace: ns, pod: 'backend-7d9f-abcde', container: 'backend', reason: 'CrashLoopBackOff' };
+    const name = 'kube_pod_container_status_waiting_reason';
+    const labels = { ...pod, severity: 'warning' };
+    add('PodCrashLooping', 'fires: in CrashLoopBackOff for 30 minutes', [s(name, pod, '1x30')], [[10, silent], [21, fires(labels)]]);
+    add('PodCrashLooping', 'silent: one crash, recovered after 5 minutes', [s(name, pod, '1x5 stale')], [[21, silent]]);
+    add('PodCrashLooping', 'silent: a pod of another namespace', [s(name, { ...pod, namespace: 'other' }, '1x30')], [[21, silent]]);
+  }
+
+  // --- PodNotReady
+  {
+    const pod = { job: 'kube-state-metrics', namespace: ns, pod: 'frontend-5c8d-xyz12' };
+    const phases = (running: string, succeeded: string) => [
+      s('kube_pod_status_phase', { ...pod, phase: 'Running' }, running),
+      s('kube_pod_status_phase', { ...pod, phase: 'Succeeded' }, succeeded),
+      s('kube_pod_status_phase', { ...pod, phase: 'Pending' }, '0x30'),
+    ];
+    const labels = { namespace: ns, pod: pod.pod, severity: 'warning' };
+    add('PodNotReady', 'fires: running but not ready for 30 minutes',
+      [...phases('1x30', '0x30'), s('kube_pod_status_ready', { ...pod, condition: 'false' }, '1x30')], [[10, silent], [17, fires(labels)]]);
+    add('PodNotReady', 'silent: not ready for 5 minutes during a rollout',
+      [...phases('1x30', '0x30'), s('kube_pod_status_ready', { ...pod, condition: 'false' }, '1x5 0x25')], [[17, silent]]);
+    add('PodNotReady', 'silent: a completed (Succeeded) pod is never ready',
+      [...phases('0x30', '1x30'), s('kube_pod_status_ready', { ...pod, condition: 'false' }, '1x30')], [[17, silent]]);
+  }
+
+  // --- DatabaseDown
+  {
+    const target = { job: m.jobs.postgres, namespace: ns, instance: '10.0.0.9:9187', pod: 'postgres-exporter-6b7c-q1w2e', service: 'postgres-exporter' };
+    const labels = { job: m.jobs.postgres, namespace: ns, severity: 'critical' };
+    add('DatabaseDown', 'fires: postgres_exporter not scrapable (up == 0)', [s('up', target, '0x10')], [[0, silent], [2, fires(labels)]]);
+    add('DatabaseDown', 'fires: exporter runs but PostgreSQL unreachable (pg_up == 0)', [s('up', target, '1x10'), s('pg_up', target, '0x10')], [[2, fires(labels)]]);
+    add('DatabaseDown', 'silent: healthy', [s('up', target, '1x10'), s('pg_up', target, '1x10')], [[2, silent], [10, silent]]);
+    add('DatabaseDown', 'silent: one failed scrape', [s('up', target, '1 0 1x8'), s('pg_up', target, '1x10')], [[1, silent], [3, silent]]);
+  }
+
+  // --- PostgresConnectionsNearLimit (max_connections 100)
+  {
+    const target = { job: m.jobs.postgres, namespace: ns, instance: '10.0.0.9:9187', pod: 'postgres-exporter-6b7c-q1w2e' };
+    const r = t.postgresConnectionsRatio;
+    const conns = (total: number) => [
+      s('pg_stat_activity_count', { ...target, datname: 'rules_engine', state: 'active' }, `${Math.ceil(total / 2)}x20`),
+      s('pg_stat_activity_count', { ...target, datname: 'rules_engine', state: 'idle' }, `${Math.floor(total / 2)}x20`),
+      s('pg_settings_max_connections', target, '100x20'),
+    ];
+    const high = Math.min(100, Math.round(100 * (1 + r) / 2));
+    add('PostgresConnectionsNearLimit', `fires: ${high} of 100 connections`, conns(high),
+      [[3, silent], [7, fires({ job: m.jobs.postgres, namespace: ns, severity: 'warning' })]]);
+    add('PostgresConnectionsNearLimit', `silent: ${Math.round(50 * r)} of 100 connections`, conns(Math.round(50 * r)), [[7, silent]]);
+  }
+
+  // --- Redis: three pods with a redis_exporter sidecar each.
+  const redisTarget = (i: number) => ({ job: m.jobs.redis, namespace: ns, instance: `10.0.1.${i}:9121`, pod: `redis-${i}`, service: 'redis' });
+  const info = (i: number, role: string, values: string, runId = `run${i}`) =>
+    s('redis_instance_info', { ...redisTarget(i), role, run_id: runId, redis_version: '7.4.6' }, values);
+  const redisUp = (values: string[]) => values.map((v, i) => s('redis_up', redisTarget(i), v));
+  {
+    const labels = { job: m.jobs.redis, namespace: ns, pod: 'redis-1', severity: 'critical' };
+    add('RedisDown', 'fires: one exporter not scrapable (up == 0)',
+      [s('up', redisTarget(0), '1x10'), s('up', redisTarget(1), '0x10'), s('up', redisTarget(2), '1x10')], [[2, fires(labels)]]);
+    add('RedisDown', 'fires: exporter runs but its Redis is down (redis_up == 0)',
+      [s('up', redisTarget(1), '1x10'), s('redis_up', redisTarget(1), '0x10')], [[2, fires(labels)]]);
+    add('RedisDown', 'silent: all up', [...[0, 1, 2].map((i) => s('up', redisTarget(i), '1x10')), ...redisUp(['1x10', '1x10', '1x10'])], [[2, silent], [10, silent]]);
+  }
+  {
+    const labels = { namespace: ns, severity: 'critical' };
+    add('RedisNoPrimary', 'fires: three Redis up, all replicas',
+      [...redisUp(['1x10', '1x10', '1x10']), info(0, 'slave', '1x10'), info(1, 'slave', '1x10'), info(2, 'slave', '1x10')], [[0, silent], [2, fires(labels)]]);
+    add('RedisNoPrimary', 'silent: one primary, two replicas',
+      [...redisUp(['1x10', '1x10', '1x10']), info(0, 'master', '1x10'), info(1, 'slave', '1x10'), info(2, 'slave', '1x10')], [[2, silent]]);
+    add('RedisNoPrimary', 'silent: every Redis down (RedisDown pages instead)', redisUp(['0x10', '0x10', '0x10']), [[2, silent]]);
+    add('RedisMultiplePrimaries', 'fires: two primaries for 5 minutes',
+      [info(0, 'master', '1x10'), info(1, 'master', '1x10'), info(2, 'slave', '1x10')], [[1, silent], [3, fires({ namespace: ns, severity: 'critical' })]]);
+    add('RedisMultiplePrimaries', 'silent: one primary', [info(0, 'master', '1x10'), info(1, 'slave', '1x10'), info(2, 'slave', '1x10')], [[3, silent]]);
+    add('RedisMultiplePrimaries', 'silent: two primaries for 1 minute during a failover',
+      [info(0, 'master', '1x5 stale'), info(0, 'slave', '_x6 1x4'), info(1, 'master', '_x4 1x6')], [[5, silent], [8, silent]]);
+  }
+  {
+    const labels = { namespace: ns, severity: 'warning' };
+    const failover = [
+      info(0, 'master', '1x10 stale'), info(0, 'slave', '_x11 1x29'),
+      info(1, 'slave', '1x10 stale'), info(1, 'master', '_x11 1x29'),
+      info(2, 'slave', '1x40'),
+    ];
+    add('RedisFailoverHappened', 'fires: redis-1 took over from redis-0, then stops after 10 minutes', failover,
+      [[5, silent], [12, fires(labels)], [19, fires(labels)], [25, silent]]);
+    add('RedisFailoverHappened', 'silent: the primary restarted (new run_id) and stayed primary',
+      [info(0, 'master', '1x10 stale', 'run0'), info(0, 'master', '_x11 1x29', 'run0b'), info(1, 'slave', '1x40')], [[12, silent], [20, silent]]);
+    add('RedisFailoverHappened', 'silent: one steady primary', [info(0, 'master', '1x40'), info(1, 'slave', '1x40')], [[12, silent]]);
+  }
+  {
+    const max = 268435456; // 256mb
+    const used = (ratio: number) => String(Math.round(max * ratio));
+    const mem = (ratio: number, maxBytes = max) => [
+      s('redis_memory_used_bytes', redisTarget(0), `${used(ratio)}x20`),
+      s('redis_memory_max_bytes', redisTarget(0), `${maxBytes}x20`),
+    ];
+    const r = t.redisMemoryRatio;
+    // The division `on (namespace, job, pod, instance)` keeps only those labels.
+    const { namespace, job, pod, instance } = redisTarget(0);
+    const target = { namespace, job, pod, instance };
+    add('RedisMemoryNearMax', `fires: ${((1 + r) / 2) * 100}% of maxmemory`, mem((1 + r) / 2), [[3, silent], [7, fires({ ...target, severity: 'warning' })]]);
+    add('RedisMemoryNearMax', `silent: ${(r / 2) * 100}% of maxmemory`, mem(r / 2), [[7, silent]]);
+    add('RedisMemoryNearMax', 'silent: no maxmemory set (0, the ratio would be +Inf)', mem(5, 0), [[7, silent]]);
+  }
+  {
+    const target = redisTarget(0);
+    add('RedisRejectedConnections', 'fires: 5 connections rejected, silent again 5 minutes later',
+      [s('redis_rejected_connections_total', target, '0x10 5x20')], [[9, silent], [12, fires({ ...target, severity: 'warning' })], [20, silent]]);
+    add('RedisRejectedConnections', 'silent: counter flat', [s('redis_rejected_connections_total', target, '3x20')], [[12, silent]]);
+  }
+
+  // --- CertificateExpiringSoon: promtool evaluates from Unix time 0, so time() is the eval time.
+  {
+    const days = t.certificateExpiryDays;
+    const cert = { job: 'cert-manager', namespace: 'cert-manager', exported_namespace: ns, name: 'pensioen-tls', issuer_name: 'letsencrypt-prod', issuer_kind: 'ClusterIssuer', issuer_group: 'cert-manager.io' };
+    const name = 'certmanager_certificate_expiration_timestamp_seconds';
+    const inDays = (d: number) => `${Math.round(d * 86400)}x150`;
+    add('CertificateExpiringSoon', `fires: expires in ${days - 4} days`, [s(name, cert, inDays(days - 4))],
+      [[30, silent], [62, fires({ ...cert, severity: 'warning' })]]);
+    const honoured = { job: 'cert-manager', namespace: ns, name: 'pensioen-tls' };
+    add('CertificateExpiringSoon', 'fires: scraped with honorLabels (namespace is the certificate\'s)', [s(name, honoured, inDays(1))],
+      [[62, fires({ ...honoured, severity: 'warning' })]]);
+    add('CertificateExpiringSoon', `silent: expires in ${days + 16} days`, [s(name, cert, inDays(days + 16))], [[62, silent]]);
+    add('CertificateExpiringSoon', 'silent: not issued yet (cert-manager exports 0)', [s(name, cert, '0x150')], [[62, silent]]);
+    add('CertificateExpiringSoon', 'silent: a certificate of another namespace', [s(name, { ...cert, exported_namespace: 'other' }, inDays(1))], [[62, silent]]);
+  }
+
+  // --- MetricsTargetMissing
+  {
+    const forMin = minutes(t.targetMissingFor);
+    const n = forMin + 10;
+    const present = {
+      backend: s('up', { job: m.jobs.backend, namespace: ns, instance: '10.0.0.1:8000' }, `1x${n}`),
+      redis: s('up', redisTarget(0), `1x${n}`),
+      postgres: s('up', { job: m.jobs.postgres, namespace: ns, instance: '10.0.0.9:9187' }, `1x${n}`),
+      ksm: s('kube_pod_status_phase', { job: 'kube-state-metrics', namespace: ns, pod: 'backend-7d9f-abcde', phase: 'Running' }, `1x${n}`),
+    };
+    const expect = (job: string, target: string): ExpAlert[] => fires({ job, namespace: ns, target, severity: 'warning' });
+    add('MetricsTargetMissing', 'fires: the backend is not scraped', [present.redis, present.postgres, present.ksm],
+      [[forMin - 1, silent], [forMin + 2, expect(m.jobs.backend, m.jobs.backend)]]);
+    add('MetricsTargetMissing', 'fires: Redis is not scraped', [present.backend, present.postgres, present.ksm], [[forMin + 2, expect(m.jobs.redis, m.jobs.redis)]]);
+    add('MetricsTargetMissing', 'fires: postgres_exporter is not scraped', [present.backend, present.redis, present.ksm], [[forMin + 2, expect(m.jobs.postgres, m.jobs.postgres)]]);
+    add('MetricsTargetMissing', 'fires: kube-state-metrics has no series of the namespace', [present.backend, present.redis, present.postgres],
+      [[forMin + 2, fires({ namespace: ns, target: 'kube-state-metrics', severity: 'warning' })]]);
+    add('MetricsTargetMissing', 'silent: every target scraped', Object.values(present), [[forMin + 2, silent]]);
+  }
+  return cases;
+}
+
+/** A promtool unit-test file (rule_files relative to the test file). */
+export function promtoolTestFile(rulesFile: string, cases: AlertCase[]): Record<string, unknown> {
+  return {
+    rule_files: [rulesFile],
+    evaluation_interval: '1m',
+    tests: cases.map((tc) => ({
+      name: tc.name,
+      interval: tc.interval ?? '1m',
+      input_series: tc.input_series,
+      alert_rule_test: tc.checks,
+    })),
+  };
+}
