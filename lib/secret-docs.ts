@@ -1,0 +1,48 @@
+/**
+ * The README's secret set-up, generated from config (between `<!-- secrets:start -->` and
+ * `<!-- secrets:end -->`): for each environment with pre-created Secrets the exact `kubectl create secret`
+ * commands, and for each environment with the External Secrets Operator the remote secrets its store must
+ * hold. `npm run docs` rewrites it; a test fails when it is stale.
+ */
+import type { Environment } from './config';
+import { precreateCommands, secretSourcesOf } from './secret-sources';
+
+export const SECRETS_START = '<!-- secrets:start -->';
+export const SECRETS_END = '<!-- secrets:end -->';
+
+function storeOf(env: Environment): string {
+  const s = env.config.secretsProvider.store;
+  return s.backend === 'aws-secrets-manager'
+    ? `AWS Secrets Manager in \`${s.aws!.region}\` (IRSA role \`${s.aws!.roleArn}\`)`
+    : `Azure Key Vault \`${s.azure!.vaultUrl}\` (workload identity, client id \`${s.azure!.clientId}\`)`;
+}
+
+/** The generated Markdown (without the markers). */
+export function secretsSection(envs: Environment[]): string {
+  const out: string[] = [];
+  for (const env of envs) {
+    const p = env.config.secretsProvider;
+    if (p.type === 'precreated') {
+      out.push(`**${env.name}** (\`secretsProvider.type: precreated\`): create them before the first apply,`,
+        'replacing the placeholders (the `openssl` ones generate a random value):', '',
+        '```bash', ...precreateCommands(env), '```', '');
+    } else {
+      out.push(`**${env.name}** (\`secretsProvider.type: external-secrets\`): \`05-secrets.yaml\` has a ${p.store.kind} \`${p.store.name}\` for`,
+        `${storeOf(env)} and one ExternalSecret per Secret, refreshed every \`${p.refreshInterval}\`. The store must hold:`, '',
+        '| remote secret | becomes Secret | value |', '| --- | --- | --- |',
+        ...secretSourcesOf(env).map((s) => `| \`${s.remoteKey}\` | \`${s.name}\` | ${s.keys.length === 1
+          ? `the value of key \`${s.keys[0]}\` (plain text)`
+          : `JSON with the properties ${s.keys.map((k) => `\`${k}\``).join(', ')}`} |`),
+        '');
+    }
+  }
+  return out.join('\n');
+}
+
+/** The README with its generated secrets section replaced. */
+export function withSecretsSection(readme: string, envs: Environment[]): string {
+  const start = readme.indexOf(SECRETS_START);
+  const end = readme.indexOf(SECRETS_END);
+  if (start < 0 || end < start) throw new Error(`README.md: markers ${SECRETS_START} and ${SECRETS_END} not found`);
+  return `${readme.slice(0, start + SECRETS_START.length)}\n${secretsSection(envs)}${readme.slice(end)}`;
+}

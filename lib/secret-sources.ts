@@ -1,0 +1,45 @@
+/**
+ * Where each Secret the manifests reference comes from: the list of Secrets (name and keys) is the
+ * validation gate's `externalSecretsOf` (every config section that references a Secret created outside git
+ * adds itself there), so ExternalSecrets and the README's `kubectl create secret` commands cover exactly the
+ * Secrets the manifests reference.
+ */
+import { ConfigError, type Environment } from './config';
+import { instanceOf } from './labels';
+import { type ExternalSecret, externalSecretsOf } from './validate/external-secrets';
+
+export interface SecretSource extends ExternalSecret {
+  /** Name of the remote secret (AWS Secrets Manager secret / Azure Key Vault secret). */
+  readonly remoteKey: string;
+}
+
+/** Every referenced Secret with its remote name, sorted by name. Throws ConfigError for a stray `remoteKeys` entry. */
+export function secretSourcesOf(env: Environment): SecretSource[] {
+  const p = env.config.secretsProvider;
+  const secrets = externalSecretsOf(env.config).slice().sort((a, b) => a.name.localeCompare(b.name));
+  const known = new Set(secrets.map((s) => s.name));
+  const stray = Object.keys(p.remoteKeys).filter((k) => !known.has(k)).sort();
+  if (stray.length > 0) {
+    throw new ConfigError(stray.map((k) =>
+      `${env.file}: secretsProvider.remoteKeys.${k}: no Secret of that name is referenced (allowed: ${[...known].sort().join(', ')})`));
+  }
+  const prefix = p.remoteKeyPrefix ?? `${instanceOf(env)}-`;
+  return secrets.map((s) => ({ ...s, remoteKey: p.remoteKeys[s.name] ?? `${prefix}${s.name}` }));
+}
+
+/** A placeholder value for a key in a `kubectl create secret` command: a connection string to fill in, or a random value. */
+function valueHint(declaredBy: readonly string[], key: string): string {
+  if (declaredBy.includes('secrets.database')) return `'postgresql://USER:PASSWORD@HOST:5432/rules_engine'`;
+  if (/data-source-name|dsn/i.test(key)) return `'postgresql://MONITOR_USER:PASSWORD@HOST:5432/rules_engine?sslmode=require'`;
+  return '"$(openssl rand -hex 32)"';
+}
+
+/** The exact commands that create every referenced Secret in the environment's namespace (values are placeholders). */
+export function precreateCommands(env: Environment): string[] {
+  const ns = env.config.namespace;
+  return [
+    `kubectl create namespace ${ns} --dry-run=client -o yaml | kubectl apply -f -`,
+    ...secretSourcesOf(env).map((s) =>
+      `kubectl -n ${ns} create secret generic ${s.name} ${s.keys.map((k) => `--from-literal=${k}=${valueHint(s.declaredBy, k)}`).join(' ')}`),
+  ];
+}

@@ -1,0 +1,59 @@
+/** Argo CD sync annotations on every object of every environment, decided by kind and API group. */
+import { isBuiltinGroup, SKIP_DRY_RUN, SYNC_OPTIONS, SYNC_WAVE, syncWaveOf, WAVES, withSyncAnnotations } from '../lib/sync-waves';
+import { environments, objectsOf } from './helpers';
+
+const ENVS = environments();
+const groupOf = (o: Record<string, any>): string => (o.apiVersion.includes('/') ? o.apiVersion.split('/')[0] : '');
+
+describe.each(ENVS.map((e) => [e.name, e] as const))('%s', (_name, env) => {
+  const objects = objectsOf(env);
+
+  test('every object has a sync-wave; the Namespace first, prerequisites next, then workloads, then the edge and monitoring', () => {
+    const wave = (o: Record<string, any>) => Number(o.metadata.annotations?.[SYNC_WAVE]);
+    for (const o of objects) expect({ o: `${o.kind}/${o.metadata.name}`, wave: Number.isInteger(wave(o)) }).toEqual({ o: `${o.kind}/${o.metadata.name}`, wave: true });
+    const byKind = (kind: string) => objects.filter((o) => o.kind === kind).map(wave);
+    expect(byKind('Namespace')).toEqual([WAVES.namespace]);
+    for (const k of ['ServiceAccount', 'ConfigMap', 'NetworkPolicy']) expect(new Set(byKind(k))).toEqual(new Set([WAVES.prerequisites]));
+    for (const k of ['Deployment', 'Service', 'HorizontalPodAutoscaler', 'PodDisruptionBudget']) expect(new Set(byKind(k))).toEqual(new Set([WAVES.workloads]));
+    for (const k of ['Ingress', 'ClusterIssuer']) expect(new Set(byKind(k))).toEqual(new Set([WAVES.edge]));
+    for (const o of objects.filter((x) => groupOf(x) === 'monitoring.coreos.com')) expect(wave(o)).toBe(WAVES.edge);
+    for (const o of objects.filter((x) => groupOf(x) === 'external-secrets.io')) expect(wave(o)).toBe(WAVES.prerequisites);
+    // Nothing precedes the Namespace; nothing follows the edge.
+    expect(Math.min(...objects.map(wave))).toBe(WAVES.namespace);
+    expect(Math.max(...objects.map(wave))).toBe(WAVES.edge);
+  });
+
+  test('custom resources (and only they) skip the dry run when their CRD is missing', () => {
+    for (const o of objects) {
+      const options = String(o.metadata.annotations?.[SYNC_OPTIONS] ?? '').split(',');
+      expect({ o: `${o.apiVersion} ${o.kind}`, skip: options.includes(SKIP_DRY_RUN) })
+        .toEqual({ o: `${o.apiVersion} ${o.kind}`, skip: !isBuiltinGroup(groupOf(o)) });
+    }
+    expect(objects.some((o) => o.kind === 'ClusterIssuer')).toBe(true);
+  });
+});
+
+describe('withSyncAnnotations (generic: any kind, any group)', () => {
+  test('built-in and custom groups', () => {
+    for (const g of ['', 'apps', 'batch', 'policy', 'autoscaling', 'networking.k8s.io', 'rbac.authorization.k8s.io', 'storage.k8s.io']) expect(isBuiltinGroup(g)).toBe(true);
+    for (const g of ['cert-manager.io', 'monitoring.coreos.com', 'external-secrets.io', 'postgresql.cnpg.io', 'argoproj.io']) expect(isBuiltinGroup(g)).toBe(false);
+  });
+
+  test('kinds it has never seen: a CloudNativePG Cluster is a workload custom resource, a PodMonitor comes last', () => {
+    const cluster: Record<string, any> = withSyncAnnotations({ apiVersion: 'postgresql.cnpg.io/v1', kind: 'Cluster', metadata: { name: 'db' } });
+    expect(cluster.metadata.annotations).toEqual({ [SYNC_WAVE]: '0', [SYNC_OPTIONS]: SKIP_DRY_RUN });
+    expect(syncWaveOf({ apiVersion: 'monitoring.coreos.com/v1', kind: 'PodMonitor' })).toBe(WAVES.edge);
+    expect(syncWaveOf({ apiVersion: 'v1', kind: 'Secret' })).toBe(WAVES.prerequisites);
+    expect(syncWaveOf({ apiVersion: 'v1', kind: 'PersistentVolumeClaim' })).toBe(WAVES.prerequisites);
+    expect(syncWaveOf({ apiVersion: 'batch/v1', kind: 'CronJob' })).toBe(WAVES.workloads);
+    expect(syncWaveOf({ apiVersion: 'gateway.networking.k8s.io/v1', kind: 'HTTPRoute' })).toBe(WAVES.edge);
+  });
+
+  test('keeps a wave an object sets itself, merges sync-options, and does not change its input', () => {
+    const input = { apiVersion: 'cert-manager.io/v1', kind: 'Certificate', metadata: { name: 'c', annotations: { [SYNC_WAVE]: '5', [SYNC_OPTIONS]: 'Prune=false', other: 'x' } } };
+    const out = withSyncAnnotations(input);
+    expect(out.metadata.annotations).toEqual({ [SYNC_WAVE]: '5', [SYNC_OPTIONS]: `Prune=false,${SKIP_DRY_RUN}`, other: 'x' });
+    expect(input.metadata.annotations[SYNC_OPTIONS]).toBe('Prune=false');
+    expect(withSyncAnnotations(out).metadata.annotations[SYNC_OPTIONS]).toBe(`Prune=false,${SKIP_DRY_RUN}`);
+  });
+});
