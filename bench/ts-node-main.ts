@@ -1,0 +1,5 @@
+// The cdk8s default way to run an app, for the benchmark: `npx ts-node bench/ts-node-main.ts ARGS`
+// type-checks and compiles main.ts and everything it imports on every run, then synthesizes.
+import { main } from '../main';
+
+process.exitCode = main(process.argv.slice(2));
