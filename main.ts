@@ -6,39 +6,55 @@
  */
 import * as path from 'path';
 import { App } from 'cdk8s';
+import { synthArgocd, type SynthesizedEnvironment } from './charts/argocd';
 import { BackendChart } from './charts/backend';
+import { ExternalSecretsChart } from './charts/external-secrets';
 import { FrontendChart } from './charts/frontend';
 import { IngressChart } from './charts/ingress';
+import { MonitoringChart } from './charts/monitoring';
 import { NamespaceChart } from './charts/namespace';
 import { NetworkPoliciesChart } from './charts/network-policies';
+import { RedisChart } from './charts/redis';
 import type { EnvChart } from './lib/chart';
 import { ConfigError, type Environment, loadEnvironments } from './lib/config';
 import { type ManifestFile, toYaml, writeTree, writeTreeAtomically } from './lib/output';
+import { withSyncAnnotations } from './lib/sync-waves';
+import { contextOf, formatFinding, validateEnvironments, validateObjects } from './lib/validate';
 
 /** Builds the cdk8s App of one environment; its charts in apply order. */
 export function buildApp(env: Environment): { app: App; charts: EnvChart[] } {
   const app = new App();
   const charts: EnvChart[] = [
     new NamespaceChart(app, env),
+    ...(env.config.secretsProvider.type === 'external-secrets' ? [new ExternalSecretsChart(app, env)] : []),
     new BackendChart(app, env),
     new FrontendChart(app, env),
     new NetworkPoliciesChart(app, env),
+    new RedisChart(app, env),
     new IngressChart(app, env),
+    ...(env.config.monitoring.enabled ? [new MonitoringChart(app, env)] : []),
   ];
   return { app, charts };
 }
 
 /** The manifest files of one environment, paths relative to the output folder. */
 export function synthEnvironment(env: Environment): ManifestFile[] {
-  return buildApp(env).charts.map((chart) => ({ path: `${env.name}/${chart.file}`, objects: chart.toJson() }));
+  // Every object gets its Argo CD sync-wave (and SkipDryRunOnMissingResource for custom resources).
+  return buildApp(env).charts.map((chart) => ({ path: `${env.name}/${chart.file}`, objects: chart.toJson().map(withSyncAnnotations) }));
 }
 
 /** Every environment's files, rendered to YAML. */
 export function renderAll(envs: Environment[]): Map<string, string> {
+  return renderSynthesized(envs.map((env) => ({ env, files: synthEnvironment(env) })));
+}
+
+/** Synthesized environments rendered to YAML, plus dist/argocd/ (the Argo CD objects of every environment). */
+export function renderSynthesized(synthesized: SynthesizedEnvironment[]): Map<string, string> {
   const files = new Map<string, string>();
-  for (const env of envs) {
-    for (const f of synthEnvironment(env)) files.set(f.path, toYaml(f.objects, env.name));
+  for (const { env, files: envFiles } of synthesized) {
+    for (const f of envFiles) files.set(f.path, toYaml(f.objects, env.name));
   }
+  for (const f of synthArgocd(synthesized)) files.set(f.path, toYaml(f.objects, '*'));
   return files;
 }
 
@@ -64,7 +80,16 @@ export function main(argv: string[]): number {
   try {
     opts = parseArgs(argv);
     const envs = loadEnvironments(opts.configDir);
-    const files = renderAll(envs);
+    // Validation gate (lib/validate): nothing is written when any object would be rejected.
+    const synthesized = envs.map((env) => ({ env, files: synthEnvironment(env) }));
+    const gateStart = performance.now();
+    const findings = [...validateEnvironments(synthesized), ...validateObjects(synthArgocd(synthesized).flatMap((f) => f.objects), contextOf(undefined))];
+    if (process.env.PENSIOEN_SYNTH_DEBUG) process.stderr.write(`synth: validation gate ${(performance.now() - gateStart).toFixed(1)} ms\n`);
+    if (findings.length > 0) {
+      process.stderr.write(`${findings.map(formatFinding).join('\n')}\nsynth failed: ${findings.length} validation finding(s); nothing was written (${opts.outDir}/ is unchanged)\n`);
+      return 1;
+    }
+    const files = renderSynthesized(synthesized);
     writeTreeAtomically(opts.outDir, files);
     if (opts.mirrorDir) writeTree(opts.mirrorDir, files);
     process.stdout.write(`synth: wrote ${files.size} files for ${envs.map((e) => e.name).join(', ')} to ${opts.outDir}/\n`);

@@ -5,6 +5,7 @@ import type { Environment } from '../lib/config';
 import { withPreStopSleep, hardenedContainer, hardenedPodSpec, httpProbe } from '../lib/hardened';
 import { k8s } from '../lib/k8s';
 import { labels, meta, selectorLabels, versionOfImage } from '../lib/labels';
+import { redisClientConfig } from '../lib/redis/topology';
 
 export const BACKEND = { name: 'pensioen-backend', component: 'backend' };
 export const BACKEND_DEPLOYMENT = 'backend';
@@ -34,7 +35,8 @@ export class BackendChart extends EnvChart {
 
     new k8s.KubeConfigMap(this, 'redis-config', {
       metadata: meta(env, REDIS_CONFIGMAP, { name: 'redis', component: 'cache' }),
-      data: { url: c.redis.url },
+      // REDIS_URL (key `url`, through HAProxy) and the Sentinel endpoints for Sentinel-aware clients.
+      data: redisClientConfig(env),
     });
 
     const secretEnv = (name: string, ref: { name: string; key: string }): k8s.EnvVar =>

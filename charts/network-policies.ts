@@ -4,6 +4,7 @@ import { FRONTEND } from './frontend';
 import { EnvChart } from '../lib/chart';
 import type { Environment } from '../lib/config';
 import { k8s } from '../lib/k8s';
+import { POSTGRES_EXPORTER_LABELS, POSTGRES_EXPORTER_PORT } from '../lib/monitoring/names';
 import { meta, PART_OF, selectorLabels } from '../lib/labels';
 
 /** Components of the Redis pods and their proxy: the backend may reach these on 6379 and 26379. */
@@ -62,6 +63,15 @@ export class NetworkPoliciesChart extends EnvChart {
         ...(n.frontendEgressCidrs.length > 0 ? [{ to: n.frontendEgressCidrs.map((cidr) => ({ ipBlock: { cidr } })), ports: [tcp(443)] }] : []),
       ],
     });
+
+    // postgres_exporter (monitoring): Prometheus scrapes it; it reaches only DNS and the managed PostgreSQL.
+    if (c.monitoring.enabled && c.monitoring.postgresExporter.enabled) {
+      policy('postgres-exporter', selectorLabels(env, POSTGRES_EXPORTER_LABELS), {
+        policyTypes: ['Ingress', 'Egress'],
+        ingress: [{ from: [fromNamespace(n.monitoringNamespace)], ports: [tcp(POSTGRES_EXPORTER_PORT)] }],
+        egress: [dns, { to: n.databaseCidrs.map((cidr) => ({ ipBlock: { cidr } })), ports: [tcp(n.databasePort)] }],
+      });
+    }
 
     // cert-manager runs its HTTP-01 solver pods in this namespace; the ingress controller must reach them.
     policy('acme-http01-solver', { 'acme.cert-manager.io/http01-solver': 'true' }, {

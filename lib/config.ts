@@ -9,6 +9,9 @@ import * as path from 'path';
 import { LineCounter, parseDocument } from 'yaml';
 import { z } from 'zod';
 import { parseQuantity } from './quantity';
+import { redisSchemaShape, refineRedis } from './redis/schema';
+import { gitopsSchema, secretsProviderSchema } from './gitops-schema';
+import { monitoringSchema } from './monitoring/schema';
 
 /** Kubernetes resource quantity (k8s.io/apimachinery/pkg/api/resource). */
 const QUANTITY = /^[+-]?(\d+(\.\d*)?|\.\d+)(([KMGTPE]i)|[numkMGTPE]|[eE][+-]?\d+)?$/;
@@ -173,11 +176,16 @@ export const configSchema = z.strictObject({
     database: secretRef('db-secrets', 'connection-string', 'the PostgreSQL connection string (DATABASE_URL)'),
     app: secretRef('app-secrets', 'secret-key', 'the application SECRET_KEY'),
     redis: secretRef('redis-secrets', 'redis-password', 'the Redis password (REDIS_PASSWORD)'),
+    monitoringDatabase: secretRef('postgres-exporter-secrets', 'data-source-name', 'the read-only (pg_monitor) connection string of postgres_exporter (DATA_SOURCE_NAME)'),
   }).prefault({}).describe('Secrets the manifests reference but never contain'),
+  secretsProvider: secretsProviderSchema,
+  gitops: gitopsSchema,
   redis: z.strictObject({
     url: z.string().regex(/^rediss?:\/\/[^:@\s]+(:\d+)?(\/\d+)?$/, { message: 'must be redis://host:port/db without credentials' })
       .default('redis://redis:6379/0').describe('REDIS_URL in ConfigMap redis-config (no credentials: the password comes from `secrets.redis`)'),
-  }).prefault({}).describe('Redis'),
+    ...redisSchemaShape({ imageRef, quantity, dnsName, resources }),
+  }).prefault({}).superRefine(refineRedis).describe('Redis with Sentinel (StatefulSet `redis`, HAProxy `redis-haproxy` in front; see "Redis with Sentinel")'),
+  monitoring: monitoringSchema({ imageRef, resources }),
   validation: z.strictObject({
     waivers: z.array(z.strictObject({
       kind: z.string().min(1).describe('Kind of the object'),

@@ -36,14 +36,14 @@ export function find(objects: Record<string, any>[], kind: string, name: string)
 }
 
 /** Every pod template (or pod) spec in the objects, with the workload it belongs to. */
-export function podSpecs(objects: Record<string, any>[]): { owner: string; spec: Record<string, any> }[] {
-  const out: { owner: string; spec: Record<string, any> }[] = [];
+export function podSpecs(objects: Record<string, any>[]): { owner: string; spec: Record<string, any>; claims: string[] }[] {
+  const out: { owner: string; spec: Record<string, any>; claims: string[] }[] = [];
   for (const o of objects) {
     const spec = o.kind === 'Pod' ? o.spec
       : o.kind === 'CronJob' ? o.spec?.jobTemplate?.spec?.template?.spec
         : o.spec?.template?.spec;
     if (spec && ['Pod', 'Deployment', 'StatefulSet', 'DaemonSet', 'Job', 'CronJob', 'ReplicaSet'].includes(o.kind)) {
-      out.push({ owner: `${o.kind}/${o.metadata.name}`, spec });
+      out.push({ owner: `${o.kind}/${o.metadata.name}`, spec, claims: (o.spec?.volumeClaimTemplates ?? []).map((c: any) => c.metadata.name) });
     }
   }
   return out;

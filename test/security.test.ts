@@ -1,13 +1,13 @@
 /** Every pod of every environment runs under Pod Security Standards "restricted", with requests, limits and probes. */
 import { environments, objectsOf, podSpecs } from './helpers';
 
-const cases = environments().flatMap((env) => podSpecs(objectsOf(env)).map((p) => [env.name, p.owner, p.spec] as const));
+const cases = environments().flatMap((env) => podSpecs(objectsOf(env)).map((p) => [env.name, p.owner, p.spec, p.claims] as const));
 
 test('there are pod templates to check', () => {
   expect(cases.length).toBeGreaterThanOrEqual(4);
 });
 
-describe.each(cases)('%s %s', (_env, _owner, spec) => {
+describe.each(cases)('%s %s', (_env, _owner, spec, claims) => {
   const containers = [...(spec.initContainers ?? []), ...spec.containers];
 
   test('pod: non-root, RuntimeDefault seccomp, no service account token, no host namespaces', () => {
@@ -44,8 +44,8 @@ describe.each(cases)('%s %s', (_env, _owner, spec) => {
     }
   });
 
-  test('writable mounts come from emptyDir volumes of the pod', () => {
-    const volumes = new Set((spec.volumes ?? []).map((v: any) => v.name));
+  test('every mount comes from a volume of the pod or a volumeClaimTemplate', () => {
+    const volumes = new Set([...(spec.volumes ?? []).map((v: any) => v.name), ...claims]);
     for (const c of containers) for (const m of c.volumeMounts ?? []) expect(volumes.has(m.name)).toBe(true);
   });
 });
