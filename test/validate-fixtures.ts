@@ -6,7 +6,8 @@ import { synthEnvironment } from '../main';
 import { ROOT, environment } from './helpers';
 
 export const CRD_DIR = path.join(ROOT, 'crds');
-export const SHARED_CRDS = path.join(ROOT, '..', 'shared', 'crds');
+/** The CRDs the project vendors (copied from ../shared/crds; the tests never need ../shared). */
+export const PROJECT_CRDS = path.join(ROOT, 'crds');
 
 /** Production's objects (a fresh deep copy each call). */
 export function productionObjects(): K8sObject[] {
