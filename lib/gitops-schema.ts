@@ -4,10 +4,8 @@
  * External Secrets Operator from AWS Secrets Manager or Azure Key Vault). Part of `configSchema`.
  */
 import { z } from 'zod';
+import { dnsLabel } from './schema-types';
 
-const DNS_LABEL = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
-const dnsLabel = () =>
-  z.string().regex(DNS_LABEL, { message: 'must be a DNS label (lower-case letters, digits and "-", at most 63 characters)' });
 /** A Go duration as Argo CD and External Secrets take it, e.g. 1h, 30m, 15s. */
 const duration = () => z.string().regex(/^(\d+(ns|us|ms|s|m|h))+$/, { message: 'must be a duration such as 1h, 30m or 15s' });
 

@@ -1,17 +1,9 @@
 /**
  * The `monitoring` section of the configuration: scraping (ServiceMonitors), the postgres_exporter, the
  * alert rules' metric names and thresholds, runbook links and the Grafana dashboard.
- *
- * The helpers are passed in by `lib/config.ts`, so that this file does not import it back.
  */
 import { z } from 'zod';
-
-interface Resources { requests: { cpu: string; memory: string }; limits: { cpu: string; memory: string } }
-
-interface SchemaHelpers {
-  imageRef: () => z.ZodType<string>;
-  resources: (d: { cpuRequest: string; memoryRequest: string; cpuLimit: string; memoryLimit: string }) => z.ZodPrefault<z.ZodType<Resources, { requests?: Partial<Resources['requests']>; limits?: Partial<Resources['limits']> }>>;
-}
+import { dnsLabel, imageRef, resources } from '../schema-types';
 
 /** A Prometheus duration such as 30s, 5m, 1h or 1h30m. */
 const DURATION = /^((\d+)y)?((\d+)w)?((\d+)d)?((\d+)h)?((\d+)m)?((\d+)s)?((\d+)ms)?$/;
@@ -29,7 +21,7 @@ const labelMap = () => z.record(
 const ratio = () => z.number().gt(0, { message: 'must be a ratio between 0 and 1 (exclusive 0)' }).max(1, { message: 'must be a ratio between 0 and 1' });
 const jobName = () => z.string().regex(/^[a-zA-Z0-9_.-]+$/, { message: 'must be letters, digits, ".", "_" and "-"' });
 
-export function monitoringSchema(h: SchemaHelpers) {
+export function monitoringSchema() {
   return z.strictObject({
     enabled: z.boolean().default(true)
       .describe('Generate 50-monitoring.yaml (PrometheusRule, ServiceMonitors, postgres_exporter, Grafana dashboard); needs the prometheus-operator CRDs'),
@@ -62,12 +54,12 @@ export function monitoringSchema(h: SchemaHelpers) {
     }).prefault({}).describe('Alert thresholds'),
     postgresExporter: z.strictObject({
       enabled: z.boolean().default(true).describe('Run postgres_exporter (Deployment `postgres-exporter`) so that up{job="postgres"} exists'),
-      image: h.imageRef().default('quay.io/prometheuscommunity/postgres-exporter:v0.17.1').describe('postgres_exporter image, pinned tag'),
-      resources: h.resources({ cpuRequest: '25m', memoryRequest: '32Mi', cpuLimit: '200m', memoryLimit: '128Mi' }),
+      image: imageRef().default('quay.io/prometheuscommunity/postgres-exporter:v0.17.1').describe('postgres_exporter image, pinned tag'),
+      resources: resources({ cpuRequest: '25m', memoryRequest: '32Mi', cpuLimit: '200m', memoryLimit: '128Mi' }),
     }).prefault({}).describe('postgres_exporter for the managed PostgreSQL (reads DATA_SOURCE_NAME from `secrets.monitoringDatabase`)'),
     grafana: z.strictObject({
       dashboardLabels: labelMap().default({ grafana_dashboard: '1' }).describe('Labels the Grafana sidecar picks dashboard ConfigMaps up by'),
-      namespace: z.string().regex(/^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/, { message: 'must be a DNS label' }).optional()
+      namespace: dnsLabel().optional()
         .describe('Namespace of the dashboard ConfigMap; defaults to `namespace` (the sidecar must then search all namespaces)'),
       folder: z.string().min(1).optional().describe('Grafana folder (annotation grafana_folder, honoured when the sidecar sets folderAnnotation)'),
     }).prefault({}).describe('Grafana dashboard ConfigMap `pensioen-dashboard`'),

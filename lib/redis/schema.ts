@@ -1,21 +1,10 @@
 /**
  * The `redis` section of the configuration (besides `redis.url`, which lives in `lib/config.ts`): the
  * Redis + Sentinel StatefulSet, its HAProxy, the exporter, persistence and the command policy.
- *
- * The helpers (image references, quantities, resources) are passed in by `lib/config.ts`, so that this
- * file does not import it back.
  */
 import { z } from 'zod';
 import { parseQuantity } from '../quantity';
-
-type ResourceDefaults = { cpuRequest: string; memoryRequest: string; cpuLimit: string; memoryLimit: string };
-type Resources = { requests: { cpu: string; memory: string }; limits: { cpu: string; memory: string } };
-interface SchemaHelpers {
-  imageRef: () => z.ZodString;
-  quantity: () => z.ZodString;
-  dnsName: () => z.ZodString;
-  resources: (d: ResourceDefaults) => z.ZodPrefault<z.ZodType<Resources, { requests?: Partial<Resources['requests']>; limits?: Partial<Resources['limits']> }>>;
-}
+import { dnsName, imageRef, quantity, resources } from '../schema-types';
 
 /** Commands a client may never run in production (a cache flush or a blocking scan by mistake). */
 export const DANGEROUS_COMMANDS = ['FLUSHALL', 'FLUSHDB', 'CONFIG', 'DEBUG', 'KEYS'] as const;
@@ -30,16 +19,16 @@ export function redisBytes(v: string): number {
   return Number(m[1]) * ({ b: 1, kb: 1024, mb: 1024 ** 2, gb: 1024 ** 3 } as Record<string, number>)[unit];
 }
 
-export function redisSchemaShape(h: SchemaHelpers) {
+export function redisSchemaShape() {
   return {
-    image: h.imageRef().default('docker.io/library/redis:7.4.6')
+    image: imageRef().default('docker.io/library/redis:7.4.6')
       .describe('Redis image (Redis and Sentinel containers); full reference with registry, pinned tag. Runs as the image\'s uid 999'),
     replicas: z.number().int().min(3, { message: 'must be at least 3 (one primary, two replicas, three Sentinels)' }).default(3)
       .describe('Redis pods, each with a Sentinel sidecar: one primary, the rest replicas'),
     masterName: z.string().regex(/^[a-zA-Z0-9._-]+$/, { message: 'must be letters, digits, ".", "_" and "-"' }).default('pensioen-redis')
       .describe('Name Sentinel monitors the primary under (Sentinel-aware clients ask for it)'),
     quorum: z.number().int().min(1).default(2).describe('Sentinels that must agree the primary is down before a failover (a majority of `replicas`)'),
-    clusterDomain: h.dnsName().default('cluster.local').describe('Cluster DNS domain of the per-pod hostnames Redis and Sentinel announce'),
+    clusterDomain: dnsName().default('cluster.local').describe('Cluster DNS domain of the per-pod hostnames Redis and Sentinel announce'),
     maxmemory: z.string().regex(REDIS_MEMORY, { message: 'must be a Redis memory size such as 256mb or 1gb' }).default('256mb')
       .describe('redis.conf maxmemory'),
     maxmemoryPolicy: z.enum(['noeviction', 'allkeys-lru', 'allkeys-lfu', 'allkeys-random', 'volatile-lru', 'volatile-lfu', 'volatile-random', 'volatile-ttl'])
@@ -57,11 +46,11 @@ export function redisSchemaShape(h: SchemaHelpers) {
       failoverTimeout: z.number().int().min(1000).default(10000).describe('sentinel failover-timeout'),
       parallelSyncs: z.number().int().min(1).default(1).describe('sentinel parallel-syncs: replicas that resync with a new primary at once'),
       requirePassword: z.boolean().default(true).describe('Sentinel itself requires the Redis password (clients then pass it to Sentinel too)'),
-      resources: h.resources({ cpuRequest: '50m', memoryRequest: '32Mi', cpuLimit: '200m', memoryLimit: '64Mi' }),
+      resources: resources({ cpuRequest: '50m', memoryRequest: '32Mi', cpuLimit: '200m', memoryLimit: '64Mi' }),
     }).prefault({}).describe('Sentinel (a sidecar in every Redis pod, port 26379)'),
-    resources: h.resources({ cpuRequest: '100m', memoryRequest: '384Mi', cpuLimit: '500m', memoryLimit: '512Mi' }),
+    resources: resources({ cpuRequest: '100m', memoryRequest: '384Mi', cpuLimit: '500m', memoryLimit: '512Mi' }),
     persistence: z.strictObject({
-      size: h.quantity().default('2Gi').describe('Size of each Redis pod\'s PersistentVolumeClaim (AOF and RDB files)'),
+      size: quantity().default('2Gi').describe('Size of each Redis pod\'s PersistentVolumeClaim (AOF and RDB files)'),
       storageClass: z.string().min(1).optional().describe('storageClassName of the claims; the cluster default when left out'),
     }).prefault({}).describe('PersistentVolumeClaims of the StatefulSet (volumeClaimTemplate `data`)'),
     antiAffinity: z.enum(['required', 'preferred']).default('required')
@@ -70,14 +59,14 @@ export function redisSchemaShape(h: SchemaHelpers) {
       maxUnavailable: z.number().int().min(1).default(1).describe('Redis pods a voluntary disruption may take down at once'),
     }).prefault({}).describe('PodDisruptionBudget `redis-pdb`'),
     exporter: z.strictObject({
-      image: h.imageRef().default('docker.io/oliver006/redis_exporter:v1.76.0').describe('redis_exporter image (runs as the image\'s uid 59000)'),
-      resources: h.resources({ cpuRequest: '25m', memoryRequest: '32Mi', cpuLimit: '100m', memoryLimit: '64Mi' }),
+      image: imageRef().default('docker.io/oliver006/redis_exporter:v1.76.0').describe('redis_exporter image (runs as the image\'s uid 59000)'),
+      resources: resources({ cpuRequest: '25m', memoryRequest: '32Mi', cpuLimit: '100m', memoryLimit: '64Mi' }),
     }).prefault({}).describe('redis_exporter sidecar (port `metrics`, 9121)'),
     haproxy: z.strictObject({
-      image: h.imageRef().default('docker.io/library/haproxy:3.2.7').describe('HAProxy image (runs as the image\'s uid 99)'),
+      image: imageRef().default('docker.io/library/haproxy:3.2.7').describe('HAProxy image (runs as the image\'s uid 99)'),
       replicas: z.number().int().min(1).default(2).describe('HAProxy replicas behind Service `redis`'),
       checkIntervalMilliseconds: z.number().int().min(100).default(1000).describe('How often HAProxy asks every Redis pod for its role'),
-      resources: h.resources({ cpuRequest: '50m', memoryRequest: '64Mi', cpuLimit: '250m', memoryLimit: '128Mi' }),
+      resources: resources({ cpuRequest: '50m', memoryRequest: '64Mi', cpuLimit: '250m', memoryLimit: '128Mi' }),
       pdb: z.strictObject({
         maxUnavailable: z.number().int().min(1).default(1).describe('HAProxy pods a voluntary disruption may take down at once'),
       }).prefault({}).describe('PodDisruptionBudget `redis-haproxy-pdb`'),

@@ -1,0 +1,56 @@
+/**
+ * The building blocks of the configuration schema (quantities, DNS names, ports, pinned image references,
+ * resources), shared by every section: `lib/config.ts` and the section schemas in `lib/redis/`,
+ * `lib/monitoring/` and `lib/gitops-schema.ts` all import them from here.
+ */
+import { z } from 'zod';
+import { parseQuantity } from './quantity';
+
+/** Kubernetes resource quantity (k8s.io/apimachinery/pkg/api/resource). */
+const QUANTITY = /^[+-]?(\d+(\.\d*)?|\.\d+)(([KMGTPE]i)|[numkMGTPE]|[eE][+-]?\d+)?$/;
+/** RFC 1123 DNS subdomain (a hostname), at most 253 characters, labels at most 63. */
+const DNS_SUBDOMAIN = /^(?=.{1,253}$)[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?(\.[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?)*$/;
+/** RFC 1123 DNS label: the form of a Kubernetes name such as a namespace. */
+export const DNS_LABEL = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
+/** An image reference: repository with a tag (not `latest`) and/or a sha256 digest. */
+const IMAGE = /^(?<repo>[a-z0-9]+([._\/:-][a-z0-9]+)*?)(:(?<tag>[\w][\w.-]{0,127}))?(@sha256:[a-f0-9]{64})?$/;
+
+export const quantity = () =>
+  z.string().regex(QUANTITY, { message: 'must be a Kubernetes quantity such as 500m, 1, 512Mi or 1Gi' });
+export const dnsName = () =>
+  z.string().regex(DNS_SUBDOMAIN, { message: 'must be a valid DNS name (lower-case letters, digits, "-" and ".", at most 253 characters)' });
+export const dnsLabel = () =>
+  z.string().regex(DNS_LABEL, { message: 'must be a DNS label (lower-case letters, digits and "-", at most 63 characters)' });
+export const port = () => z.number().int().min(1).max(65535);
+
+/** An image reference that pins a version: a tag other than `latest`, or a digest. */
+export const imageRef = () =>
+  z.string().superRefine((value, ctx) => {
+    const m = IMAGE.exec(value);
+    const digest = value.includes('@sha256:');
+    if (!m) {
+      ctx.addIssue({ code: 'custom', message: `"${value}" is not an image reference (allowed: name:tag or name@sha256:<digest>)` });
+    } else if (!m.groups?.tag && !digest) {
+      ctx.addIssue({ code: 'custom', message: `"${value}" has no tag (allowed: name:tag with a tag other than "latest", or name@sha256:<digest>)` });
+    } else if (m.groups?.tag === 'latest') {
+      ctx.addIssue({ code: 'custom', message: `"${value}" is tagged "latest" (allowed: a fixed version tag such as 1.0.0, or a digest)` });
+    }
+  });
+
+export const resources = (d: { cpuRequest: string; memoryRequest: string; cpuLimit: string; memoryLimit: string }) =>
+  z.strictObject({
+    requests: z.strictObject({
+      cpu: quantity().default(d.cpuRequest).describe('CPU request'),
+      memory: quantity().default(d.memoryRequest).describe('Memory request'),
+    }).prefault({}),
+    limits: z.strictObject({
+      cpu: quantity().default(d.cpuLimit).describe('CPU limit'),
+      memory: quantity().default(d.memoryLimit).describe('Memory limit'),
+    }).prefault({}),
+  }).prefault({}).superRefine((r, ctx) => {
+    for (const k of ['cpu', 'memory'] as const) {
+      if (parseQuantity(r.requests[k]) > parseQuantity(r.limits[k])) {
+        ctx.addIssue({ code: 'custom', path: ['requests', k], message: `must not exceed limits.${k} (${r.limits[k]}), got ${r.requests[k]}` });
+      }
+    }
+  }).describe('Container resource requests and limits (a request may not exceed its limit)');
