@@ -6,13 +6,12 @@ import type { Environment } from '../lib/config';
 import { k8s } from '../lib/k8s';
 import { POSTGRES_EXPORTER_LABELS, POSTGRES_EXPORTER_PORT } from '../lib/monitoring/names';
 import { meta, PART_OF, selectorLabels } from '../lib/labels';
+import { dnsEgress, fromNamespace, tcp } from '../lib/network';
 
 /** Components of the Redis pods and their proxy: the backend may reach these on 6379 and 26379. */
 export const REDIS_COMPONENTS = ['redis', 'redis-proxy'];
 export const REDIS_PORTS = [6379, 26379];
 
-const tcp = (port: number): k8s.NetworkPolicyPort => ({ protocol: 'TCP', port: k8s.IntOrString.fromNumber(port) });
-const fromNamespace = (ns: string): k8s.NetworkPolicyPeer => ({ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': ns } } });
 
 /**
  * NetworkPolicies: deny everything in the namespace, then allow exactly what the platform needs: the
@@ -27,10 +26,7 @@ export class NetworkPoliciesChart extends EnvChart {
     const spec = { name: PART_OF, component: 'network-policy' };
     const backend = selectorLabels(env, BACKEND);
     const frontend = selectorLabels(env, FRONTEND);
-    const dns: k8s.NetworkPolicyEgressRule = {
-      to: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': n.dnsNamespace } }, podSelector: { matchLabels: n.dnsPodLabels } }],
-      ports: [{ protocol: 'UDP', port: k8s.IntOrString.fromNumber(53) }, tcp(53)],
-    };
+    const dns = dnsEgress(c);
     const policy = (id: string, podSelector: Record<string, string>, s: Omit<k8s.NetworkPolicySpec, 'podSelector'>) =>
       new k8s.KubeNetworkPolicy(this, id, { metadata: meta(env, id, spec), spec: { podSelector: { matchLabels: podSelector }, ...s } });
 

@@ -6,6 +6,7 @@ import type { Environment } from '../lib/config';
 import { hardenedContainer, hardenedPodSpec, httpProbe, withPreStopSleep } from '../lib/hardened';
 import { k8s } from '../lib/k8s';
 import { labels, meta, selectorLabels, versionOfImage } from '../lib/labels';
+import { dnsEgress, fromNamespace, tcp } from '../lib/network';
 import { commonSh, configCommandName, haproxyCfg, preStopRedisSh, redisConf, sentinelConf, startRedisSh, startSentinelSh } from '../lib/redis/files';
 import {
   HAPROXY_CONFIGMAP, HAPROXY_DEPLOYMENT, HAPROXY_HEALTH_PORT, HEADLESS_SERVICE, METRICS_PORT, NODE_CONFIGMAP, PATHS, PROXY_SERVICE,
@@ -18,7 +19,6 @@ const HAPROXY_UID = 99;
 const EXPORTER_UID = 59000;
 
 const int = (n: number) => k8s.IntOrString.fromNumber(n);
-const tcp = (port: number): k8s.NetworkPolicyPort => ({ protocol: 'TCP', port: int(port) });
 const execProbe = (command: string[], t: { initialDelaySeconds: number; periodSeconds: number; timeoutSeconds: number; failureThreshold: number }): k8s.Probe =>
   ({ exec: { command }, ...t, successThreshold: 1 });
 
@@ -256,11 +256,8 @@ export class RedisChart extends EnvChart {
     const npSpec = { name: 'redis', component: 'network-policy' };
     const pods = (sel: Record<string, string>): k8s.NetworkPolicyPeer => ({ podSelector: { matchLabels: sel } });
     const backend = selectorLabels(env, BACKEND);
-    const monitoring: k8s.NetworkPolicyPeer = { namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': n.monitoringNamespace } } };
-    const dns: k8s.NetworkPolicyEgressRule = {
-      to: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': n.dnsNamespace } }, podSelector: { matchLabels: n.dnsPodLabels } }],
-      ports: [{ protocol: 'UDP', port: int(53) }, tcp(53)],
-    };
+    const monitoring = fromNamespace(n.monitoringNamespace);
+    const dns = dnsEgress(c);
     new k8s.KubeNetworkPolicy(this, 'np-redis', {
       metadata: meta(env, 'redis', npSpec),
       spec: {
