@@ -49,12 +49,12 @@ export function renderAll(envs: Environment[]): Map<string, string> {
 }
 
 /** Synthesized environments rendered to YAML, plus dist/argocd/ (the Argo CD objects of every environment). */
-export function renderSynthesized(synthesized: SynthesizedEnvironment[]): Map<string, string> {
+export function renderSynthesized(synthesized: SynthesizedEnvironment[], argocd: ManifestFile[] = synthArgocd(synthesized)): Map<string, string> {
   const files = new Map<string, string>();
   for (const { env, files: envFiles } of synthesized) {
     for (const f of envFiles) files.set(f.path, toYaml(f.objects, env.name));
   }
-  for (const f of synthArgocd(synthesized)) files.set(f.path, toYaml(f.objects, '*'));
+  for (const f of argocd) files.set(f.path, toYaml(f.objects, '*'));
   return files;
 }
 
@@ -83,13 +83,14 @@ export function main(argv: string[]): number {
     // Validation gate (lib/validate): nothing is written when any object would be rejected.
     const synthesized = envs.map((env) => ({ env, files: synthEnvironment(env) }));
     const gateStart = performance.now();
-    const findings = [...validateEnvironments(synthesized), ...validateObjects(synthArgocd(synthesized).flatMap((f) => f.objects), contextOf(undefined))];
+    const argocd = synthArgocd(synthesized);
+    const findings = [...validateEnvironments(synthesized), ...validateObjects(argocd.flatMap((f) => f.objects), contextOf(undefined))];
     if (process.env.PENSIOEN_SYNTH_DEBUG) process.stderr.write(`synth: validation gate ${(performance.now() - gateStart).toFixed(1)} ms\n`);
     if (findings.length > 0) {
       process.stderr.write(`${findings.map(formatFinding).join('\n')}\nsynth failed: ${findings.length} validation finding(s); nothing was written (${opts.outDir}/ is unchanged)\n`);
       return 1;
     }
-    const files = renderSynthesized(synthesized);
+    const files = renderSynthesized(synthesized, argocd);
     writeTreeAtomically(opts.outDir, files);
     if (opts.mirrorDir) writeTree(opts.mirrorDir, files);
     process.stdout.write(`synth: wrote ${files.size} files for ${envs.map((e) => e.name).join(', ')} to ${opts.outDir}/\n`);
