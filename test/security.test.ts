@@ -49,3 +49,15 @@ describe.each(cases)('%s %s', (_env, _owner, spec, claims) => {
     for (const c of containers) for (const m of c.volumeMounts ?? []) expect(volumes.has(m.name)).toBe(true);
   });
 });
+
+describe.each(environments().map((e) => [e.name, e] as const))('%s Namespace', (_name, env) => {
+  test('Pod Security admission enforces, audits and warns at "restricted"', () => {
+    const ns = objectsOf(env).filter((o) => o.kind === 'Namespace');
+    expect(ns.map((o) => o.metadata.name)).toEqual([env.config.namespace]);
+    expect(ns[0].metadata.labels).toMatchObject({
+      'pod-security.kubernetes.io/enforce': 'restricted',
+      'pod-security.kubernetes.io/audit': 'restricted',
+      'pod-security.kubernetes.io/warn': 'restricted',
+    });
+  });
+});
