@@ -3,7 +3,7 @@ import type { Construct } from 'constructs';
 import { BACKEND } from './backend';
 import { EnvChart } from '../lib/chart';
 import type { Environment } from '../lib/config';
-import { hardenedContainer, hardenedPodSpec, httpProbe, withPreStopSleep } from '../lib/hardened';
+import { execProbe, hardenedContainer, hardenedPodSpec, httpProbe, withPreStopSleep } from '../lib/hardened';
 import { k8s } from '../lib/k8s';
 import { labels, meta, selectorLabels, versionOfImage } from '../lib/labels';
 import { dnsEgress, fromNamespace, tcp } from '../lib/network';
@@ -19,8 +19,6 @@ const HAPROXY_UID = 99;
 const EXPORTER_UID = 59000;
 
 const int = (n: number) => k8s.IntOrString.fromNumber(n);
-const execProbe = (command: string[], t: { initialDelaySeconds: number; periodSeconds: number; timeoutSeconds: number; failureThreshold: number }): k8s.Probe =>
-  ({ exec: { command }, ...t, successThreshold: 1 });
 
 /**
  * Redis with Sentinel: StatefulSet `redis` (Redis, a Sentinel sidecar and redis_exporter in each pod,

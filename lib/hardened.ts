@@ -76,6 +76,11 @@ export function httpProbe(path: string, port: string | number, t: ProbeTiming): 
   };
 }
 
+/** A probe that runs a command in the container (for servers without HTTP, such as Redis). */
+export function execProbe(command: string[], t: ProbeTiming): k8s.Probe {
+  return { exec: { command }, ...t, successThreshold: 1 };
+}
+
 export function hardenedContainer(props: HardenedContainerProps): k8s.Container {
   const writable = (props.writablePaths ?? []).map((p) => ({ name: volumeNameForPath(p), mountPath: p }));
   return {
