@@ -15,10 +15,10 @@ import { MonitoringChart } from './charts/monitoring';
 import { NamespaceChart } from './charts/namespace';
 import { NetworkPoliciesChart } from './charts/network-policies';
 import { RedisChart } from './charts/redis';
-import type { EnvChart } from './lib/chart';
+import type { EnvChart } from './lib/constructs/env-chart';
 import { ConfigError, type Environment, loadEnvironments } from './lib/config';
-import { type ManifestFile, toYaml, writeTree, writeTreeAtomically } from './lib/output';
-import { withSyncAnnotations } from './lib/sync-waves';
+import { type ManifestFile, toYaml, writeTree, writeTreeAtomically } from './lib/output/write';
+import { withSyncAnnotations } from './lib/output/sync-waves';
 import { contextOf, formatFinding, validateEnvironments, validateObjects } from './lib/validate';
 
 /** Builds the cdk8s App of one environment; its charts in apply order. */

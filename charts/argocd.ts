@@ -3,9 +3,9 @@ import type { Construct } from 'constructs';
 import { Application } from '../imports/argocd-applications-argoproj.io';
 import { AppProject } from '../imports/argocd-appprojects-argoproj.io';
 import { ConfigError, type Environment } from '../lib/config';
-import { instanceOf, labels, MANAGED_BY, PART_OF } from '../lib/labels';
-import type { ManifestFile } from '../lib/output';
-import { apiGroup, SYNC_WAVE } from '../lib/sync-waves';
+import { instanceOf, labels, MANAGED_BY, PART_OF } from '../lib/k8s/labels';
+import type { ManifestFile } from '../lib/output/write';
+import { apiGroup, SYNC_WAVE } from '../lib/output/sync-waves';
 
 /**
  * Argo CD delivery, built from every environment (written to `dist/argocd/`):

@@ -15,11 +15,11 @@ import {
   SecretStoreSpecProviderAwsService,
   SecretStoreSpecProviderAzurekvAuthType,
 } from '../imports/eso-secretstores-external-secrets.io';
-import { EnvChart } from '../lib/chart';
+import { EnvChart } from '../lib/constructs/env-chart';
 import type { Environment } from '../lib/config';
 import { k8s } from '../lib/k8s';
-import { clusterMeta, meta } from '../lib/labels';
-import { secretSourcesOf } from '../lib/secret-sources';
+import { clusterMeta, meta } from '../lib/k8s/labels';
+import { secretSourcesOf } from '../lib/config/secret-sources';
 
 export const SECRETS = { name: 'pensioen-secrets', component: 'secrets' };
 export const IRSA_ANNOTATION = 'eks.amazonaws.com/role-arn';

@@ -1,10 +1,10 @@
 import { ApiObject } from 'cdk8s';
 import type { Construct } from 'constructs';
-import { EnvChart } from '../lib/chart';
+import { EnvChart } from '../lib/constructs/env-chart';
 import type { Environment } from '../lib/config';
-import { withPreStopSleep, hardenedContainer, hardenedPodSpec, httpProbe } from '../lib/hardened';
+import { withPreStopSleep, hardenedContainer, hardenedPodSpec, httpProbe } from '../lib/k8s/hardened';
 import { k8s } from '../lib/k8s';
-import { labels, meta, selectorLabels, versionOfImage } from '../lib/labels';
+import { labels, meta, selectorLabels, versionOfImage } from '../lib/k8s/labels';
 
 export const FRONTEND = { name: 'pensioen-frontend', component: 'frontend' };
 export const FRONTEND_DEPLOYMENT = 'frontend';

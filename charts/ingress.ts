@@ -2,10 +2,10 @@ import type { Construct } from 'constructs';
 import { BACKEND, BACKEND_SERVICE } from './backend';
 import { FRONTEND, FRONTEND_SERVICE } from './frontend';
 import { ClusterIssuer } from '../imports/certmanager-clusterissuers-cert-manager.io';
-import { EnvChart } from '../lib/chart';
+import { EnvChart } from '../lib/constructs/env-chart';
 import type { EnvConfig, Environment } from '../lib/config';
 import { k8s } from '../lib/k8s';
-import { clusterMeta, meta, PART_OF } from '../lib/labels';
+import { clusterMeta, meta, PART_OF } from '../lib/k8s/labels';
 
 export const API_INGRESS = 'pensioen-ingress';
 export const FRONTEND_INGRESS = 'pensioen-frontend-ingress';

@@ -1,9 +1,9 @@
 import type { Construct } from 'constructs';
 import { BACKEND } from './backend';
-import { EnvChart } from '../lib/chart';
+import { EnvChart } from '../lib/constructs/env-chart';
 import type { Environment } from '../lib/config';
 import { k8s } from '../lib/k8s';
-import { labels, meta, PART_OF, selectorLabels } from '../lib/labels';
+import { labels, meta, PART_OF, selectorLabels } from '../lib/k8s/labels';
 import { dashboardJson } from '../lib/monitoring/dashboard';
 import {
   BACKEND_SERVICE_MONITOR, DASHBOARD_CONFIGMAP, POSTGRES_EXPORTER, POSTGRES_EXPORTER_LABELS, PROMETHEUS_RULE,

@@ -1,8 +1,8 @@
 import type { Construct } from 'constructs';
-import { EnvChart } from '../lib/chart';
+import { EnvChart } from '../lib/constructs/env-chart';
 import type { Environment } from '../lib/config';
 import { k8s } from '../lib/k8s';
-import { labels, PART_OF } from '../lib/labels';
+import { labels, PART_OF } from '../lib/k8s/labels';
 
 /**
  * The namespace everything else lives in, labelled so that Pod Security admission enforces the

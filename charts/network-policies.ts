@@ -1,12 +1,12 @@
 import type { Construct } from 'constructs';
 import { BACKEND } from './backend';
 import { FRONTEND } from './frontend';
-import { EnvChart } from '../lib/chart';
+import { EnvChart } from '../lib/constructs/env-chart';
 import type { Environment } from '../lib/config';
 import { k8s } from '../lib/k8s';
 import { POSTGRES_EXPORTER_LABELS, POSTGRES_EXPORTER_PORT } from '../lib/monitoring/names';
-import { meta, PART_OF, selectorLabels } from '../lib/labels';
-import { dnsEgress, fromNamespace, tcp } from '../lib/network';
+import { meta, PART_OF, selectorLabels } from '../lib/k8s/labels';
+import { dnsEgress, fromNamespace, tcp } from '../lib/k8s/network';
 
 /** Components of the Redis pods and their proxy: the backend may reach these on 6379 and 26379. */
 export const REDIS_COMPONENTS = ['redis', 'redis-proxy'];

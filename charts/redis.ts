@@ -1,12 +1,12 @@
 import { ApiObject } from 'cdk8s';
 import type { Construct } from 'constructs';
 import { BACKEND } from './backend';
-import { EnvChart } from '../lib/chart';
+import { EnvChart } from '../lib/constructs/env-chart';
 import type { Environment } from '../lib/config';
-import { execProbe, hardenedContainer, hardenedPodSpec, httpProbe, withPreStopSleep } from '../lib/hardened';
+import { execProbe, hardenedContainer, hardenedPodSpec, httpProbe, withPreStopSleep } from '../lib/k8s/hardened';
 import { k8s } from '../lib/k8s';
-import { labels, meta, selectorLabels, versionOfImage } from '../lib/labels';
-import { dnsEgress, fromNamespace, tcp } from '../lib/network';
+import { labels, meta, selectorLabels, versionOfImage } from '../lib/k8s/labels';
+import { dnsEgress, fromNamespace, tcp } from '../lib/k8s/network';
 import { commonSh, configCommandName, haproxyCfg, preStopRedisSh, redisConf, sentinelConf, startRedisSh, startSentinelSh } from '../lib/redis/files';
 import {
   HAPROXY_CONFIGMAP, HAPROXY_DEPLOYMENT, HAPROXY_HEALTH_PORT, HEADLESS_SERVICE, METRICS_PORT, NODE_CONFIGMAP, PATHS, PROXY_SERVICE,

@@ -6,12 +6,12 @@
  *   npm run diff -- --config DIR       # another config folder
  *
  * Prints Markdown (CI appends it to $GITHUB_STEP_SUMMARY). Nothing is written; dist/ is not read from disk.
- * Secret values are never printed (see lib/object-diff.ts). Exits 0 (also when there are changes), 1 on a
+ * Secret values are never printed (see lib/output/object-diff.ts). Exits 0 (also when there are changes), 1 on a
  * configuration problem, 2 when the base revision cannot be read.
  */
 import { execFileSync } from 'child_process';
 import { ConfigError, loadEnvironments } from '../lib/config';
-import { diffObjects, formatDiff, objectsOfFiles } from '../lib/object-diff';
+import { diffObjects, formatDiff, objectsOfFiles } from '../lib/output/object-diff';
 import { renderAll } from '../main';
 
 /** dist/ as committed at `rev` (path relative to dist's parent to file content). */

@@ -1,7 +1,7 @@
 /** `npm run docs`: regenerates the configuration reference in README.md from the schema. */
 import * as fs from 'fs';
 import * as path from 'path';
-import { withReference } from '../lib/config-docs';
+import { withReference } from '../lib/docs/config-reference';
 
 const readme = path.resolve(__dirname, '..', '..', 'README.md');
 const file = fs.existsSync(readme) ? readme : path.resolve('README.md');

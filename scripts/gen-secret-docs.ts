@@ -2,7 +2,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { loadEnvironments } from '../lib/config';
-import { withSecretsSection } from '../lib/secret-docs';
+import { withSecretsSection } from '../lib/docs/secrets';
 
 const file = path.resolve('README.md');
 fs.writeFileSync(file, withSecretsSection(fs.readFileSync(file, 'utf8'), loadEnvironments(path.resolve('config'))));

@@ -8,8 +8,8 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { parseConfig } from '../lib/config';
-import { readTree } from '../lib/output';
-import { parseQuantity } from '../lib/quantity';
+import { readTree } from '../lib/output/write';
+import { parseQuantity } from '../lib/k8s/quantity';
 import { main } from '../main';
 import { CONFIG_DIR, ROOT } from './helpers';
 

@@ -1,6 +1,6 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { withReference } from '../lib/config-docs';
+import { withReference } from '../lib/docs/config-reference';
 import { ROOT } from './helpers';
 
 test('the README configuration reference is generated from the schema (fix: `npm run docs`)', () => {

@@ -6,7 +6,7 @@ import addFormats from 'ajv-formats';
 import { parseAllDocuments } from 'yaml';
 import { ENV_SYNC_OPTIONS, ROOT_APPLICATION, synthArgocd, type SynthesizedEnvironment } from '../charts/argocd';
 import { ConfigError, type Environment } from '../lib/config';
-import { toYaml } from '../lib/output';
+import { toYaml } from '../lib/output/write';
 import { loadCrds, validateCustomResource } from '../lib/validate/crd-schema';
 import { synthEnvironment } from '../main';
 import { environments, find, inlineEnvironment, ROOT } from './helpers';

@@ -3,8 +3,8 @@ import { execFileSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { diffObjects, fieldChanges, formatDiff, objectsOfFiles, REDACTED } from '../lib/object-diff';
-import { toYaml } from '../lib/output';
+import { diffObjects, fieldChanges, formatDiff, objectsOfFiles, REDACTED } from '../lib/output/object-diff';
+import { toYaml } from '../lib/output/write';
 import { committedDist } from '../scripts/diff';
 import { ROOT } from './helpers';
 

@@ -2,7 +2,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { parseAllDocuments } from 'yaml';
-import { isBuiltinGroup } from '../lib/sync-waves';
+import { isBuiltinGroup } from '../lib/output/sync-waves';
 import { environment, environments, find, objectsOf, ROOT } from './helpers';
 
 /** group/kind of every CRD in crds/ (the operators' CRDs the README lists as prerequisites). */

@@ -3,9 +3,9 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { IRSA_ANNOTATION, AZURE_CLIENT_ID_ANNOTATION, AZURE_TENANT_ID_ANNOTATION } from '../charts/external-secrets';
 import { ConfigError, type Environment } from '../lib/config';
-import { toYaml } from '../lib/output';
-import { withSecretsSection } from '../lib/secret-docs';
-import { precreateCommands, secretSourcesOf } from '../lib/secret-sources';
+import { toYaml } from '../lib/output/write';
+import { withSecretsSection } from '../lib/docs/secrets';
+import { precreateCommands, secretSourcesOf } from '../lib/config/secret-sources';
 import { loadCrds, validateCustomResource } from '../lib/validate/crd-schema';
 import { environment, environments, find, inlineEnvironment, objectsOf, podSpecs, ROOT } from './helpers';
 

@@ -1,5 +1,5 @@
 /** Argo CD sync annotations on every object of every environment, decided by kind and API group. */
-import { isBuiltinGroup, SKIP_DRY_RUN, SYNC_OPTIONS, SYNC_WAVE, syncWaveOf, WAVES, withSyncAnnotations } from '../lib/sync-waves';
+import { isBuiltinGroup, SKIP_DRY_RUN, SYNC_OPTIONS, SYNC_WAVE, syncWaveOf, WAVES, withSyncAnnotations } from '../lib/output/sync-waves';
 import { environments, objectsOf } from './helpers';
 
 const ENVS = environments();

@@ -1,6 +1,6 @@
 /** The output: complete, deterministic, readable names, recommended labels, and dist/ equal to a fresh synth. */
 import * as path from 'path';
-import { readTree } from '../lib/output';
+import { readTree } from '../lib/output/write';
 import { renderAll } from '../main';
 import { environments, objectsOf, ROOT } from './helpers';
 

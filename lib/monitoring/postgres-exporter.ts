@@ -11,9 +11,9 @@
 import { ApiObject } from 'cdk8s';
 import type { Construct } from 'constructs';
 import type { Environment } from '../config';
-import { hardenedContainer, hardenedPodSpec } from '../hardened';
+import { hardenedContainer, hardenedPodSpec } from '../k8s/hardened';
 import { k8s } from '../k8s';
-import { labels, meta, selectorLabels, versionOfImage } from '../labels';
+import { labels, meta, selectorLabels, versionOfImage } from '../k8s/labels';
 import { POSTGRES_EXPORTER, POSTGRES_EXPORTER_LABELS, POSTGRES_EXPORTER_PORT } from './names';
 
 export function postgresExporter(scope: Construct, env: Environment): void {

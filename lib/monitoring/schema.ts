@@ -3,7 +3,7 @@
  * alert rules' metric names and thresholds, runbook links and the Grafana dashboard.
  */
 import { z } from 'zod';
-import { dnsLabel, imageRef, resources } from '../schema-types';
+import { dnsLabel, imageRef, resources } from '../config/types';
 
 /** A Prometheus duration such as 30s, 5m, 1h or 1h30m. */
 const DURATION = /^((\d+)y)?((\d+)w)?((\d+)d)?((\d+)h)?((\d+)m)?((\d+)s)?((\d+)ms)?$/;

@@ -1,10 +1,10 @@
 /**
- * The `redis` section of the configuration (besides `redis.url`, which lives in `lib/config.ts`): the
+ * The `redis` section of the configuration (besides `redis.url`, which lives in `lib/config/index.ts`): the
  * Redis + Sentinel StatefulSet, its HAProxy, the exporter, persistence and the command policy.
  */
 import { z } from 'zod';
-import { parseQuantity } from '../quantity';
-import { dnsName, imageRef, quantity, resources } from '../schema-types';
+import { parseQuantity } from '../k8s/quantity';
+import { dnsName, imageRef, quantity, resources } from '../config/types';
 
 /** Commands a client may never run in production (a cache flush or a blocking scan by mistake). */
 export const DANGEROUS_COMMANDS = ['FLUSHALL', 'FLUSHDB', 'CONFIG', 'DEBUG', 'KEYS'] as const;

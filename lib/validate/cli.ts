@@ -6,8 +6,8 @@
  */
 import * as fs from 'fs';
 import { ConfigError, type Environment, loadEnvironments } from '../config';
-import { readTree } from '../output';
-import { formatFinding, validateTree } from './index';
+import { readTree } from '../output/write';
+import { formatFinding, validateTree } from './';
 
 interface Options { dir: string; configDir: string; crdDir: string }
 

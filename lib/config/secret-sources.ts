@@ -4,9 +4,9 @@
  * adds itself there), so ExternalSecrets and the README's `kubectl create secret` commands cover exactly the
  * Secrets the manifests reference.
  */
-import { ConfigError, type Environment } from './config';
-import { instanceOf } from './labels';
-import { type ExternalSecret, externalSecretsOf } from './validate/external-secrets';
+import { ConfigError, type Environment } from './';
+import { instanceOf } from '../k8s/labels';
+import { type ExternalSecret, externalSecretsOf } from '../validate/external-secrets';
 
 export interface SecretSource extends ExternalSecret {
   /** Name of the remote secret (AWS Secrets Manager secret / Azure Key Vault secret). */

@@ -3,8 +3,8 @@
  * escalation, every capability dropped, RuntimeDefault seccomp, read-only root filesystem with emptyDirs
  * where a process must write), requests and limits, probes, graceful shutdown and topology spread.
  */
-import { k8s } from './k8s';
-import type { Environment } from './config';
+import { k8s } from './';
+import type { Environment } from '../config';
 
 export interface ResourceSpec {
   readonly requests: { readonly cpu: string; readonly memory: string };

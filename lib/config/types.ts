@@ -1,10 +1,10 @@
 /**
  * The building blocks of the configuration schema (quantities, DNS names, ports, pinned image references,
- * resources), shared by every section: `lib/config.ts` and the section schemas in `lib/redis/`,
+ * resources), shared by every section: `lib/config/index.ts` and the section schemas in `lib/redis/`,
  * `lib/monitoring/` and `lib/gitops-schema.ts` all import them from here.
  */
 import { z } from 'zod';
-import { parseQuantity } from './quantity';
+import { parseQuantity } from '../k8s/quantity';
 
 /** Kubernetes resource quantity (k8s.io/apimachinery/pkg/api/resource). */
 const QUANTITY = /^[+-]?(\d+(\.\d*)?|\.\d+)(([KMGTPE]i)|[numkMGTPE]|[eE][+-]?\d+)?$/;

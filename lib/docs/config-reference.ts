@@ -1,9 +1,9 @@
 /**
- * The configuration reference: a Markdown table of every key of the schema in `lib/config.ts`, with its
+ * The configuration reference: a Markdown table of every key of the schema in `lib/config/index.ts`, with its
  * type, default and description, generated (not hand-kept) from the schema's JSON Schema form.
  */
 import { z } from 'zod';
-import { configSchema } from './config';
+import { configSchema } from '../config';
 
 interface Row { key: string; type: string; def: string; description: string }
 

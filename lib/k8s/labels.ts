@@ -3,7 +3,7 @@
  * selectors use. A selector can never change on a live Deployment or StatefulSet, so selector labels hold
  * only what never changes for a workload (no version, no hash of a construct path).
  */
-import type { Environment } from './config';
+import type { Environment } from '../config';
 
 export const PART_OF = 'pensioen-beslissingstool';
 export const MANAGED_BY = 'cdk8s';

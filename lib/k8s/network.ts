@@ -1,6 +1,6 @@
 /** Building blocks of NetworkPolicies, shared by every chart that writes one. */
-import type { EnvConfig } from './config';
-import { k8s } from './k8s';
+import type { EnvConfig } from '../config';
+import { k8s } from './';
 
 /** A TCP port of a NetworkPolicy rule. */
 export const tcp = (port: number): k8s.NetworkPolicyPort => ({ protocol: 'TCP', port: k8s.IntOrString.fromNumber(port) });

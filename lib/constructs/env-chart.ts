@@ -1,6 +1,6 @@
 import { Chart } from 'cdk8s';
 import type { Construct } from 'constructs';
-import type { Environment } from './config';
+import type { Environment } from '../config';
 
 /**
  * A chart of one environment. `file` is the name of the YAML file it is written to inside `dist/<env>/`;

@@ -4,7 +4,7 @@
  * External Secrets Operator from AWS Secrets Manager or Azure Key Vault). Part of `configSchema`.
  */
 import { z } from 'zod';
-import { dnsLabel } from './schema-types';
+import { dnsLabel } from './types';
 
 /** A Go duration as Argo CD and External Secrets take it, e.g. 1h, 30m, 15s. */
 const duration = () => z.string().regex(/^(\d+(ns|us|ms|s|m|h))+$/, { message: 'must be a duration such as 1h, 30m or 15s' });

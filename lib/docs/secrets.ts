@@ -4,8 +4,8 @@
  * commands, and for each environment with the External Secrets Operator the remote secrets its store must
  * hold. `npm run docs` rewrites it; a test fails when it is stale.
  */
-import type { Environment } from './config';
-import { precreateCommands, secretSourcesOf } from './secret-sources';
+import type { Environment } from '../config';
+import { precreateCommands, secretSourcesOf } from '../config/secret-sources';
 
 export const SECRETS_START = '<!-- secrets:start -->';
 export const SECRETS_END = '<!-- secrets:end -->';

@@ -8,10 +8,10 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { LineCounter, parseDocument } from 'yaml';
 import { z } from 'zod';
-import { DNS_LABEL, dnsLabel, dnsName, imageRef, port, resources } from './schema-types';
-import { redisSchemaShape, refineRedis } from './redis/schema';
-import { gitopsSchema, secretsProviderSchema } from './gitops-schema';
-import { monitoringSchema } from './monitoring/schema';
+import { DNS_LABEL, dnsLabel, dnsName, imageRef, port, resources } from './types';
+import { redisSchemaShape, refineRedis } from '../redis/schema';
+import { gitopsSchema, secretsProviderSchema } from './gitops';
+import { monitoringSchema } from '../monitoring/schema';
 
 const CIDR = /^((25[0-5]|2[0-4]\d|1?\d?\d)\.){3}(25[0-5]|2[0-4]\d|1?\d?\d)\/(3[0-2]|[12]?\d)$|^[0-9a-fA-F:]+\/(12[0-8]|1[01]\d|[1-9]?\d)$/;
 
