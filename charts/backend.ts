@@ -28,15 +28,15 @@ export class BackendChart extends EnvChart {
     const spec = { ...BACKEND, version: versionOfImage(b.image) };
     const selector = selectorLabels(env, spec);
 
-    new k8s.KubeServiceAccount(this, 'service-account', {
-      metadata: meta(env, BACKEND_DEPLOYMENT, spec),
-      automountServiceAccountToken: false,
-    });
-
     new k8s.KubeConfigMap(this, 'redis-config', {
       metadata: meta(env, REDIS_CONFIGMAP, { name: 'redis', component: 'cache' }),
       // REDIS_URL (key `url`, through HAProxy) and the Sentinel endpoints for Sentinel-aware clients.
       data: redisClientConfig(env),
+    });
+
+    new k8s.KubeServiceAccount(this, 'service-account', {
+      metadata: meta(env, BACKEND_DEPLOYMENT, spec),
+      automountServiceAccountToken: false,
     });
 
     const secretEnv = (name: string, ref: { name: string; key: string }): k8s.EnvVar =>

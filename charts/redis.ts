@@ -38,9 +38,7 @@ export class RedisChart extends EnvChart {
     const proxySelector = selectorLabels(env, proxySpec);
     const password = (name: string): k8s.EnvVar => ({ name, valueFrom: { secretKeyRef: { name: c.secrets.redis.name, key: c.secrets.redis.key } } });
 
-    for (const [name, spec] of [[STATEFULSET, redisSpec], [HAPROXY_DEPLOYMENT, proxySpec]] as const) {
-      new k8s.KubeServiceAccount(this, `sa-${name}`, { metadata: meta(env, name, spec), automountServiceAccountToken: false });
-    }
+    new k8s.KubeServiceAccount(this, `sa-${STATEFULSET}`, { metadata: meta(env, STATEFULSET, redisSpec), automountServiceAccountToken: false });
 
     new k8s.KubeConfigMap(this, 'node-config', {
       metadata: meta(env, NODE_CONFIGMAP, redisSpec),
@@ -72,10 +70,6 @@ export class RedisChart extends EnvChart {
     new k8s.KubeService(this, 'sentinel-service', {
       metadata: meta(env, SENTINEL_SERVICE, { ...REDIS_SENTINEL, version: redisSpec.version }),
       spec: { type: 'ClusterIP', selector: redisSelector, ports: [svcPort('sentinel', SENTINEL_PORT)] },
-    });
-    new k8s.KubeService(this, 'proxy-service', {
-      metadata: meta(env, PROXY_SERVICE, proxySpec),
-      spec: { type: 'ClusterIP', selector: proxySelector, ports: [svcPort('redis', REDIS_PORT)] },
     });
 
     // ---- StatefulSet: Redis + Sentinel + exporter
@@ -220,6 +214,7 @@ export class RedisChart extends EnvChart {
       runAsUser: HAPROXY_UID,
       runAsGroup: HAPROXY_UID,
     });
+    new k8s.KubeServiceAccount(this, `sa-${HAPROXY_DEPLOYMENT}`, { metadata: meta(env, HAPROXY_DEPLOYMENT, proxySpec), automountServiceAccountToken: false });
     // HAProxy keeps serving for pod.preStopSleepSeconds after it leaves the Service endpoints.
     new ApiObject(this, 'haproxy', withPreStopSleep(k8s.KubeDeployment.manifest({
       metadata: meta(env, HAPROXY_DEPLOYMENT, proxySpec),
@@ -244,6 +239,10 @@ export class RedisChart extends EnvChart {
         },
       },
     }), c.pod.preStopSleepSeconds));
+    new k8s.KubeService(this, 'proxy-service', {
+      metadata: meta(env, PROXY_SERVICE, proxySpec),
+      spec: { type: 'ClusterIP', selector: proxySelector, ports: [svcPort('redis', REDIS_PORT)] },
+    });
     new k8s.KubePodDisruptionBudget(this, 'haproxy-pdb', {
       metadata: meta(env, 'redis-haproxy-pdb', proxySpec),
       spec: { maxUnavailable: int(r.haproxy.pdb.maxUnavailable), selector: { matchLabels: proxySelector } },
