@@ -1,6 +1,5 @@
 import type { Construct } from 'constructs';
-import { BACKEND, BACKEND_SERVICE } from './backend';
-import { FRONTEND, FRONTEND_SERVICE } from './frontend';
+import { BACKEND, BACKEND_SERVICE, FRONTEND, FRONTEND_SERVICE } from '../lib/names';
 import { ClusterIssuer } from '../imports/certmanager-clusterissuers-cert-manager.io';
 import { EnvChart } from '../lib/constructs/env-chart';
 import type { EnvConfig, Environment } from '../lib/config';

@@ -1,5 +1,5 @@
 import type { Construct } from 'constructs';
-import { BACKEND } from './backend';
+import { BACKEND } from '../lib/names';
 import { EnvChart } from '../lib/constructs/env-chart';
 import type { Environment } from '../lib/config';
 import { k8s } from '../lib/k8s';

@@ -1,6 +1,5 @@
 import type { Construct } from 'constructs';
-import { BACKEND } from './backend';
-import { FRONTEND } from './frontend';
+import { BACKEND, FRONTEND } from '../lib/names';
 import { EnvChart } from '../lib/constructs/env-chart';
 import type { Environment } from '../lib/config';
 import { k8s } from '../lib/k8s';

@@ -1,9 +1,9 @@
-import { ApiObject } from 'cdk8s';
 import type { Construct } from 'constructs';
-import { BACKEND } from './backend';
+import { BACKEND } from '../lib/names';
+import { Workload } from '../lib/constructs/workload';
 import { EnvChart } from '../lib/constructs/env-chart';
 import type { Environment } from '../lib/config';
-import { execProbe, hardenedContainer, hardenedPodSpec, httpProbe, withPreStopSleep } from '../lib/k8s/hardened';
+import { execProbe, hardenedContainer, hardenedPodSpec, httpProbe } from '../lib/k8s/hardened';
 import { k8s } from '../lib/k8s';
 import { labels, meta, selectorLabels, versionOfImage } from '../lib/k8s/labels';
 import { dnsEgress, fromNamespace, tcp } from '../lib/k8s/network';
@@ -199,53 +199,33 @@ export class RedisChart extends EnvChart {
       spec: { maxUnavailable: int(r.pdb.maxUnavailable), selector: { matchLabels: redisSelector } },
     });
 
-    // ---- HAProxy: Service `redis` always reaches the current primary
-    const haproxy = hardenedContainer({
-      name: 'haproxy',
-      image: r.haproxy.image,
-      command: ['haproxy', '-W', '-db', '-f', `${PATHS.haproxyConfig}/haproxy.cfg`],
-      ports: [{ name: 'redis', containerPort: REDIS_PORT }, { name: 'health', containerPort: HAPROXY_HEALTH_PORT }],
-      env: [password('REDIS_PASSWORD')],
-      resources: r.haproxy.resources,
-      livenessProbe: httpProbe('/healthz', 'health', { initialDelaySeconds: 5, periodSeconds: 10, timeoutSeconds: 3, failureThreshold: 3 }),
-      readinessProbe: httpProbe('/healthz', 'health', { initialDelaySeconds: 2, periodSeconds: 5, timeoutSeconds: 3, failureThreshold: 3 }),
-      writablePaths: ['/tmp'],
-      volumeMounts: [{ name: 'config', mountPath: PATHS.haproxyConfig, readOnly: true }],
-      runAsUser: HAPROXY_UID,
-      runAsGroup: HAPROXY_UID,
-    });
-    new k8s.KubeServiceAccount(this, `sa-${HAPROXY_DEPLOYMENT}`, { metadata: meta(env, HAPROXY_DEPLOYMENT, proxySpec), automountServiceAccountToken: false });
-    // HAProxy keeps serving for pod.preStopSleepSeconds after it leaves the Service endpoints.
-    new ApiObject(this, 'haproxy', withPreStopSleep(k8s.KubeDeployment.manifest({
-      metadata: meta(env, HAPROXY_DEPLOYMENT, proxySpec),
-      spec: {
-        replicas: r.haproxy.replicas,
-        revisionHistoryLimit: 5,
-        selector: { matchLabels: proxySelector },
-        strategy: { type: 'RollingUpdate', rollingUpdate: { maxUnavailable: int(0), maxSurge: int(1) } },
-        template: {
-          metadata: {
-            labels: labels(env, proxySpec),
-            annotations: { 'pensioen.nl/config-version': configVersion([haproxyCfg(env)]) },
-          },
-          spec: hardenedPodSpec(env, {
-            serviceAccountName: HAPROXY_DEPLOYMENT,
-            containers: [haproxy],
-            selector: proxySelector,
-            writablePaths: ['/tmp'],
-            perRevisionSpread: true,
-            volumes: [{ name: 'config', configMap: { name: HAPROXY_CONFIGMAP, defaultMode: 0o444 } }],
-          }),
-        },
+    // ---- HAProxy: Service `redis` always reaches the current primary. It keeps serving for
+    // pod.preStopSleepSeconds after it leaves the Service endpoints.
+    new Workload(this, 'haproxy', {
+      name: HAPROXY_DEPLOYMENT,
+      labels: proxySpec,
+      containers: [{
+        name: 'haproxy',
+        image: r.haproxy.image,
+        command: ['haproxy', '-W', '-db', '-f', `${PATHS.haproxyConfig}/haproxy.cfg`],
+        ports: [{ name: 'redis', containerPort: REDIS_PORT }, { name: 'health', containerPort: HAPROXY_HEALTH_PORT }],
+        env: [password('REDIS_PASSWORD')],
+        resources: r.haproxy.resources,
+        livenessProbe: httpProbe('/healthz', 'health', { initialDelaySeconds: 5, periodSeconds: 10, timeoutSeconds: 3, failureThreshold: 3 }),
+        readinessProbe: httpProbe('/healthz', 'health', { initialDelaySeconds: 2, periodSeconds: 5, timeoutSeconds: 3, failureThreshold: 3 }),
+        writablePaths: ['/tmp'],
+        volumeMounts: [{ name: 'config', mountPath: PATHS.haproxyConfig, readOnly: true }],
+        runAsUser: HAPROXY_UID,
+        runAsGroup: HAPROXY_UID,
+      }],
+      scale: { replicas: r.haproxy.replicas },
+      pod: {
+        annotations: { 'pensioen.nl/config-version': configVersion([haproxyCfg(env)]) },
+        volumes: [{ name: 'config', configMap: { name: HAPROXY_CONFIGMAP, defaultMode: 0o444 } }],
       },
-    }), c.pod.preStopSleepSeconds));
-    new k8s.KubeService(this, 'proxy-service', {
-      metadata: meta(env, PROXY_SERVICE, proxySpec),
-      spec: { type: 'ClusterIP', selector: proxySelector, ports: [svcPort('redis', REDIS_PORT)] },
-    });
-    new k8s.KubePodDisruptionBudget(this, 'haproxy-pdb', {
-      metadata: meta(env, 'redis-haproxy-pdb', proxySpec),
-      spec: { maxUnavailable: int(r.haproxy.pdb.maxUnavailable), selector: { matchLabels: proxySelector } },
+      service: { name: PROXY_SERVICE, ports: [{ name: 'redis', port: REDIS_PORT }] },
+      pdb: r.haproxy.pdb,
+      maxSurge: 1,
     });
 
     // ---- NetworkPolicies (on top of the namespace's default deny)

@@ -1,0 +1,223 @@
+/**
+ * `Workload`: one stateless workload of an environment, built the one way every workload of this project is
+ * built. It emits, in this order:
+ *
+ * 1. a ServiceAccount `<name>` with no API token;
+ * 2. a Deployment `<name>`: containers from `hardenedContainer()` (restricted profile, requests and limits,
+ *    probes), a pod from `hardenedPodSpec()` (non-root, seccomp, spread over nodes and zones), a rolling
+ *    update that never takes a pod away before its replacement is Ready (`maxUnavailable: 0`), a preStop
+ *    sleep so a terminating pod keeps serving until the endpoints forget it;
+ * 3. a ClusterIP Service (unless `service: false`);
+ * 4. a HorizontalPodAutoscaler `<name>-hpa` when `scale` is `{ autoscaling }` (the Deployment then has no
+ *    `spec.replicas`, so a sync never resets the scale the HPA chose);
+ * 5. a PodDisruptionBudget `<name>-pdb` whenever more than one pod can run (the gate's `pdb-missing` rule).
+ *
+ * Charts map configuration to props; `Workload` never reads a chart's config section. The environment
+ * (labels, pod defaults) comes from the `EnvChart` it is created in. Props errors are coding errors (user
+ * mistakes are caught by the config schema first): they throw `Workload <id>: <prop>: <problem>, got <value>`.
+ */
+import { ApiObject, Chart } from 'cdk8s';
+import { Construct } from 'constructs';
+import type { Environment } from '../config';
+import { k8s } from '../k8s';
+import { type HardenedContainerProps, hardenedContainer, hardenedPodSpec, withPreStopSleep } from '../k8s/hardened';
+import { type LabelSpec, labels, meta, selectorLabels } from '../k8s/labels';
+import { EnvChart } from './env-chart';
+
+/** CPU-driven autoscaling: an HPA `<name>-hpa` owns the replica count. */
+export interface AutoscalingSpec {
+  readonly minReplicas: number;
+  readonly maxReplicas: number;
+  readonly targetCPUUtilizationPercentage: number;
+}
+
+/** Either a fixed replica count (`spec.replicas` written) or an HPA (no `spec.replicas`). */
+export type Scale = { readonly replicas: number } | { readonly autoscaling: AutoscalingSpec };
+
+export interface WorkloadServicePort {
+  readonly name: string;
+  readonly port: number;
+  /**
+   * The container port traffic goes to: a number, or the name of a container port.
+   * @default - the container port with the same `name`
+   */
+  readonly targetPort?: number | string;
+}
+
+export interface WorkloadServiceProps {
+  /** @default - the workload's `name` */
+  readonly name?: string;
+  readonly ports: WorkloadServicePort[];
+}
+
+/** What a `Workload`'s pods need besides their containers. */
+export interface WorkloadPodProps {
+  readonly volumes?: k8s.Volume[];
+  readonly initContainers?: k8s.Container[];
+  /** @default 'DoNotSchedule' (see `hardenedPodSpec`) */
+  readonly nodeSpread?: 'DoNotSchedule' | 'ScheduleAnyway';
+  /** Keep the spread per ReplicaSet during rolling updates (`matchLabelKeys: [pod-template-hash]`). @default true */
+  readonly perRevisionSpread?: boolean;
+  /** Pod template annotations (for example a config checksum that rolls the pods when a ConfigMap changes). */
+  readonly annotations?: Record<string, string>;
+  /** @default - the environment's `pod.terminationGracePeriodSeconds` */
+  readonly terminationGracePeriodSeconds?: number;
+}
+
+export interface WorkloadProps {
+  /** `metadata.name` of the Deployment and its ServiceAccount; prefix of `<name>-hpa` and `<name>-pdb`. */
+  readonly name: string;
+  /** What the workload is; its selector is `app`, `app.kubernetes.io/name` and `/instance` of this spec. */
+  readonly labels: LabelSpec;
+  /** Each built by `hardenedContainer()`. Writable paths become emptyDir volumes of the pod. */
+  readonly containers: HardenedContainerProps[];
+  readonly scale: Scale;
+  readonly pod?: WorkloadPodProps;
+  /** @default - no Service */
+  readonly service?: WorkloadServiceProps | false;
+  /** @default - `<name>-pdb` with maxUnavailable 1 when more than one pod can run; none otherwise */
+  readonly pdb?: { readonly maxUnavailable: number } | false;
+  /** @default - the environment's `pod.preStopSleepSeconds` (0: no preStop hook) */
+  readonly preStopSleepSeconds?: number;
+  /** @default 5 */
+  readonly revisionHistoryLimit?: number;
+  /** Extra pods a rollout may start (`maxUnavailable` is always 0). @default '25%' */
+  readonly maxSurge?: number | string;
+}
+
+const DNS_LABEL = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
+
+export class Workload extends Construct {
+  /** The Deployment (an `ApiObject`: the 1.27 types lack the preStop `sleep` handler). */
+  readonly deployment: ApiObject;
+  readonly serviceAccount: k8s.KubeServiceAccount;
+  readonly service?: k8s.KubeService;
+  readonly hpa?: k8s.KubeHorizontalPodAutoscalerV2;
+  readonly pdb?: k8s.KubePodDisruptionBudget;
+  /** Labels that select this workload's pods; stable for its whole life. */
+  readonly selector: Record<string, string>;
+  readonly name: string;
+
+  constructor(scope: Construct, id: string, props: WorkloadProps) {
+    super(scope, id);
+    const env = environmentOf(this, id);
+    validate(id, props);
+    this.name = props.name;
+    this.selector = selectorLabels(env, props.labels);
+    const m = (name: string) => meta(env, name, props.labels);
+
+    this.serviceAccount = new k8s.KubeServiceAccount(this, 'service-account', {
+      metadata: m(props.name),
+      automountServiceAccountToken: false,
+    });
+
+    const writablePaths = [...new Set(props.containers.flatMap((c) => c.writablePaths ?? []))];
+    const pod = props.pod ?? {};
+    const autoscaling = 'autoscaling' in props.scale ? props.scale.autoscaling : undefined;
+    const maxSurge = props.maxSurge ?? '25%';
+    this.deployment = new ApiObject(this, 'deployment', withPreStopSleep(k8s.KubeDeployment.manifest({
+      metadata: m(props.name),
+      spec: {
+        // With an HPA, spec.replicas is left out: otherwise every `kubectl apply` or Argo CD sync would
+        // reset the scale the HPA chose.
+        ...('replicas' in props.scale ? { replicas: props.scale.replicas } : {}),
+        revisionHistoryLimit: props.revisionHistoryLimit ?? 5,
+        selector: { matchLabels: this.selector },
+        strategy: {
+          type: 'RollingUpdate',
+          rollingUpdate: {
+            maxUnavailable: k8s.IntOrString.fromNumber(0),
+            maxSurge: typeof maxSurge === 'number' ? k8s.IntOrString.fromNumber(maxSurge) : k8s.IntOrString.fromString(maxSurge),
+          },
+        },
+        template: {
+          metadata: { labels: labels(env, props.labels), ...(pod.annotations ? { annotations: pod.annotations } : {}) },
+          spec: hardenedPodSpec(env, {
+            serviceAccountName: props.name,
+            ...(pod.initContainers ? { initContainers: pod.initContainers } : {}),
+            containers: props.containers.map(hardenedContainer),
+            selector: this.selector,
+            ...(writablePaths.length > 0 ? { writablePaths } : {}),
+            ...(pod.nodeSpread ? { nodeSpread: pod.nodeSpread } : {}),
+            perRevisionSpread: pod.perRevisionSpread ?? true,
+            ...(pod.volumes ? { volumes: pod.volumes } : {}),
+            ...(pod.terminationGracePeriodSeconds !== undefined ? { terminationGracePeriodSeconds: pod.terminationGracePeriodSeconds } : {}),
+          }),
+        },
+      },
+    }), props.preStopSleepSeconds ?? env.config.pod.preStopSleepSeconds));
+
+    if (props.service) {
+      this.service = new k8s.KubeService(this, 'service', {
+        metadata: m(props.service.name ?? props.name),
+        spec: {
+          type: 'ClusterIP',
+          selector: this.selector,
+          ports: props.service.ports.map((p) => {
+            const target = p.targetPort ?? p.name;
+            return { name: p.name, port: p.port, targetPort: typeof target === 'number' ? k8s.IntOrString.fromNumber(target) : k8s.IntOrString.fromString(target), protocol: 'TCP' };
+          }),
+        },
+      });
+    }
+
+    if (autoscaling) {
+      this.hpa = new k8s.KubeHorizontalPodAutoscalerV2(this, 'hpa', {
+        metadata: m(`${props.name}-hpa`),
+        spec: {
+          scaleTargetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: props.name },
+          minReplicas: autoscaling.minReplicas,
+          maxReplicas: autoscaling.maxReplicas,
+          metrics: [{
+            type: 'Resource',
+            resource: { name: 'cpu', target: { type: 'Utilization', averageUtilization: autoscaling.targetCPUUtilizationPercentage } },
+          }],
+        },
+      });
+    }
+
+    const maxPods = autoscaling ? autoscaling.maxReplicas : (props.scale as { replicas: number }).replicas;
+    if (props.pdb !== false && maxPods > 1) {
+      this.pdb = new k8s.KubePodDisruptionBudget(this, 'pdb', {
+        metadata: m(`${props.name}-pdb`),
+        spec: { maxUnavailable: k8s.IntOrString.fromNumber(props.pdb?.maxUnavailable ?? 1), selector: { matchLabels: this.selector } },
+      });
+    }
+  }
+}
+
+function environmentOf(scope: Construct, id: string): Environment {
+  const chart: Chart = Chart.of(scope);
+  const env = (chart as Partial<EnvChart>).env;
+  if (!(chart instanceof EnvChart) || !env) throw new Error(`Workload ${id}: scope: must be inside an EnvChart, got ${chart.node.path || 'the app'}`);
+  return env;
+}
+
+function validate(id: string, props: WorkloadProps): void {
+  const fail = (prop: string, problem: string, value: unknown): never => {
+    throw new Error(`Workload ${id}: ${prop}: ${problem}, got ${JSON.stringify(value)}`);
+  };
+  if (!DNS_LABEL.test(props.name) || props.name.length > 59) fail('name', 'must be a DNS label of at most 59 characters (room for "-pdb"/"-hpa")', props.name);
+  if (props.containers.length === 0) fail('containers', 'must hold at least one container', props.containers);
+  const names = props.containers.map((c) => c.name);
+  if (new Set(names).size !== names.length) fail('containers', 'container names must be unique', names);
+  if ('replicas' in props.scale) {
+    if (!Number.isInteger(props.scale.replicas) || props.scale.replicas < 1) fail('scale.replicas', 'must be an integer >= 1', props.scale.replicas);
+  } else {
+    const a = props.scale.autoscaling;
+    if (!Number.isInteger(a.minReplicas) || a.minReplicas < 1) fail('scale.autoscaling.minReplicas', 'must be an integer >= 1', a.minReplicas);
+    if (a.maxReplicas < a.minReplicas) fail('scale.autoscaling.maxReplicas', `must be >= minReplicas (${a.minReplicas})`, a.maxReplicas);
+  }
+  if (props.pdb && (!Number.isInteger(props.pdb.maxUnavailable) || props.pdb.maxUnavailable < 1)) {
+    fail('pdb.maxUnavailable', 'must be an integer >= 1 (0 would block every node drain)', props.pdb.maxUnavailable);
+  }
+  if (props.service) {
+    if (props.service.ports.length === 0) fail('service.ports', 'must hold at least one port', props.service.ports);
+    const containerPorts = new Set(props.containers.flatMap((c) => (c.ports ?? []).flatMap((p) => [p.name, p.containerPort])));
+    for (const p of props.service.ports) {
+      const target = p.targetPort ?? p.name;
+      if (!containerPorts.has(target)) fail(`service.ports.${p.name}.targetPort`, 'must name or number a container port', target);
+    }
+  }
+  if (props.preStopSleepSeconds !== undefined && props.preStopSleepSeconds < 0) fail('preStopSleepSeconds', 'must be >= 0', props.preStopSleepSeconds);
+}

@@ -1,0 +1,126 @@
+/**
+ * The Workload construct (lib/constructs/workload.ts) on a bare EnvChart, and the guarantees every workload of
+ * every environment keeps: no unavailable pod in a rollout, a preStop hand-over, a selector inside the template
+ * labels, no spec.replicas under an HPA, a PDB whenever more than one pod can run.
+ */
+import { App } from 'cdk8s';
+import type { Construct } from 'constructs';
+import type { Environment } from '../lib/config';
+import { EnvChart } from '../lib/constructs/env-chart';
+import { Workload, type WorkloadProps } from '../lib/constructs/workload';
+import { environment, environments, objectsOf } from './helpers';
+
+class BareChart extends EnvChart {
+  constructor(scope: Construct, env: Environment) { super(scope, 'bare', env, '99-bare.yaml'); }
+}
+
+const env = environment('production');
+const container = {
+  name: 'web', image: 'registry.example/web:1.0.0', ports: [{ name: 'http', containerPort: 8080 }],
+  resources: { requests: { cpu: '100m', memory: '128Mi' }, limits: { cpu: '1', memory: '256Mi' } },
+  livenessProbe: { tcpSocket: { port: 8080 } } as any, readinessProbe: { tcpSocket: { port: 8080 } } as any,
+  writablePaths: ['/tmp'],
+};
+const base: WorkloadProps = { name: 'web', labels: { name: 'web', component: 'test' }, containers: [container], scale: { replicas: 2 } };
+
+function synth(props: WorkloadProps, e: Environment = env): Record<string, any>[] {
+  const chart = new BareChart(new App(), e);
+  new Workload(chart, 'web', props);
+  return chart.toJson();
+}
+const kinds = (objs: Record<string, any>[]) => objs.map((o) => `${o.kind}/${o.metadata.name}`);
+
+describe('Workload', () => {
+  test('emits ServiceAccount, Deployment, Service, PDB in that order, with stable names', () => {
+    expect(kinds(synth({ ...base, service: { ports: [{ name: 'http', port: 80 }] } })))
+      .toEqual(['ServiceAccount/web', 'Deployment/web', 'Service/web', 'PodDisruptionBudget/web-pdb']);
+  });
+
+  test('scale.replicas writes spec.replicas and no HPA; scale.autoscaling writes an HPA and no spec.replicas', () => {
+    const fixed = synth(base);
+    expect(fixed.find((o) => o.kind === 'Deployment')!.spec.replicas).toBe(2);
+    expect(fixed.some((o) => o.kind === 'HorizontalPodAutoscaler')).toBe(false);
+    const auto = synth({ ...base, scale: { autoscaling: { minReplicas: 3, maxReplicas: 7, targetCPUUtilizationPercentage: 55 } } });
+    expect(auto.find((o) => o.kind === 'Deployment')!.spec).not.toHaveProperty('replicas');
+    const hpa = auto.find((o) => o.kind === 'HorizontalPodAutoscaler')!;
+    expect(hpa.metadata.name).toBe('web-hpa');
+    expect(hpa.spec).toMatchObject({ scaleTargetRef: { kind: 'Deployment', name: 'web' }, minReplicas: 3, maxReplicas: 7 });
+    expect(hpa.spec.metrics[0].resource.target.averageUtilization).toBe(55);
+  });
+
+  test('a PDB exactly when more than one pod can run; pdb.maxUnavailable follows the prop', () => {
+    expect(kinds(synth({ ...base, scale: { replicas: 1 } }))).not.toContain('PodDisruptionBudget/web-pdb');
+    expect(kinds(synth({ ...base, scale: { autoscaling: { minReplicas: 1, maxReplicas: 2, targetCPUUtilizationPercentage: 70 } } })))
+      .toContain('PodDisruptionBudget/web-pdb');
+    const pdb = synth({ ...base, scale: { replicas: 5 }, pdb: { maxUnavailable: 2 } }).find((o) => o.kind === 'PodDisruptionBudget')!;
+    expect(pdb.spec.maxUnavailable).toBe(2);
+    expect(kinds(synth({ ...base, pdb: false }))).not.toContain('PodDisruptionBudget/web-pdb');
+  });
+
+  test('preStop sleep follows the environment, and the prop overrides it (0: none)', () => {
+    const c = (objs: Record<string, any>[]) => objs.find((o) => o.kind === 'Deployment')!.spec.template.spec.containers[0];
+    expect(c(synth(base)).lifecycle).toEqual({ preStop: { sleep: { seconds: env.config.pod.preStopSleepSeconds } } });
+    const longer = { ...env, config: { ...env.config, pod: { ...env.config.pod, preStopSleepSeconds: 11 } } };
+    expect(c(synth(base, longer)).lifecycle.preStop.sleep.seconds).toBe(11);
+    expect(c(synth({ ...base, preStopSleepSeconds: 0 }))).not.toHaveProperty('lifecycle');
+  });
+
+  test('service ports target the named container port unless told otherwise', () => {
+    const svc = synth({ ...base, service: { name: 'web-svc', ports: [{ name: 'http', port: 80 }] } }).find((o) => o.kind === 'Service')!;
+    expect(svc.metadata.name).toBe('web-svc');
+    expect(svc.spec.ports).toEqual([{ name: 'http', port: 80, targetPort: 'http', protocol: 'TCP' }]);
+  });
+
+  test.each([
+    [{ name: 'Web' }, 'Workload web: name: must be a DNS label of at most 59 characters (room for "-pdb"/"-hpa"), got "Web"'],
+    [{ containers: [] }, 'Workload web: containers: must hold at least one container, got []'],
+    [{ scale: { replicas: 0 } }, 'Workload web: scale.replicas: must be an integer >= 1, got 0'],
+    [{ scale: { autoscaling: { minReplicas: 4, maxReplicas: 2, targetCPUUtilizationPercentage: 70 } } }, 'Workload web: scale.autoscaling.maxReplicas: must be >= minReplicas (4), got 2'],
+    [{ pdb: { maxUnavailable: 0 } }, 'Workload web: pdb.maxUnavailable: must be an integer >= 1 (0 would block every node drain), got 0'],
+    [{ service: { ports: [{ name: 'grpc', port: 9000 }] } }, 'Workload web: service.ports.grpc.targetPort: must name or number a container port, got "grpc"'],
+  ] as [Partial<WorkloadProps>, string][])('rejects bad props: %j', (patch, message) => {
+    expect(() => synth({ ...base, ...patch })).toThrow(message);
+  });
+});
+
+/** Every Deployment of every environment: the guarantees a Workload gives, asserted on the output. */
+const deployments = environments().flatMap((e) => {
+  const objs = objectsOf(e);
+  return objs.filter((o) => o.kind === 'Deployment').map((d) => [e.name, d.metadata.name, d, objs] as const);
+});
+
+test('there are Deployments to check in every environment', () => {
+  expect(new Set(deployments.map(([e]) => e)).size).toBe(environments().length);
+});
+
+describe.each(deployments)('%s Deployment/%s', (_env, name, d, objs) => {
+  const pod = d.spec.template.spec;
+  test('rolls out without an unavailable pod (maxUnavailable 0, maxSurge > 0)', () => {
+    expect(d.spec.strategy.type).toBe('RollingUpdate');
+    expect(d.spec.strategy.rollingUpdate.maxUnavailable).toBe(0);
+    expect(d.spec.strategy.rollingUpdate.maxSurge).not.toBe(0);
+  });
+  test('selector is a subset of the template labels and holds no version', () => {
+    expect(d.spec.template.metadata.labels).toMatchObject(d.spec.selector.matchLabels);
+    expect(d.spec.selector.matchLabels).not.toHaveProperty('app.kubernetes.io/version');
+  });
+  test('no spec.replicas under an HPA; a PDB when more than one pod can run', () => {
+    const hpa = objs.find((o) => o.kind === 'HorizontalPodAutoscaler' && o.spec.scaleTargetRef.name === name);
+    if (hpa) expect(d.spec).not.toHaveProperty('replicas');
+    const maxPods = hpa ? hpa.spec.maxReplicas : d.spec.replicas;
+    const pdbs = objs.filter((o) => o.kind === 'PodDisruptionBudget'
+      && Object.entries(o.spec.selector.matchLabels).every(([k, v]) => d.spec.template.metadata.labels[k] === v));
+    expect(pdbs.length).toBe(maxPods > 1 ? 1 : 0);
+  });
+  test('its own ServiceAccount, with no API token', () => {
+    const sa = objs.find((o) => o.kind === 'ServiceAccount' && o.metadata.name === pod.serviceAccountName);
+    expect(sa?.automountServiceAccountToken).toBe(false);
+    expect(pod.automountServiceAccountToken).toBe(false);
+  });
+  test('every container of a pod that serves traffic hands over with a preStop sleep', () => {
+    const served = objs.some((o) => o.kind === 'Service' && o.spec.selector
+      && Object.entries(o.spec.selector).every(([k, v]) => d.spec.template.metadata.labels[k] === v) && name !== 'postgres-exporter');
+    if (!served) return;
+    for (const c of pod.containers) expect(c.lifecycle?.preStop?.sleep?.seconds).toBeGreaterThan(0);
+  });
+});
