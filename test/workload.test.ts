@@ -117,10 +117,10 @@ describe.each(deployments)('%s Deployment/%s', (_env, name, d, objs) => {
     expect(sa?.automountServiceAccountToken).toBe(false);
     expect(pod.automountServiceAccountToken).toBe(false);
   });
-  test('every container of a pod that serves traffic hands over with a preStop sleep', () => {
-    const served = objs.some((o) => o.kind === 'Service' && o.spec.selector
-      && Object.entries(o.spec.selector).every(([k, v]) => d.spec.template.metadata.labels[k] === v) && name !== 'postgres-exporter');
-    if (!served) return;
-    for (const c of pod.containers) expect(c.lifecycle?.preStop?.sleep?.seconds).toBeGreaterThan(0);
+  test('every container hands over with a preStop sleep shorter than the grace period', () => {
+    for (const c of pod.containers) {
+      expect(c.lifecycle?.preStop?.sleep?.seconds).toBeGreaterThan(0);
+      expect(c.lifecycle.preStop.sleep.seconds).toBeLessThan(pod.terminationGracePeriodSeconds);
+    }
   });
 });

@@ -3,6 +3,8 @@
  * (port `metrics`, 9187). It reads its connection string (DATA_SOURCE_NAME) from `secrets.monitoringDatabase`,
  * a read-only role with pg_monitor, never the application's own credentials.
  *
+ * Like every Workload it sleeps in preStop, so a scrape in flight during a rollout completes.
+ *
  * One replica: it is stateless, a replacement starts in seconds, and two replicas would double the
  * queries and the series. No PodDisruptionBudget: with one replica it would either block node drains
  * (minAvailable 1) or allow everything (maxUnavailable 1); a drain only leaves a short scrape gap, which
@@ -47,7 +49,6 @@ export function postgresExporter(scope: Construct, env: Environment): Workload {
     scale: { replicas: 1 },
     pod: { nodeSpread: 'ScheduleAnyway', perRevisionSpread: false },
     service: { ports: [{ name: 'metrics', port: POSTGRES_EXPORTER_PORT }] },
-    preStopSleepSeconds: 0,
     revisionHistoryLimit: 3,
     maxSurge: 1,
   });
