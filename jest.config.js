@@ -3,7 +3,9 @@ module.exports = {
   testEnvironment: 'node',
   roots: ['<rootDir>/test'],
   testMatch: ['**/*.test.ts'],
-  transform: { '^.+\\.ts$': '<rootDir>/test/esbuild-transform.js' },
+  // @marcbachmann/cel-js (the gate's CEL library) is ES modules only: Jest's module system needs it as CommonJS.
+  transform: { '^.+\\.ts$': '<rootDir>/test/esbuild-transform.js', '/node_modules/@marcbachmann/cel-js/.+\\.js$': '<rootDir>/test/esbuild-transform.js' },
+  transformIgnorePatterns: ['/node_modules/(?!@marcbachmann/cel-js/)'],
   snapshotResolver: '<rootDir>/test/snapshot-resolver.js',
   testTimeout: 60000,
   // Jest's default is one worker per core minus one: a single worker on these 2-core machines. The

@@ -3,7 +3,8 @@
  * group/version/kind), strictly: `additionalProperties: false` wherever `properties` are given unless
  * `x-kubernetes-preserve-unknown-fields`; `x-kubernetes-int-or-string` and
  * `x-kubernetes-embedded-resource` as the API server reads them; Go patterns rewritten for JavaScript
- * (lib/validate/go-regex.ts). CEL rules (`x-kubernetes-validations`) are not evaluated.
+ * (lib/validate/go-regex.ts). CEL rules (`x-kubernetes-validations`) are evaluated by lib/validate/cel.ts
+ * (on a skeleton of the schema: its rules, types and defaults, kept in the build cache).
  *
  * Speed: CRD files are parsed once and kept as JSON in the build cache (lib/validate/cache.ts); a schema
  * is read only when a kind it serves is in the output and its validator is not cached; ajv compiles only
@@ -20,6 +21,7 @@ import ajvPackage from 'ajv/package.json';
 import { parseAllDocuments } from 'yaml';
 import { OBJECT_META, messageOf, ruleOfKeyword, unknownFields } from './builtin-schema';
 import { cacheRead, cacheWrite, loadModule } from './cache';
+import { celProblems, celSkeleton, rulePaths, typesOnly } from './cel';
 import { jsPatternOf } from './go-regex';
 import { type Finding, type K8sObject, findingOf } from './types';
 
@@ -103,6 +105,28 @@ export function loadCrds(dir: string): CrdRegistry {
 export function clearMemoryCaches(): void {
   files.clear();
   compiled.clear();
+  skeletons.clear();
+}
+
+const skeletons = new Map<string, any>(); // by CRD file key and gvk: the CEL skeleton (null: no rules)
+let celCodeId: string | undefined;
+
+/** The CEL skeleton of a CRD version's schema (lib/validate/cel.ts): from memory, the build cache, or built. */
+export function celSchemaOf(v: CrdVersion): any {
+  celCodeId ??= crypto.createHash('sha256').update([CACHE_FORMAT, celSkeleton, rulePaths, typesOnly].map(String).join('\0')).digest('hex').slice(0, 16);
+  const key = `${celCodeId}\0${v.cacheKey ?? v.file}\0${v.group}/${v.version}/${v.kind}`;
+  if (skeletons.has(key)) return skeletons.get(key);
+  const dir = path.dirname(v.file);
+  const name = v.cacheKey ? `cel-${crypto.createHash('sha256').update(key).digest('hex').slice(0, 40)}.json` : undefined;
+  const cached = name ? cacheRead(dir, name) : undefined;
+  let skeleton: any;
+  if (cached !== undefined) skeleton = JSON.parse(cached);
+  else {
+    skeleton = celSkeleton(v.schema()) ?? null;
+    if (name) cacheWrite(dir, name, JSON.stringify(skeleton));
+  }
+  skeletons.set(key, skeleton);
+  return skeleton;
 }
 
 const PASS_THROUGH = new Set(['description', 'example', 'externalDocs', 'nullable']);
@@ -268,6 +292,10 @@ export function validateCustomResource(o: K8sObject, v: CrdVersion): Finding[] {
       if (!seen.has(msg)) out.push(findingOf(o, ruleOfKeyword(e.keyword), `${msg} (CRD ${path.basename(v.file)})`));
       seen.add(msg);
     }
+  }
+  const cel = celSchemaOf(v);
+  if (cel) {
+    for (const p of celProblems(o, cel)) out.push(findingOf(o, p.rule, `${p.path}: ${p.message} (CEL, CRD ${path.basename(v.file)})`));
   }
   for (const p of unknownFields(o.metadata, OBJECT_META, '/metadata')) out.push(findingOf(o, 'schema-unknown-field', `${p}: unknown field (not in ObjectMeta)`));
   if (v.namespaced !== (o.metadata?.namespace !== undefined)) {

@@ -102,12 +102,13 @@ export function validateTree(files: Map<string, string>, envs: Environment[], cr
   const { objects, problems } = objectsOfFiles(files);
   const out = [...problems];
   for (const [group, list] of [...objects].sort(([a], [b]) => a.localeCompare(b))) {
-    out.push(...validateObjects(list, contextOf(envs.find((e) => e.name === group), crdDir)));
+    const found = validateObjects(list, contextOf(envs.find((e) => e.name === group), crdDir));
+    out.push(...(group === '.' ? found : found.map((f) => ({ ...f, env: group }))));
   }
   return out;
 }
 
 /** The gate on synthesized environments (each with its own waivers and external Secrets), before anything is written. */
 export function validateEnvironments(synthesized: { env: Environment; files: { objects: K8sObject[] }[] }[], crdDir = DEFAULT_CRD_DIR): Finding[] {
-  return synthesized.flatMap(({ env, files }) => validateObjects(files.flatMap((f) => f.objects), contextOf(env, crdDir)));
+  return synthesized.flatMap(({ env, files }) => validateObjects(files.flatMap((f) => f.objects), contextOf(env, crdDir)).map((f) => ({ ...f, env: env.name })));
 }

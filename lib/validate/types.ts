@@ -10,6 +10,8 @@ export interface Finding {
   /** Stable rule name, e.g. `schema-unknown-field`, `pss-run-as-non-root`, `ref-secret`. */
   readonly rule: string;
   readonly message: string;
+  /** The environment (dist/<env>/) the object belongs to, when the gate ran on several. */
+  readonly env?: string;
 }
 
 /** Cluster-scoped objects are shown with this in place of a namespace. */
@@ -25,9 +27,9 @@ export function findingOf(o: K8sObject, rule: string, message: string): Finding 
   };
 }
 
-/** `kind/namespace/name: rule: message` (the line synth and `npm run validate` print). */
+/** `[env: ]kind/namespace/name: rule: message` (the line synth and `npm run validate` print). */
 export function formatFinding(f: Finding): string {
-  return `${f.kind}/${f.namespace}/${f.name}: ${f.rule}: ${f.message}`;
+  return `${f.env ? `${f.env}: ` : ''}${f.kind}/${f.namespace}/${f.name}: ${f.rule}: ${f.message}`;
 }
 
 /** Findings in a stable order: by object, then rule, then message. */
