@@ -1,9 +1,22 @@
-/** `npm run docs`: regenerates the configuration reference in README.md from the schema. */
+/**
+ * `npm run docs`: regenerates every generated section of docs/ (lib/docs/index.ts lists them) from the schema
+ * and config/. Files whose text is already current are not touched.
+ */
 import * as fs from 'fs';
 import * as path from 'path';
-import { withReference } from '../lib/docs/config-reference';
+import { ConfigError, loadEnvironments } from '../lib/config';
+import { generatedDocs } from '../lib/docs';
 
-const readme = path.resolve(__dirname, '..', '..', 'README.md');
-const file = fs.existsSync(readme) ? readme : path.resolve('README.md');
-fs.writeFileSync(file, withReference(fs.readFileSync(file, 'utf8')));
-process.stdout.write(`docs: configuration reference in ${path.relative(process.cwd(), file)} regenerated\n`);
+const root = process.cwd();
+try {
+  for (const [file, text] of generatedDocs(root, loadEnvironments(path.join(root, 'config')))) {
+    const abs = path.join(root, file);
+    const current = fs.readFileSync(abs, 'utf8') === text;
+    if (!current) fs.writeFileSync(abs, text);
+    process.stdout.write(`docs: ${file} ${current ? 'already current' : 'regenerated'}\n`);
+  }
+} catch (e) {
+  if (!(e instanceof ConfigError)) throw e;
+  process.stderr.write(`${e.message}\ndocs: nothing was written\n`);
+  process.exit(1);
+}

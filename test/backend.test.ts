@@ -1,4 +1,4 @@
-/** The backend in production holds every seed value (../shared/SEED-VALUES.md, Backend and Autoscaling). */
+/** The backend in production holds every seed value (docs/seed-values.md, Backend and Autoscaling). */
 import { find, inlineEnvironment, objectsOf } from './helpers';
 import * as fs from 'fs';
 import * as path from 'path';

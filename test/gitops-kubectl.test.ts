@@ -5,7 +5,7 @@ import { parseAllDocuments } from 'yaml';
 import { isBuiltinGroup } from '../lib/output/sync-waves';
 import { environment, environments, find, objectsOf, ROOT } from './helpers';
 
-/** group/kind of every CRD in crds/ (the operators' CRDs the README lists as prerequisites). */
+/** group/kind of every CRD in crds/ (the operators' CRDs docs/deploy.md lists as prerequisites). */
 function crdKinds(): Set<string> {
   const out = new Set<string>();
   for (const f of fs.readdirSync(path.join(ROOT, 'crds')).filter((x) => x.endsWith('.yaml'))) {
@@ -27,13 +27,13 @@ describe.each(environments().map((e) => [e.name, e] as const))('%s', (name, env)
     expect(objects[0].__file).toBe(`${name}/00-namespace.yaml`);
     expect(new Set(objects.filter((o) => o.metadata.namespace).map((o) => o.metadata.namespace))).toEqual(new Set([env.config.namespace]));
     const crds = crdKinds();
-    const readme = fs.readFileSync(path.join(ROOT, 'README.md'), 'utf8');
+    const prerequisites = fs.readFileSync(path.join(ROOT, 'docs', 'deploy.md'), 'utf8');
     for (const o of objects) {
       const group = o.apiVersion.includes('/') ? o.apiVersion.split('/')[0] : '';
       if (isBuiltinGroup(group)) continue;
       expect(crds).toContain(`${group}/${o.kind}`);
-      // and the README's prerequisites check names that CRD
-      expect(readme).toContain(`${o.kind.toLowerCase()}s.${group}`);
+      // and the prerequisites check in docs/deploy.md names that CRD
+      expect(prerequisites).toContain(`${o.kind.toLowerCase()}s.${group}`);
     }
   });
 
@@ -62,9 +62,10 @@ describe('onprem', () => {
     expect(redis.spec.volumeClaimTemplates.map((t: any) => t.spec.storageClassName)).toEqual(['local-ssd']);
   });
 
-  test('the README documents the kubectl path: diff, apply, CRD prerequisites and rollback', () => {
+  test('the README and docs/deploy.md document the kubectl path: diff, apply, CRD prerequisites and rollback', () => {
     const readme = fs.readFileSync(path.join(ROOT, 'README.md'), 'utf8');
-    for (const s of ['kubectl diff -f dist/onprem/', 'kubectl apply -f dist/onprem/', 'git revert <commit>', 'cert-manager', 'prometheus-operator', 'External Secrets Operator',
-      'kubectl apply -f dist/argocd/bootstrap.yaml']) expect(readme).toContain(s);
+    const deploy = fs.readFileSync(path.join(ROOT, 'docs', 'deploy.md'), 'utf8');
+    for (const s of ['kubectl diff -f dist/onprem/', 'kubectl apply -f dist/onprem/', 'kubectl apply -f dist/argocd/bootstrap.yaml', 'docs/deploy.md']) expect(readme).toContain(s);
+    for (const s of ['kubectl diff -f dist/onprem/', 'kubectl apply -f dist/onprem/', 'git revert <commit>', 'cert-manager', 'prometheus-operator', 'External Secrets Operator']) expect(deploy).toContain(s);
   });
 });

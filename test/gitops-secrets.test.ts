@@ -82,7 +82,7 @@ describe('pre-created Secrets (onprem)', () => {
   const env = environment('onprem');
   const objects = objectsOf(env);
 
-  test('no 05-secrets.yaml and no secret objects; the README commands create every Secret a pod reads, with its keys', () => {
+  test('no 05-secrets.yaml and no secret objects; the docs/secrets.md commands create every Secret a pod reads, with its keys', () => {
     expect(objects.some((o) => o.__file.endsWith('05-secrets.yaml'))).toBe(false);
     expect(objects.filter((o) => ['Secret', 'ExternalSecret', 'SecretStore'].includes(o.kind))).toEqual([]);
     const commands = precreateCommands(env);
@@ -94,8 +94,8 @@ describe('pre-created Secrets (onprem)', () => {
     }
   });
 
-  test('the README prints exactly the generated commands (fix: `npm run docs`)', () => {
-    const readme = fs.readFileSync(path.join(ROOT, 'README.md'), 'utf8');
+  test('docs/secrets.md prints exactly the generated commands (fix: `npm run docs`)', () => {
+    const readme = fs.readFileSync(path.join(ROOT, 'docs', 'secrets.md'), 'utf8');
     expect(withSecretsSection(readme, environments()) === readme ? 'up to date' : 'stale: run `npm run docs`').toBe('up to date');
     for (const c of precreateCommands(env)) expect(readme).toContain(c);
   });

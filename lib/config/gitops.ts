@@ -23,11 +23,11 @@ export const gitopsSchema = z.strictObject({
     .default('https://kubernetes.default.svc').describe('API server the environment is deployed to (as registered in Argo CD)'),
   bootstrapRevision: z.string().min(1).default('main')
     .describe('Revision the app-of-apps Application `pensioen-apps` reads dist/argocd/apps from (the same in every environment)'),
-}).prefault({}).describe('Argo CD delivery of dist/<env> (see "GitOps with Argo CD")');
+}).prefault({}).describe('Argo CD delivery of dist/<env> (see [gitops.md](gitops.md))');
 
 export const secretsProviderSchema = z.strictObject({
   type: z.enum(['precreated', 'external-secrets']).default('precreated')
-    .describe('"precreated": the Secrets are created by hand (README, "Before you apply"); "external-secrets": ExternalSecrets in 05-secrets.yaml produce them'),
+    .describe('"precreated": the Secrets are created by hand ([secrets.md](secrets.md)); "external-secrets": ExternalSecrets in 05-secrets.yaml produce them'),
   refreshInterval: duration().default('1h').describe('How often the External Secrets Operator re-reads each remote secret'),
   store: z.strictObject({
     kind: z.enum(['SecretStore', 'ClusterSecretStore']).default('SecretStore')
@@ -59,4 +59,4 @@ export const secretsProviderSchema = z.strictObject({
     if (s.backend === 'aws-secrets-manager' && !s.aws) ctx.addIssue({ code: 'custom', path: ['store', 'aws'], message: 'is required when store.backend is aws-secrets-manager (region, roleArn)' });
     if (s.backend === 'azure-key-vault' && !s.azure) ctx.addIssue({ code: 'custom', path: ['store', 'azure'], message: 'is required when store.backend is azure-key-vault (vaultUrl, tenantId, clientId)' });
   }
-}).describe('Where the Secrets the manifests reference come from (see "Secrets")');
+}).describe('Where the Secrets the manifests reference come from (see [secrets.md](secrets.md))');

@@ -1,7 +1,7 @@
 /**
  * The environment configuration: one typed schema for every `config/<env>.yaml`.
  *
- * Every key is documented with `.describe()`; the README's configuration reference is generated from
+ * Every key is documented with `.describe()`; docs/configuration.md (the configuration reference) is generated from
  * this schema (`npm run docs`), so the description here is the documentation.
  */
 import * as fs from 'fs';
@@ -27,7 +27,7 @@ const secretRef = (name: string, key: string, what: string) =>
   z.strictObject({
     name: dnsName().default(name).describe(`Name of the Secret that holds ${what}`),
     key: z.string().min(1).default(key).describe('Key in that Secret'),
-  }).prefault({}).describe(`Secret with ${what} (created outside git, see "Before you apply")`);
+  }).prefault({}).describe(`Secret with ${what} (created outside git, see [secrets.md](secrets.md))`);
 
 const podDefaults = z.strictObject({
   runAsUser: z.number().int().min(1).default(10001).describe('UID every container runs as (never 0)'),
@@ -136,7 +136,7 @@ export const configSchema = z.strictObject({
     url: z.string().regex(/^rediss?:\/\/[^:@\s]+(:\d+)?(\/\d+)?$/, { message: 'must be redis://host:port/db without credentials' })
       .default('redis://redis:6379/0').describe('REDIS_URL in ConfigMap redis-config (no credentials: the password comes from `secrets.redis`)'),
     ...redisSchemaShape(),
-  }).prefault({}).superRefine(refineRedis).describe('Redis with Sentinel (StatefulSet `redis`, HAProxy `redis-haproxy` in front; see "Redis with Sentinel")'),
+  }).prefault({}).superRefine(refineRedis).describe('Redis with Sentinel (StatefulSet `redis`, HAProxy `redis-haproxy` in front; see [redis.md](redis.md))'),
   monitoring: monitoringSchema(),
   validation: z.strictObject({
     waivers: z.array(z.strictObject({

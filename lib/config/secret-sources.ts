@@ -1,7 +1,7 @@
 /**
  * Where each Secret the manifests reference comes from: the list of Secrets (name and keys) is the
  * validation gate's `externalSecretsOf` (every config section that references a Secret created outside git
- * adds itself there), so ExternalSecrets and the README's `kubectl create secret` commands cover exactly the
+ * adds itself there), so ExternalSecrets and docs/secrets.md's `kubectl create secret` commands cover exactly the
  * Secrets the manifests reference.
  */
 import { ConfigError, type Environment } from './';

@@ -54,10 +54,10 @@ export function configReference(): string {
 export const REFERENCE_START = '<!-- config-reference:start -->';
 export const REFERENCE_END = '<!-- config-reference:end -->';
 
-/** README text with the generated reference between the markers. */
+/** The text of docs/configuration.md with the generated reference between the markers. */
 export function withReference(readme: string): string {
   const a = readme.indexOf(REFERENCE_START);
   const b = readme.indexOf(REFERENCE_END);
-  if (a < 0 || b < a) throw new Error(`README.md lacks the markers ${REFERENCE_START} ... ${REFERENCE_END}`);
+  if (a < 0 || b < a) throw new Error(`docs/configuration.md lacks the markers ${REFERENCE_START} ... ${REFERENCE_END}`);
   return `${readme.slice(0, a + REFERENCE_START.length)}\n${configReference()}\n${readme.slice(b)}`;
 }

@@ -1,5 +1,5 @@
 /**
- * The README's secret set-up, generated from config (between `<!-- secrets:start -->` and
+ * The secret set-up in docs/secrets.md, generated from config (between `<!-- secrets:start -->` and
  * `<!-- secrets:end -->`): for each environment with pre-created Secrets the exact `kubectl create secret`
  * commands, and for each environment with the External Secrets Operator the remote secrets its store must
  * hold. `npm run docs` rewrites it; a test fails when it is stale.
@@ -39,10 +39,10 @@ export function secretsSection(envs: Environment[]): string {
   return out.join('\n');
 }
 
-/** The README with its generated secrets section replaced. */
+/** docs/secrets.md with its generated secrets section replaced. */
 export function withSecretsSection(readme: string, envs: Environment[]): string {
   const start = readme.indexOf(SECRETS_START);
   const end = readme.indexOf(SECRETS_END);
-  if (start < 0 || end < start) throw new Error(`README.md: markers ${SECRETS_START} and ${SECRETS_END} not found`);
+  if (start < 0 || end < start) throw new Error(`docs/secrets.md: markers ${SECRETS_START} and ${SECRETS_END} not found`);
   return `${readme.slice(0, start + SECRETS_START.length)}\n${secretsSection(envs)}${readme.slice(end)}`;
 }

@@ -1,4 +1,4 @@
-/** The README's list of waived findings, generated from `validation.waivers` of every config. */
+/** The list of waived findings in docs/validation.md, generated from `validation.waivers` of every config. */
 import type { Environment } from '../config';
 
 export const WAIVERS_START = '<!-- validation-waivers:start -->';
@@ -17,6 +17,6 @@ export function waiverList(envs: Environment[]): string {
 export function withWaiverList(readme: string, envs: Environment[]): string {
   const start = readme.indexOf(WAIVERS_START);
   const end = readme.indexOf(WAIVERS_END);
-  if (start < 0 || end < start) throw new Error(`README.md has no ${WAIVERS_START} ... ${WAIVERS_END} block`);
+  if (start < 0 || end < start) throw new Error(`docs/validation.md has no ${WAIVERS_START} ... ${WAIVERS_END} block`);
   return `${readme.slice(0, start + WAIVERS_START.length)}\n${waiverList(envs)}\n${readme.slice(end)}`;
 }

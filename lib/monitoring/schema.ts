@@ -63,5 +63,5 @@ export function monitoringSchema() {
         .describe('Namespace of the dashboard ConfigMap; defaults to `namespace` (the sidecar must then search all namespaces)'),
       folder: z.string().min(1).optional().describe('Grafana folder (annotation grafana_folder, honoured when the sidecar sets folderAnnotation)'),
     }).prefault({}).describe('Grafana dashboard ConfigMap `pensioen-dashboard`'),
-  }).prefault({}).describe('Monitoring: PrometheusRule, ServiceMonitors, postgres_exporter and Grafana dashboard (see "Monitoring")');
+  }).prefault({}).describe('Monitoring: PrometheusRule, ServiceMonitors, postgres_exporter and Grafana dashboard (see [monitoring.md](monitoring.md))');
 }

@@ -1,7 +1,7 @@
 /**
  * Every series the alert rules and the dashboard read, and what produces it: something the manifests
- * deploy, or a standard exporter of kube-prometheus-stack / cert-manager named in the README. A test
- * checks that every metric name in every rule and panel is listed here, and the README lists them all.
+ * deploy, or a standard exporter of kube-prometheus-stack / cert-manager named in docs/monitoring.md. A test
+ * checks that every metric name in every rule and panel is listed here, and docs/monitoring.md lists them all.
  */
 import type { Environment } from '../config';
 

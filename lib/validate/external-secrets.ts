@@ -1,6 +1,6 @@
 /**
- * Secrets the manifests reference but never contain: declared in config, created outside git (README,
- * "Before you apply"). Every config section that makes the manifests reference such a Secret adds its
+ * Secrets the manifests reference but never contain: declared in config, created outside git
+ * (docs/secrets.md). Every config section that makes the manifests reference such a Secret adds its
  * entries in `externalSecretsOf`; the gate accepts a reference only to a Secret in the output, one an
  * operator in the output creates, or one listed here (with the key, when a key is referenced).
  */

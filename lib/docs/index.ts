@@ -1,0 +1,36 @@
+/**
+ * Every generated part of docs/: which file, and how to bring its generated section up to date. `npm run docs`
+ * (scripts/gen-docs.ts) writes them all; test/docs.test.ts fails when any committed file differs from what this
+ * produces. A new generated section goes here, nowhere else.
+ */
+import * as fs from 'fs';
+import * as path from 'path';
+import type { Environment } from '../config';
+import { withReference } from './config-reference';
+import { withSecretsSection } from './secrets';
+import { withWaiverList } from './waivers';
+
+export interface GeneratedSection {
+  /** Path of the Markdown file, relative to the repository root. */
+  readonly file: string;
+  /** What is generated there (for messages). */
+  readonly what: string;
+  /** The file's text with its generated section brought up to date (the rest left as it is). */
+  readonly update: (text: string, envs: Environment[]) => string;
+}
+
+export const GENERATED_SECTIONS: readonly GeneratedSection[] = [
+  { file: 'docs/configuration.md', what: 'configuration reference (from the schema in lib/config/)', update: (t) => withReference(t) },
+  { file: 'docs/secrets.md', what: 'Secrets to create, per environment (from config/)', update: withSecretsSection },
+  { file: 'docs/validation.md', what: 'waived findings (from validation.waivers in config/)', update: withWaiverList },
+];
+
+/** Every generated file's current text, by path relative to `root`, applying each section in turn. */
+export function generatedDocs(root: string, envs: Environment[]): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const s of GENERATED_SECTIONS) {
+    const before = out.get(s.file) ?? fs.readFileSync(path.join(root, s.file), 'utf8');
+    out.set(s.file, s.update(before, envs));
+  }
+  return out;
+}
