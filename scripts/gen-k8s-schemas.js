@@ -1,6 +1,9 @@
 #!/usr/bin/env node
-// Regenerates schemas/k8s/ (see schemas/README.md) from the npm package kubernetes-models (pinned in
-// package.json devDependencies):
+// Regenerates schemas/k8s/ (see schemas/README.md) from the npm package kubernetes-models (pinned below in
+// SOURCE, with every package whose code ends up in validators.js; not a dependency of this project, because
+// kubernetes-models 5.x declares `engines: node >= 22` and `npm ci` would warn EBADENGINE on Node 20. The
+// script only reads its files, so it runs on Node 20 too). The packages are installed on demand into
+// .build/schema-source/ (never committed); KUBERNETES_MODELS_MODULES=<node_modules folder> uses another copy.
 //   validators.js   the package's precompiled ajv validators (types, required fields, enums, formats) of
 //                   every built-in kind in KINDS, bundled by esbuild into one CommonJS module; each kind's
 //                   validator is initialized only when first used
@@ -16,7 +19,33 @@ const esbuild = require('esbuild');
 
 const root = path.resolve(__dirname, '..');
 const out = path.join(root, 'schemas', 'k8s');
-const pkgDir = path.join(root, 'node_modules', 'kubernetes-models');
+/** The exact packages the committed schemas were generated from (schemas/k8s/packages.json lists the same). */
+const SOURCE = [
+  'kubernetes-models@5.1.0', '@kubernetes-models/validate@5.0.2', '@kubernetes-models/apimachinery@3.0.2',
+  '@kubernetes-models/base@6.0.1', 'ajv@8.20.0', 'ajv-formats@3.0.1', 'ajv-formats-draft2019@1.6.1', 'ajv-i18n@4.2.0',
+  'cidr-regex@5.0.5', 'extend@3.0.2', 'is-cidr@6.0.4', 'nearley@2.20.1', 'schemes@1.4.0', 'smtp-address-parser@1.1.1',
+  'uri-js@4.4.1',
+];
+
+/** The node_modules folder holding SOURCE: installed once into .build/schema-source/ (npm registry). */
+function sourceModules() {
+  if (process.env.KUBERNETES_MODELS_MODULES) return path.resolve(process.env.KUBERNETES_MODELS_MODULES);
+  const prefix = path.join(root, '.build', 'schema-source');
+  const modules = path.join(prefix, 'node_modules');
+  const have = (spec) => {
+    const at = spec.lastIndexOf('@');
+    try { return JSON.parse(fs.readFileSync(path.join(modules, spec.slice(0, at), 'package.json'), 'utf8')).version === spec.slice(at + 1); } catch { return false; }
+  };
+  if (!SOURCE.every(have)) {
+    fs.mkdirSync(prefix, { recursive: true });
+    fs.writeFileSync(path.join(prefix, 'package.json'), '{ "private": true }\n');
+    process.stderr.write(`gen-k8s-schemas: installing ${SOURCE[0]} into ${path.relative(root, prefix)}/\n`);
+    require('child_process').execFileSync('npm', ['install', '--prefix', prefix, '--no-save', '--no-audit', '--no-fund', '--loglevel=error', '--engine-strict=false', ...SOURCE], { stdio: 'inherit' });
+  }
+  return modules;
+}
+const modulesDir = sourceModules();
+const pkgDir = path.join(modulesDir, 'kubernetes-models');
 
 /** Built-in kinds the gate knows; any other built-in kind in the output is a finding (add it here). */
 const KINDS = [
@@ -91,7 +120,7 @@ function describe(type) {
   if (index && props.length === 0) return { values: describe(index.type) };
   if (props.length === 0) return null; // free-form (RawExtension, JSON)
   const decl = (type.aliasSymbol || type.symbol)?.declarations?.[0];
-  const file = decl ? path.relative(path.join(root, 'node_modules'), decl.getSourceFile().fileName).replace(/\.d\.ts$/, '') : '?';
+  const file = decl ? path.relative(modulesDir, decl.getSourceFile().fileName).replace(/\.d\.ts$/, '') : '?';
   const symbolName = (type.aliasSymbol || type.symbol).name;
   const short = file.replace(/^kubernetes-models\//, '').replace(/^@kubernetes-models\/apimachinery\//, 'apimachinery/');
   const name = symbolName === `I${path.basename(file)}` ? short : `${short}#${symbolName}`;
