@@ -16,8 +16,9 @@ import { NamespaceChart } from './charts/namespace';
 import { NetworkPoliciesChart } from './charts/network-policies';
 import { RedisChart } from './charts/redis';
 import type { EnvChart } from './lib/constructs/env-chart';
-import { ConfigError, type Environment, loadEnvironments } from './lib/config';
-import { type ManifestFile, toYaml, writeTree, writeTreeAtomically } from './lib/output/write';
+import { type Environment, loadEnvironments } from './lib/config';
+import { CliError, EXIT, projectRoot, runCli, shown } from './lib/cli/errors';
+import { type ManifestFile, OutputRefused, recoverInterrupted, toYaml, writeTree, writeTreeAtomically } from './lib/output/write';
 import { withSyncAnnotations } from './lib/output/sync-waves';
 import { contextOf, formatFinding, validateEnvironments, validateObjects } from './lib/validate';
 
@@ -60,13 +61,18 @@ export function renderSynthesized(synthesized: SynthesizedEnvironment[], argocd:
 
 interface Options { configDir: string; outDir: string; mirrorDir?: string }
 
+/** Arguments; the defaults (config/, dist/) are the project's own folders wherever synth is started from. */
 function parseArgs(argv: string[]): Options {
-  const opts: Options = { configDir: 'config', outDir: 'dist' };
+  const root = projectRoot();
+  const opts: Options = { configDir: path.join(root, 'config'), outDir: path.join(root, 'dist') };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
-    if (a === '--config') opts.configDir = argv[++i];
-    else if (a === '--out') opts.outDir = argv[++i];
-    else throw new ConfigError([`synth: unknown argument "${a}" (allowed: --config DIR, --out DIR)`]);
+    if (a === '--config' || a === '--out') {
+      const v = argv[++i];
+      if (!v || v.startsWith('--')) throw new CliError([`synth: ${a} needs a folder (usage: synth [--config DIR] [--out DIR])`], EXIT.usage);
+      if (a === '--config') opts.configDir = path.resolve(v);
+      else opts.outDir = path.resolve(v);
+    } else throw new CliError([`synth: unknown argument "${a}" (allowed: --config DIR, --out DIR)`], EXIT.usage);
   }
   // Under `cdk8s synth` the CLI names a scratch folder it has just emptied: dist/ is still written
   // atomically here, and the result is mirrored there so that the CLI lists it.
@@ -75,10 +81,15 @@ function parseArgs(argv: string[]): Options {
   return opts;
 }
 
+/** `npm run synth`: exit 0 written, 1 input refused, 2 bad usage, 3 output not written (docs/cli.md). */
 export function main(argv: string[]): number {
-  let opts: Options;
-  try {
-    opts = parseArgs(argv);
+  let out = 'dist';
+  return runCli('synth', () => {
+    const opts = parseArgs(argv);
+    out = shown(opts.outDir);
+    // A switch a crash interrupted is undone before anything else (lib/output/write.ts).
+    const recovered = recoverInterrupted(opts.outDir);
+    if (recovered) process.stderr.write(`synth: ${recovered}\n`);
     const envs = loadEnvironments(opts.configDir);
     // Validation gate (lib/validate): nothing is written when any object would be rejected.
     const synthesized = envs.map((env) => ({ env, files: synthEnvironment(env) }));
@@ -87,19 +98,18 @@ export function main(argv: string[]): number {
     const findings = [...validateEnvironments(synthesized), ...validateObjects(argocd.flatMap((f) => f.objects), contextOf(undefined))];
     if (process.env.PENSIOEN_SYNTH_DEBUG) process.stderr.write(`synth: validation gate ${(performance.now() - gateStart).toFixed(1)} ms\n`);
     if (findings.length > 0) {
-      process.stderr.write(`${findings.map(formatFinding).join('\n')}\nsynth failed: ${findings.length} validation finding(s); nothing was written (${opts.outDir}/ is unchanged)\n`);
-      return 1;
+      process.stderr.write(`${findings.map(formatFinding).join('\n')}\nsynth failed: ${findings.length} validation finding(s); nothing was written (${out}/ is unchanged)\n`);
+      return EXIT.invalid;
     }
     const files = renderSynthesized(synthesized, argocd);
-    writeTreeAtomically(opts.outDir, files);
-    if (opts.mirrorDir) writeTree(opts.mirrorDir, files);
-    process.stdout.write(`synth: wrote ${files.size} files for ${envs.map((e) => e.name).join(', ')} to ${opts.outDir}/\n`);
-    return 0;
-  } catch (e) {
-    if (e instanceof ConfigError) {
-      process.stderr.write(`${e.problems.join('\n')}\nsynth failed: ${e.problems.length} problem(s); nothing was written (dist/ is unchanged)\n`);
-      return 1;
+    try {
+      writeTreeAtomically(opts.outDir, files);
+    } catch (e) {
+      if (e instanceof OutputRefused) throw new CliError([`synth: ${shown(e.dir)}: ${e.reason}`, `synth failed: nothing was written (${out}/ is unchanged)`], EXIT.output);
+      throw e;
     }
-    throw e;
-  }
+    if (opts.mirrorDir) writeTree(opts.mirrorDir, files);
+    process.stdout.write(`synth: wrote ${files.size} files for ${envs.map((e) => e.name).join(', ')} to ${out}/\n`);
+    return EXIT.ok;
+  }, { trailer: (n) => `synth failed: ${n} problem(s); nothing was written (${out}/ is unchanged)` });
 }

@@ -4,14 +4,13 @@
  * Every key is documented with `.describe()`; docs/configuration.md (the configuration reference) is generated from
  * this schema (`npm run docs`), so the description here is the documentation.
  */
-import * as fs from 'fs';
 import * as path from 'path';
-import { LineCounter, parseDocument } from 'yaml';
 import { z } from 'zod';
 import { DNS_LABEL, dnsLabel, dnsName, imageRef, port, resources } from './types';
 import { redisSchemaShape, refineRedis } from '../redis/schema';
 import { gitopsSchema, secretsProviderSchema } from './gitops';
 import { monitoringSchema } from '../monitoring/schema';
+import { configFilesOf, crossEnvironmentProblems, InputProblem, parseConfigYaml, readConfigText, refineSafety } from './safety';
 
 const CIDR = /^((25[0-5]|2[0-4]\d|1?\d?\d)\.){3}(25[0-5]|2[0-4]\d|1?\d?\d)\/(3[0-2]|[12]?\d)$|^[0-9a-fA-F:]+\/(12[0-8]|1[01]\d|[1-9]?\d)$/;
 
@@ -146,7 +145,7 @@ export const configSchema = z.strictObject({
       reason: z.string().min(10, { message: 'must explain the waiver in at least 10 characters' }).describe('Why the finding is acceptable'),
     })).default([]).describe('Findings of the validation gate that are accepted, per object and rule, with a reason'),
   }).prefault({}).describe('Validation gate'),
-});
+}).superRefine(refineSafety);
 
 export type EnvConfig = z.output<typeof configSchema>;
 
@@ -219,16 +218,14 @@ function allowedKeysAt(p: PropertyKey[]): string | undefined {
 
 /** Parses and validates one configuration file; throws ConfigError listing every problem. */
 export function parseConfig(file: string, text: string): EnvConfig {
-  const lineCounter = new LineCounter();
-  const doc = parseDocument(text, { prettyErrors: true, uniqueKeys: true, lineCounter });
-  if (doc.errors.length > 0) {
-    // The first error is the cause; later ones are usually its echoes.
-    const e = doc.errors[0];
-    const line = e.linePos?.[0]?.line ?? lineCounter.linePos(e.pos[0]).line;
-    throw new ConfigError([`${file}: line ${line}: YAML syntax error: ${e.message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '')}`]);
+  let data: unknown;
+  try {
+    data = parseConfigYaml(file, text) ?? {};
+  } catch (e) {
+    if (e instanceof InputProblem) throw new ConfigError(e.message.split('\n'));
+    throw e;
   }
-  const data = doc.toJS() ?? {};
-  if (typeof data !== 'object' || Array.isArray(data)) {
+  if (data === null || typeof data !== 'object' || Array.isArray(data)) {
     throw new ConfigError([`${file}: (top level): must be a mapping of keys to values`]);
   }
   const result = configSchema.safeParse(data, { reportInput: true });
@@ -240,9 +237,7 @@ export function parseConfig(file: string, text: string): EnvConfig {
 
 /** Loads every `*.yaml` in a config folder, sorted by name; problems of all files are reported together. */
 export function loadEnvironments(configDir: string): Environment[] {
-  const files = fs.readdirSync(configDir).filter((f) => f.endsWith('.yaml')).sort();
-  if (files.length === 0) throw new ConfigError([`${configDir}: no *.yaml environment files found`]);
-  const problems: string[] = [];
+  const { files, problems } = configFilesOf(configDir);
   const envs: Environment[] = [];
   for (const f of files) {
     const file = path.join(configDir, f);
@@ -252,12 +247,14 @@ export function loadEnvironments(configDir: string): Environment[] {
       continue;
     }
     try {
-      envs.push({ name, file, config: parseConfig(file, fs.readFileSync(file, 'utf8')) });
+      envs.push({ name, file, config: parseConfig(file, readConfigText(file)) });
     } catch (e) {
       if (e instanceof ConfigError) problems.push(...e.problems);
+      else if (e instanceof InputProblem) problems.push(e.message);
       else throw e;
     }
   }
+  if (problems.length === 0) problems.push(...crossEnvironmentProblems(envs));
   if (problems.length > 0) throw new ConfigError(problems);
   return envs;
 }

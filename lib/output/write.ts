@@ -20,23 +20,123 @@ export function toYaml(objects: Record<string, any>[], source?: string): string 
   return (source ? HEADER.replace('%s', source) : '') + docs.map((d) => `---\n${d}`).join('');
 }
 
+/** The file that marks a folder as synth's own output: only such a folder is ever replaced. */
+export const MARKER = '.pensioen-synth';
+const MARKER_TEXT = '# This folder is written by `npm run synth` (pensioen-k8s) and replaced as a whole on every run.\n'
+  + '# Do not keep anything else in it: synth only replaces a folder that holds this file.\n';
+
+/** Why synth may not replace `dir`, or undefined when it may (missing, empty, marked, or an unmarked earlier synth output). */
+export function refusalOf(dir: string): string | undefined {
+  let st: fs.Stats;
+  try {
+    st = fs.lstatSync(dir);
+  } catch (e: any) {
+    if (e.code === 'ENOENT') return undefined;
+    throw e;
+  }
+  if (st.isSymbolicLink()) return 'is a symbolic link; synth replaces only a real folder it created (point --out at the target folder itself)';
+  if (!st.isDirectory()) return 'exists and is not a folder; synth replaces only a folder it created (move the file away or choose another --out)';
+  const entries = fs.readdirSync(dir, { withFileTypes: true });
+  if (entries.length === 0 || entries.some((e) => e.name === MARKER && e.isFile())) return undefined;
+  // An output written before the marker existed: only <env>/<NN-name>.yaml files.
+  const legacy = entries.every((e) => e.isDirectory() && /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(e.name)
+    && fs.readdirSync(path.join(dir, e.name), { withFileTypes: true }).every((f) => (f.isFile() && /^\d\d-[a-z0-9-]+\.yaml$/.test(f.name)) || (f.isDirectory() && e.name === 'argocd')));
+  if (legacy) return undefined;
+  return `is not an output folder of synth (it has no ${MARKER} and holds other files); synth replaces only a folder it created. Choose an empty or new --out folder`;
+}
+
+/** The sibling folders of one synth run: `.dist.synth-new` (being written) and `.dist.synth-old` (the previous output while switching). */
+export function scratchOf(outDir: string): { abs: string; next: string; old: string } {
+  const abs = path.resolve(outDir);
+  const base = path.basename(abs);
+  return { abs, next: path.join(path.dirname(abs), `.${base}.synth-new`), old: path.join(path.dirname(abs), `.${base}.synth-old`) };
+}
+
 /**
- * Writes `files` as the complete content of `outDir`: first into a sibling temporary folder, then swaps it
- * in with two renames. Anything that fails before the swap leaves `outDir` byte-for-byte as it was.
+ * Finishes or undoes a switch that a crash interrupted (runs before anything else is written): the previous
+ * output comes back when the new one is missing; a half-written new output is removed. Returns what it did.
+ */
+export function recoverInterrupted(outDir: string): string | undefined {
+  const { abs, next, old } = scratchOf(outDir);
+  let did: string | undefined;
+  if (fs.existsSync(old) && fs.existsSync(path.join(old, MARKER))) {
+    if (!fs.existsSync(abs)) {
+      fs.renameSync(old, abs);
+      did = `restored the previous output of an interrupted synth into ${path.basename(abs)}/`;
+    } else {
+      fs.rmSync(old, { recursive: true, force: true });
+    }
+  }
+  if (fs.existsSync(next) && fs.existsSync(path.join(next, MARKER))) fs.rmSync(next, { recursive: true, force: true });
+  return did;
+}
+
+/** Every folder below (and including) `dir` that cannot be changed by us, for a refusal before anything moves. */
+function unwritable(dir: string, deep = true): string[] {
+  const out: string[] = [];
+  const walk = (d: string) => {
+    try {
+      fs.accessSync(d, fs.constants.W_OK | fs.constants.X_OK);
+    } catch {
+      out.push(d);
+    }
+    if (deep) for (const e of fs.readdirSync(d, { withFileTypes: true })) if (e.isDirectory()) walk(path.join(d, e.name));
+  };
+  walk(dir);
+  return out;
+}
+
+/** Thrown when the output folder may not or cannot be replaced; nothing was changed. */
+export class OutputRefused extends Error {
+  constructor(readonly dir: string, readonly reason: string) {
+    super(`${dir}: ${reason}`);
+    this.name = 'OutputRefused';
+  }
+}
+
+/**
+ * Writes `files` as the complete content of `outDir`, which synth must own (see refusalOf):
+ *   1. a switch a crash interrupted is finished or undone first (recoverInterrupted);
+ *   2. the new tree, with the marker, is written into the sibling `.<out>.synth-new` (a failure there, such
+ *      as ENOSPC, removes it and leaves `outDir` as it was);
+ *   3. rename `outDir` -> `.<out>.synth-old`, rename `.<out>.synth-new` -> `outDir`, remove the old tree.
+ * A kill between the renames of step 3 leaves the previous output in `.<out>.synth-old`, and the next run
+ * puts it back before doing anything else. Both scratch names are in .gitignore. A folder synth could not
+ * empty (read-only) is refused before anything moves.
  */
 export function writeTreeAtomically(outDir: string, files: Map<string, string>): void {
-  const abs = path.resolve(outDir);
-  const tmp = `${abs}.tmp-${process.pid}`;
-  const old = `${abs}.old-${process.pid}`;
-  fs.rmSync(tmp, { recursive: true, force: true });
-  try {
-    writeTree(tmp, files);
-    if (fs.existsSync(abs)) fs.renameSync(abs, old);
-    fs.renameSync(tmp, abs);
-  } finally {
-    fs.rmSync(tmp, { recursive: true, force: true });
-    fs.rmSync(old, { recursive: true, force: true });
+  const { abs, next, old } = scratchOf(outDir);
+  recoverInterrupted(abs);
+  const refusal = refusalOf(abs);
+  if (refusal) throw new OutputRefused(abs, refusal);
+  const parent = path.dirname(abs);
+  fs.mkdirSync(parent, { recursive: true });
+  const locked = [...unwritable(parent, false), ...(fs.existsSync(abs) ? unwritable(abs) : [])];
+  if (locked.length > 0) {
+    throw new OutputRefused(locked[0], 'is not writable, so synth could not replace the output as a whole; nothing was changed (fix the permissions, e.g. chmod -R u+w, and run again)');
   }
+  for (const p of [next, old]) {
+    if (fs.existsSync(p) && !fs.existsSync(path.join(p, MARKER))) {
+      throw new OutputRefused(p, `is in the way of synth's scratch folder and was not made by synth; move it away`);
+    }
+  }
+  fs.rmSync(next, { recursive: true, force: true });
+  try {
+    writeTree(next, new Map([[MARKER, MARKER_TEXT], ...files]));
+  } catch (e) {
+    fs.rmSync(next, { recursive: true, force: true });
+    throw e;
+  }
+  const hadOld = fs.existsSync(abs);
+  if (hadOld) fs.renameSync(abs, old);
+  try {
+    fs.renameSync(next, abs);
+  } catch (e) {
+    if (hadOld && !fs.existsSync(abs)) fs.renameSync(old, abs);
+    fs.rmSync(next, { recursive: true, force: true });
+    throw e;
+  }
+  if (hadOld) fs.rmSync(old, { recursive: true, force: true });
 }
 
 /** Writes every file below `dir` (which need not exist). */
@@ -53,14 +153,14 @@ export function writeTree(dir: string, files: Map<string, string>): void {
   }
 }
 
-/** Reads every *.yaml below `dir` into a map of relative path to content (for comparisons). */
+/** Reads every file below `dir` (except the synth marker) into a map of relative path to content (for comparisons). */
 export function readTree(dir: string): Map<string, string> {
   const out = new Map<string, string>();
   const walk = (d: string) => {
     for (const e of fs.readdirSync(d, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
       const p = path.join(d, e.name);
       if (e.isDirectory()) walk(p);
-      else out.set(path.relative(dir, p).split(path.sep).join('/'), fs.readFileSync(p, 'utf8'));
+      else if (!(d === dir && e.name === MARKER)) out.set(path.relative(dir, p).split(path.sep).join('/'), fs.readFileSync(p, 'utf8'));
     }
   };
   if (fs.existsSync(dir)) walk(dir);
