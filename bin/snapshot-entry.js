@@ -76,6 +76,8 @@ function warmUp() {
 
 /** Starts here when node is started from the snapshot. */
 function runFromSnapshot() {
+  // Tells bin/synth that the snapshot loaded (anything that fails from here on is the synth's own result).
+  if (process.env.PENSIOEN_SNAPSHOT_PENDING) try { fs.unlinkSync(process.env.PENSIOEN_SNAPSHOT_PENDING); } catch { /* gone already */ }
   // bin/synth passes bin/synth.js as the script; it names the work tree and is the slow path.
   const entry = path.resolve(process.argv[1] || 'bin/synth.js');
   const root = path.resolve(path.dirname(entry), '..');

@@ -7,10 +7,13 @@
  *
  * Prints Markdown (CI appends it to $GITHUB_STEP_SUMMARY). Nothing is written; dist/ is not read from disk.
  * Secret values are never printed (see lib/output/object-diff.ts). Exits 0 (also when there are changes), 1 on a
- * configuration problem, 2 when the base revision cannot be read.
+ * configuration problem, 2 on bad usage or when the base revision cannot be read, 70 on an internal error
+ * (docs/cli.md). Paths are the project's, wherever the command is started.
  */
 import { execFileSync } from 'child_process';
-import { ConfigError, loadEnvironments } from '../lib/config';
+import * as path from 'path';
+import { CliError, EXIT, projectRoot, runCli } from '../lib/cli/errors';
+import { loadEnvironments } from '../lib/config';
 import { diffObjects, formatDiff, objectsOfFiles } from '../lib/output/object-diff';
 import { renderAll } from '../main';
 
@@ -24,35 +27,30 @@ export function committedDist(root: string, rev: string, dir = 'dist'): Map<stri
 }
 
 function run(argv: string[]): number {
-  let base = 'HEAD';
-  let configDir = 'config';
-  for (let i = 0; i < argv.length; i++) {
-    if (argv[i] === '--base') base = argv[++i];
-    else if (argv[i] === '--config') configDir = argv[++i];
-    else {
-      process.stderr.write(`diff: unknown argument "${argv[i]}" (allowed: --base REV, --config DIR)\n`);
-      return 1;
+  return runCli('diff', () => {
+    const root = projectRoot();
+    let base = 'HEAD';
+    let configDir = path.join(root, 'config');
+    for (let i = 0; i < argv.length; i++) {
+      const a = argv[i];
+      if (a === '--base' || a === '--config') {
+        const v = argv[++i];
+        if (!v || v.startsWith('--')) throw new CliError([`diff: ${a} needs a value (allowed: --base REV, --config DIR)`], EXIT.usage);
+        if (a === '--base') base = v;
+        else configDir = path.resolve(v);
+      } else throw new CliError([`diff: unknown argument "${a}" (allowed: --base REV, --config DIR)`], EXIT.usage);
     }
-  }
-  let before: Map<string, string>;
-  try {
-    before = committedDist(process.cwd(), base);
-  } catch (e) {
-    process.stderr.write(`diff: cannot read dist/ at ${base}: ${(e as Error).message.split('\n')[0]}\n`);
-    return 2;
-  }
-  try {
+    let before: Map<string, string>;
+    try {
+      before = committedDist(root, base);
+    } catch (e) {
+      throw new CliError([`diff: cannot read dist/ at ${base}: ${String((e as Error).message).split('\n').find((l) => /fatal|error/i.test(l)) ?? String((e as Error).message).split('\n')[0]}`], EXIT.usage);
+    }
     const after = renderAll(loadEnvironments(configDir));
     const diff = diffObjects(objectsOfFiles(before), objectsOfFiles(after));
     process.stdout.write(formatDiff(diff, `Rendered manifests: ${base} vs this working tree`));
-    return 0;
-  } catch (e) {
-    if (e instanceof ConfigError) {
-      process.stderr.write(`${e.problems.join('\n')}\ndiff failed: ${e.problems.length} problem(s)\n`);
-      return 1;
-    }
-    throw e;
-  }
+    return EXIT.ok;
+  }, { invalidCode: EXIT.invalid, osCode: EXIT.usage, trailer: (n) => `diff failed: ${n} problem(s)` });
 }
 
 // Run when started as a script (scripts/run-ts.js puts the bundle's path in argv[1]), not when a test imports it.

@@ -4,19 +4,18 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import { ConfigError, loadEnvironments } from '../lib/config';
+import { EXIT, projectRoot, runCli } from '../lib/cli/errors';
+import { loadEnvironments } from '../lib/config';
 import { generatedDocs } from '../lib/docs';
 
-const root = process.cwd();
-try {
+// Exit codes (docs/cli.md): 0 written, 1 a config problem (nothing written), 3 a file could not be written, 70 a bug.
+process.exitCode = runCli('docs', () => {
+  const root = projectRoot();
   for (const [file, text] of generatedDocs(root, loadEnvironments(path.join(root, 'config')))) {
     const abs = path.join(root, file);
     const current = fs.readFileSync(abs, 'utf8') === text;
     if (!current) fs.writeFileSync(abs, text);
     process.stdout.write(`docs: ${file} ${current ? 'already current' : 'regenerated'}\n`);
   }
-} catch (e) {
-  if (!(e instanceof ConfigError)) throw e;
-  process.stderr.write(`${e.message}\ndocs: nothing was written\n`);
-  process.exit(1);
-}
+  return EXIT.ok;
+}, { trailer: () => 'docs: nothing was written' });

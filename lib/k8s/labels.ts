@@ -3,6 +3,7 @@
  * selectors use. A selector can never change on a live Deployment or StatefulSet, so selector labels hold
  * only what never changes for a workload (no version, no hash of a construct path).
  */
+import { createHash } from 'crypto';
 import type { Environment } from '../config';
 
 export const PART_OF = 'pensioen-beslissingstool';
@@ -28,7 +29,18 @@ export function releaseVersion(env: Environment): string {
 export function versionOfImage(image: string): string {
   const noDigest = image.split('@')[0];
   const lastColon = noDigest.lastIndexOf(':');
-  return lastColon > noDigest.lastIndexOf('/') ? noDigest.slice(lastColon + 1) : 'digest';
+  return lastColon > noDigest.lastIndexOf('/') ? asLabelValue(noDigest.slice(lastColon + 1)) : 'digest';
+}
+
+/**
+ * A tag as a label value (at most 63 characters, starting and ending with a letter or digit): unchanged when
+ * it already is one; otherwise its first characters plus 8 hex of its SHA-256, so different tags stay different.
+ */
+export function asLabelValue(tag: string): string {
+  if (tag.length <= 63 && /^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$/.test(tag)) return tag;
+  const hash = createHash('sha256').update(tag).digest('hex').slice(0, 8);
+  const head = tag.replace(/[^-A-Za-z0-9_.]/g, '-').slice(0, 54).replace(/^[^A-Za-z0-9]+/, '').replace(/[^A-Za-z0-9]+$/, '');
+  return head ? `${head}-${hash}` : hash;
 }
 
 /** Labels that select the pods of a workload: stable for its whole life. */

@@ -20,6 +20,8 @@ export function toYaml(objects: Record<string, any>[], source?: string): string 
   return (source ? HEADER.replace('%s', source) : '') + docs.map((d) => `---\n${d}`).join('');
 }
 
+const DNS_LABEL = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
+
 /** The file that marks a folder as synth's own output: only such a folder is ever replaced. */
 export const MARKER = '.pensioen-synth';
 const MARKER_TEXT = '# This folder is written by `npm run synth` (pensioen-k8s) and replaced as a whole on every run.\n'
@@ -38,9 +40,11 @@ export function refusalOf(dir: string): string | undefined {
   if (!st.isDirectory()) return 'exists and is not a folder; synth replaces only a folder it created (move the file away or choose another --out)';
   const entries = fs.readdirSync(dir, { withFileTypes: true });
   if (entries.length === 0 || entries.some((e) => e.name === MARKER && e.isFile())) return undefined;
-  // An output written before the marker existed: only <env>/<NN-name>.yaml files.
-  const legacy = entries.every((e) => e.isDirectory() && /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(e.name)
-    && fs.readdirSync(path.join(dir, e.name), { withFileTypes: true }).every((f) => (f.isFile() && /^\d\d-[a-z0-9-]+\.yaml$/.test(f.name)) || (f.isDirectory() && e.name === 'argocd')));
+  // An output written before the marker existed: folders named like environments, holding only *.yaml files
+  // (and, in argocd/, one more level of folders).
+  const onlyYaml = (d: string, depth: number): boolean => fs.readdirSync(d, { withFileTypes: true }).every((f) =>
+    (f.isFile() && /^[a-z0-9][-a-z0-9.]*\.yaml$/.test(f.name)) || (f.isDirectory() && depth > 0 && DNS_LABEL.test(f.name) && onlyYaml(path.join(d, f.name), depth - 1)));
+  const legacy = entries.every((e) => e.isDirectory() && DNS_LABEL.test(e.name) && onlyYaml(path.join(dir, e.name), 1));
   if (legacy) return undefined;
   return `is not an output folder of synth (it has no ${MARKER} and holds other files); synth replaces only a folder it created. Choose an empty or new --out folder`;
 }

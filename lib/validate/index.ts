@@ -4,7 +4,10 @@
  * Synth runs it before writing dist/; `npm run validate [DIR]` runs it on a tree of YAML files.
  * A finding is waived only in config (`validation.waivers`: kind, name, rule, reason).
  */
+import * as path from 'path';
 import { parseAllDocuments } from 'yaml';
+import { projectRoot } from '../cli/errors';
+import { apiServerFindings } from './apiserver';
 import type { Environment } from '../config';
 import { scalingFindings, podPracticeFindings } from './best-practices';
 import { type CrdRegistry, loadCrds, primeCrdValidators } from './crd-schema';
@@ -26,8 +29,8 @@ export interface GateContext {
   readonly waivers: readonly Waiver[];
 }
 
-/** Where the CRDs are: `crds/` of the work tree. */
-export const DEFAULT_CRD_DIR = 'crds';
+/** Where the CRDs are: `crds/` of the project, wherever the command is started. */
+export const DEFAULT_CRD_DIR = path.join(projectRoot(), 'crds');
 
 /** The gate's context for an environment (its waivers and external Secrets), or for a tree without config. */
 export function contextOf(env: Environment | undefined, crdDir = DEFAULT_CRD_DIR): GateContext {
@@ -44,7 +47,7 @@ export function allFindings(objects: K8sObject[], ctx: GateContext): Finding[] {
   const seen = new Set<string>();
   primeCrdValidators(objects, ctx.crds);
   for (const o of objects) {
-    out.push(...schemaFindings(o, ctx.crds));
+    out.push(...schemaFindings(o, ctx.crds), ...apiServerFindings(o));
     const id = `${o?.apiVersion?.split('/')[0]}/${o?.kind}/${o?.metadata?.namespace ?? CLUSTER_SCOPE}/${o?.metadata?.name}`;
     if (seen.has(id)) out.push(findingOf(o, 'duplicate-object', 'the output has this object more than once'));
     seen.add(id);
@@ -73,22 +76,39 @@ export function validateObjects(objects: K8sObject[], ctx: GateContext): Finding
   return kept;
 }
 
-/** Parses a tree of YAML files (relative path -> text) into objects; unparsable files become findings. */
-export function objectsOfFiles(files: Map<string, string>): { objects: Map<string, K8sObject[]>; problems: Finding[] } {
+/**
+ * Parses a tree of YAML files (relative path -> text) into objects; unparsable files, and documents that
+ * are not one Kubernetes object (a list, a scalar, an object without apiVersion, kind or metadata.name),
+ * become findings naming the file.
+ */
+export function objectsOfFiles(files: Map<string, string>, shownDir = ''): { objects: Map<string, K8sObject[]>; problems: Finding[] } {
   const objects = new Map<string, K8sObject[]>();
   const problems: Finding[] = [];
   for (const [rel, text] of files) {
     if (!/\.(ya?ml|json)$/.test(rel)) continue;
     const group = rel.includes('/') ? rel.split('/')[0] : '.';
     const list = objects.get(group) ?? [];
-    for (const doc of parseAllDocuments(text)) {
-      if (doc.errors.length > 0) {
-        problems.push({ kind: 'File', namespace: group, name: rel, rule: 'yaml-parse', message: doc.errors[0].message.split('\n')[0] });
-        continue;
+    const file = shownDir ? `${shownDir}/${rel}` : rel;
+    const problem = (rule: string, message: string) => problems.push({ kind: 'File', namespace: group, name: rel, rule, message, file });
+    parseAllDocuments(text, { maxAliasCount: 100 } as any).forEach((doc, i) => {
+      const at = `document ${i + 1}`;
+      if (doc.errors.length > 0) return void problem('yaml-parse', `${at}: ${doc.errors[0].message.split('\n')[0]}`);
+      let o: unknown;
+      try {
+        o = doc.toJS({ maxAliasCount: 100 });
+      } catch (e: any) {
+        return void problem('yaml-parse', `${at}: ${String(e?.message ?? e).split('\n')[0]}`);
       }
-      const o = doc.toJS();
-      if (o !== null && o !== undefined) list.push(o);
-    }
+      if (o === null || o === undefined) return;
+      if (typeof o !== 'object' || Array.isArray(o)) {
+        return void problem('not-an-object', `${at} is ${Array.isArray(o) ? 'a list' : `a ${typeof o}`}; each document must be one Kubernetes object (apiVersion, kind, metadata)`);
+      }
+      const obj = o as K8sObject;
+      const missing = ['apiVersion', 'kind'].filter((k) => typeof obj[k] !== 'string' || obj[k] === '');
+      if (typeof obj.metadata?.name !== 'string' || obj.metadata.name === '') missing.push('metadata.name');
+      if (missing.length > 0) return void problem('object-identity', `${at} has no ${missing.join(', ')}; every object needs apiVersion, kind and metadata.name`);
+      list.push(obj);
+    });
     objects.set(group, list);
   }
   return { objects, problems };
@@ -98,12 +118,11 @@ export function objectsOfFiles(files: Map<string, string>): { objects: Map<strin
  * The gate on a whole output tree: files are grouped by their first folder (the environment, e.g.
  * `production/`); an environment with a config gets its waivers and external Secrets.
  */
-export function validateTree(files: Map<string, string>, envs: Environment[], crdDir = DEFAULT_CRD_DIR): Finding[] {
-  const { objects, problems } = objectsOfFiles(files);
+export function validateTree(files: Map<string, string>, envs: Environment[], crdDir = DEFAULT_CRD_DIR, shownDir = ''): Finding[] {
+  const { objects, problems } = objectsOfFiles(files, shownDir);
   const out = [...problems];
   for (const [group, list] of [...objects].sort(([a], [b]) => a.localeCompare(b))) {
-    const found = validateObjects(list, contextOf(envs.find((e) => e.name === group), crdDir));
-    out.push(...(group === '.' ? found : found.map((f) => ({ ...f, env: group }))));
+    out.push(...validateObjects(list, contextOf(envs.find((e) => e.name === group), crdDir)).map((f) => ({ ...f, env: group === '.' ? undefined : group })));
   }
   return out;
 }

@@ -10,8 +10,12 @@ export interface Finding {
   /** Stable rule name, e.g. `schema-unknown-field`, `pss-run-as-non-root`, `ref-secret`. */
   readonly rule: string;
   readonly message: string;
-  /** The environment (dist/<env>/) the object belongs to, when the gate ran on several. */
+  /** The environment the object belongs to (set by validateEnvironments and validateTree). */
   readonly env?: string;
+  /** The configuration key the offending value came from, when the gate can tell. */
+  readonly configKey?: string;
+  /** For problems of a file rather than an object: its path (kind is then `File`). */
+  readonly file?: string;
 }
 
 /** Cluster-scoped objects are shown with this in place of a namespace. */
@@ -27,9 +31,13 @@ export function findingOf(o: K8sObject, rule: string, message: string): Finding 
   };
 }
 
-/** `[env: ]kind/namespace/name: rule: message` (the line synth and `npm run validate` print). */
+/**
+ * `[env: ]kind/namespace/name: rule: message[ (config key: k)]` (the line synth and `npm run validate` print);
+ * a problem of a file as a whole is `file: rule: message`.
+ */
 export function formatFinding(f: Finding): string {
-  return `${f.env ? `${f.env}: ` : ''}${f.kind}/${f.namespace}/${f.name}: ${f.rule}: ${f.message}`;
+  if (f.file) return `${f.file}: ${f.rule}: ${f.message}`;
+  return `${f.env ? `${f.env}: ` : ''}${f.kind}/${f.namespace}/${f.name}: ${f.rule}: ${f.message}${f.configKey ? ` (config key: ${f.configKey})` : ''}`;
 }
 
 /** Findings in a stable order: by object, then rule, then message. */
