@@ -95,7 +95,7 @@ describe('npm run validate [DIR]', () => {
     expect(r.stderr).toContain('yaml-parse');
     const missing = run([path.join(dir, 'nope')]);
     expect(missing.status).toBe(2);
-    expect(missing.stderr).toContain('is not a folder');
+    expect(missing.stderr).toMatch(/nope: the tree to validate does not exist/);
     expect(missing.stderr).not.toMatch(/\n\s+at /); // no stack trace
   });
 });
