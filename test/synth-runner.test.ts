@@ -83,7 +83,7 @@ test('a broken snapshot file falls back to the bundle and is rebuilt', () => {
   fs.writeFileSync(blob, fs.readFileSync(blob).subarray(0, 4096));
   const r = fast('out-broken');
   expect(r.code).toBe(0);
-  expect(r.stderr).toContain('the startup snapshot could not be used');
+  expect(r.stderr).toContain('the startup snapshot could not be loaded');
   expect(readTree(path.join(tree, 'out-broken'))).toEqual(readTree(path.join(tree, 'out-plain')));
   expect(fs.statSync(blob).size).toBeGreaterThan(4096);
 });
