@@ -7,7 +7,7 @@ import { execProbe, hardenedContainer, hardenedPodSpec, httpProbe } from '../lib
 import { k8s } from '../lib/k8s';
 import { labels, meta, selectorLabels, versionOfImage } from '../lib/k8s/labels';
 import { dnsEgress, fromNamespace, tcp } from '../lib/k8s/network';
-import { commonSh, configCommandName, haproxyCfg, preStopRedisSh, redisConf, sentinelConf, startRedisSh, startSentinelSh } from '../lib/redis/files';
+import { HANDOVER_KEY, commonSh, configCommandName, haproxyCfg, preStopRedisSh, redisConf, sentinelConf, startRedisSh, startSentinelSh } from '../lib/redis/files';
 import {
   HAPROXY_CONFIGMAP, HAPROXY_DEPLOYMENT, HAPROXY_HEALTH_PORT, HEADLESS_SERVICE, METRICS_PORT, NODE_CONFIGMAP, PATHS, PROXY_SERVICE,
   REDIS, REDIS_HAPROXY, REDIS_PORT, REDIS_SENTINEL, SENTINEL_PORT, SENTINEL_SERVICE, STATEFULSET, headlessDomain, redisNodes, sentinelNodes,
@@ -89,6 +89,9 @@ export class RedisChart extends EnvChart {
       { name: 'DATA_DIR', value: PATHS.data },
       // The primary's preStop waits this long for Sentinel to hand its role over (within the grace period).
       { name: 'PRESTOP_WAIT_SECONDS', value: String(preStopWaitSeconds) },
+      // How long a starting Redis waits for a quorum of Sentinels to agree (and to finish a failover that
+      // concerns this pod) before it follows what it has: a failover takes down-after + failover-timeout at most.
+      { name: 'START_WAIT_SECONDS', value: String(Math.ceil((r.sentinel.downAfterMilliseconds + 2 * r.sentinel.failoverTimeout) / 1000)) },
       password('REDIS_PASSWORD'),
       password('REDISCLI_AUTH'),
     ];
@@ -123,9 +126,10 @@ export class RedisChart extends EnvChart {
       resources: r.sentinel.resources,
       livenessProbe: execProbe(sentinelPing, { initialDelaySeconds: 10, periodSeconds: 10, timeoutSeconds: 5, failureThreshold: 5 }),
       readinessProbe: execProbe(sentinelPing, { initialDelaySeconds: 5, periodSeconds: 5, timeoutSeconds: 3, failureThreshold: 3 }),
-      // Sentinel rewrites its configuration: a runtime emptyDir of its own at the same path.
+      // Sentinel rewrites its configuration into data/sentinel/ on the data volume: its learned state
+      // (primary, epochs, known replicas and Sentinels) survives restarts. The runtime emptyDir is scratch.
       writablePaths: ['/tmp'],
-      volumeMounts: [templatesMount, { name: 'sentinel-runtime', mountPath: PATHS.runtime }],
+      volumeMounts: [templatesMount, { name: 'sentinel-runtime', mountPath: PATHS.runtime }, { name: 'data', mountPath: PATHS.data }],
       runAsUser: REDIS_UID,
       runAsGroup: REDIS_UID,
     });
@@ -138,6 +142,8 @@ export class RedisChart extends EnvChart {
         password('REDIS_PASSWORD'),
         { name: 'REDIS_EXPORTER_CONFIG_COMMAND', value: configCommandName(env) },
         { name: 'REDIS_EXPORTER_WEB_LISTEN_ADDRESS', value: `:${METRICS_PORT}` },
+        // redis_key_value{key="<HANDOVER_KEY>"}: the unix time of the last planned hand-over (preStop).
+        { name: 'REDIS_EXPORTER_CHECK_SINGLE_KEYS', value: `db0=${HANDOVER_KEY}` },
       ],
       resources: r.exporter.resources,
       livenessProbe: httpProbe('/health', 'metrics', { initialDelaySeconds: 10, periodSeconds: 10, timeoutSeconds: 3, failureThreshold: 3 }),

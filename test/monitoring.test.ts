@@ -64,7 +64,9 @@ describe('PrometheusRule pensioen-alerts', () => {
     expect(alert('HighLatencyP95')[0].expr).toMatch(/> 1$/);
     expect(alert('BackendHpaAtMaxReplicas')[0]).toMatchObject({ for: '15m' });
     expect(alert('BackendHpaAtMaxReplicas')[0].expr).toContain('horizontalpodautoscaler="backend-hpa"');
-    expect(alert('RedisMemoryNearMax')[0].expr).toMatch(/> 0\.9$/);
+    // allkeys-lru (the default): a full cache is normal, the eviction rate alerts instead of memory near max.
+    expect(alert('RedisMemoryNearMax')).toEqual([]);
+    expect(alert('RedisEvictionRateHigh')[0].expr).toMatch(/rate\(redis_evicted_keys_total\{job="redis",namespace="pensioen"\}\[\w+\]\)\) > 50$/);
     expect(alert('PostgresConnectionsNearLimit')[0].expr).toMatch(/> 0\.8$/);
     expect(alert('CertificateExpiringSoon')[0].expr).toMatch(/< 14 \* 86400$/);
     expect(alert('MetricsTargetMissing').map((a) => a.expr)).toEqual([

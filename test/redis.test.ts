@@ -81,11 +81,15 @@ test('the start-up scripts are valid POSIX sh (dash -n)', () => {
 test('haproxy.cfg passes `haproxy -c` and checks role:master with the password from the environment', () => {
   const cfg: string = find(objects, 'ConfigMap', 'redis-haproxy').data['haproxy.cfg'];
   expect(cfg).toContain('tcp-check send "AUTH ${REDIS_PASSWORD}\\r\\n"');
-  expect(cfg).toContain('tcp-check expect string role:master');
+  // A replica (or a primary without enough replicas) fails the check AT ONCE: min-recv makes a mismatch conclusive.
+  expect(cfg).toContain('tcp-check expect min-recv 80 rstring "role:master\\r\\nconnected_slaves:[0-9]+\\r\\nmin_slaves_good_slaves:([1-9]|[1-9][0-9]+)\\r\\n"');
+  expect(cfg).toMatch(/default-server check inter 500ms fastinter 100ms downinter 500ms fall 3 rise 2 init-state down on-marked-down shutdown-sessions /);
+  expect(cfg).toContain('option redispatch');
   for (let i = 0; i < 3; i++) expect(cfg).toContain(`server redis-${i} redis-${i}.redis-headless.pensioen.svc.cluster.local:6379`);
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'haproxy-'));
   try {
-    fs.writeFileSync(path.join(dir, 'haproxy.cfg'), cfg);
+    // Debian's HAProxy 2.6 here lacks init-state (3.1+; the pinned image has it): checked without it.
+    fs.writeFileSync(path.join(dir, 'haproxy.cfg'), /version (2\.|3\.0\.)/.test(execFileSync('haproxy', ['-v']).toString()) ? cfg.replace(/ init-state down/g, '') : cfg);
     const out = execFileSync('haproxy', ['-c', '-f', path.join(dir, 'haproxy.cfg')], { env: { ...process.env, REDIS_PASSWORD: 'x' }, encoding: 'utf8', stdio: 'pipe' });
     expect(out).toMatch(/valid/i);
   } finally {
@@ -233,7 +237,7 @@ test('config: quorum must be a majority, CONFIG may not be disabled, maxmemory m
   };
   expect(bad({ quorum: 1 })).toEqual(['config/production.yaml: redis.quorum: must be a majority of replicas (2–3), got 1']);
   expect(bad({ disabledCommands: ['CONFIG'] })[0]).toMatch(/^config\/production\.yaml: redis\.disabledCommands: must not contain CONFIG/);
-  expect(bad({ maxmemory: '1gb' })[0]).toMatch(/^config\/production\.yaml: redis\.maxmemory: must leave room below resources\.limits\.memory/);
+  expect(bad({ maxmemory: '1gb' })[0]).toBe('config/production.yaml: redis.resources.limits.memory: must be at least 2 x maxmemory (1gb, fork copy-on-write) + replicaOutputBuffer.hardLimit (256mb) = 2304Mi, got 768Mi (allowed: raise it, or lower maxmemory or replicaOutputBuffer.hardLimit)');
   expect(bad({ replicas: 2 })[0]).toMatch(/redis\.replicas: must be at least 3/);
   expect(bad({ image: 'docker.io/library/redis:latest' })[0]).toMatch(/redis\.image: .*latest/);
   expect(bad({ renamedCommands: { CONFIG: 'x' } })[0]).toMatch(/redis\.renamedCommands\.CONFIG: must be at least 8/);
@@ -257,4 +261,48 @@ test.each(environments().map((e) => [e.name, e] as const))('%s: the Redis object
 
 test('snapshot of the redis chart', () => {
   expect(redisObjects).toMatchSnapshot();
+});
+
+test('config rules of issue 12: every one fails with a one-line error naming the key, and its fix passes', () => {
+  const bad = (redis: Record<string, unknown>) => {
+    try {
+      withRedis(redis);
+      return [];
+    } catch (e) {
+      if (e instanceof ConfigError) return e.problems;
+      throw e;
+    }
+  };
+  // Commands the probes, Sentinel, HAProxy, the exporter or the preStop hand-over need.
+  for (const cmd of ['PING', 'info', 'ROLE', 'AUTH', 'REPLICAOF', 'MULTI', 'EXEC', 'CLIENT', 'PSYNC', 'QUIT']) {
+    expect(bad({ disabledCommands: ['FLUSHALL', cmd] })).toEqual([expect.stringMatching(new RegExp(`^config/production\\.yaml: redis\\.disabledCommands\\[1\\]: must not disable ${cmd.toUpperCase()}: needed by .+ \\(allowed: `))]);
+  }
+  expect(bad({ renamedCommands: { CONFIG: 'PENSIOEN-ADMIN-CONFIG', INFO: 'SECRET-INFO-NAME' } })).toEqual([expect.stringMatching(/^config\/production\.yaml: redis\.renamedCommands\.INFO: must not rename INFO: used under its own name by Sentinel, HAProxy and the exporter/)]);
+  expect(bad({ disabledCommands: ['FLUSHALL', 'SHUTDOWN'] })).toEqual([]);
+  // maxmemory 0 means "no limit": rejected in any spelling.
+  for (const zero of ['0', '0mb', '0gb']) expect(bad({ maxmemory: zero })[0]).toMatch(/^config\/production\.yaml: redis\.maxmemory: must be more than 0/);
+  // limit >= 2 x maxmemory + replica output buffer hard limit; lowering the buffer is the other way out.
+  expect(bad({ maxmemory: '300mb' })[0]).toMatch(/redis\.resources\.limits\.memory: must be at least 2 x maxmemory \(300mb.*= 856Mi, got 768Mi/);
+  expect(bad({ maxmemory: '300mb', replicaOutputBuffer: { hardLimit: '128mb' } })).toEqual([]);
+  expect(bad({ maxmemory: '300mb', resources: { limits: { memory: '856Mi' } } })).toEqual([]);
+  // min-replicas-to-write must leave a primary that can write with every replica up.
+  expect(bad({ minReplicasToWrite: 3 })).toEqual(['config/production.yaml: redis.minReplicasToWrite: must be at most replicas - 1 (2), got 3: the primary would refuse every write']);
+});
+
+test('min-replicas-to-write follows the config into redis.conf and the HAProxy check; 0 turns both off', () => {
+  const files = (redis: Record<string, unknown>) => {
+    const o = objectsOf(withRedis(redis));
+    return { conf: find(o, 'ConfigMap', 'redis-node').data['redis.conf'] as string, cfg: find(o, 'ConfigMap', 'redis-haproxy').data['haproxy.cfg'] as string };
+  };
+  const def = files({});
+  expect(def.conf).toContain('min-replicas-to-write 1\nmin-replicas-max-lag 10\n');
+  expect(def.conf).toContain('client-output-buffer-limit replica 256mb 64mb 60\n');
+  const two = files({ minReplicasToWrite: 2, minReplicasMaxLagSeconds: 5, replicaOutputBuffer: { hardLimit: '128MB' } });
+  expect(two.conf).toContain('min-replicas-to-write 2\nmin-replicas-max-lag 5\n');
+  expect(two.conf).toContain('client-output-buffer-limit replica 128mb 64mb 60\n');
+  expect(two.cfg).toContain('min_slaves_good_slaves:([2-9]|[1-9][0-9]+)');
+  const off = files({ minReplicasToWrite: 0 });
+  expect(off.conf).not.toContain('min-replicas');
+  expect(off.cfg).toContain('rstring "role:master\\r\\n"');
+  expect(off.cfg).not.toContain('min_slaves');
 });

@@ -4,6 +4,7 @@
  * several environments keeps them apart. Every alert has a `severity` (critical pages, warning tickets)
  * and `summary`, `description` and `runbook_url` annotations; `runbooks/<alert>.md` is its runbook.
  */
+import { HANDOVER_KEY, HANDOVER_MARKER_SECONDS } from '../redis/files';
 import type { Environment } from '../config';
 import { BACKEND_HPA } from './names';
 
@@ -30,7 +31,7 @@ export interface AlertGroup {
 export const ALERT_NAMES = [
   'HighErrorRate', 'HighLatencyP95', 'BackendHpaAtMaxReplicas', 'PodCrashLooping', 'PodNotReady',
   'DatabaseDown', 'PostgresConnectionsNearLimit',
-  'RedisDown', 'RedisNoPrimary', 'RedisMultiplePrimaries', 'RedisFailoverHappened', 'RedisMemoryNearMax', 'RedisRejectedConnections',
+  'RedisDown', 'RedisNoPrimary', 'RedisMultiplePrimaries', 'RedisFailoverHappened', 'RedisMemoryNearMax', 'RedisEvictionRateHigh', 'RedisRejectedConnections',
   'CertificateExpiringSoon', 'MetricsTargetMissing',
 ] as const;
 
@@ -215,28 +216,47 @@ export function alertGroups(env: Environment): AlertGroup[] {
     {
       alert: 'RedisFailoverHappened',
       // More than one pod was primary within the last 10 minutes: Sentinel promoted a replica. Counted per
-      // pod, so a primary that restarts and stays primary is no failover.
+      // pod, so a primary that restarts and stays primary is no failover. A planned hand-over (the primary's
+      // preStop: rolling update, drain) sets the key ${HANDOVER_KEY} (unix time, expires after
+      // ${HANDOVER_MARKER_SECONDS} s) that redis_exporter exports as redis_key_value: a failover within 10 minutes
+      // of such a marker is planned and does not alert.
       expr: promql`
         count by (namespace) (
           count by (namespace, pod) (max_over_time(redis_instance_info{${redis},role="master"}[10m]))
-        ) > 1`,
+        ) > 1
+        unless on (namespace)
+        count by (namespace) (max_over_time(redis_key_value{${redis},key="${HANDOVER_KEY}"}[10m]) > time() - ${HANDOVER_MARKER_SECONDS})`,
+      labels: { team: 'database' },
       severity: 'warning',
       summary: 'Sentinel failed Redis over to another primary',
-      description: `{{ $value }} different pods in namespace {{ $labels.namespace }} were Redis primary (master name "${c.redis.masterName}") within the last 10 minutes: a failover happened. Find out why the old primary failed.`,
+      description: `{{ $value }} different pods in namespace {{ $labels.namespace }} were Redis primary (master name "${c.redis.masterName}") within the last 10 minutes without a planned hand-over (preStop): an unplanned failover happened. Find out why the old primary failed.`,
     },
-    {
+    ...(c.redis.maxmemoryPolicy.startsWith('allkeys-') ? [{
+      alert: 'RedisEvictionRateHigh',
+      // With allkeys-* a full cache is normal (it evicts the least useful keys): what hurts is evicting so much
+      // that the cache thrashes. redis_evicted_keys_total counts keys removed for maxmemory.
+      expr: promql`
+        sum by (namespace, job, pod) (rate(redis_evicted_keys_total{${redis}}[${short}])) > ${t.redisEvictionsPerSecond}`,
+      for: '15m',
+      severity: 'warning' as const,
+      labels: { team: 'database' },
+      summary: `Redis evicts more than ${t.redisEvictionsPerSecond} keys per second`,
+      description: `Redis in pod {{ $labels.namespace }}/{{ $labels.pod }} has evicted {{ $value | humanize }} keys/s for 15 minutes (maxmemory ${c.redis.maxmemory}, policy ${c.redis.maxmemoryPolicy}): the cache is too small for the working set.`,
+    }] : [{
       alert: 'RedisMemoryNearMax',
-      // Only when maxmemory is set (redis_memory_max_bytes > 0); otherwise the ratio would be +Inf.
+      // Only when maxmemory is set (redis_memory_max_bytes > 0); otherwise the ratio would be +Inf. Only with a
+      // policy under which a full Redis fails writes (noeviction, volatile-* without volatile keys).
       expr: promql`
         redis_memory_used_bytes{${redis}}
         / on (namespace, job, pod, instance)
         (redis_memory_max_bytes{${redis}} > 0)
         > ${t.redisMemoryRatio}`,
       for: '5m',
-      severity: 'warning',
+      severity: 'warning' as const,
+      labels: { team: 'database' },
       summary: `Redis uses more than ${pct(t.redisMemoryRatio)} of maxmemory`,
-      description: `Redis in pod {{ $labels.namespace }}/{{ $labels.pod }} uses {{ $value | humanizePercentage }} of maxmemory (${c.redis.maxmemory}, policy ${c.redis.maxmemoryPolicy}): keys are being evicted${c.redis.maxmemoryPolicy === 'noeviction' ? ' (with noeviction, writes fail)' : ''}.`,
-    },
+      description: `Redis in pod {{ $labels.namespace }}/{{ $labels.pod }} uses {{ $value | humanizePercentage }} of maxmemory (${c.redis.maxmemory}, policy ${c.redis.maxmemoryPolicy}): when it is full, writes fail (OOM command not allowed).`,
+    }]),
     {
       alert: 'RedisRejectedConnections',
       expr: promql`

@@ -22,6 +22,8 @@ export function seriesProducers(env: Environment): Producer[] {
     { metric: 'redis_memory_used_bytes', producer: redis },
     { metric: 'redis_memory_max_bytes', producer: redis },
     { metric: 'redis_rejected_connections_total', producer: redis },
+    { metric: 'redis_evicted_keys_total', producer: redis },
+    { metric: 'redis_key_value', producer: `${redis}, REDIS_EXPORTER_CHECK_SINGLE_KEYS (the preStop hand-over marker)` },
     { metric: 'redis_connected_slaves', producer: redis },
     { metric: 'pg_up', producer: postgres },
     { metric: 'pg_stat_activity_count', producer: postgres },

@@ -27,8 +27,17 @@ export function configCommandName(env: Environment): string {
   return renamed ? renamed[1] : 'CONFIG';
 }
 
+/** Redis memory size for redis.conf (lower-case units). */
+const mem = (v: string) => v.toLowerCase();
+
+/** The key the preStop hand-over sets (value: unix time) so that alerts tell a planned hand-over from a failure. */
+export const HANDOVER_KEY = 'pensioen:redis:planned-handover';
+/** How long the hand-over marker lives (seconds): the alert window for "a failover happened" must not exceed it. */
+export const HANDOVER_MARKER_SECONDS = 900;
+
 export function redisConf(env: Environment): string {
   const r = env.config.redis;
+  const b = r.replicaOutputBuffer;
   return [
     HEADER,
     '# start-redis.sh fills in @...@ and appends requirepass, masterauth and (on a replica) replicaof.',
@@ -46,6 +55,10 @@ export function redisConf(env: Environment): string {
     'replica-serve-stale-data yes',
     'repl-diskless-sync yes',
     'tcp-keepalive 60',
+    // A primary cut off from its replicas (frozen, partitioned, restarted before Sentinel noticed) refuses
+    // writes instead of accepting ones a failover will discard.
+    ...(r.minReplicasToWrite > 0 ? [`min-replicas-to-write ${r.minReplicasToWrite}`, `min-replicas-max-lag ${r.minReplicasMaxLagSeconds}`] : []),
+    `client-output-buffer-limit replica ${mem(b.hardLimit)} ${mem(b.softLimit)} ${b.softSeconds}`,
     ...renameCommandLines(env),
     '',
   ].join('\n');
@@ -58,11 +71,12 @@ export function sentinelConf(env: Environment): string {
   const config = configCommandName(env);
   return [
     HEADER,
-    '# start-sentinel.sh fills in @...@ (the primary from the other Sentinels, else pod 0) and appends',
-    '# sentinel auth-pass (and requirepass). Sentinel rewrites this copy as it learns the topology.',
+    '# start-sentinel.sh fills in @...@ (the primary this Sentinel last knew, else the one the other Sentinels',
+    '# know, else pod 0), carries over what Sentinel learned (epochs, known replicas and Sentinels) from its',
+    '# copy on the data volume and appends sentinel auth-pass (and requirepass). Sentinel rewrites that copy.',
     'port @SENTINEL_PORT@',
     'protected-mode no',
-    'dir @RUNTIME_DIR@',
+    'dir @SENTINEL_DIR@',
     'sentinel resolve-hostnames yes',
     'sentinel announce-hostnames yes',
     'sentinel announce-ip @POD_HOST@',
@@ -78,12 +92,17 @@ export function sentinelConf(env: Environment): string {
 
 /** Shared shell functions of the start-up scripts (POSIX sh: the redis image's /bin/sh is dash). */
 export function commonSh(): string {
-  return `# Shared by start-redis.sh and start-sentinel.sh. Needs: MASTER_NAME, POD_HOST, REDIS_PORT, REDIS_NODES,
-# SENTINEL_NODES ("host:port" lists, pod 0 first), SENTINEL_REQUIRES_PASSWORD, TEMPLATES_DIR, RUNTIME_DIR,
-# REDIS_PASSWORD and REDISCLI_AUTH (both from the Secret).
+  return `# Shared by start-redis.sh, start-sentinel.sh and prestop-redis.sh. Needs: MASTER_NAME, POD_HOST, REDIS_PORT,
+# REDIS_NODES, SENTINEL_NODES ("host:port" lists, pod 0 first), SENTINEL_REQUIRES_PASSWORD, TEMPLATES_DIR,
+# RUNTIME_DIR, DATA_DIR, START_WAIT_SECONDS, REDIS_PASSWORD and REDISCLI_AUTH (both from the Secret).
 set -eu
 
 log() { echo "$(date -u +%Y-%m-%dT%H:%M:%SZ) $0: $*" >&2; }
+
+# Sentinel keeps its state (rewritten sentinel.conf) on the data volume, beside the AOF: it survives restarts.
+SENTINEL_DIR="$DATA_DIR/sentinel"
+SENTINEL_STATE="$SENTINEL_DIR/sentinel.conf"
+QUORUM=$(awk '$1 == "sentinel" && $2 == "monitor" { print $6 }' "$TEMPLATES_DIR/sentinel.conf")
 
 sentinel_cli() {
   if [ "$SENTINEL_REQUIRES_PASSWORD" = "true" ]; then
@@ -93,54 +112,90 @@ sentinel_cli() {
   fi
 }
 
-# Prints "host port" of the primary as the first Sentinel that knows one reports it; fails when none does.
-# The other pods' Sentinels are asked first: this pod's own one may have just started with no history.
-primary_from_sentinels() {
+# Every Sentinel that answers, the other pods' first: one line "epoch host port flags" each (SENTINEL MASTER).
+sentinel_views() {
   own="$POD_HOST:$SENTINEL_PORT"
-  others=""
-  for s in $SENTINEL_NODES; do [ "$s" = "$own" ] || others="$others $s"; done
-  for s in $others $own; do
-    out=$(sentinel_cli -h "\${s%:*}" -p "\${s##*:}" SENTINEL get-master-addr-by-name "$MASTER_NAME" 2>/dev/null) || continue
-    host=$(printf '%s\\n' "$out" | sed -n 1p)
-    port=$(printf '%s\\n' "$out" | sed -n 2p)
-    case "$port" in
-      ''|*[!0-9]*) continue ;;
-    esac
-    log "Sentinel $s reports primary $host:$port"
-    echo "$host $port"
-    return 0
+  for s in $SENTINEL_NODES; do [ "$s" = "$own" ] || echo "$s"; done | { cat; echo "$own"; } | while read -r s; do
+    sentinel_cli -h "\${s%:*}" -p "\${s##*:}" SENTINEL master "$MASTER_NAME" 2>/dev/null </dev/null \\
+      | awk 'NR % 2 == 1 { k = $0; next } { v[k] = $0 } END { if (v["port"] ~ /^[0-9]+$/) print v["config-epoch"] + 0, v["ip"], v["port"], v["flags"] }' || true
   done
-  return 1
 }
 
-# The primary: what the Sentinels know; only when none knows one (first start of the whole set) pod 0.
-find_primary() {
-  if primary_from_sentinels; then return 0; fi
-  first=$(echo $REDIS_NODES | cut -d' ' -f1)
-  log "no Sentinel knows a primary: bootstrapping with $first"
-  echo "\${first%:*} \${first##*:}"
+# The primary as the Sentinels see it: "host port", from the answer with the highest config epoch (a Sentinel
+# that slept through a failover knows an older primary). Waits (up to START_WAIT_SECONDS) until a quorum of
+# Sentinels answers and no failover is in progress; with NAMED_SELF_MUST_BE_UP=1 also while they report
+# this pod, named primary, as down (Sentinel is about to fail over: starting as primary would make two).
+# Returns 1 when the Sentinels never got there.
+sentinel_primary() {
+  deadline=$(( $(date +%s) + START_WAIT_SECONDS ))
+  while :; do
+    views=$(sentinel_views)
+    n=$(printf '%s\\n' "$views" | grep -c . || true)
+    best=$(printf '%s\\n' "$views" | grep . | sort -k1,1nr | head -n 1)
+    set -- $best x x x x
+    why=""
+    if [ "$n" -lt "$QUORUM" ]; then why="$n of $QUORUM Sentinels answer"
+    elif printf '%s\\n' "$views" | grep -q failover_in_progress; then why="a failover is in progress"
+    elif [ "\${NAMED_SELF_MUST_BE_UP:-0}" = 1 ] && [ "$2" = "$POD_HOST" ] && [ "$3" = "$REDIS_PORT" ] && echo "$4" | grep -Eq 's_down|o_down'; then
+      why="the Sentinels name this pod primary but see it down ($4)"
+    else
+      log "Sentinels ($n answer) name primary $2:$3 (config epoch $1)"
+      echo "$2 $3"
+      return 0
+    fi
+    if [ "$(date +%s)" -ge "$deadline" ]; then
+      log "still $why after \${START_WAIT_SECONDS}s"
+      [ -n "$best" ] && echo "$2 $3 stale"
+      return 1
+    fi
+    log "waiting: $why"
+    sleep 1
+  done
 }
+
+# The primary this pod's own Sentinel last knew (its state on the data volume), or nothing.
+persisted_primary() {
+  [ -s "$SENTINEL_STATE" ] || return 1
+  awk -v m="$MASTER_NAME" '$1 == "sentinel" && $2 == "monitor" && $3 == m { print $4, $5; found = 1 } END { exit !found }' "$SENTINEL_STATE"
+}
+
+first_node() { first=$(echo $REDIS_NODES | cut -d' ' -f1); echo "\${first%:*} \${first##*:}"; }
 
 # A value for a double-quoted redis.conf string.
 conf_quote() { printf '%s' "$1" | sed 's/\\\\/\\\\\\\\/g; s/"/\\\\"/g'; }
 
-# Fills the @...@ placeholders of a template into a private file (mode 600) in RUNTIME_DIR.
+# Fills the @...@ placeholders of a template into a private file (mode 600): $4, else RUNTIME_DIR/<name>.tmp.
 render() {
   umask 077
   sed -e "s|@POD_HOST@|$POD_HOST|g" -e "s|@REDIS_PORT@|$REDIS_PORT|g" -e "s|@SENTINEL_PORT@|$SENTINEL_PORT|g" \\
-      -e "s|@DATA_DIR@|$DATA_DIR|g" -e "s|@RUNTIME_DIR@|$RUNTIME_DIR|g" \\
-      -e "s|@PRIMARY_HOST@|$2|g" -e "s|@PRIMARY_PORT@|$3|g" "$TEMPLATES_DIR/$1" > "$RUNTIME_DIR/$1.tmp"
+      -e "s|@DATA_DIR@|$DATA_DIR|g" -e "s|@RUNTIME_DIR@|$RUNTIME_DIR|g" -e "s|@SENTINEL_DIR@|$SENTINEL_DIR|g" \\
+      -e "s|@PRIMARY_HOST@|$2|g" -e "s|@PRIMARY_PORT@|$3|g" "$TEMPLATES_DIR/$1" > "\${4:-$RUNTIME_DIR/$1.tmp}"
 }
 `;
 }
 
 export function startRedisSh(): string {
   return `#!/bin/sh
-# Starts redis-server as the replica of the primary the Sentinels know (a restarted former primary thus
-# rejoins as a replica); as primary only when the Sentinels name this pod, or when no Sentinel knows a
-# primary and this is pod 0.
+# Starts redis-server. Its role comes from the Sentinels (their state survives restarts on the data volume):
+# a replica of the primary they name; primary only when they name this pod and do not see it down (a crashed
+# primary that restarts before the failover ends rejoins as a replica instead of becoming a second primary).
+# Only a set no Sentinel has ever known (the very first start) bootstraps with pod 0.
 . "$TEMPLATES_DIR/common.sh"
-set -- $(find_primary)
+if primary=$(NAMED_SELF_MUST_BE_UP=1 sentinel_primary); then
+  set -- $primary
+else
+  set -- $primary x x x
+  if [ "$3" = "stale" ]; then
+    # The Sentinels answer but never settled: no failover came (e.g. no replica fit to promote). Follow them.
+    log "following the Sentinels' last answer: $1:$2"
+  elif own=$(persisted_primary); then
+    set -- $own
+    log "no quorum of Sentinels answers: using this pod's last known primary $1:$2"
+  else
+    set -- $(first_node)
+    log "no Sentinel knows a primary and this pod has no Sentinel state: first start, bootstrapping with $1:$2"
+  fi
+fi
 render redis.conf "$1" "$2"
 pw=$(conf_quote "$REDIS_PASSWORD")
 {
@@ -160,28 +215,44 @@ exec redis-server "$RUNTIME_DIR/redis.conf"
 
 export function startSentinelSh(): string {
   return `#!/bin/sh
-# Starts redis-sentinel monitoring the primary the other Sentinels know (pod 0 on the very first start).
+# Starts redis-sentinel with its configuration on the data volume, so that what it learned (the current primary,
+# epochs, known replicas and Sentinels, its own id) survives container and pod restarts: a Sentinel restarted
+# during an outage still knows the replicas it can promote. The template is re-rendered on every start (a
+# changed setting applies); only those state lines are carried over, and the password always comes from the
+# Secret (a rotated password applies too).
 . "$TEMPLATES_DIR/common.sh"
-set -- $(find_primary)
-render sentinel.conf "$1" "$2"
+mkdir -p "$SENTINEL_DIR"
+if own=$(persisted_primary); then
+  set -- $own
+  log "restart: this Sentinel last knew primary $1:$2"
+  state=$(grep -E '^sentinel (myid|current-epoch|config-epoch|leader-epoch|known-replica|known-sentinel) ' "$SENTINEL_STATE" || true)
+else
+  # New volume: the primary the other Sentinels know, else (first start of the set) pod 0; every other pod is
+  # rendered as a known replica, so this Sentinel can promote one even if it never sees the primary.
+  if primary=$(START_WAIT_SECONDS=3 sentinel_primary); then set -- $primary; else set -- $(first_node); fi
+  log "first start on this volume: monitoring $1:$2"
+  state=$(for n in $REDIS_NODES; do [ "$n" = "$1:$2" ] || echo "sentinel known-replica $MASTER_NAME \${n%:*} \${n##*:}"; done)
+fi
+render sentinel.conf "$1" "$2" "$SENTINEL_STATE.tmp"
 pw=$(conf_quote "$REDIS_PASSWORD")
 {
+  [ -z "$state" ] || printf '%s\\n' "$state"
   echo "sentinel auth-pass $MASTER_NAME \\"$pw\\""
   if [ "$SENTINEL_REQUIRES_PASSWORD" = "true" ]; then
     echo "requirepass \\"$pw\\""
     echo "sentinel sentinel-pass \\"$pw\\""
   fi
-} >> "$RUNTIME_DIR/sentinel.conf.tmp"
-mv "$RUNTIME_DIR/sentinel.conf.tmp" "$RUNTIME_DIR/sentinel.conf"
-exec redis-sentinel "$RUNTIME_DIR/sentinel.conf"
+} >> "$SENTINEL_STATE.tmp"
+mv "$SENTINEL_STATE.tmp" "$SENTINEL_STATE"
+exec redis-sentinel "$SENTINEL_STATE"
 `;
 }
 
 /**
- * preStop of the Redis container: when this pod is the primary, it holds writes (CLIENT PAUSE WRITE, so
- * none lands here after a replica is promoted), has Sentinel fail over, and turns itself into a replica of
- * the new primary as soon as Sentinel names it (so HAProxy never sees two primaries). A rolling update or a
- * node drain thus costs a switch-over of about a second, not down-after-milliseconds of errors.
+ * preStop of the Redis container: when this pod is the primary, it marks the hand-over as planned (key
+ * HANDOVER_KEY, replicated, exported by redis_exporter: the failover alert stays quiet), holds writes (CLIENT
+ * PAUSE WRITE, so none lands here after a replica is promoted), has Sentinel fail over, and turns itself into a
+ * replica of the new primary as soon as Sentinel names it (so HAProxy never sees two primaries).
  */
 export function preStopRedisSh(): string {
   return `#!/bin/sh
@@ -189,6 +260,8 @@ export function preStopRedisSh(): string {
 . "$TEMPLATES_DIR/common.sh"
 local_cli() { timeout 3 redis-cli --no-auth-warning -p "$REDIS_PORT" --raw "$@" 2>/dev/null; }
 [ "$(local_cli ROLE | head -n 1)" = "master" ] || exit 0
+local_cli SET ${HANDOVER_KEY} "$(date +%s)" EX ${HANDOVER_MARKER_SECONDS} >/dev/null || log "could not set the hand-over marker"
+local_cli WAIT 1 1000 >/dev/null || true
 local_cli CLIENT PAUSE "$((PRESTOP_WAIT_SECONDS * 1000))" WRITE >/dev/null || true
 for s in $SENTINEL_NODES; do
   h=\${s%:*}
@@ -216,13 +289,42 @@ log "no Sentinel accepted a failover; stopping as primary"
 `;
 }
 
+/** The HAProxy version of an image tag (docker.io/library/haproxy:3.2.7 → [3, 2]); undefined if the tag is no version. */
+export function haproxyVersion(image: string): [number, number] | undefined {
+  const m = /:(\d+)\.(\d+)/.exec(image.slice(image.lastIndexOf('/')));
+  return m ? [Number(m[1]), Number(m[2])] : undefined;
+}
+
+/** A regex for an unsigned integer >= n (0 <= n <= 99). */
+export function atLeast(n: number): string {
+  if (n <= 0) return '[0-9]+';
+  if (n < 10) return `(${n === 9 ? '9' : `[${n}-9]`}|[1-9][0-9]+)`;
+  const t = Math.floor(n / 10);
+  const u = n % 10;
+  return `(${t}[${u}-9]${t < 9 ? `|[${t + 1}-9][0-9]` : ''}|[1-9][0-9][0-9]+)`;
+}
+
 /**
- * haproxy.cfg: one backend with every Redis pod, of which only the one answering `role:master` is up
- * (as in the redis-ha chart); the password comes from the environment. Port 8404 serves /healthz.
+ * haproxy.cfg: one backend with every Redis pod, of which only a primary that can take writes is up. The
+ * check fails AT ONCE on anything else (a replica, a primary without enough replicas, an error): `min-recv`
+ * makes a mismatch conclusive instead of waiting for `timeout check`. fall/rise/fastinter: a replica or a
+ * demoted primary is down within ~0.7 s; a primary that stalls for 3 s (fork, fsync) stays up (a failed
+ * check takes `timeout check`, so 3 failures need > 6 s). The password comes from the environment.
  */
 export function haproxyCfg(env: Environment): string {
-  const h = env.config.redis.haproxy;
+  const r = env.config.redis;
+  const h = r.haproxy;
   const servers = redisNodes(env).map((node, i) => `  server redis-${i} ${node}`);
+  const v = haproxyVersion(h.image);
+  // init-state exists from HAProxy 3.1 on (servers otherwise start UP until their first checks fail).
+  const initDown = v !== undefined && (v[0] > 3 || (v[0] === 3 && v[1] >= 1)) ? ' init-state down' : '';
+  // INFO replication of a primary: "$<len>\r\n# Replication\r\nrole:master\r\nconnected_slaves:N\r\n
+  // min_slaves_good_slaves:N\r\n..." (the last line only with min-replicas-to-write on; Redis 2.8+).
+  const ready = r.minReplicasToWrite > 0
+    ? `role:master\\r\\nconnected_slaves:[0-9]+\\r\\nmin_slaves_good_slaves:${atLeast(r.minReplicasToWrite)}\\r\\n`
+    : 'role:master\\r\\n';
+  // Bytes that must have arrived before the match is conclusive: the whole prefix up to the matched text.
+  const minRecv = r.minReplicasToWrite > 0 ? 80 : 35;
   return [
     HEADER,
     'global',
@@ -233,6 +335,8 @@ export function haproxyCfg(env: Environment): string {
     '  mode tcp',
     '  log global',
     '  option dontlognull',
+    '  option redispatch',
+    '  retries 3',
     '  timeout connect 4s',
     '  timeout client 330s',
     '  timeout server 330s',
@@ -255,14 +359,12 @@ export function haproxyCfg(env: Environment): string {
     '  option tcp-check',
     '  tcp-check connect',
     '  tcp-check send "AUTH ${REDIS_PASSWORD}\\r\\n"',
-    '  tcp-check expect string +OK',
-    '  tcp-check send "PING\\r\\n"',
-    '  tcp-check expect string +PONG',
+    '  tcp-check expect min-recv 3 string +OK',
     '  tcp-check send "INFO replication\\r\\n"',
-    '  tcp-check expect string role:master',
+    `  tcp-check expect min-recv ${minRecv} rstring "${ready}"`,
     '  tcp-check send "QUIT\\r\\n"',
     '  tcp-check expect string +OK',
-    `  default-server check inter ${h.checkIntervalMilliseconds}ms fall 1 rise 1 on-marked-down shutdown-sessions resolvers cluster init-addr libc,none`,
+    `  default-server check inter ${h.checkIntervalMilliseconds}ms fastinter 100ms downinter ${h.checkIntervalMilliseconds}ms fall 3 rise 2${initDown} on-marked-down shutdown-sessions resolvers cluster init-addr libc,none`,
     ...servers,
     '',
   ].join('\n');

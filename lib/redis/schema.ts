@@ -9,6 +9,21 @@ import { dnsName, imageRef, quantity, resources } from '../config/types';
 /** Commands a client may never run in production (a cache flush or a blocking scan by mistake). */
 export const DANGEROUS_COMMANDS = ['FLUSHALL', 'FLUSHDB', 'CONFIG', 'DEBUG', 'KEYS'] as const;
 const COMMAND = /^[A-Z][A-Z0-9_-]*$/i;
+
+/**
+ * Commands the platform itself sends to Redis, and who needs them: none may be disabled, and only CONFIG
+ * may be renamed (Sentinel and the exporter are told its new name; the others use the original names).
+ */
+export const REQUIRED_COMMANDS: Record<string, string> = {
+  PING: 'the probes and Sentinel', INFO: 'Sentinel, HAProxy and the exporter', ROLE: 'Sentinel and the preStop hand-over',
+  AUTH: 'every client', HELLO: 'Sentinel and the exporter', QUIT: 'the HAProxy check', SELECT: 'the exporter',
+  REPLICAOF: 'Sentinel and the preStop hand-over', SLAVEOF: 'Sentinel', PSYNC: 'replication', SYNC: 'replication',
+  REPLCONF: 'replication', MULTI: 'Sentinel (promotion is one transaction)', EXEC: 'Sentinel (promotion is one transaction)',
+  CLIENT: 'Sentinel (CLIENT KILL) and the preStop hand-over (CLIENT PAUSE)', SCRIPT: 'Sentinel (SCRIPT KILL of a busy primary)',
+  PUBLISH: 'Sentinel (hello channel)', SUBSCRIBE: 'Sentinel (hello channel)', SET: 'the preStop hand-over marker',
+  WAIT: 'writers that wait for a replica', SLOWLOG: 'the exporter', LATENCY: 'the exporter', DBSIZE: 'the exporter',
+  MEMORY: 'the exporter', COMMAND: 'clients and the exporter', ACL: 'password rotation (docs/redis.md)',
+};
 /** Redis memory sizes as redis.conf takes them: 256mb, 1gb, 524288000. */
 const REDIS_MEMORY = /^\d+(b|kb|mb|gb)?$/i;
 
@@ -30,6 +45,7 @@ export function redisSchemaShape() {
     quorum: z.number().int().min(1).default(2).describe('Sentinels that must agree the primary is down before a failover (a majority of `replicas`)'),
     clusterDomain: dnsName().default('cluster.local').describe('Cluster DNS domain of the per-pod hostnames Redis and Sentinel announce'),
     maxmemory: z.string().regex(REDIS_MEMORY, { message: 'must be a Redis memory size such as 256mb or 1gb' }).default('256mb')
+      .refine((v) => redisBytes(v) > 0, { message: 'must be more than 0 (0 means "no limit": the pod would be OOM-killed instead of evicting keys)' })
       .describe('redis.conf maxmemory'),
     maxmemoryPolicy: z.enum(['noeviction', 'allkeys-lru', 'allkeys-lfu', 'allkeys-random', 'volatile-lru', 'volatile-lfu', 'volatile-random', 'volatile-ttl'])
       .default('allkeys-lru').describe('redis.conf maxmemory-policy'),
@@ -41,6 +57,17 @@ export function redisSchemaShape() {
     renamedCommands: z.record(z.string().regex(COMMAND, { message: 'must be a Redis command name' }), z.string().regex(/^[A-Za-z0-9_-]{8,}$/, { message: 'must be at least 8 letters, digits, "_" or "-"' }))
       .default({ CONFIG: 'PENSIOEN-ADMIN-CONFIG' })
       .describe('Commands renamed in Redis (rename-command NAME NEWNAME); Sentinel (sentinel rename-command) and the exporter are told the new names. CONFIG must be renamed or kept, never disabled: Sentinel needs it to fail over'),
+    minReplicasToWrite: z.number().int().min(0).default(1)
+      .describe('redis.conf min-replicas-to-write: the primary refuses writes (NOREPLICAS) unless this many replicas acknowledged within minReplicasMaxLagSeconds; a frozen or cut-off old primary thus cannot take writes that a failover discards. 0 turns it off. Cost: with fewer replicas up, writes fail (docs/redis.md)'),
+    minReplicasMaxLagSeconds: z.number().int().min(1).default(10)
+      .describe('redis.conf min-replicas-max-lag: seconds since a replica\'s last acknowledgement for it to count towards minReplicasToWrite'),
+    replicaOutputBuffer: z.strictObject({
+      hardLimit: z.string().regex(REDIS_MEMORY, { message: 'must be a Redis memory size such as 256mb' }).default('256mb')
+        .describe('client-output-buffer-limit replica hard limit: a replica whose backlog exceeds it is disconnected (and resyncs in full)'),
+      softLimit: z.string().regex(REDIS_MEMORY, { message: 'must be a Redis memory size such as 64mb' }).default('64mb')
+        .describe('client-output-buffer-limit replica soft limit'),
+      softSeconds: z.number().int().min(0).default(60).describe('client-output-buffer-limit replica soft seconds'),
+    }).prefault({}).describe('client-output-buffer-limit replica: memory the primary may hold per replica on top of maxmemory (counts against the memory limit)'),
     sentinel: z.strictObject({
       downAfterMilliseconds: z.number().int().min(1000).default(5000).describe('sentinel down-after-milliseconds: how long the primary may be unreachable before it counts as down'),
       failoverTimeout: z.number().int().min(1000).default(10000).describe('sentinel failover-timeout'),
@@ -48,7 +75,8 @@ export function redisSchemaShape() {
       requirePassword: z.boolean().default(true).describe('Sentinel itself requires the Redis password (clients then pass it to Sentinel too)'),
       resources: resources({ cpuRequest: '50m', memoryRequest: '32Mi', cpuLimit: '200m', memoryLimit: '64Mi' }),
     }).prefault({}).describe('Sentinel (a sidecar in every Redis pod, port 26379)'),
-    resources: resources({ cpuRequest: '100m', memoryRequest: '384Mi', cpuLimit: '500m', memoryLimit: '512Mi' }),
+    // limit >= 2 x maxmemory (fork copy-on-write during AOF rewrite and full sync) + the replica output buffer.
+    resources: resources({ cpuRequest: '100m', memoryRequest: '384Mi', cpuLimit: '500m', memoryLimit: '768Mi' }),
     persistence: z.strictObject({
       size: quantity().default('2Gi').describe('Size of each Redis pod\'s PersistentVolumeClaim (AOF and RDB files)'),
       storageClass: z.string().min(1).optional().describe('storageClassName of the claims; the cluster default when left out'),
@@ -65,7 +93,7 @@ export function redisSchemaShape() {
     haproxy: z.strictObject({
       image: imageRef().default('docker.io/library/haproxy:3.2.7').describe('HAProxy image (runs as the image\'s uid 99)'),
       replicas: z.number().int().min(1).default(2).describe('HAProxy replicas behind Service `redis`'),
-      checkIntervalMilliseconds: z.number().int().min(100).default(1000).describe('How often HAProxy asks every Redis pod for its role'),
+      checkIntervalMilliseconds: z.number().int().min(100).max(1000).default(500).describe('How often HAProxy asks every Redis pod for its role (a replica or demoted primary is down within this + 0.2 s; at most 1000 so that no write reaches a replica for more than ~1 s)'),
       resources: resources({ cpuRequest: '50m', memoryRequest: '64Mi', cpuLimit: '250m', memoryLimit: '128Mi' }),
       pdb: z.strictObject({
         maxUnavailable: z.number().int().min(1).default(1).describe('HAProxy pods a voluntary disruption may take down at once'),
@@ -78,6 +106,8 @@ interface RedisSection {
   replicas: number;
   quorum: number;
   maxmemory: string;
+  minReplicasToWrite: number;
+  replicaOutputBuffer: { hardLimit: string };
   disabledCommands: string[];
   renamedCommands: Record<string, string>;
   resources: { limits: { memory: string } };
@@ -98,9 +128,25 @@ export function refineRedis(r: RedisSection, ctx: z.RefinementCtx): void {
       ctx.addIssue({ code: 'custom', path: ['renamedCommands', name], message: 'is also in disabledCommands (allowed: rename or disable a command, not both)' });
     }
   }
+  for (const [i, c] of r.disabledCommands.entries()) {
+    const need = REQUIRED_COMMANDS[c.toUpperCase()];
+    if (need) ctx.addIssue({ code: 'custom', path: ['disabledCommands', i], message: `must not disable ${c.toUpperCase()}: needed by ${need} (allowed: commands other than ${Object.keys(REQUIRED_COMMANDS).sort().join(', ')} and CONFIG)` });
+  }
+  for (const name of Object.keys(r.renamedCommands)) {
+    const need = REQUIRED_COMMANDS[name.toUpperCase()];
+    if (need) ctx.addIssue({ code: 'custom', path: ['renamedCommands', name], message: `must not rename ${name.toUpperCase()}: used under its own name by ${need} (allowed: CONFIG and commands the platform does not use)` });
+  }
+  if (r.minReplicasToWrite > r.replicas - 1) {
+    ctx.addIssue({ code: 'custom', path: ['minReplicasToWrite'], message: `must be at most replicas - 1 (${r.replicas - 1}), got ${r.minReplicasToWrite}: the primary would refuse every write` });
+  }
   const limit = parseQuantity(r.resources.limits.memory);
   const max = redisBytes(r.maxmemory);
-  if (max * 1.25 > limit) {
-    ctx.addIssue({ code: 'custom', path: ['maxmemory'], message: `must leave room below resources.limits.memory (${r.resources.limits.memory}): at most 80% of it, got ${r.maxmemory}` });
+  const buffer = redisBytes(r.replicaOutputBuffer.hardLimit);
+  if (max > 0 && 2 * max + buffer > limit) {
+    const mi = (b: number) => `${Math.ceil(b / 1024 ** 2)}Mi`;
+    ctx.addIssue({
+      code: 'custom', path: ['resources', 'limits', 'memory'],
+      message: `must be at least 2 x maxmemory (${r.maxmemory}, fork copy-on-write) + replicaOutputBuffer.hardLimit (${r.replicaOutputBuffer.hardLimit}) = ${mi(2 * max + buffer)}, got ${r.resources.limits.memory} (allowed: raise it, or lower maxmemory or replicaOutputBuffer.hardLimit)`,
+    });
   }
 }

@@ -9,6 +9,7 @@
  */
 import type { Environment } from '../../lib/config';
 import { BACKEND_HPA } from '../../lib/monitoring/names';
+import { HANDOVER_KEY, HANDOVER_MARKER_SECONDS } from '../../lib/redis/files';
 
 export interface Series { series: string; values: string }
 export interface ExpAlert { exp_labels: Record<string, string> }
@@ -206,7 +207,7 @@ export function alertCases(env: Environment): AlertCase[] {
       [info(0, 'master', '1x5 stale'), info(0, 'slave', '_x6 1x4'), info(1, 'master', '_x4 1x6')], [[5, silent], [8, silent]]);
   }
   {
-    const labels = { namespace: ns, severity: 'warning' };
+    const labels = { namespace: ns, severity: 'warning', team: 'database' };
     const failover = [
       info(0, 'master', '1x10 stale'), info(0, 'slave', '_x11 1x29'),
       info(1, 'slave', '1x10 stale'), info(1, 'master', '_x11 1x29'),
@@ -216,9 +217,15 @@ export function alertCases(env: Environment): AlertCase[] {
       [[5, silent], [12, fires(labels)], [19, fires(labels)], [25, silent]]);
     add('RedisFailoverHappened', 'silent: the primary restarted (new run_id) and stayed primary',
       [info(0, 'master', '1x10 stale', 'run0'), info(0, 'master', '_x11 1x29', 'run0b'), info(1, 'slave', '1x40')], [[12, silent], [20, silent]]);
+    // The preStop hand-over sets the marker key (unix time) just before it fails over: a planned switch.
+    const marker = (values: string) => s('redis_key_value', { ...redisTarget(0), db: 'db0', key: HANDOVER_KEY }, values);
+    add('RedisFailoverHappened', 'silent: a planned hand-over (preStop marker set at the switch)', [...failover, marker('_x10 600x29')],
+      [[12, silent], [19, silent]]);
+    add('RedisFailoverHappened', `fires: a failover long after an old marker (older than ${HANDOVER_MARKER_SECONDS} s)`,
+      [...failover, marker('0x40')], [[19, fires(labels)]]); // marker at t=0, 1140 s before
     add('RedisFailoverHappened', 'silent: one steady primary', [info(0, 'master', '1x40'), info(1, 'slave', '1x40')], [[12, silent]]);
   }
-  {
+  if (!c.redis.maxmemoryPolicy.startsWith('allkeys-')) {
     const max = 268435456; // 256mb
     const used = (ratio: number) => String(Math.round(max * ratio));
     const mem = (ratio: number, maxBytes = max) => [
@@ -229,9 +236,19 @@ export function alertCases(env: Environment): AlertCase[] {
     // The division `on (namespace, job, pod, instance)` keeps only those labels.
     const { namespace, job, pod, instance } = redisTarget(0);
     const target = { namespace, job, pod, instance };
-    add('RedisMemoryNearMax', `fires: ${((1 + r) / 2) * 100}% of maxmemory`, mem((1 + r) / 2), [[3, silent], [7, fires({ ...target, severity: 'warning' })]]);
+    add('RedisMemoryNearMax', `fires: ${((1 + r) / 2) * 100}% of maxmemory`, mem((1 + r) / 2), [[3, silent], [7, fires({ ...target, severity: 'warning', team: 'database' })]]);
     add('RedisMemoryNearMax', `silent: ${(r / 2) * 100}% of maxmemory`, mem(r / 2), [[7, silent]]);
     add('RedisMemoryNearMax', 'silent: no maxmemory set (0, the ratio would be +Inf)', mem(5, 0), [[7, silent]]);
+  }
+  if (c.redis.maxmemoryPolicy.startsWith('allkeys-')) {
+    const target = redisTarget(0);
+    const e = t.redisEvictionsPerSecond;
+    const { namespace, job, pod } = target;
+    // Per minute sample: counter grows by rate * 60.
+    add('RedisEvictionRateHigh', `fires: ${2 * e} evictions/s for 20 minutes`, [s('redis_evicted_keys_total', target, `0+${2 * e * 60}x30`)],
+      [[10, silent], [20, fires({ namespace, job, pod, severity: 'warning', team: 'database' })]]);
+    add('RedisEvictionRateHigh', `silent: ${e / 2} evictions/s (a full cache evicting normally)`, [s('redis_evicted_keys_total', target, `0+${(e / 2) * 60}x30`)],
+      [[20, silent]]);
   }
   {
     const target = redisTarget(0);

@@ -8,13 +8,13 @@
  * runtime config. Then: 3 redis-server + 3 redis-sentinel + haproxy (Debian binaries), writes through
  * the REDIS_URL path (HAProxy) acknowledged by `WAIT 1`, SIGKILL of the primary, and the checks of issue 4.
  */
-import { type ChildProcess, execFile, spawn } from 'child_process';
+import { type ChildProcess, execFile, execFileSync, spawn } from 'child_process';
 import * as fs from 'fs';
 import * as net from 'net';
 import * as os from 'os';
 import * as path from 'path';
-import { find, objectsOf } from './helpers';
-import { infoFields, once, RedisError, type Reply, RespClient } from './redis-resp';
+import { find, objectsOf } from '../helpers';
+import { infoFields, once, RedisError, type Reply, RespClient } from '../redis-resp';
 
 jest.setTimeout(90_000);
 
@@ -159,7 +159,9 @@ beforeAll(async () => {
   fs.mkdirSync(path.join(tmp, 'haproxy'));
   const cfg = mapHosts(haproxyCfgText)
     .replace(/bind :6379\b/, `bind 127.0.0.1:${proxyPort}`)
-    .replace(/bind :8404\b/, `bind 127.0.0.1:${proxyHealthPort}`);
+    .replace(/bind :8404\b/, `bind 127.0.0.1:${proxyHealthPort}`)
+    // Debian's HAProxy 2.6 has no init-state (3.1+, the pinned image has it): see harness.ts.
+    .replace(/ init-state down/g, /version (2\.|3\.0\.)/.test(execFileSync('haproxy', ['-v']).toString()) ? '' : ' init-state down');
   fs.writeFileSync(path.join(tmp, 'haproxy', 'haproxy.cfg'), cfg);
   start('haproxy', haproxyContainer.command.map((a: string) => a.replace(haproxyMount, path.join(tmp, 'haproxy'))),
     { PATH: process.env.PATH, REDIS_PASSWORD: PASSWORD });

@@ -1,0 +1,349 @@
+/**
+ * The generated Redis + Sentinel + HAProxy setup run on this machine, as the kubelet would run it: every file,
+ * command and environment variable comes out of the synthesized production objects (ConfigMaps `redis-node`
+ * and `redis-haproxy`, StatefulSet `redis`, Deployment `redis-haproxy`). Pod hostnames map to 127.0.0.1
+ * with distinct ports per pod. Per pod: a data folder (the PersistentVolumeClaim: kept across restarts) and
+ * emptyDirs (wiped when the pod restarts, kept when only a container restarts).
+ */
+import { type ChildProcess, execFile, execFileSync, spawn } from 'child_process';
+import * as fs from 'fs';
+import * as net from 'net';
+import * as os from 'os';
+import * as path from 'path';
+import { find, objectsOf } from '../helpers';
+import { infoFields, once, RedisError, type Reply, RespClient } from '../redis-resp';
+
+export const objects = objectsOf('production');
+export const nodeFiles: Record<string, string> = find(objects, 'ConfigMap', 'redis-node').data;
+export const haproxyCfgText: string = find(objects, 'ConfigMap', 'redis-haproxy').data['haproxy.cfg'];
+export const sts = find(objects, 'StatefulSet', 'redis');
+const podSpec = sts.spec.template.spec;
+export const container = (name: string) => podSpec.containers.find((c: any) => c.name === name);
+export const haproxyContainer = find(objects, 'Deployment', 'redis-haproxy').spec.template.spec.containers[0];
+const templatesMount = container('redis').volumeMounts.find((m: any) => m.name === 'templates').mountPath as string;
+const haproxyMount = haproxyContainer.volumeMounts.find((m: any) => m.name === 'config').mountPath as string;
+export const sentinelConfText = nodeFiles['sentinel.conf'];
+export const MASTER = /sentinel monitor (\S+) /.exec(sentinelConfText)![1];
+export const DOWN_AFTER = Number(/down-after-milliseconds \S+ (\d+)/.exec(sentinelConfText)![1]);
+export const FAILOVER_TIMEOUT = Number(/failover-timeout \S+ (\d+)/.exec(sentinelConfText)![1]);
+export const REPLICAS: number = sts.spec.replicas;
+export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** The HAProxy here (Debian) may be older than the pinned image: drop keywords it does not know, and say so. */
+export function localHaproxyVersion(): [number, number] {
+  const m = /version (\d+)\.(\d+)/.exec(execFileSync('haproxy', ['-v']).toString())!;
+  return [Number(m[1]), Number(m[2])];
+}
+
+async function freePorts(n: number): Promise<number[]> {
+  const servers = await Promise.all(Array.from({ length: n }, () => new Promise<net.Server>((resolve) => {
+    const s = net.createServer();
+    s.listen(0, '127.0.0.1', () => resolve(s));
+  })));
+  const ports = servers.map((s) => (s.address() as net.AddressInfo).port);
+  await Promise.all(servers.map((s) => new Promise((r) => s.close(r))));
+  return ports;
+}
+
+export class Cluster {
+  readonly tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'redis-chaos-'));
+  private children: ChildProcess[] = [];
+  redisPorts: number[] = [];
+  sentinelPorts: number[] = [];
+  proxyPort = 0;
+  proxyHealthPort = 0;
+  redisProcess: (ChildProcess | undefined)[] = [];
+  sentinelProcess: (ChildProcess | undefined)[] = [];
+  haproxyProcess: ChildProcess | undefined;
+  haproxyNotes: string[] = [];
+
+  constructor(public password = `test-${process.pid}-${Date.now().toString(16)}`) {}
+
+  async init(): Promise<void> {
+    [this.proxyPort, this.proxyHealthPort, ...this.redisPorts] = await freePorts(2 + 2 * REPLICAS);
+    this.sentinelPorts = this.redisPorts.splice(REPLICAS);
+    fs.mkdirSync(path.join(this.tmp, 'templates'));
+    for (const [f, text] of Object.entries(nodeFiles)) fs.writeFileSync(path.join(this.tmp, 'templates', f), text);
+  }
+
+  /** Pod hostname[:port] → 127.0.0.1:<this pod's port>. */
+  mapHosts(text: string): string {
+    return text.replace(/\bredis-(\d+)\.redis-headless\.[a-z0-9.-]+\.svc\.cluster\.local:(\d+)/g, (_m, i: string, port: string) => {
+      const ports = port === '26379' ? this.sentinelPorts : this.redisPorts;
+      return `127.0.0.1:${ports[Number(i)]}`;
+    });
+  }
+
+  /** The environment the container of pod `i` would have, hostnames and ports mapped, folders in tmp. */
+  podEnv(containerName: string, i: number, password = this.password): NodeJS.ProcessEnv {
+    const env: NodeJS.ProcessEnv = { PATH: process.env.PATH, LANG: 'C' };
+    for (const e of container(containerName).env) {
+      if (e.value !== undefined) env[e.name] = this.mapHosts(e.value);
+      else if (e.valueFrom?.secretKeyRef) env[e.name] = password;
+      else if (e.valueFrom?.fieldRef?.fieldPath === 'metadata.name') env[e.name] = `redis-${i}`;
+    }
+    const dir = path.join(this.tmp, `redis-${i}`);
+    Object.assign(env, {
+      POD_HOST: '127.0.0.1',
+      REDIS_PORT: String(this.redisPorts[i]),
+      SENTINEL_PORT: String(this.sentinelPorts[i]),
+      TEMPLATES_DIR: path.join(this.tmp, 'templates'),
+      RUNTIME_DIR: path.join(dir, containerName === 'redis' ? 'run' : 'sentinel-run'),
+      DATA_DIR: path.join(dir, 'data'),
+    });
+    for (const d of [env.RUNTIME_DIR!, env.DATA_DIR!]) fs.mkdirSync(d, { recursive: true });
+    return env;
+  }
+
+  private start(name: string, command: string[], env: NodeJS.ProcessEnv): ChildProcess {
+    const log = fs.openSync(path.join(this.tmp, `${name}.log`), 'a');
+    const child = spawn(command[0], command.slice(1), { env, stdio: ['ignore', log, log], detached: true });
+    fs.closeSync(log);
+    this.children.push(child);
+    return child;
+  }
+
+  private cmd(name: string): string[] {
+    return container(name).command.map((a: string) => a.replace(templatesMount, path.join(this.tmp, 'templates')));
+  }
+
+  startRedis(i: number, password = this.password): void {
+    this.redisProcess[i] = this.start(`redis-${i}`, this.cmd('redis'), this.podEnv('redis', i, password));
+  }
+
+  startSentinel(i: number, password = this.password): void {
+    this.sentinelProcess[i] = this.start(`sentinel-${i}`, this.cmd('sentinel'), this.podEnv('sentinel', i, password));
+  }
+
+  /** SIGKILL of a process group and wait for it to be gone. */
+  async kill(child: ChildProcess | undefined, signal: NodeJS.Signals = 'SIGKILL'): Promise<void> {
+    if (!child?.pid || child.exitCode !== null || child.signalCode !== null) return;
+    const gone = new Promise((r) => child.once('exit', r));
+    try { process.kill(-child.pid, signal); } catch { return; }
+    await Promise.race([gone, sleep(3000)]);
+  }
+
+  signal(child: ChildProcess | undefined, signal: NodeJS.Signals): void {
+    process.kill(child!.pid!, signal);
+  }
+
+  /** A pod dies (node lost, eviction): its containers are killed; the emptyDirs go, the data volume stays. */
+  async killPod(i: number): Promise<void> {
+    await Promise.all([this.kill(this.redisProcess[i]), this.kill(this.sentinelProcess[i])]);
+    for (const d of ['run', 'sentinel-run']) fs.rmSync(path.join(this.tmp, `redis-${i}`, d), { recursive: true, force: true });
+  }
+
+  startPod(i: number, password = this.password): void {
+    this.startRedis(i, password);
+    this.startSentinel(i, password);
+  }
+
+  async startHaproxy(password = this.password): Promise<void> {
+    fs.mkdirSync(path.join(this.tmp, 'haproxy'), { recursive: true });
+    let cfg = this.mapHosts(haproxyCfgText)
+      .replace(/bind :6379\b/, `bind 127.0.0.1:${this.proxyPort}`)
+      .replace(/bind :8404\b/, `bind 127.0.0.1:${this.proxyHealthPort}`);
+    const [major, minor] = localHaproxyVersion();
+    if ((major < 3 || (major === 3 && minor < 1)) && / init-state down/.test(cfg)) {
+      cfg = cfg.replace(/ init-state down/g, '');
+      if (!this.haproxyNotes.length) this.haproxyNotes.push(`HAProxy ${major}.${minor} here has no init-state (3.1+): servers start UP until their first checks fail`);
+    }
+    fs.writeFileSync(path.join(this.tmp, 'haproxy', 'haproxy.cfg'), cfg);
+    this.haproxyProcess = this.start('haproxy', haproxyContainer.command.map((a: string) => a.replace(haproxyMount, path.join(this.tmp, 'haproxy'))),
+      { PATH: process.env.PATH, REDIS_PASSWORD: password });
+  }
+
+  async startAll(): Promise<void> {
+    expect(sts.spec.podManagementPolicy).toBe('Parallel');
+    for (let i = 0; i < REPLICAS; i++) this.startPod(i);
+    await this.formed();
+    await this.startHaproxy();
+    await until('HAProxy to route writes', 15_000, async () => ((await once(this.proxyPort, this.password, 'SET', 'probe', '1')) === 'OK' ? true : undefined));
+  }
+
+  /** One primary, every replica linked to it, every Sentinel agreeing and seeing all replicas and Sentinels. */
+  async formed(timeoutMs = 40_000, up: number[] = [...Array(REPLICAS).keys()]): Promise<number> {
+    return until(`the set to form (pods ${up.join(',')})`, timeoutMs, async () => {
+      const primaries = new Set<number>();
+      for (const i of up) primaries.add((await this.primaryPort(this.sentinelPorts[i]))!);
+      if (primaries.size !== 1) return undefined;
+      const [p] = primaries;
+      if (!this.redisPorts.includes(p)) return undefined;
+      const pi = await this.info(p);
+      if (pi.role !== 'master' || Number(pi.connected_slaves) < up.length - 1) return undefined;
+      for (const i of up) {
+        if (this.redisPorts[i] === p) continue;
+        const ri = await this.info(this.redisPorts[i]);
+        if (ri.role !== 'slave' || ri.master_link_status !== 'up' || Number(ri.master_port) !== p) return undefined;
+      }
+      return p;
+    }, this);
+  }
+
+  info = async (port: number) => infoFields(await once(port, this.password, 'INFO', 'replication'));
+
+  async primaryPort(sentinelPort: number): Promise<number | undefined> {
+    const r = await once(sentinelPort, this.password, 'SENTINEL', 'get-master-addr-by-name', MASTER);
+    return Array.isArray(r) && r.length === 2 ? Number(r[1]) : undefined;
+  }
+
+  async sentinelView(sentinelPort: number): Promise<Record<string, string>> {
+    const r = await once(sentinelPort, this.password, 'SENTINEL', 'master', MASTER) as Reply[];
+    const out: Record<string, string> = {};
+    for (let k = 0; k < r.length; k += 2) out[String(r[k])] = String(r[k + 1]);
+    return out;
+  }
+
+  /** Ports of the nodes that currently report role:master. */
+  async masters(): Promise<number[]> {
+    const out: number[] = [];
+    for (const p of this.redisPorts) {
+      try { if ((await this.info(p)).role === 'master') out.push(p); } catch { /* down */ }
+    }
+    return out;
+  }
+
+  async runPreStop(i: number): Promise<string> {
+    const preStop = container('redis').lifecycle.preStop.exec.command.map((a: string) => a.replace(templatesMount, path.join(this.tmp, 'templates')));
+    return new Promise<string>((resolve, reject) => {
+      execFile(preStop[0], preStop.slice(1), { env: this.podEnv('redis', i), timeout: 30_000 }, (err, _out, stderr) => (err ? reject(err) : resolve(stderr)));
+    });
+  }
+
+  logs(): string {
+    return fs.readdirSync(this.tmp).filter((f) => f.endsWith('.log'))
+      .map((f) => `--- ${f}\n${fs.readFileSync(path.join(this.tmp, f), 'utf8').split('\n').slice(-25).join('\n')}`).join('\n');
+  }
+
+  async cleanup(): Promise<void> {
+    await Promise.all(this.children.map((c) => this.kill(c)));
+    if (process.env.KEEP_REDIS_TEST_DIR) process.stdout.write(`chaos test files kept in ${this.tmp}\n`);
+    else fs.rmSync(this.tmp, { recursive: true, force: true });
+  }
+}
+
+export async function until<T>(what: string, timeoutMs: number, probe: () => Promise<T | undefined>, cluster?: Cluster): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let last: unknown;
+  while (Date.now() < deadline) {
+    try {
+      const v = await probe();
+      if (v !== undefined) return v;
+    } catch (e) {
+      last = e;
+    }
+    await sleep(100);
+  }
+  throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${last ? ` (last error: ${String(last)})` : ''}\n${cluster?.logs() ?? ''}`);
+}
+
+type Mode = 'wait' | 'fresh' | 'plain';
+interface Attempt { key: string; value: string; mode: Mode; t0: number; t1: number; ok: boolean; error?: string }
+
+/**
+ * Writers through HAProxy, the three ways an application writes: SET + WAIT 1 1000 on one connection
+ * (acknowledged = OK and at least one replica), the same on a new connection per write, plain SETs (ack = OK).
+ * Every attempt writes a fresh key; afterwards every acknowledged key is read back from the primary.
+ */
+export class Writers {
+  attempts: Attempt[] = [];
+  private stopped = false;
+  private loops: Promise<void>[] = [];
+  private seq = 0;
+  constructor(private readonly cluster: Cluster, private readonly tag: string, private port = () => cluster.proxyPort, private password = () => cluster.password) {}
+
+  start(): this {
+    for (const mode of ['wait', 'fresh', 'plain'] as Mode[]) this.loops.push(this.loop(mode));
+    return this;
+  }
+
+  private async loop(mode: Mode): Promise<void> {
+    let conn: RespClient | undefined;
+    while (!this.stopped) {
+      const key = `${this.tag}:${mode}:${this.seq++}`;
+      const value = `${key}@${Date.now()}`;
+      const t0 = Date.now();
+      let ok = false;
+      let error: string | undefined;
+      try {
+        if (mode === 'fresh') conn = await RespClient.connect(this.port(), this.password());
+        else conn ??= await RespClient.connect(this.port(), this.password());
+        const set = await conn.call('SET', key, value);
+        if (set !== 'OK') throw set instanceof RedisError ? set : new Error(String(set));
+        if (mode === 'plain') ok = true;
+        else {
+          const acks = await conn.call('WAIT', 1, 1000);
+          ok = typeof acks === 'number' && acks >= 1;
+          if (!ok) error = `WAIT ${String(acks)}`;
+        }
+      } catch (e) {
+        error = e instanceof Error ? e.message : String(e);
+        conn?.close();
+        conn = undefined;
+      }
+      if (mode === 'fresh') { conn?.close(); conn = undefined; }
+      this.attempts.push({ key, value, mode, t0, t1: Date.now(), ok, error });
+      await sleep(error ? 50 : 10);
+    }
+    conn?.close();
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    await Promise.all(this.loops);
+  }
+
+  acked(): Attempt[] { return this.attempts.filter((a) => a.ok); }
+
+  /** Acknowledged keys that the current primary does not hold, per mode. */
+  async lost(primaryPort: number): Promise<{ wait: number; fresh: number; plain: number; keys: string[] }> {
+    const c = await RespClient.connect(primaryPort, this.cluster.password);
+    const out = { wait: 0, fresh: 0, plain: 0, keys: [] as string[] };
+    try {
+      for (const a of this.acked()) {
+        if ((await c.call('GET', a.key)) !== a.value) { out[a.mode]++; out.keys.push(a.key); }
+      }
+    } finally { c.close(); }
+    return out;
+  }
+
+  /** The longest stretch (ms) in which no write of `mode` succeeded, between `from` and `to`. */
+  longestGap(from: number, to: number, modes: Mode[] = ['fresh']): number {
+    const oks = this.attempts.filter((a) => a.ok && modes.includes(a.mode) && a.t1 >= from && a.t1 <= to).map((a) => a.t1).sort((a, b) => a - b);
+    let prev = from;
+    let gap = 0;
+    for (const t of oks) { gap = Math.max(gap, t - prev); prev = t; }
+    return Math.max(gap, to - prev);
+  }
+
+  /** First success (of any mode) after `t`, as ms after `t`. */
+  backAfter(t: number, modes: Mode[] = ['fresh', 'wait', 'plain']): number | undefined {
+    const a = this.attempts.filter((x) => x.ok && modes.includes(x.mode) && x.t0 >= t).sort((x, y) => x.t1 - y.t1)[0];
+    return a ? a.t1 - t : undefined;
+  }
+
+  /** READONLY replies: a write routed to a replica. The span (ms) from the first to the last in a burst. */
+  readonlySpans(): number[] {
+    const ro = this.attempts.filter((a) => /READONLY/.test(a.error ?? '')).map((a) => a.t1).sort((a, b) => a - b);
+    const spans: number[] = [];
+    let start = -1;
+    let prev = -1;
+    for (const t of ro) {
+      if (prev < 0 || t - prev > 1500) { if (prev >= 0) spans.push(prev - start); start = t; }
+      prev = t;
+    }
+    if (prev >= 0) spans.push(prev - start);
+    return spans;
+  }
+
+  summary(): string {
+    const by = (m: Mode) => this.attempts.filter((a) => a.mode === m);
+    return (['wait', 'fresh', 'plain'] as Mode[]).map((m) => `${m}: ${by(m).filter((a) => a.ok).length}/${by(m).length} acked`).join(', ');
+  }
+}
+
+export function report(scenario: string, figures: Record<string, unknown>): void {
+  const line = `chaos[${scenario}] ${Object.entries(figures).map(([k, v]) => `${k}=${typeof v === 'object' ? JSON.stringify(v) : String(v)}`).join(' ')}\n`;
+  process.stdout.write(line);
+  fs.appendFileSync(path.join(os.tmpdir(), `redis-chaos-figures-${process.ppid}.log`), line);
+}
