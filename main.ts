@@ -4,6 +4,7 @@
  *   npm run synth                      # every environment into dist/
  *   node bin/synth.js --config DIR --out DIR
  */
+import * as fs from 'fs';
 import * as path from 'path';
 import { App } from 'cdk8s';
 import { synthArgocd, type SynthesizedEnvironment } from './charts/argocd';
@@ -18,6 +19,7 @@ import { RedisChart } from './charts/redis';
 import type { EnvChart } from './lib/constructs/env-chart';
 import { type Environment, loadEnvironments } from './lib/config';
 import { CliError, EXIT, projectRoot, runCli, shown } from './lib/cli/errors';
+import { architectureDocs, writeArchitectureDocs } from './lib/docs/architecture';
 import { type ManifestFile, OutputRefused, recoverInterrupted, toYaml, writeTree, writeTreeAtomically } from './lib/output/write';
 import { withSyncAnnotations } from './lib/output/sync-waves';
 import { contextOf, formatFinding, validateEnvironments, validateObjects } from './lib/validate';
@@ -109,6 +111,13 @@ export function main(argv: string[]): number {
       throw e;
     }
     if (opts.mirrorDir) writeTree(opts.mirrorDir, files);
+    // The repository's own dist/: its architecture pages follow (docs/architecture/, from the objects just written).
+    if (path.resolve(opts.outDir) === path.resolve('dist') && fs.existsSync(path.resolve('docs'))) {
+      const docsStart = performance.now();
+      writeArchitectureDocs(process.cwd(), architectureDocs(new Map(synthesized.map(({ env, files: f }) =>
+        [env.name, f.flatMap((file) => file.objects.map((o) => ({ ...o, __file: file.path }) as any))]))));
+      if (process.env.PENSIOEN_SYNTH_DEBUG) process.stderr.write(`synth: docs/architecture/ ${(performance.now() - docsStart).toFixed(1)} ms\n`);
+    }
     process.stdout.write(`synth: wrote ${files.size} files for ${envs.map((e) => e.name).join(', ')} to ${out}/\n`);
     return EXIT.ok;
   }, { trailer: (n) => `synth failed: ${n} problem(s); nothing was written (${out}/ is unchanged)` });
