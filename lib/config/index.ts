@@ -11,6 +11,7 @@ import { redisSchemaShape, refineRedis } from '../redis/schema';
 import { gitopsSchema, secretsProviderSchema } from './gitops';
 import { monitoringSchema } from '../monitoring/schema';
 import { configFilesOf, crossEnvironmentProblems, InputProblem, parseConfigYaml, readConfigText, refineSafety } from './safety';
+import { placeholderIssues } from './placeholders';
 
 const CIDR = /^((25[0-5]|2[0-4]\d|1?\d?\d)\.){3}(25[0-5]|2[0-4]\d|1?\d?\d)\/(3[0-2]|[12]?\d)$|^[0-9a-fA-F:]+\/(12[0-8]|1[01]\d|[1-9]?\d)$/;
 
@@ -228,9 +229,17 @@ export function parseConfig(file: string, text: string): EnvConfig {
   if (data === null || typeof data !== 'object' || Array.isArray(data)) {
     throw new ConfigError([`${file}: (top level): must be a mapping of keys to values`]);
   }
+  // A CHANGE-ME left by `npm run new-env` (lib/config/placeholders.ts) is the one problem of its key: not also
+  // "must be a DNS label" or "got CHANGE-ME (allowed ...)".
+  const placeholders = placeholderIssues(data);
+  const placeholderAt = new Set(placeholders.map((p) => keyPath(p.path)));
   const result = configSchema.safeParse(data, { reportInput: true });
-  if (!result.success) {
-    throw new ConfigError(result.error.issues.flatMap((i) => describeIssue(file, i, allowedKeysAt).split('\n')));
+  if (!result.success || placeholders.length > 0) {
+    const rest = (result.error?.issues ?? []).filter((i) => !placeholderAt.has(keyPath(i.path)));
+    throw new ConfigError([
+      ...placeholders.map((p) => `${file}: ${keyPath(p.path)}: ${p.message}`),
+      ...rest.flatMap((i) => describeIssue(file, i, allowedKeysAt).split('\n')),
+    ]);
   }
   return result.data;
 }

@@ -1,0 +1,103 @@
+/**
+ * `npm run new-env -- <name> --from <env>`: a new config/<name>.yaml copied from config/<env>.yaml, comments
+ * kept, with every value that would collide with the source replaced by the placeholder `CHANGE-ME` (loading
+ * refuses it until it is set, see placeholders.ts): the namespace and Argo CD destination, hosts and CORS
+ * origins, TLS Secrets, the ClusterIssuer choice, an explicit instance / ENVIRONMENT / remote secret names, and
+ * the cloud identity the External Secrets store uses. Values the source leaves to their default get the
+ * placeholder too (production's hosts are defaults), so nothing is inherited silently.
+ */
+import * as fs from 'fs';
+import * as path from 'path';
+import { parseDocument, Scalar, YAMLSeq } from 'yaml';
+import { ConfigError, type EnvConfig, parseConfig } from './index';
+import { PLACEHOLDER } from './placeholders';
+import { DNS_LABEL } from './types';
+
+/** Folder names in dist/ that are not environments. */
+const RESERVED = new Set(['argocd']);
+/** app.kubernetes.io/instance defaults to `pensioen-<name>`: a label value of at most 63 characters. */
+const MAX_NAME = 63 - 'pensioen-'.length;
+
+export interface NewEnvironment {
+  /** The text of config/<name>.yaml. */
+  readonly text: string;
+  /** Key paths that hold a placeholder, as the loader names them. */
+  readonly placeholders: string[];
+}
+
+/** A problem with the command's input: one line, no stack trace. */
+export class NewEnvError extends Error {}
+
+/** Checks the new environment's name (and that config/<name>.yaml does not exist yet). */
+export function checkName(name: string | undefined, configDir: string): string {
+  if (!name) throw new NewEnvError('new-env: missing the environment name (usage: npm run new-env -- <name> --from <env>)');
+  if (!DNS_LABEL.test(name) || name.length > MAX_NAME) {
+    throw new NewEnvError(`new-env: ${JSON.stringify(name)} is not a valid environment name (allowed: lower-case letters, digits and "-", starting with a letter or digit, at most ${MAX_NAME} characters)`);
+  }
+  if (RESERVED.has(name)) throw new NewEnvError(`new-env: "${name}" is reserved (dist/${name}/ holds the Argo CD objects); choose another name`);
+  const file = path.join(configDir, `${name}.yaml`);
+  if (fs.existsSync(file)) throw new NewEnvError(`new-env: ${path.relative(process.cwd(), file) || file} already exists; choose another name or edit that file`);
+  return name;
+}
+
+/** The new config's text, from the source's text (its file name is only used in comments and messages). */
+export function newEnvironmentConfig(name: string, sourceName: string, sourceText: string): NewEnvironment {
+  let source: EnvConfig;
+  try {
+    source = parseConfig(`config/${sourceName}.yaml`, sourceText);
+  } catch (e) {
+    if (e instanceof ConfigError) throw new NewEnvError(`new-env: config/${sourceName}.yaml does not load, fix it first:\n${e.problems.join('\n')}`);
+    throw e;
+  }
+  const doc = parseDocument(sourceText);
+  const placeholders: string[] = [];
+  const show = (v: unknown) => (Array.isArray(v) ? v.join(', ') : String(v));
+
+  /** Sets a placeholder at `keys`, creating maps on the way, with a comment saying what the source had. */
+  const mark = (keys: string[], had: unknown, list = false) => {
+    const value = list ? Object.assign(new YAMLSeq(), { flow: true, items: [new Scalar(PLACEHOLDER)] }) : new Scalar(PLACEHOLDER);
+    value.comment = ` placeholder from new-env: ${sourceName} has ${show(had)}`;
+    doc.setIn(keys, value);
+    placeholders.push(list ? `${keys.join('.')}[0]` : keys.join('.'));
+  };
+  const has = (keys: string[]) => doc.hasIn(keys);
+
+  mark(['namespace'], source.namespace);
+  // namespace first, where a reader looks for it (setIn appends a new key at the end)
+  const root = doc.contents as unknown as { items: unknown[] };
+  const at = root.items.findIndex((p: any) => (p.key?.value ?? p.key) === 'namespace');
+  const first = root.items[0] as any;
+  if (at > 0 && first?.key?.commentBefore) { // the source's opening comment stays at the top
+    doc.commentBefore = [doc.commentBefore, first.key.commentBefore].filter(Boolean).join('\n');
+    first.key.commentBefore = undefined;
+  }
+  if (at > 0) root.items.unshift(...root.items.splice(at, 1));
+  if (has(['instance'])) mark(['instance'], source.instance);
+  if (has(['appEnvironment'])) mark(['appEnvironment'], source.appEnvironment);
+  if (source.gitops.enabled) mark(['gitops', 'destinationServer'], source.gitops.destinationServer);
+  mark(['ingress', 'apiHost'], source.ingress.apiHost);
+  mark(['ingress', 'frontendHosts'], source.ingress.frontendHosts, true);
+  mark(['ingress', 'cors', 'allowOrigins'], source.ingress.cors.allowOrigins, true);
+  mark(['ingress', 'apiTlsSecretName'], source.ingress.apiTlsSecretName);
+  mark(['ingress', 'frontendTlsSecretName'], source.ingress.frontendTlsSecretName);
+  mark(['ingress', 'clusterIssuer'], source.ingress.clusterIssuer);
+  const sp = source.secretsProvider;
+  if (has(['secretsProvider', 'remoteKeyPrefix'])) mark(['secretsProvider', 'remoteKeyPrefix'], sp.remoteKeyPrefix);
+  for (const k of Object.keys(sp.remoteKeys ?? {})) mark(['secretsProvider', 'remoteKeys', k], sp.remoteKeys[k]);
+  if (sp.type === 'external-secrets') {
+    if (sp.store.backend === 'aws-secrets-manager' && sp.store.aws) mark(['secretsProvider', 'store', 'aws', 'roleArn'], sp.store.aws.roleArn);
+    if (sp.store.backend === 'azure-key-vault' && sp.store.azure) {
+      mark(['secretsProvider', 'store', 'azure', 'vaultUrl'], sp.store.azure.vaultUrl);
+      mark(['secretsProvider', 'store', 'azure', 'clientId'], sp.store.azure.clientId);
+    }
+  }
+
+  const header = [
+    `${name}: created by \`npm run new-env -- ${name} --from ${sourceName}\` from config/${sourceName}.yaml (its comments kept below).`,
+    `Every ${PLACEHOLDER} is a value that must not be ${sourceName}'s (it would deploy over it); the synth refuses the file until`,
+    'each is set. Review the rest too: registry and images, replicas and resources, network.databaseCidrs, the',
+    'External Secrets store, gitops.targetRevision. Keys and defaults: docs/configuration.md.',
+  ];
+  doc.commentBefore = [...header.map((l) => ` ${l}`), ...(doc.commentBefore ? ['', doc.commentBefore] : [])].join('\n');
+  return { text: doc.toString({ lineWidth: 0 }), placeholders };
+}
