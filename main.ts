@@ -11,6 +11,7 @@ import { synthArgocd, type SynthesizedEnvironment } from './charts/argocd';
 import { BackendChart } from './charts/backend';
 import { ExternalSecretsChart } from './charts/external-secrets';
 import { FrontendChart } from './charts/frontend';
+import { GatewayChart } from './charts/gateway';
 import { IngressChart } from './charts/ingress';
 import { MonitoringChart } from './charts/monitoring';
 import { NamespaceChart } from './charts/namespace';
@@ -34,7 +35,7 @@ export function buildApp(env: Environment): { app: App; charts: EnvChart[] } {
     new FrontendChart(app, env),
     new NetworkPoliciesChart(app, env),
     new RedisChart(app, env),
-    new IngressChart(app, env),
+    env.config.edge.kind === 'gateway' ? new GatewayChart(app, env) : new IngressChart(app, env),
     ...(env.config.monitoring.enabled ? [new MonitoringChart(app, env)] : []),
   ];
   return { app, charts };

@@ -1,10 +1,10 @@
 import type { Construct } from 'constructs';
 import { BACKEND, BACKEND_SERVICE, FRONTEND, FRONTEND_SERVICE } from '../lib/names';
-import { ClusterIssuer } from '../imports/certmanager-clusterissuers-cert-manager.io';
 import { EnvChart } from '../lib/constructs/env-chart';
+import { acmeIssuers } from '../lib/edge/acme';
 import type { EnvConfig, Environment } from '../lib/config';
 import { k8s } from '../lib/k8s';
-import { clusterMeta, meta, PART_OF } from '../lib/k8s/labels';
+import { meta } from '../lib/k8s/labels';
 
 export const API_INGRESS = 'pensioen-ingress';
 export const FRONTEND_INGRESS = 'pensioen-frontend-ingress';
@@ -40,22 +40,7 @@ export class IngressChart extends EnvChart {
   constructor(scope: Construct, env: Environment) {
     super(scope, 'ingress', env, '40-ingress.yaml');
     const c = env.config;
-    const edge = { name: PART_OF, component: 'edge' };
-
-    const issuer = (id: string, name: string, server: string) =>
-      new ClusterIssuer(this, id, {
-        metadata: clusterMeta(env, name, edge),
-        spec: {
-          acme: {
-            server,
-            email: c.certManager.email,
-            privateKeySecretRef: { name: `${name}-account-key` },
-            solvers: [{ http01: { ingress: { ingressClassName: c.ingress.className } } }],
-          },
-        },
-      });
-    issuer('letsencrypt-prod', 'letsencrypt-prod', c.certManager.productionServer);
-    issuer('letsencrypt-staging', 'letsencrypt-staging', c.certManager.stagingServer);
+    acmeIssuers(this, env);
 
     const annotations = (kind: 'api' | 'frontend') => ({
       'cert-manager.io/cluster-issuer': c.ingress.clusterIssuer,

@@ -2,6 +2,7 @@ import type { Construct } from 'constructs';
 import { BACKEND, FRONTEND } from '../lib/names';
 import { EnvChart } from '../lib/constructs/env-chart';
 import type { Environment } from '../lib/config';
+import { dataPlaneNamespaceOf } from '../lib/config/edge';
 import { k8s } from '../lib/k8s';
 import { POSTGRES_EXPORTER_LABELS, POSTGRES_EXPORTER_PORT } from '../lib/monitoring/names';
 import { meta, PART_OF, selectorLabels } from '../lib/k8s/labels';
@@ -26,6 +27,8 @@ export class NetworkPoliciesChart extends EnvChart {
     const backend = selectorLabels(env, BACKEND);
     const frontend = selectorLabels(env, FRONTEND);
     const dns = dnsEgress(c);
+    // Who brings outside traffic in: the ingress controller, or the Gateway's data plane (edge.kind gateway).
+    const edgeNs = c.edge.kind === 'gateway' ? dataPlaneNamespaceOf(c.edge) : n.ingressControllerNamespace;
     const policy = (id: string, podSelector: Record<string, string>, s: Omit<k8s.NetworkPolicySpec, 'podSelector'>) =>
       new k8s.KubeNetworkPolicy(this, id, { metadata: meta(env, id, spec), spec: { podSelector: { matchLabels: podSelector }, ...s } });
 
@@ -37,7 +40,7 @@ export class NetworkPoliciesChart extends EnvChart {
     policy('backend', backend, {
       policyTypes: ['Ingress', 'Egress'],
       ingress: [
-        { from: [fromNamespace(n.ingressControllerNamespace)], ports: [tcp(c.backend.port)] },
+        { from: [fromNamespace(edgeNs)], ports: [tcp(c.backend.port)] },
         { from: [fromNamespace(n.monitoringNamespace)], ports: [tcp(c.backend.port)] },
       ],
       egress: [
@@ -52,7 +55,7 @@ export class NetworkPoliciesChart extends EnvChart {
 
     policy('frontend', frontend, {
       policyTypes: ['Ingress', 'Egress'],
-      ingress: [{ from: [fromNamespace(n.ingressControllerNamespace)], ports: [tcp(c.frontend.port)] }],
+      ingress: [{ from: [fromNamespace(edgeNs)], ports: [tcp(c.frontend.port)] }],
       egress: [
         dns,
         ...(n.frontendEgressCidrs.length > 0 ? [{ to: n.frontendEgressCidrs.map((cidr) => ({ ipBlock: { cidr } })), ports: [tcp(443)] }] : []),
@@ -68,10 +71,10 @@ export class NetworkPoliciesChart extends EnvChart {
       });
     }
 
-    // cert-manager runs its HTTP-01 solver pods in this namespace; the ingress controller must reach them.
+    // cert-manager runs its HTTP-01 solver pods in this namespace; the ingress controller (or Gateway) must reach them.
     policy('acme-http01-solver', { 'acme.cert-manager.io/http01-solver': 'true' }, {
       policyTypes: ['Ingress'],
-      ingress: [{ from: [fromNamespace(n.ingressControllerNamespace)], ports: [tcp(8089)] }],
+      ingress: [{ from: [fromNamespace(edgeNs)], ports: [tcp(8089)] }],
     });
   }
 }

@@ -15,7 +15,8 @@ describe.each(ENVS.map((e) => [e.name, e] as const))('%s', (_name, env) => {
     expect(byKind('Namespace')).toEqual([WAVES.namespace]);
     for (const k of ['ServiceAccount', 'ConfigMap', 'NetworkPolicy']) expect(new Set(byKind(k))).toEqual(new Set([WAVES.prerequisites]));
     for (const k of ['Deployment', 'Service', 'HorizontalPodAutoscaler', 'PodDisruptionBudget']) expect(new Set(byKind(k))).toEqual(new Set([WAVES.workloads]));
-    for (const k of ['Ingress', 'ClusterIssuer']) expect(new Set(byKind(k))).toEqual(new Set([WAVES.edge]));
+    for (const k of ['ClusterIssuer', ...(objects.some((o) => o.kind === 'Ingress') ? ['Ingress'] : ['Gateway', 'HTTPRoute'])]) expect(new Set(byKind(k))).toEqual(new Set([WAVES.edge]));
+    for (const o of objects.filter((x) => ['gateway.envoyproxy.io', 'gateway.nginx.org'].includes(groupOf(x)))) expect(wave(o)).toBe(WAVES.edge);
     for (const o of objects.filter((x) => groupOf(x) === 'monitoring.coreos.com')) expect(wave(o)).toBe(WAVES.edge);
     for (const o of objects.filter((x) => groupOf(x) === 'external-secrets.io')) expect(wave(o)).toBe(WAVES.prerequisites);
     // Nothing precedes the Namespace; nothing follows the edge.

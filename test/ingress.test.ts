@@ -59,9 +59,9 @@ test('ClusterIssuers: ACME directories, e-mail, account key Secret, HTTP-01 thro
   expect(staging.spec.acme.privateKeySecretRef.name).toBe('letsencrypt-staging-account-key');
 });
 
-test('staging uses its own hosts and the letsencrypt-staging issuer', () => {
-  const s = find(objectsOf('staging'), 'Ingress', 'pensioen-ingress');
-  expect(s.spec.rules[0].host).toBe('api.staging.pensioen-beslissingstool.nl');
+test('staging uses its own hosts and the letsencrypt-staging issuer (on its Gateway: staging runs the gateway edge)', () => {
+  const s = find(objectsOf('staging'), 'Gateway', 'pensioen-gateway');
+  expect(s.spec.listeners.map((l: any) => l.hostname)).toContain('api.staging.pensioen-beslissingstool.nl');
   expect(s.metadata.annotations['cert-manager.io/cluster-issuer']).toBe('letsencrypt-staging');
 });
 

@@ -9,6 +9,7 @@ import { z } from 'zod';
 import { DNS_LABEL, dnsLabel, dnsName, imageRef, port, resources } from './types';
 import { redisSchemaShape, refineRedis } from '../redis/schema';
 import { gitopsSchema, secretsProviderSchema } from './gitops';
+import { edgeSchema } from './edge';
 import { monitoringSchema } from '../monitoring/schema';
 import { configFilesOf, crossEnvironmentProblems, InputProblem, parseConfigYaml, readConfigText, refineSafety } from './safety';
 import { placeholderIssues } from './placeholders';
@@ -109,6 +110,7 @@ export const configSchema = z.strictObject({
     rateLimitPerMinute: z.number().int().min(1).default(100).describe('Requests per minute per client IP on the API'),
     cors,
   }).prefault({}).describe('Ingresses, TLS and edge policy'),
+  edge: edgeSchema,
   certManager: z.strictObject({
     email: z.string().email({ message: 'must be an e-mail address' }).describe('ACME account contact e-mail'),
     productionServer: z.url().default('https://acme-v02.api.letsencrypt.org/directory').describe('ACME directory of letsencrypt-prod'),

@@ -27,9 +27,9 @@ const PREREQUISITE_KINDS = new Set([
   'SecretStore', 'ClusterSecretStore', 'ExternalSecret', 'PushSecret',
 ]);
 /** Kinds (of any group) that come last: they route traffic to, or certify, workloads. */
-const EDGE_KINDS = new Set(['Ingress', 'IngressClass', 'Gateway', 'HTTPRoute', 'GRPCRoute']);
-/** API groups whose objects all come last: certificates and monitoring. */
-const EDGE_GROUPS = new Set(['cert-manager.io', 'acme.cert-manager.io', 'monitoring.coreos.com']);
+const EDGE_KINDS = new Set(['Ingress', 'IngressClass', 'Gateway', 'HTTPRoute', 'GRPCRoute', 'ReferenceGrant']);
+/** API groups whose objects all come last: certificates, monitoring and the Gateway implementations' policies. */
+const EDGE_GROUPS = new Set(['cert-manager.io', 'acme.cert-manager.io', 'monitoring.coreos.com', 'gateway.envoyproxy.io', 'gateway.nginx.org']);
 
 /** The API group of an apiVersion ("" for the core group). */
 export function apiGroup(apiVersion: string): string {

@@ -137,7 +137,9 @@ const firstLine = (s: string) => s.split('\n')[0];
 
 /** Schema type of a node, as the API server's CEL type mapping reads it. */
 function toCel(v: unknown, s: any): unknown {
-  if (Array.isArray(v)) return v.map((x) => toCel(x, s?.items));
+  // Array.from, not v.map: an array from another realm (structuredClone, a Jest sandbox) stays foreign
+  // under map(), and the library does not take it as a list.
+  if (Array.isArray(v)) return Array.from(v, (x) => toCel(x, s?.items));
   if (isObject(v)) {
     const out: Record<string, unknown> = {};
     for (const [k, x] of Object.entries(v)) out[k] = toCel(x, s?.properties?.[k] ?? (isObject(s?.additionalProperties) ? s.additionalProperties : undefined));
@@ -150,12 +152,12 @@ function toCel(v: unknown, s: any): unknown {
 /** The value with the schema's defaults applied where a field is absent (a copy; recursive, like the API server). */
 export function withDefaults(v: unknown, s: any): unknown {
   if (!isObject(s)) return v;
-  if (Array.isArray(v)) return v.map((x) => withDefaults(x, s.items));
+  if (Array.isArray(v)) return Array.from(v, (x) => withDefaults(x, s.items));
   if (!isObject(v)) return v;
   const out: Record<string, unknown> = {};
   for (const [k, x] of Object.entries(v)) out[k] = withDefaults(x, s.properties?.[k] ?? (isObject(s.additionalProperties) ? s.additionalProperties : undefined));
   for (const [k, sub] of Object.entries((s.properties ?? {}) as Record<string, any>)) {
-    if (!(k in out) && sub?.default !== undefined) out[k] = withDefaults(structuredClone(sub.default), sub);
+    if (!(k in out) && sub?.default !== undefined) out[k] = withDefaults(JSON.parse(JSON.stringify(sub.default)), sub);
   }
   return out;
 }

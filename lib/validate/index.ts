@@ -12,6 +12,7 @@ import type { Environment } from '../config';
 import { scalingFindings, podPracticeFindings } from './best-practices';
 import { type CrdRegistry, loadCrds, primeCrdValidators } from './crd-schema';
 import { type ExternalSecret, externalSecretsOf } from './external-secrets';
+import { type KnownGateway, gatewayReferenceFindings } from './gateway-refs';
 import { podSecurityFindings } from './pod-security';
 import { referenceFindings } from './references';
 import { schemaFindings } from './schema';
@@ -27,6 +28,8 @@ export interface GateContext {
   readonly crds: CrdRegistry;
   readonly externalSecrets: readonly ExternalSecret[];
   readonly waivers: readonly Waiver[];
+  /** Gateways the routes may attach to that are not in the output (config `edge.gateway.shared`). */
+  readonly gateways?: readonly KnownGateway[];
 }
 
 /** Where the CRDs are: `crds/` of the project, wherever the command is started. */
@@ -38,7 +41,13 @@ export function contextOf(env: Environment | undefined, crdDir = DEFAULT_CRD_DIR
     crds: loadCrds(crdDir),
     externalSecrets: env ? externalSecretsOf(env.config) : [],
     waivers: env ? env.config.validation.waivers : [],
+    gateways: sharedGatewaysOf(env),
   };
+}
+
+function sharedGatewaysOf(env: Environment | undefined): KnownGateway[] {
+  const s = env?.config.edge.kind === 'gateway' ? env.config.edge.gateway.shared : undefined;
+  return s ? [{ namespace: s.namespace, name: s.name, listeners: [s.httpSectionName, s.apiSectionName, s.frontendSectionName] }] : [];
 }
 
 /** Every finding, waived ones included, sorted. */
@@ -54,7 +63,7 @@ export function allFindings(objects: K8sObject[], ctx: GateContext): Finding[] {
     const t = podTemplateOf(o);
     if (t) out.push(...podSecurityFindings(t), ...podPracticeFindings(t, objects));
   }
-  out.push(...scalingFindings(objects), ...referenceFindings(objects, [...ctx.externalSecrets]));
+  out.push(...scalingFindings(objects), ...referenceFindings(objects, [...ctx.externalSecrets]), ...gatewayReferenceFindings(objects, ctx.gateways));
   return sortFindings(out);
 }
 

@@ -118,7 +118,8 @@ function ingressBackends(o: K8sObject): { where: string; service: any }[] {
 /**
  * Pods that operators in the output start at run time, as label sets by namespace: cert-manager's ACME
  * HTTP-01 solver pods (label `acme.cert-manager.io/http01-solver: "true"`) run in the namespace of each
- * Ingress that names an Issuer or ClusterIssuer with an HTTP-01 solver.
+ * Ingress or Gateway that names an Issuer or ClusterIssuer with an HTTP-01 solver (cert-manager's
+ * ingress- and gateway-shim create the Certificate there), and of each Certificate that does.
  */
 function runtimePods(objects: K8sObject[]): { namespace: string | undefined; labels: Record<string, string> }[] {
   const http01 = (o: K8sObject) => (o.spec?.acme?.solvers ?? []).some((s: any) => s?.http01);
@@ -126,7 +127,12 @@ function runtimePods(objects: K8sObject[]): { namespace: string | undefined; lab
   const issuers = new Set(objects.filter((o) => o.kind === 'Issuer' && http01(o)).map((o) => `${namespaceOf(o)}/${o.metadata?.name}`));
   const namespaces = new Set<string | undefined>();
   for (const o of objects) {
-    if (o.kind !== 'Ingress') continue;
+    if (o.kind === 'Certificate' && String(o.apiVersion).startsWith('cert-manager.io/')) {
+      const r = o.spec?.issuerRef ?? {};
+      if ((r.kind === 'ClusterIssuer' && clusterIssuers.has(r.name)) || ((r.kind ?? 'Issuer') === 'Issuer' && issuers.has(`${namespaceOf(o)}/${r.name}`))) namespaces.add(namespaceOf(o));
+      continue;
+    }
+    if (o.kind !== 'Ingress' && !(o.kind === 'Gateway' && String(o.apiVersion).startsWith('gateway.networking.k8s.io/'))) continue;
     const a = o.metadata?.annotations ?? {};
     if (clusterIssuers.has(a['cert-manager.io/cluster-issuer']) || issuers.has(`${namespaceOf(o)}/${a['cert-manager.io/issuer']}`)) namespaces.add(namespaceOf(o));
   }

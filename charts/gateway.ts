@@ -1,0 +1,192 @@
+import type { Construct } from 'constructs';
+import { BACKEND, BACKEND_SERVICE } from './backend';
+import { FRONTEND, FRONTEND_SERVICE } from './frontend';
+import { Certificate } from '../imports/certmanager-certificates-cert-manager.io';
+import { BackendTrafficPolicy, BackendTrafficPolicySpecRateLimitLocalRulesClientSelectorsSourceCidrType as CidrType, BackendTrafficPolicySpecRateLimitLocalRulesLimitUnit as Unit, BackendTrafficPolicySpecRateLimitType } from '../imports/envoy-backendtrafficpolicies-gateway.envoyproxy.io';
+import { ClientTrafficPolicy, type ClientTrafficPolicySpec } from '../imports/envoy-clienttrafficpolicies-gateway.envoyproxy.io';
+import { Gateway, GatewaySpecListenersTlsMode } from '../imports/gateway-gateways-gateway.networking.k8s.io';
+import {
+  HttpRoute, type HttpRouteSpecRules, type HttpRouteSpecRulesFilters, HttpRouteSpecRulesFiltersCorsAllowMethods, HttpRouteSpecRulesFiltersRequestRedirectScheme,
+  HttpRouteSpecRulesFiltersRequestRedirectStatusCode, HttpRouteSpecRulesFiltersType, HttpRouteSpecRulesMatchesPathType,
+} from '../imports/gateway-httproutes-gateway.networking.k8s.io';
+import { ReferenceGrant } from '../imports/gateway-referencegrants-gateway.networking.k8s.io';
+import { ClientSettingsPolicy } from '../imports/ngf-clientsettingspolicies-gateway.nginx.org';
+import { RateLimitPolicy } from '../imports/ngf-ratelimitpolicies-gateway.nginx.org';
+import { EnvChart } from '../lib/constructs/env-chart';
+import type { Environment } from '../lib/config';
+import { acmeIssuers } from '../lib/edge/acme';
+import { gatewayListeners, listenerName } from '../lib/edge/gateway-names';
+import { meta, PART_OF } from '../lib/k8s/labels';
+
+export const GATEWAY_API_ROUTE = 'pensioen-api';
+export const GATEWAY_FRONTEND_ROUTE = 'pensioen-frontend';
+export const GATEWAY_REDIRECT_ROUTE = 'pensioen-https-redirect';
+/** Paths of the backend that are never routed from outside (Prometheus scrapes them inside the cluster). */
+export const BLOCKED_API_PATHS = ['/metrics'];
+const GW = 'gateway.networking.k8s.io';
+
+/**
+ * The Gateway API edge (`edge.kind: gateway`), the same behaviour as the seed's ingress-nginx edge with
+ * standard features where the standard has them:
+ * - a generated Gateway (HTTP 80 and HTTPS 443 listeners per host, TLS from cert-manager through the
+ *   `cert-manager.io/cluster-issuer` annotation) or a shared one (explicit Certificates, and a
+ *   ReferenceGrant that lets it read their Secrets);
+ * - HTTPRoute `pensioen-https-redirect` on the port-80 listeners: 301 to https for every host;
+ * - HTTPRoutes `pensioen-api` and `pensioen-frontend` on the HTTPS listeners: HSTS
+ *   (ResponseHeaderModifier), CORS on the API (the standard CORS filter), timeouts, and `/metrics`
+ *   matched by a rule without backendRefs (the spec: 500 from the Gateway, never the backend);
+ * - rate limiting (100/min per client IP) as the implementation's policy: Envoy Gateway
+ *   BackendTrafficPolicy (local, one bucket per client IP) + ClientTrafficPolicy (client IP
+ *   detection), or NGINX Gateway Fabric RateLimitPolicy (keyed on $binary_remote_addr) +
+ *   ClientSettingsPolicy (request body limit, as ingress-nginx's default);
+ * - the ClusterIssuers, with the HTTP-01 solver on the port-80 listeners.
+ */
+export class GatewayChart extends EnvChart {
+  constructor(scope: Construct, env: Environment) {
+    super(scope, 'gateway', env, '40-gateway.yaml');
+    const c = env.config;
+    const g = c.edge.gateway;
+    const edge = { name: PART_OF, component: 'edge' };
+    const l = gatewayListeners(env);
+    acmeIssuers(this, env);
+
+    const frontendHosts = c.ingress.frontendHosts;
+    if (l.gateway.generated) {
+      const tls = (secret: string) => ({ mode: GatewaySpecListenersTlsMode.TERMINATE, certificateRefs: [{ group: '', kind: 'Secret', name: secret }] });
+      const hosts: [string, string][] = [[c.ingress.apiHost, c.ingress.apiTlsSecretName], ...frontendHosts.map((h): [string, string] => [h, c.ingress.frontendTlsSecretName])];
+      new Gateway(this, 'gateway', {
+        metadata: meta(env, g.name, edge, { 'cert-manager.io/cluster-issuer': c.ingress.clusterIssuer }),
+        spec: {
+          gatewayClassName: g.className,
+          listeners: hosts.flatMap(([host, secret]) => [
+            { name: listenerName('http', host), hostname: host, port: 80, protocol: 'HTTP', allowedRoutes: { namespaces: { from: 'Same' as any } } },
+            { name: listenerName('https', host), hostname: host, port: 443, protocol: 'HTTPS', tls: tls(secret), allowedRoutes: { namespaces: { from: 'Same' as any } } },
+          ]),
+        },
+      });
+    } else {
+      // A shared Gateway: cert-manager's gateway-shim only reads Gateways it is annotated on, so the
+      // certificates are explicit; the Gateway (another namespace) may read their Secrets by a ReferenceGrant.
+      const cert = (name: string, secretName: string, dnsNames: string[], labels: typeof BACKEND) =>
+        new Certificate(this, name, {
+          metadata: meta(env, name, labels),
+          spec: { secretName, dnsNames, issuerRef: { group: 'cert-manager.io', kind: 'ClusterIssuer', name: c.ingress.clusterIssuer }, privateKey: { rotationPolicy: 'Always' as any } },
+        });
+      cert('pensioen-api-tls', c.ingress.apiTlsSecretName, [c.ingress.apiHost], BACKEND);
+      cert('pensioen-frontend-tls', c.ingress.frontendTlsSecretName, frontendHosts, FRONTEND);
+      new ReferenceGrant(this, 'tls-grant', {
+        metadata: meta(env, 'shared-gateway-tls', edge),
+        spec: {
+          from: [{ group: GW, kind: 'Gateway', namespace: l.gateway.namespace }],
+          to: [c.ingress.apiTlsSecretName, c.ingress.frontendTlsSecretName].map((name) => ({ group: '', kind: 'Secret', name })),
+        },
+      });
+    }
+
+    const parentRefs = (sections: string[]) => sections.map((sectionName) => ({
+      group: GW, kind: 'Gateway', name: l.gateway.name, ...(l.gateway.generated ? {} : { namespace: l.gateway.namespace }), sectionName,
+    }));
+    const hsts: HttpRouteSpecRulesFilters = {
+      type: HttpRouteSpecRulesFiltersType.RESPONSE_HEADER_MODIFIER,
+      responseHeaderModifier: { set: [{ name: 'Strict-Transport-Security', value: g.hsts }] },
+    };
+    const timeouts = { request: g.timeouts.request, backendRequest: g.timeouts.backendRequest };
+    const prefix = (value: string) => ({ path: { type: HttpRouteSpecRulesMatchesPathType.PATH_PREFIX, value } });
+
+    new HttpRoute(this, 'redirect', {
+      metadata: meta(env, GATEWAY_REDIRECT_ROUTE, edge),
+      spec: {
+        parentRefs: parentRefs(l.http),
+        hostnames: [c.ingress.apiHost, ...frontendHosts],
+        rules: [{
+          filters: [{
+            type: HttpRouteSpecRulesFiltersType.REQUEST_REDIRECT,
+            requestRedirect: { scheme: HttpRouteSpecRulesFiltersRequestRedirectScheme.HTTPS, statusCode: HttpRouteSpecRulesFiltersRequestRedirectStatusCode.VALUE_301 },
+          }],
+        }],
+      },
+    });
+
+    const cors = c.ingress.cors;
+    const apiRules: HttpRouteSpecRules[] = [
+      {
+        name: 'api',
+        matches: [prefix('/')],
+        filters: [hsts, {
+          type: HttpRouteSpecRulesFiltersType.CORS,
+          cors: {
+            allowOrigins: cors.allowOrigins,
+            allowCredentials: cors.allowCredentials,
+            allowMethods: cors.allowMethods as HttpRouteSpecRulesFiltersCorsAllowMethods[],
+            allowHeaders: cors.allowHeaders,
+          },
+        }],
+        backendRefs: [{ name: BACKEND_SERVICE, port: c.backend.port }],
+        timeouts,
+      },
+      // No backendRefs and no filters: the spec says every request it matches MUST get a 500 from the Gateway
+      // (conformance test HTTPRouteNoBackendRefs); the longer prefix wins over `/`, so the backend never sees it.
+      { name: 'not-public', matches: BLOCKED_API_PATHS.map(prefix) },
+    ];
+    new HttpRoute(this, 'api', {
+      metadata: meta(env, GATEWAY_API_ROUTE, BACKEND),
+      spec: { parentRefs: parentRefs(l.api), hostnames: [c.ingress.apiHost], rules: apiRules },
+    });
+    new HttpRoute(this, 'frontend', {
+      metadata: meta(env, GATEWAY_FRONTEND_ROUTE, FRONTEND),
+      spec: {
+        parentRefs: parentRefs(l.frontend),
+        hostnames: frontendHosts,
+        rules: [{ name: 'frontend', matches: [prefix('/')], filters: [hsts], backendRefs: [{ name: FRONTEND_SERVICE, port: c.frontend.port }], timeouts }],
+      },
+    });
+
+    const apiRouteRef = { group: GW, kind: 'HTTPRoute', name: GATEWAY_API_ROUTE };
+    if (g.implementation === 'envoy-gateway') {
+      // One token bucket per client IP (Distinct over every address), in each Envoy replica, like
+      // ingress-nginx's limit-rpm in each controller pod.
+      new BackendTrafficPolicy(this, 'rate-limit', {
+        metadata: meta(env, 'pensioen-api-rate-limit', BACKEND),
+        spec: {
+          targetRefs: [apiRouteRef],
+          rateLimit: {
+            type: BackendTrafficPolicySpecRateLimitType.LOCAL,
+            local: {
+              rules: [{
+                clientSelectors: [{ sourceCidr: { type: CidrType.DISTINCT, value: '0.0.0.0/0' } }],
+                limit: { requests: c.ingress.rateLimitPerMinute, unit: Unit.MINUTE },
+              }, {
+                clientSelectors: [{ sourceCidr: { type: CidrType.DISTINCT, value: '::/0' } }],
+                limit: { requests: c.ingress.rateLimitPerMinute, unit: Unit.MINUTE },
+              }],
+            },
+          },
+        },
+      });
+      // The client IP the rate limit keys on: a ClientTrafficPolicy attaches only to a Gateway in its
+      // own namespace, so a shared Gateway's owner sets it (docs/gateway-api.md).
+      if (l.gateway.generated) {
+        const ip = g.clientIP;
+        const detection: Partial<ClientTrafficPolicySpec> = ip.source === 'x-forwarded-for'
+          ? { clientIpDetection: { xForwardedFor: { numTrustedHops: ip.trustedHops } } }
+          : ip.source === 'proxy-protocol' ? { proxyProtocol: { optional: false } } : { clientIpDetection: { directSourceIp: {} } };
+        new ClientTrafficPolicy(this, 'client-ip', {
+          metadata: meta(env, 'pensioen-client-ip', edge),
+          spec: { targetRefs: [{ group: GW, kind: 'Gateway', name: l.gateway.name }], ...detection },
+        });
+      }
+    } else {
+      new RateLimitPolicy(this, 'rate-limit', {
+        metadata: meta(env, 'pensioen-api-rate-limit', BACKEND),
+        spec: {
+          targetRefs: [apiRouteRef],
+          rateLimit: { local: { rules: [{ key: '$binary_remote_addr', rate: `${c.ingress.rateLimitPerMinute}r/m`, zoneSize: '10m' }] } },
+        },
+      });
+      new ClientSettingsPolicy(this, 'client-settings', {
+        metadata: meta(env, 'pensioen-api-client-settings', BACKEND),
+        spec: { targetRef: apiRouteRef, body: { maxSize: g.maxBodySize } },
+      });
+    }
+  }
+}
