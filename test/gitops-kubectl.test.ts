@@ -5,13 +5,13 @@ import { parseAllDocuments } from 'yaml';
 import { isBuiltinGroup } from '../lib/output/sync-waves';
 import { environment, environments, find, objectsOf, ROOT } from './helpers';
 
-/** group/kind of every CRD in crds/ (the operators' CRDs docs/deploy.md lists as prerequisites). */
-function crdKinds(): Set<string> {
-  const out = new Set<string>();
+/** group/kind of every CRD in crds/ (the operators' CRDs docs/deploy.md lists as prerequisites), to its CRD name. */
+function crdKinds(): Map<string, string> {
+  const out = new Map<string, string>();
   for (const f of fs.readdirSync(path.join(ROOT, 'crds')).filter((x) => x.endsWith('.yaml'))) {
     for (const d of parseAllDocuments(fs.readFileSync(path.join(ROOT, 'crds', f), 'utf8'))) {
       const crd = d.toJS({ maxAliasCount: -1 });
-      if (crd?.kind === 'CustomResourceDefinition') out.add(`${crd.spec.group}/${crd.spec.names.kind}`);
+      if (crd?.kind === 'CustomResourceDefinition') out.set(`${crd.spec.group}/${crd.spec.names.kind}`, crd.metadata.name);
     }
   }
   return out;
@@ -31,9 +31,9 @@ describe.each(environments().map((e) => [e.name, e] as const))('%s', (name, env)
     for (const o of objects) {
       const group = o.apiVersion.includes('/') ? o.apiVersion.split('/')[0] : '';
       if (isBuiltinGroup(group)) continue;
-      expect(crds).toContain(`${group}/${o.kind}`);
-      // and the prerequisites check in docs/deploy.md names that CRD
-      expect(prerequisites).toContain(`${o.kind.toLowerCase()}s.${group}`);
+      expect([...crds.keys()]).toContain(`${group}/${o.kind}`);
+      // and the prerequisites check in docs/deploy.md names that CRD (by its real name: plural.group)
+      expect(prerequisites).toContain(crds.get(`${group}/${o.kind}`));
     }
   });
 

@@ -119,9 +119,11 @@ describe.each(['staging', 'production'])('new-env acceptance --from %s', (from) 
     const out = path.join(dir, 'out');
     const spy = jest.spyOn(process.stdout, 'write').mockImplementation(() => true);
     try { expect(main(['--config', dir, '--out', out])).toBe(0); } finally { spy.mockRestore(); }
-    const ingress = fs.readFileSync(path.join(out, 'acceptance', '40-ingress.yaml'), 'utf8');
-    expect(ingress).toContain('host: api.acceptance.pensioen-beslissingstool.nl');
-    expect(ingress).toContain('secretName: pensioen-acceptance-tls');
+    // a source on the Gateway API edge (staging) has the hosts and TLS Secret on its Gateway
+    const gw = src.edge.kind === 'gateway';
+    const ingress = fs.readFileSync(path.join(out, 'acceptance', gw ? '40-gateway.yaml' : '40-ingress.yaml'), 'utf8');
+    expect(ingress).toContain(`${gw ? 'hostname' : 'host'}: api.acceptance.pensioen-beslissingstool.nl`);
+    expect(ingress).toContain(`${gw ? 'name' : 'secretName'}: pensioen-acceptance-tls`);
     expect(ingress).not.toContain(src.ingress.apiHost);
     expect(fs.readFileSync(path.join(out, 'acceptance', '00-namespace.yaml'), 'utf8')).toContain('name: pensioen-acceptance');
     expect(fs.readFileSync(path.join(out, 'acceptance', '10-backend.yaml'), 'utf8')).toContain('app.kubernetes.io/instance: pensioen-acceptance');
