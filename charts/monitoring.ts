@@ -1,3 +1,4 @@
+import { ApiObject } from 'cdk8s';
 import type { Construct } from 'constructs';
 import { BACKEND } from '../lib/names';
 import { EnvChart } from '../lib/constructs/env-chart';
@@ -6,11 +7,14 @@ import { k8s } from '../lib/k8s';
 import { labels, meta, PART_OF, selectorLabels } from '../lib/k8s/labels';
 import { dashboardJson } from '../lib/monitoring/dashboard';
 import {
-  BACKEND_SERVICE_MONITOR, DASHBOARD_CONFIGMAP, POSTGRES_EXPORTER, POSTGRES_EXPORTER_LABELS, PROMETHEUS_RULE,
+  ALERTMANAGER_CONFIG, BACKEND_SERVICE_MONITOR, DASHBOARD_CONFIGMAP, SLO_PROMETHEUS_RULE, POSTGRES_EXPORTER, POSTGRES_EXPORTER_LABELS, PROMETHEUS_RULE,
   REDIS_METRICS_SERVICE_LABELS, REDIS_SERVICE_MONITOR,
 } from '../lib/monitoring/names';
 import { postgresExporter } from '../lib/monitoring/postgres-exporter';
-import { alertGroups, runbookUrl, seconds } from '../lib/monitoring/rules';
+import { alertGroups, alertLabels, type AlertRule, runbookUrl, seconds, type Team } from '../lib/monitoring/rules';
+import { sloRuleGroups } from '../lib/monitoring/slo';
+import { alertmanagerConfigSpec } from '../lib/monitoring/alertmanager';
+import { AlertmanagerConfig } from '../imports/prom-alertmanagerconfigs-monitoring.coreos.com';
 import { PrometheusRule, PrometheusRuleSpecGroupsRulesExpr } from '../imports/prom-prometheusrules-monitoring.coreos.com';
 import { ServiceMonitor, ServiceMonitorSpecEndpointsRelabelingsAction, ServiceMonitorSpecEndpointsScheme } from '../imports/prom-servicemonitors-monitoring.coreos.com';
 
@@ -42,21 +46,46 @@ export class MonitoringChart extends EnvChart {
     });
     const inOwnNamespace = { matchNames: [c.namespace] };
 
+    const alertRule = (team: Team) => (r: AlertRule) => ({
+      alert: r.alert,
+      expr: PrometheusRuleSpecGroupsRulesExpr.fromString(r.expr),
+      ...(r.for ? { for: r.for } : {}),
+      labels: alertLabels(env, { team }, r),
+      annotations: { summary: r.summary, description: r.description, runbook_url: runbookUrl(env, r.alert), ...(r.annotations ?? {}) },
+    });
     new PrometheusRule(this, 'prometheus-rule', {
       metadata: withSelector(PROMETHEUS_RULE),
-      spec: {
-        groups: alertGroups(env).map((g) => ({
-          name: g.name,
-          rules: g.rules.map((r) => ({
-            alert: r.alert,
-            expr: PrometheusRuleSpecGroupsRulesExpr.fromString(r.expr),
-            ...(r.for ? { for: r.for } : {}),
-            labels: { severity: r.severity, ...(r.labels ?? {}) },
-            annotations: { summary: r.summary, description: r.description, runbook_url: runbookUrl(env, r.alert) },
-          })),
-        })),
-      },
+      spec: { groups: alertGroups(env).map((g) => ({ name: g.name, rules: g.rules.map(alertRule(g.team)) })) },
     });
+
+    // SLOs: recording rules of the error ratios and the burn-rate alerts (lib/monitoring/slo.ts).
+    const slo = sloRuleGroups(env);
+    if (slo.length) {
+      new PrometheusRule(this, 'slo-rule', {
+        metadata: withSelector(SLO_PROMETHEUS_RULE),
+        spec: {
+          groups: slo.map((g) => ({
+            name: g.name,
+            ...(g.interval ? { interval: g.interval } : {}),
+            rules: [
+              ...g.recording.map((r) => ({ record: r.record, expr: PrometheusRuleSpecGroupsRulesExpr.fromString(r.expr), ...(r.labels ? { labels: r.labels } : {}) })),
+              ...g.alerts.map(alertRule('platform')),
+            ],
+          })),
+        },
+      });
+    }
+
+    // Routing: picked up by an Alertmanager whose alertmanagerConfigSelector matches (docs/alerting.md).
+    if (m.alerting.enabled) {
+      // The spec is built in the CRD's own JSON field names (apiURL), so it goes in as is (the generated
+      // class would rename `apiUrl`); the validation gate checks it against the CRD.
+      new ApiObject(this, 'alertmanager-config', {
+        ...AlertmanagerConfig.GVK,
+        metadata: withSelector(ALERTMANAGER_CONFIG),
+        spec: alertmanagerConfigSpec(env),
+      });
+    }
 
     // Selects Service `backend-service` (its port `http` serves /metrics).
     new ServiceMonitor(this, 'backend-service-monitor', {

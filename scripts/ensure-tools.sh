@@ -1,11 +1,11 @@
 #!/usr/bin/env bash
 # Installs the real tools the tests judge our output with, when they are missing (Debian packages):
-# promtool (prometheus), redis-server, redis-sentinel, haproxy and strace (test/crash-safety.test.ts kills
+# promtool (prometheus), amtool (prometheus-alertmanager), redis-server, redis-sentinel, haproxy and strace (test/crash-safety.test.ts kills
 # synth at every rename with strace's syscall fault injection). Runs as root on CI; elsewhere it
 # uses sudo when available. Set SKIP_TOOL_INSTALL=1 to skip (the tests that need a tool then fail).
 set -euo pipefail
 [ "${SKIP_TOOL_INSTALL:-0}" = "1" ] && exit 0
-declare -A pkg_of=([promtool]=prometheus [redis-server]=redis-server [redis-sentinel]=redis-sentinel [haproxy]=haproxy [strace]=strace)
+declare -A pkg_of=([promtool]=prometheus [amtool]=prometheus-alertmanager [redis-server]=redis-server [redis-sentinel]=redis-sentinel [haproxy]=haproxy [strace]=strace)
 missing=()
 for tool in "${!pkg_of[@]}"; do
   command -v "$tool" >/dev/null 2>&1 || missing+=("${pkg_of[$tool]}")

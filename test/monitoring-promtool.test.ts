@@ -8,7 +8,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { stringify } from 'yaml';
 import { environments, inlineEnvironment } from './helpers';
-import { promtool, rulesFileYaml, synthesizedAlerts, tempDir } from './monitoring-helpers';
+import { allSynthesizedAlerts, promtool, rulesFileYaml, synthesizedAlerts, tempDir } from './monitoring-helpers';
 import { alertCases, promtoolTestFile } from './promtool/cases';
 import type { Environment } from '../lib/config';
 import { ALERT_NAMES } from '../lib/monitoring/rules';
@@ -67,7 +67,7 @@ describe.each(ENVS.map((e) => [e.name, e] as const))('alert rules of %s', (_name
 test('the production rules contain every alert, the HPA alert only with autoscaling on', () => {
   const production = ENVS.find((e) => e.name === 'production')!;
   // RedisMemoryNearMax and RedisEvictionRateHigh exclude each other (maxmemoryPolicy allkeys-* evicts: a full cache is normal).
-  expect([...new Set(synthesizedAlerts(production).map((r) => r.alert))].sort()).toEqual([...new Set(ALERT_NAMES)].filter((a) => a !== 'RedisMemoryNearMax').sort());
+  expect([...new Set(allSynthesizedAlerts(production).map((r) => r.alert))].sort()).toEqual([...new Set(ALERT_NAMES)].filter((a) => a !== 'RedisMemoryNearMax').sort());
   const noHpa = inlineEnvironment('nohpa', `
 registry: registry.example.nl/pensioen
 certManager: { email: ops@example.nl }

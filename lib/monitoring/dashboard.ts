@@ -4,7 +4,9 @@
  * datasource variable, built from fixed object literals: the same config gives byte-identical JSON.
  */
 import type { Environment } from '../config';
+import { backendMetrics } from './metrics';
 import { BACKEND_HPA } from './names';
+import { BUDGET_REMAINING, burnFactor, BURN_WINDOWS, ERROR_RATIO, OBJECTIVE, slos } from './slo';
 
 export interface DashboardTarget { readonly expr: string; readonly legendFormat: string }
 export interface DashboardPanel {
@@ -24,8 +26,9 @@ export function dashboardPanels(env: Environment): DashboardPanel[] {
   const b = `job="${m.jobs.backend}",namespace="${ns}"`;
   const r = `job="${m.jobs.redis}",namespace="${ns}"`;
   const p = `job="${m.jobs.postgres}",namespace="${ns}"`;
-  const req = m.metrics.requestsTotal;
-  const status = m.metrics.statusLabel;
+  const bm = backendMetrics(m.metrics);
+  const req = bm.requestsTotal;
+  const status = bm.statusLabel;
   const replicaTargets: DashboardTarget[] = [
     { expr: `kube_deployment_status_replicas_available{namespace="${ns}",deployment="backend"}`, legendFormat: 'available' },
     ...(c.backend.autoscaling.enabled ? [
@@ -36,7 +39,31 @@ export function dashboardPanels(env: Environment): DashboardPanel[] {
       { expr: `kube_deployment_spec_replicas{namespace="${ns}",deployment="backend"}`, legendFormat: 'desired' },
     ]),
   ];
+  // The SLO view: per SLO its objective, the error budget left over the window, and the burn rates
+  // (error ratio / budget) over the alert windows against the page and ticket thresholds.
+  const sloPanels: DashboardPanel[] = slos(env).flatMap((slo) => {
+    const sl = `slo="${slo.name}",job="${m.jobs.backend}",namespace="${ns}"`;
+    const budget = +(1 - slo.objective).toFixed(10);
+    const title = slo.name === 'availability' ? 'Availability SLO' : 'Latency SLO';
+    return [
+      {
+        title: `${title}: objective and error budget left`, type: 'stat', unit: 'percentunit',
+        description: `Objective: ${slo.what}, ${+(slo.objective * 100).toFixed(4)}% over ${m.slo.window}. Budget left: 1 - (error ratio over ${m.slo.window}) / ${budget}; below 0 the SLO is missed.`,
+        targets: [
+          { expr: `${OBJECTIVE}{${sl}}`, legendFormat: 'objective' },
+          { expr: `${BUDGET_REMAINING}{${sl}}`, legendFormat: 'error budget left' },
+          { expr: `1 - ${ERROR_RATIO}${m.slo.window}{${sl}}`, legendFormat: `achieved over ${m.slo.window}` },
+        ],
+      },
+      {
+        title: `${title}: burn rates`, type: 'timeseries', unit: 'short',
+        description: `Error ratio divided by the budget (${budget}); 1 spends the budget exactly over ${m.slo.window}. Pages above ${BURN_WINDOWS.filter((w) => w.severity === 'critical').map((w) => `${burnFactor(w, m.slo.window)}x (${w.long})`).join(' and ')}, tickets above ${BURN_WINDOWS.filter((w) => w.severity === 'warning').map((w) => `${burnFactor(w, m.slo.window)}x (${w.long})`).join(' and ')}.`,
+        targets: ['5m', '1h', '6h', '1d', '3d'].map((w) => ({ expr: `${ERROR_RATIO}${w}{${sl}} / ${budget}`, legendFormat: `burn rate ${w}` })),
+      },
+    ];
+  });
   return [
+    ...sloPanels,
     {
       title: 'Request rate', type: 'timeseries', unit: 'reqps',
       description: `Requests per second to the backend, by ${status}`,
@@ -54,7 +81,7 @@ export function dashboardPanels(env: Environment): DashboardPanel[] {
       title: 'Latency p50 / p95 / p99', type: 'timeseries', unit: 's',
       description: `Request duration quantiles; HighLatencyP95 fires above ${m.thresholds.latencyP95Seconds}s`,
       targets: [0.5, 0.95, 0.99].map((q) => ({
-        expr: `histogram_quantile(${q}, sum by (le) (rate(${m.metrics.requestDuration}_bucket{${b}}[5m])))`,
+        expr: `histogram_quantile(${q}, sum by (le) (rate(${bm.requestDuration}_bucket{${b}}[5m])))`,
         legendFormat: `p${Math.round(q * 100)}`,
       })),
     },

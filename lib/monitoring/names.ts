@@ -10,3 +10,9 @@ export const BACKEND_HPA = 'backend-hpa';
 /** Labels of the one Service in front of the redis_exporter sidecars (port `metrics`), from the Redis chart. */
 export const REDIS_METRICS_SERVICE_LABELS = { 'app.kubernetes.io/name': 'redis', 'app.kubernetes.io/component': 'redis' };
 export const POSTGRES_EXPORTER_LABELS = { name: 'postgres-exporter', component: 'metrics' };
+/** The Ingresses of charts/ingress.ts, as the edge alerts select them (a test checks they exist). */
+export const API_INGRESS = 'pensioen-ingress';
+export const FRONTEND_INGRESS = 'pensioen-frontend-ingress';
+/** The SLO rules and the routing. */
+export const SLO_PROMETHEUS_RULE = 'pensioen-slo';
+export const ALERTMANAGER_CONFIG = 'pensioen-routing';

@@ -1,14 +1,25 @@
 /**
  * The alert rules, grouped as they go into the PrometheusRule `pensioen-alerts`. Every selector names the
  * environment's namespace and the job label its ServiceMonitor sets, so that one Prometheus that watches
- * several environments keeps them apart. Every alert has a `severity` (critical pages, warning tickets)
- * and `summary`, `description` and `runbook_url` annotations; `runbooks/<alert>.md` is its runbook.
+ * several environments keeps them apart. Every alert has a `severity` (critical pages, warning tickets),
+ * a `team` (who it goes to: docs/alerting.md), the environment's `namespace` (the operator routes an
+ * AlertmanagerConfig only alerts of its own namespace) and `summary`, `description` and `runbook_url`
+ * annotations; `runbooks/<alert>.md` is its runbook.
+ *
+ * Adding alerts: put them in a group of `alertGroups` (or a new group there); a group's `team` applies to
+ * each of its rules unless the rule sets its own. MetricSeriesMissing then covers every series the new
+ * alert reads (add the metric to lib/monitoring/series.ts), and the routing tests cover its route.
  */
 import { HANDOVER_KEY, HANDOVER_MARKER_SECONDS } from '../redis/files';
 import type { Environment } from '../config';
+import { edgeMetricsSource, edgesOf } from './edge';
+import { backendMetrics } from './metrics';
 import { BACKEND_HPA } from './names';
+import { metricNames, seriesProducers } from './series';
+import { sloRuleGroups } from './slo';
 
-export type Severity = 'critical' | 'warning';
+export type Severity = 'critical' | 'warning' | 'info';
+export type Team = 'platform' | 'database' | 'security';
 
 export interface AlertRule {
   readonly alert: string;
@@ -16,15 +27,26 @@ export interface AlertRule {
   /** Omitted: fires on the first evaluation that matches. */
   readonly for?: string;
   readonly severity: Severity;
-  /** Extra static labels (besides severity). */
+  /** Who gets it; default: the group's team. */
+  readonly team?: Team;
+  /** Extra static labels (besides severity, team and namespace). */
   readonly labels?: Record<string, string>;
   readonly summary: string;
   readonly description: string;
+  /** Extra annotations (besides summary, description and runbook_url). */
+  readonly annotations?: Record<string, string>;
 }
 
 export interface AlertGroup {
   readonly name: string;
+  /** Team of the group's rules (a rule may override it). */
+  readonly team: Team;
   readonly rules: AlertRule[];
+}
+
+/** The labels an alert rule carries: severity, team, the environment's namespace, then its own. */
+export function alertLabels(env: Environment, group: { team: Team }, r: AlertRule): Record<string, string> {
+  return { severity: r.severity, team: r.team ?? group.team, namespace: env.config.namespace, ...(r.labels ?? {}) };
 }
 
 /** Names of every alert the rules can contain (also the runbook file names). */
@@ -32,7 +54,9 @@ export const ALERT_NAMES = [
   'HighErrorRate', 'HighLatencyP95', 'BackendHpaAtMaxReplicas', 'PodCrashLooping', 'PodNotReady',
   'DatabaseDown', 'PostgresConnectionsNearLimit',
   'RedisDown', 'RedisNoPrimary', 'RedisMultiplePrimaries', 'RedisFailoverHappened', 'RedisMemoryNearMax', 'RedisEvictionRateHigh', 'RedisRejectedConnections',
-  'CertificateExpiringSoon', 'MetricsTargetMissing',
+  'CertificateExpiringSoon', 'MetricsTargetMissing', 'MetricSeriesMissing',
+  'EdgeHighErrorRate', 'EdgeRateLimiting',
+  'BackendAvailabilityBudgetBurn', 'BackendLatencyBudgetBurn',
 ] as const;
 
 export function runbookUrl(env: Environment, alert: string): string {
@@ -74,7 +98,8 @@ export function alertGroups(env: Environment): AlertGroup[] {
   const backend = sel(m.jobs.backend, ns);
   const redis = sel(m.jobs.redis, ns);
   const postgres = sel(m.jobs.postgres, ns);
-  const req = m.metrics.requestsTotal;
+  const bm = backendMetrics(m.metrics);
+  const req = bm.requestsTotal;
   const pct = (r: number) => `${+(r * 100).toFixed(2)}%`;
   const short = shortWindow(m.scrapeInterval);
 
@@ -87,13 +112,13 @@ export function alertGroups(env: Environment): AlertGroup[] {
       // 5 more minutes, long enough to satisfy `for: 5m` after the errors have stopped.
       expr: promql`
         (
-          sum by (namespace, job) (rate(${req}{${backend},${m.metrics.statusLabel}=~"5.."}[5m]))
+          sum by (namespace, job) (rate(${req}{${backend},${bm.statusLabel}=~"5.."}[5m]))
         /
           sum by (namespace, job) (rate(${req}{${backend}}[5m]))
         ) > ${t.errorRatio}
         and on (namespace, job)
         (
-          sum by (namespace, job) (rate(${req}{${backend},${m.metrics.statusLabel}=~"5.."}[${short}]))
+          sum by (namespace, job) (rate(${req}{${backend},${bm.statusLabel}=~"5.."}[${short}]))
         /
           sum by (namespace, job) (rate(${req}{${backend}}[${short}]))
         ) > ${t.errorRatio}`,
@@ -106,7 +131,7 @@ export function alertGroups(env: Environment): AlertGroup[] {
       alert: 'HighLatencyP95',
       expr: promql`
         histogram_quantile(0.95,
-          sum by (namespace, job, le) (rate(${m.metrics.requestDuration}_bucket{${backend}}[5m]))
+          sum by (namespace, job, le) (rate(${bm.requestDuration}_bucket{${backend}}[5m]))
         ) > ${t.latencyP95Seconds}`,
       for: t.latencyFor,
       severity: 'warning',
@@ -290,7 +315,7 @@ export function alertGroups(env: Environment): AlertGroup[] {
     alert: 'MetricsTargetMissing',
     expr: `absent(${what}{${selector}})`,
     for: t.targetMissingFor,
-    severity: 'warning',
+    severity: m.absentSeverity,
     labels: { target },
     summary: `Prometheus scrapes no ${target} target`,
     description: `No ${what}{${selector}} series for ${t.targetMissingFor}: Prometheus does not scrape ${target}, so the alerts that read it can never fire.`,
@@ -302,12 +327,93 @@ export function alertGroups(env: Environment): AlertGroup[] {
     missing('kube_pod_status_phase', `namespace="${ns}"`, 'kube-state-metrics'),
   ];
 
-  return [
-    { name: 'pensioen-backend', rules: backendRules },
-    { name: 'pensioen-kubernetes', rules: kubernetesRules },
-    { name: 'pensioen-postgres', rules: postgresRules },
-    { name: 'pensioen-redis', rules: redisRules },
-    { name: 'pensioen-certificates', rules: certificateRules },
-    { name: 'pensioen-scrape-targets', rules: targetRules },
+  const edgeRules = edgeAlerts(env);
+
+  // The groups of the PrometheusRule `pensioen-alerts`. New groups go here; MetricSeriesMissing is derived
+  // from all of them (and from the SLO rules), so it stays last.
+  const groups: AlertGroup[] = [
+    { name: 'pensioen-backend', team: 'platform', rules: backendRules },
+    { name: 'pensioen-kubernetes', team: 'platform', rules: kubernetesRules },
+    { name: 'pensioen-postgres', team: 'database', rules: postgresRules },
+    { name: 'pensioen-redis', team: 'platform', rules: redisRules },
+    { name: 'pensioen-certificates', team: 'platform', rules: certificateRules },
+    ...(edgeRules.length ? [{ name: 'pensioen-edge', team: 'platform' as const, rules: edgeRules }] : []),
+    { name: 'pensioen-scrape-targets', team: 'platform', rules: targetRules },
   ];
+  groups.push({ name: 'pensioen-series-missing', team: 'platform', rules: seriesMissingRules(env, groups) });
+  return groups;
+}
+
+/**
+ * The edge's 5xx and 429 shares per edge, from the controller's own metrics (lib/monitoring/edge.ts). Both
+ * also over the short window, so a burst that is over does not keep the alert up (as HighErrorRate).
+ */
+function edgeAlerts(env: Environment): AlertRule[] {
+  const src = edgeMetricsSource(env);
+  if (!src) return [];
+  const e = env.config.monitoring.edge;
+  const short = shortWindow(env.config.monitoring.scrapeInterval);
+  const sels = src.selectors(env, edgesOf(env));
+  const by = `sum by (${src.edgeLabel})`;
+  const rateOf = (extra: string, w: string) =>
+    `${by} (${sels.map((sl) => `rate(${src.metric}{${sl}${extra}}[${w}])`).join(' or ')})`;
+  const ratio = (status: string, threshold: number) => promql`
+    (
+      ${rateOf(`,${src.statusLabel}=~"${status}"`, '5m')}
+    /
+      ${rateOf('', '5m')}
+    ) > ${threshold}
+    and on (${src.edgeLabel})
+    (
+      ${rateOf(`,${src.statusLabel}=~"${status}"`, short)}
+    /
+      ${rateOf('', short)}
+    ) > ${threshold}`;
+  const pct = (r: number) => `${+(r * 100).toFixed(2)}%`;
+  return [
+    {
+      alert: 'EdgeHighErrorRate',
+      expr: ratio('5..', e.errorRatio),
+      for: e.for,
+      severity: 'critical',
+      summary: `More than ${pct(e.errorRatio)} of the responses at an edge are 5xx`,
+      description: `{{ $value | humanizePercentage }} of the responses of {{ $labels.${src.edgeLabel} }} (${src.id}) were 5xx over the last 5 minutes (threshold ${pct(e.errorRatio)}). 502/503/504 with no backend errors mean the controller cannot reach the backend; 503 can also be the controller's own rate limit.`,
+    },
+    {
+      alert: 'EdgeRateLimiting',
+      expr: ratio('429', e.rateLimitedRatio),
+      for: e.for,
+      severity: 'warning',
+      team: 'security',
+      summary: `More than ${pct(e.rateLimitedRatio)} of the requests at an edge are rate limited (429)`,
+      description: `{{ $value | humanizePercentage }} of the requests to {{ $labels.${src.edgeLabel} }} (${src.id}) were refused with 429 over the last 5 minutes (threshold ${pct(e.rateLimitedRatio)}): abuse, or every client shares one bucket because the controller does not see real client IPs.`,
+    },
+  ];
+}
+
+/**
+ * MetricSeriesMissing: one absent() alert per series that an alert (or an SLO recording rule) reads, so a
+ * renamed metric or a broken scrape pages instead of leaving those alerts silently empty.
+ */
+function seriesMissingRules(env: Environment, groups: AlertGroup[]): AlertRule[] {
+  const m = env.config.monitoring;
+  const read = new Set<string>();
+  for (const g of groups) for (const r of g.rules) metricNames(r.expr).forEach((n) => read.add(n));
+  for (const g of sloRuleGroups(env)) for (const r of g.recording) metricNames(r.expr).forEach((n) => read.add(n));
+  const rules: AlertRule[] = [];
+  for (const p of seriesProducers(env)) {
+    if (!read.has(p.metric) || !('selectors' in p.presence)) continue;
+    const [first, ...alternatives] = p.presence.selectors;
+    const expr = [`absent(${p.metric}{${first}})`, ...alternatives.map((sl) => `absent(${p.metric}{${sl}})`)].join('\nand on ()\n');
+    rules.push({
+      alert: 'MetricSeriesMissing',
+      expr,
+      for: m.thresholds.targetMissingFor,
+      severity: m.absentSeverity,
+      labels: { metric: p.metric, target: p.presence.target },
+      summary: `No ${p.metric} series: the alerts that read it cannot fire`,
+      description: `Prometheus has had no ${p.metric}{${p.presence.selectors.join('} or {')}} series for ${m.thresholds.targetMissingFor}. Produced by ${p.producer.replace(/`/g, '')}. A renamed metric, a changed label or a broken scrape: every alert that reads it is blind.`,
+    });
+  }
+  return rules;
 }

@@ -4,15 +4,12 @@
  */
 import { z } from 'zod';
 import { dnsLabel, imageRef, resources } from '../config/types';
+import { duration, labelName } from './prom-types';
+import { alertingSchema, edgeAlertsSchema, sloSchema } from './alerting-schema';
+import { backendMetrics, EXPORTER_NAMES } from './metrics';
 
-/** A Prometheus duration such as 30s, 5m, 1h or 1h30m. */
-const DURATION = /^((\d+)y)?((\d+)w)?((\d+)d)?((\d+)h)?((\d+)m)?((\d+)s)?((\d+)ms)?$/;
-const duration = () =>
-  z.string().regex(DURATION, { message: 'must be a Prometheus duration such as 30s, 5m or 1h' })
-    .refine((v) => v.length > 0 && v !== '0s', { message: 'must be a positive Prometheus duration such as 30s, 5m or 1h' });
 /** A Prometheus metric name. */
 const metricName = () => z.string().regex(/^[a-zA-Z_:][a-zA-Z0-9_:]*$/, { message: 'must be a Prometheus metric name (letters, digits, "_" and ":")' });
-const labelName = () => z.string().regex(/^[a-zA-Z_][a-zA-Z0-9_]*$/, { message: 'must be a Prometheus label name (letters, digits and "_")' });
 /** A Kubernetes label key/value map (selector labels of the Prometheus operator, Grafana's sidecar). */
 const labelMap = () => z.record(
   z.string().regex(/^([a-z0-9.-]+\/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$/, { message: 'must be a Kubernetes label key' }),
@@ -36,11 +33,21 @@ export function monitoringSchema() {
       postgres: jobName().default('postgres').describe('job label of the postgres_exporter'),
     }).prefault({}).describe('job labels the ServiceMonitors set and the alert rules select on'),
     metrics: z.strictObject({
-      requestsTotal: metricName().default('http_requests_total').describe('Backend counter of HTTP requests (one series per status code)'),
-      statusLabel: labelName().default('status').describe('Label of that counter that holds the HTTP status code ("500", or "5xx")'),
-      requestDuration: metricName().default('request_duration_seconds')
-        .describe('Backend histogram of request durations in seconds (base name; the rules read <name>_bucket)'),
-    }).prefault({}).describe('Backend metric and label names (the seed alert\'s names are the defaults)'),
+      exporter: z.enum(EXPORTER_NAMES).default('prometheus-fastapi-instrumentator')
+        .describe('What the backend exports its metrics with; sets the defaults of the names below: "prometheus-fastapi-instrumentator" (http_requests_total{status="5xx"}, http_request_duration_seconds, buckets 0.1/0.5/1) or "prometheus-client" (the guide\'s snippet: requests_total, request_duration_seconds; needs a status label, see docs/alerting.md)'),
+      requestsTotal: metricName().optional().describe('Backend counter of HTTP requests (one series per status code); default from `exporter`'),
+      statusLabel: labelName().optional().describe('Label of that counter that holds the HTTP status code ("500", or "5xx"); default from `exporter`'),
+      requestDuration: metricName().optional()
+        .describe('Backend histogram of request durations in seconds (base name; the rules read <name>_bucket and <name>_count); default from `exporter`'),
+      handlerLabel: labelName().optional().describe('Label that holds the request path (SLOs leave out `slo.excludeHandlers`); default from `exporter`'),
+      durationBuckets: z.array(z.number().positive()).min(1).optional()
+        .describe('Bucket boundaries (seconds) of that histogram; the latency SLO threshold must be one; default from `exporter`'),
+    }).prefault({}).describe('Backend metric and label names (see docs/alerting.md, "Metric names")'),
+    absentSeverity: z.enum(['critical', 'warning']).default('critical')
+      .describe('Severity of MetricsTargetMissing and MetricSeriesMissing: a broken scrape or a renamed metric silences every alert that reads it, so it pages by default'),
+    slo: sloSchema(),
+    edge: edgeAlertsSchema(),
+    alerting: alertingSchema(),
     thresholds: z.strictObject({
       errorRatio: ratio().default(0.05).describe('HighErrorRate: share of requests answered 5xx (over 5 minutes)'),
       errorRatioFor: duration().default('5m').describe('HighErrorRate: how long the ratio must stay above the threshold'),
@@ -64,5 +71,14 @@ export function monitoringSchema() {
         .describe('Namespace of the dashboard ConfigMap; defaults to `namespace` (the sidecar must then search all namespaces)'),
       folder: z.string().min(1).optional().describe('Grafana folder (annotation grafana_folder, honoured when the sidecar sets folderAnnotation)'),
     }).prefault({}).describe('Grafana dashboard ConfigMap `pensioen-dashboard`'),
-  }).prefault({}).describe('Monitoring: PrometheusRule, ServiceMonitors, postgres_exporter and Grafana dashboard (see [monitoring.md](monitoring.md))');
+  }).prefault({}).superRefine((m, ctx) => {
+    // The latency SLO counts requests under the threshold from one histogram bucket: it must be a boundary.
+    const bm = backendMetrics(m.metrics);
+    if (m.slo.latency.enabled && !bm.durationBuckets.includes(m.slo.latency.thresholdSeconds)) {
+      ctx.addIssue({
+        code: 'custom', path: ['slo', 'latency', 'thresholdSeconds'],
+        message: `must be a bucket boundary of ${bm.requestDuration} (allowed: ${bm.durationBuckets.join(', ')}; set monitoring.metrics.durationBuckets when the backend uses other buckets), got ${m.slo.latency.thresholdSeconds}`,
+      });
+    }
+  }).describe('Monitoring: PrometheusRule, ServiceMonitors, postgres_exporter, Grafana dashboard, SLOs and alert routing (see [monitoring.md](monitoring.md) and [alerting.md](alerting.md))');
 }

@@ -4,40 +4,64 @@
  * checks that every metric name in every rule and panel is listed here, and docs/monitoring.md lists them all.
  */
 import type { Environment } from '../config';
+import { edgeMetricsSource, edgesOf } from './edge';
+import { backendMetrics } from './metrics';
+import { BACKEND_HPA } from './names';
 
-export interface Producer { readonly metric: string; readonly producer: string }
+export interface Producer {
+  readonly metric: string;
+  readonly producer: string;
+  /**
+   * Selector bodies (alternatives, ORed) of this environment's series, for MetricSeriesMissing; or why the
+   * series' absence is no fault (it only exists while something is wrong, or another alert covers it).
+   */
+  readonly presence: { readonly selectors: string[]; readonly target: string } | { readonly absentIsNormal: string };
+}
 
 export function seriesProducers(env: Environment): Producer[] {
   const m = env.config.monitoring;
+  const ns = env.config.namespace;
+  const bm = backendMetrics(m.metrics);
+  // `target` is the label MetricsTargetMissing carries for the same producer (the inhibition pairs them).
+  const sel = (job: string) => ({ selectors: [`job="${job}",namespace="${ns}"`], target: job });
+  const inNs = { selectors: [`namespace="${ns}"`], target: 'kube-state-metrics' };
+  const hpa = { selectors: [`namespace="${ns}",horizontalpodautoscaler="${BACKEND_HPA}"`], target: 'kube-state-metrics' };
   const backend = `the backend's \`/metrics\` (Service \`backend-service\`, port \`http\`), ServiceMonitor \`backend\` (job \`${m.jobs.backend}\`)`;
   const redis = `redis_exporter sidecars of StatefulSet \`redis\` (Service port \`metrics\`), ServiceMonitor \`redis\` (job \`${m.jobs.redis}\`)`;
   const postgres = `postgres_exporter (Deployment \`postgres-exporter\`), ServiceMonitor \`postgres-exporter\` (job \`${m.jobs.postgres}\`)`;
   const ksm = 'kube-state-metrics (part of kube-prometheus-stack)';
+  const edge = edgeMetricsSource(env);
   return [
-    { metric: 'up', producer: 'Prometheus itself, for every target of the ServiceMonitors' },
-    { metric: m.metrics.requestsTotal, producer: backend },
-    { metric: `${m.metrics.requestDuration}_bucket`, producer: backend },
-    { metric: 'redis_up', producer: redis },
-    { metric: 'redis_instance_info', producer: redis },
-    { metric: 'redis_memory_used_bytes', producer: redis },
-    { metric: 'redis_memory_max_bytes', producer: redis },
-    { metric: 'redis_rejected_connections_total', producer: redis },
-    { metric: 'redis_evicted_keys_total', producer: redis },
-    { metric: 'redis_key_value', producer: `${redis}, REDIS_EXPORTER_CHECK_SINGLE_KEYS (the preStop hand-over marker)` },
-    { metric: 'redis_connected_slaves', producer: redis },
-    { metric: 'pg_up', producer: postgres },
-    { metric: 'pg_stat_activity_count', producer: postgres },
-    { metric: 'pg_settings_max_connections', producer: postgres },
-    { metric: 'kube_pod_container_status_waiting_reason', producer: ksm },
-    { metric: 'kube_pod_status_ready', producer: ksm },
-    { metric: 'kube_pod_status_phase', producer: ksm },
-    { metric: 'kube_deployment_status_replicas_available', producer: ksm },
-    { metric: 'kube_deployment_spec_replicas', producer: ksm },
-    { metric: 'kube_horizontalpodautoscaler_status_current_replicas', producer: ksm },
-    { metric: 'kube_horizontalpodautoscaler_status_desired_replicas', producer: ksm },
-    { metric: 'kube_horizontalpodautoscaler_spec_min_replicas', producer: ksm },
-    { metric: 'kube_horizontalpodautoscaler_spec_max_replicas', producer: ksm },
-    { metric: 'certmanager_certificate_expiration_timestamp_seconds', producer: 'cert-manager\'s controller metrics (scraped with its chart\'s ServiceMonitor, `prometheus.servicemonitor.enabled=true`)' },
+    { metric: 'up', producer: 'Prometheus itself, for every target of the ServiceMonitors', presence: { absentIsNormal: 'MetricsTargetMissing covers it, per job' } },
+    { metric: bm.requestsTotal, producer: backend, presence: sel(m.jobs.backend) },
+    { metric: `${bm.requestDuration}_bucket`, producer: backend, presence: sel(m.jobs.backend) },
+    { metric: `${bm.requestDuration}_count`, producer: backend, presence: sel(m.jobs.backend) },
+    { metric: 'redis_up', producer: redis, presence: sel(m.jobs.redis) },
+    { metric: 'redis_instance_info', producer: redis, presence: sel(m.jobs.redis) },
+    { metric: 'redis_memory_used_bytes', producer: redis, presence: sel(m.jobs.redis) },
+    { metric: 'redis_memory_max_bytes', producer: redis, presence: sel(m.jobs.redis) },
+    { metric: 'redis_rejected_connections_total', producer: redis, presence: sel(m.jobs.redis) },
+    { metric: 'redis_evicted_keys_total', producer: redis, presence: sel(m.jobs.redis) },
+    { metric: 'redis_key_value', producer: `${redis}, REDIS_EXPORTER_CHECK_SINGLE_KEYS (the preStop hand-over marker)`, presence: { absentIsNormal: 'the hand-over marker key exists only during a planned hand-over' } },
+    { metric: 'redis_connected_slaves', producer: redis, presence: sel(m.jobs.redis) },
+    { metric: 'pg_up', producer: postgres, presence: sel(m.jobs.postgres) },
+    { metric: 'pg_stat_activity_count', producer: postgres, presence: sel(m.jobs.postgres) },
+    { metric: 'pg_settings_max_connections', producer: postgres, presence: sel(m.jobs.postgres) },
+    { metric: 'kube_pod_container_status_waiting_reason', producer: ksm, presence: { absentIsNormal: 'kube-state-metrics exports it only while a container is waiting' } },
+    { metric: 'kube_pod_status_ready', producer: ksm, presence: inNs },
+    { metric: 'kube_pod_status_phase', producer: ksm, presence: { absentIsNormal: 'MetricsTargetMissing (target kube-state-metrics) covers it' } },
+    { metric: 'kube_deployment_status_replicas_available', producer: ksm, presence: inNs },
+    { metric: 'kube_deployment_spec_replicas', producer: ksm, presence: inNs },
+    { metric: 'kube_horizontalpodautoscaler_status_current_replicas', producer: ksm, presence: hpa },
+    { metric: 'kube_horizontalpodautoscaler_status_desired_replicas', producer: ksm, presence: hpa },
+    { metric: 'kube_horizontalpodautoscaler_spec_min_replicas', producer: ksm, presence: hpa },
+    { metric: 'kube_horizontalpodautoscaler_spec_max_replicas', producer: ksm, presence: hpa },
+    {
+      metric: 'certmanager_certificate_expiration_timestamp_seconds',
+      producer: 'cert-manager\'s controller metrics (scraped with its chart\'s ServiceMonitor, `prometheus.servicemonitor.enabled=true`, labelled `release: <kube-prometheus-stack release>` through `prometheus.servicemonitor.labels`)',
+      presence: { selectors: [`exported_namespace="${ns}"`, `namespace="${ns}"`], target: 'cert-manager' },
+    },
+    ...(edge ? [{ metric: edge.metric, producer: edge.producer, presence: { selectors: edge.selectors(env, edgesOf(env)), target: edge.id } }] : []),
   ];
 }
 

@@ -19,6 +19,13 @@ export function externalSecretsOf(config: EnvConfig): ExternalSecret[] {
   for (const [id, ref] of Object.entries(config.secrets ?? {}) as [string, { name: string; key: string }][]) {
     entries.push({ name: ref.name, key: ref.key, declaredBy: `secrets.${id}` });
   }
+  // Alertmanager receivers: PagerDuty routing keys and Slack webhook URLs (read by the prometheus-operator).
+  if (config.monitoring?.enabled && config.monitoring.alerting?.enabled) {
+    for (const [name, r] of Object.entries(config.monitoring.alerting.receivers)) {
+      if (r.pagerduty?.routingKey) entries.push({ ...r.pagerduty.routingKey, declaredBy: `monitoring.alerting.receivers.${name}.pagerduty.routingKey` });
+      if (r.slack?.apiUrl) entries.push({ ...r.slack.apiUrl, declaredBy: `monitoring.alerting.receivers.${name}.slack.apiUrl` });
+    }
+  }
   // Other sections that reference Secrets created outside git add their entries above this line.
   const byName = new Map<string, { keys: Set<string>; declaredBy: string[] }>();
   for (const e of entries) {

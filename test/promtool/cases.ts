@@ -8,8 +8,11 @@
  * `1x10` is eleven 1s, `_` is a missing sample, `stale` a staleness marker (the series disappeared from a scrape).
  */
 import type { Environment } from '../../lib/config';
+import { backendMetrics } from '../../lib/monitoring/metrics';
 import { BACKEND_HPA } from '../../lib/monitoring/names';
 import { HANDOVER_KEY, HANDOVER_MARKER_SECONDS } from '../../lib/redis/files';
+import { alertGroups } from '../../lib/monitoring/rules';
+import { edgeMetricsSource, edgesOf } from '../../lib/monitoring/edge';
 
 export interface Series { series: string; values: string }
 export interface ExpAlert { exp_labels: Record<string, string> }
@@ -40,9 +43,13 @@ export function alertCases(env: Environment): AlertCase[] {
   const m = c.monitoring;
   const t = m.thresholds;
   const ns = c.namespace;
+  const bm = backendMetrics(m.metrics);
   const cases: AlertCase[] = [];
+  // Every alert also carries its team and the environment's namespace (static labels of the rule).
+  const teamOf = new Map(alertGroups(env).flatMap((g) => g.rules.map((r) => [r.alert, r.team ?? g.team] as const)));
+  const withStatic = (alert: string, exp: ExpAlert[]) => exp.map((e) => ({ exp_labels: { ...e.exp_labels, namespace: ns, team: teamOf.get(alert)! } }));
   const add = (alert: string, name: string, input_series: Series[], checks: [number, ExpAlert[]][], interval = '1m') =>
-    cases.push({ name: `${alert} ${name}`, alert, interval, input_series, checks: checks.map(([min, exp]) => ({ eval_time: at(min), alertname: alert, exp_alerts: exp })) });
+    cases.push({ name: `${alert} ${name}`, alert, interval, input_series, checks: checks.map(([min, exp]) => ({ eval_time: at(min), alertname: alert, exp_alerts: withStatic(alert, exp) })) });
   const fires = (labels: Record<string, string>): ExpAlert[] => [{ exp_labels: labels }];
   const silent: ExpAlert[] = [];
 
@@ -50,8 +57,8 @@ export function alertCases(env: Environment): AlertCase[] {
   {
     const job = { job: m.jobs.backend, namespace: ns };
     const pod = { ...job, instance: '10.0.0.1:8000', pod: 'backend-7d9f-abcde' };
-    const req = m.metrics.requestsTotal;
-    const st = m.metrics.statusLabel;
+    const req = bm.requestsTotal;
+    const st = bm.statusLabel;
     const forMin = minutes(t.errorRatioFor);
     const bad = Math.min(2 * t.errorRatio, (1 + t.errorRatio) / 2); // 10% with the default 5%
     const low = t.errorRatio / 5; // 1% with the default 5%
@@ -89,7 +96,7 @@ export function alertCases(env: Environment): AlertCase[] {
     const pod = { ...job, instance: '10.0.0.1:8000', pod: 'backend-7d9f-abcde' };
     const L = t.latencyP95Seconds;
     const les = [L / 4, L / 2, L, 2 * L, 4 * L].map((x) => String(+x.toFixed(6))).concat('+Inf');
-    const bucket = `${m.metrics.requestDuration}_bucket`;
+    const bucket = `${bm.requestDuration}_bucket`;
     /**
      * Cumulative buckets for phases of 100 requests a minute, each phase with every request in bucket
      * `idx` of `les` (so buckets idx and above count it) for `n` minutes; the first sample is 0.
@@ -283,16 +290,89 @@ export function alertCases(env: Environment): AlertCase[] {
       postgres: s('up', { job: m.jobs.postgres, namespace: ns, instance: '10.0.0.9:9187' }, `1x${n}`),
       ksm: s('kube_pod_status_phase', { job: 'kube-state-metrics', namespace: ns, pod: 'backend-7d9f-abcde', phase: 'Running' }, `1x${n}`),
     };
-    const expect = (job: string, target: string): ExpAlert[] => fires({ job, namespace: ns, target, severity: 'warning' });
+    const expect = (job: string, target: string): ExpAlert[] => fires({ job, namespace: ns, target, severity: m.absentSeverity });
     add('MetricsTargetMissing', 'fires: the backend is not scraped', [present.redis, present.postgres, present.ksm],
       [[forMin - 1, silent], [forMin + 2, expect(m.jobs.backend, m.jobs.backend)]]);
     add('MetricsTargetMissing', 'fires: Redis is not scraped', [present.backend, present.postgres, present.ksm], [[forMin + 2, expect(m.jobs.redis, m.jobs.redis)]]);
     add('MetricsTargetMissing', 'fires: postgres_exporter is not scraped', [present.backend, present.redis, present.ksm], [[forMin + 2, expect(m.jobs.postgres, m.jobs.postgres)]]);
     add('MetricsTargetMissing', 'fires: kube-state-metrics has no series of the namespace', [present.backend, present.redis, present.postgres],
-      [[forMin + 2, fires({ namespace: ns, target: 'kube-state-metrics', severity: 'warning' })]]);
+      [[forMin + 2, fires({ namespace: ns, target: 'kube-state-metrics', severity: m.absentSeverity })]]);
     add('MetricsTargetMissing', 'silent: every target scraped', Object.values(present), [[forMin + 2, silent]]);
   }
+
+  // --- EdgeHighErrorRate and EdgeRateLimiting: the controller's counter per Ingress, 1000 requests a minute.
+  const edge = edgeMetricsSource(env);
+  if (edge) {
+    const e = m.edge;
+    const forMin = minutes(e.for);
+    const [ingress] = edgesOf(env).map((x) => x.name);
+    // Scraped by the controller's ServiceMonitor: the Ingress's namespace is exported_namespace.
+    const scraped = { job: 'ingress-nginx-controller', namespace: c.network.ingressControllerNamespace, exported_namespace: ns, ingress, controller_class: 'k8s.io/ingress-nginx', method: 'GET' };
+    const honoured = { job: 'ingress-nginx-controller', namespace: ns, ingress, method: 'GET' };
+    const traffic = (status: string, ratio: number, labels: Record<string, string> = scraped, n = 40) => [
+      s(edge.metric, { ...labels, [edge.statusLabel]: '200' }, `0+${1000 - Math.round(1000 * ratio)}x${n}`),
+      s(edge.metric, { ...labels, [edge.statusLabel]: status }, `0+${Math.round(1000 * ratio)}x${n}`),
+    ];
+    const spike = (status: string, ratio: number) => [
+      s(edge.metric, { ...scraped, [edge.statusLabel]: '200' }, `0+1000x10 ${10000 + 1000 - Math.round(1000 * ratio)}+${1000 - Math.round(1000 * ratio)}x1 ${12000 - 2 * Math.round(1000 * ratio) + 1000}+1000x30`),
+      s(edge.metric, { ...scraped, [edge.statusLabel]: status }, `0x10 ${Math.round(1000 * ratio)}+${Math.round(1000 * ratio)}x1 ${2 * Math.round(1000 * ratio)}x30`),
+    ];
+    for (const [alert, status, threshold, severity] of [
+      ['EdgeHighErrorRate', '503', e.errorRatio, 'critical'],
+      ['EdgeRateLimiting', '429', e.rateLimitedRatio, 'warning'],
+    ] as const) {
+      const bad = Math.min(2 * threshold, (1 + threshold) / 2);
+      const labels = { [edge.edgeLabel]: ingress, severity };
+      add(alert, `fires: ${+(bad * 100).toFixed(2)}% ${status} at ${ingress}, sustained`, traffic(status, bad), [[forMin - 1, silent], [forMin + 3, fires(labels)]]);
+      add(alert, `fires: scraped with honorLabels (namespace is the Ingress's)`, traffic(status, bad, honoured), [[forMin + 3, fires(labels)]]);
+      add(alert, `silent: ${+(threshold * 20).toFixed(2)}% ${status}`, traffic(status, threshold / 5), [[forMin + 3, silent], [30, silent]]);
+      add(alert, `silent: a 2-minute burst of ${+(bad * 100).toFixed(2)}% ${status}`, spike(status, bad), [[12, silent], [14, silent], [16, silent], [18, silent], [25, silent]]);
+      add(alert, 'silent: an Ingress of another namespace', traffic(status, bad, { ...scraped, exported_namespace: 'other' }), [[forMin + 3, silent]]);
+    }
+  }
+
+  // --- MetricSeriesMissing: one rule per series an alert reads. Each fires when its series is absent (for
+  // `targetMissingFor`) and stays silent while it exists, under either of its selectors.
+  {
+    const forMin = minutes(t.targetMissingFor);
+    const group = alertGroups(env).find((g) => g.name === 'pensioen-series-missing')!;
+    const present = (metric: string, selector: string) => s(metric, { ...selectorLabels(selector), job: selectorLabels(selector).job ?? 'exporter' }, `1x${forMin + 10}`);
+    const unrelated = s('up', { job: 'unrelated', namespace: 'other' }, `1x${forMin + 10}`);
+    const selectorsOf = (expr: string) => [...expr.matchAll(/absent\(([a-zA-Z_:][a-zA-Z0-9_:]*)\{([^}]*)\}\)/g)].map((x) => x[2]);
+    const name = 'MetricSeriesMissing';
+    const allPresent = (except?: string) => group.rules.filter((o) => o.labels!.metric !== except).map((o) => present(o.labels!.metric, selectorsOf(o.expr)[0]));
+    for (const r of group.rules) {
+      const metric = r.labels!.metric;
+      const selectors = selectorsOf(r.expr);
+      cases.push({
+        name: `${name} fires: no ${metric} (every other series present)`, alert: name, interval: '1m', input_series: [unrelated, ...allPresent(metric)],
+        checks: [
+          { eval_time: at(forMin - 1), alertname: name, exp_alerts: [] },
+          { eval_time: at(forMin + 2), alertname: name, exp_alerts: withStatic(name, [{ exp_labels: { ...selectorLabels(selectors[0], true), ...r.labels!, severity: m.absentSeverity } }]) },
+        ],
+      });
+      selectors.slice(1).forEach((sel) => cases.push({
+        name: `${name} silent: ${metric} present under its alternative selector {${sel}}`, alert: name, interval: '1m',
+        input_series: [...allPresent(metric), present(metric, sel)],
+        checks: [{ eval_time: at(forMin + 2), alertname: name, exp_alerts: [] }],
+      }));
+    }
+    cases.push({ name: `${name} silent: every series present`, alert: name, interval: '1m', input_series: allPresent(), checks: [{ eval_time: at(forMin + 2), alertname: name, exp_alerts: [] }] });
+  }
   return cases;
+}
+
+/**
+ * Labels of a series that a selector body selects: equality matchers as they are; for `=~"a|b"` the first
+ * alternative. `equalityOnly`: only the equality matchers (the labels absent() gives its result).
+ */
+export function selectorLabels(body: string, equalityOnly = false): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [, k, op, v] of body.matchAll(/([a-zA-Z_][a-zA-Z0-9_]*)\s*(=~|!=|!~|=)\s*"((?:[^"\\]|\\.)*)"/g)) {
+    if (op === '=') out[k] = v;
+    else if (op === '=~' && !equalityOnly) out[k] = v.split('|')[0].replace(/\\\\/g, '\\');
+  }
+  return out;
 }
 
 /** A promtool unit-test file (rule_files relative to the test file). */
