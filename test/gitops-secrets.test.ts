@@ -114,7 +114,7 @@ describe('configuration', () => {
     const env = inlineEnvironment('staging', `${staging()}`.replace('  refreshInterval: 15m\n', '  refreshInterval: 15m\n  remoteKeys:\n    db-secret: x\n'));
     expect(() => objectsOf(env)).toThrow(ConfigError);
     try { objectsOf(env); } catch (e) {
-      expect((e as ConfigError).problems[0]).toMatch(/^config\/staging\.yaml: secretsProvider\.remoteKeys\.db-secret: no Secret of that name is referenced \(allowed: app-secrets, db-secrets/);
+      expect((e as ConfigError).problems[0]).toMatch(/^config\/staging\.yaml: secretsProvider\.remoteKeys\.db-secret: no Secret of that name is referenced \(allowed: (alertmanager-[a-z-]+, )*app-secrets, db-secrets/);
     }
   });
 

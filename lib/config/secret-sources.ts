@@ -31,6 +31,9 @@ export function secretSourcesOf(env: Environment): SecretSource[] {
 function valueHint(declaredBy: readonly string[], key: string): string {
   if (declaredBy.includes('secrets.database')) return `'postgresql://USER:PASSWORD@HOST:5432/rules_engine'`;
   if (/data-source-name|dsn/i.test(key)) return `'postgresql://MONITOR_USER:PASSWORD@HOST:5432/rules_engine?sslmode=require'`;
+  // Alertmanager receivers: credentials someone else issues, never random.
+  if (declaredBy.some((d) => d.endsWith('.pagerduty.routingKey'))) return `'PAGERDUTY_EVENTS_V2_INTEGRATION_KEY'`;
+  if (declaredBy.some((d) => d.endsWith('.slack.apiUrl'))) return `'https://hooks.slack.com/services/T000/B000/XXXX'`;
   return '"$(openssl rand -hex 32)"';
 }
 

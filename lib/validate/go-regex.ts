@@ -39,9 +39,31 @@ function foldCase(src: string): string {
   return out;
 }
 
-/** The JavaScript equivalent of a Go regular expression (unchanged when it has no `(?i)`). */
+/**
+ * The JavaScript equivalent of a Go regular expression (unchanged when it has no `(?i)`). A `(?i)` holds
+ * until the end of the group it is in (the whole rest of the pattern at top level), as in RE2: only that
+ * span is case-folded (a nested `(?i)` in it is redundant), and the rest is rewritten the same way.
+ */
 export function jsPatternOf(goPattern: string): string {
   const at = goPattern.indexOf('(?i)');
   if (at < 0) return goPattern;
-  return goPattern.slice(0, at) + foldCase(goPattern.slice(at + 4));
+  let depth = 0;
+  let j = at + 4;
+  for (; j < goPattern.length; j++) {
+    const c = goPattern[j];
+    if (c === '\\') { j++; continue; }
+    if (c === '[') {
+      j++;
+      if (goPattern[j] === '^') j++;
+      if (goPattern[j] === ']') j++;
+      while (j < goPattern.length && goPattern[j] !== ']') j += goPattern[j] === '\\' ? 2 : 1;
+      continue;
+    }
+    if (c === '(') depth++;
+    else if (c === ')') {
+      if (depth === 0) break;
+      depth--;
+    }
+  }
+  return goPattern.slice(0, at) + foldCase(goPattern.slice(at + 4, j).split('(?i)').join('')) + jsPatternOf(goPattern.slice(j));
 }

@@ -46,7 +46,7 @@ export function alertCases(env: Environment): AlertCase[] {
   const bm = backendMetrics(m.metrics);
   const cases: AlertCase[] = [];
   // Every alert also carries its team and the environment's namespace (static labels of the rule).
-  const teamOf = new Map(alertGroups(env).flatMap((g) => g.rules.map((r) => [r.alert, r.team ?? g.team] as const)));
+  const teamOf = new Map(alertGroups(env).flatMap((g) => g.rules.map((r) => [r.alert, r.labels?.team ?? r.team ?? g.team] as const)));
   const withStatic = (alert: string, exp: ExpAlert[]) => exp.map((e) => ({ exp_labels: { ...e.exp_labels, namespace: ns, team: teamOf.get(alert)! } }));
   const add = (alert: string, name: string, input_series: Series[], checks: [number, ExpAlert[]][], interval = '1m') =>
     cases.push({ name: `${alert} ${name}`, alert, interval, input_series, checks: checks.map(([min, exp]) => ({ eval_time: at(min), alertname: alert, exp_alerts: withStatic(alert, exp) })) });
