@@ -6,7 +6,8 @@ module.exports = {
   // @marcbachmann/cel-js (the gate's CEL library) is ES modules only: Jest's module system needs it as CommonJS.
   transform: { '^.+\\.ts$': '<rootDir>/test/esbuild-transform.js', '/node_modules/@marcbachmann/cel-js/.+\\.js$': '<rootDir>/test/esbuild-transform.js' },
   transformIgnorePatterns: ['/node_modules/(?!@marcbachmann/cel-js/)'],
-  // The chaos scenarios (minutes of real waits) run with `npm run test:chaos` (jest.chaos.config.js).
+  // The chaos scenarios (minutes of real waits) and the other long real-process runs (snapshot builds,
+  // large corpora) run with `npm run test:chaos` (jest.chaos.config.js).
   testPathIgnorePatterns: ['/node_modules/', '<rootDir>/test/chaos/'],
   snapshotResolver: '<rootDir>/test/snapshot-resolver.js',
   testTimeout: 60000,

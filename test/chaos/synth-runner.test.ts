@@ -8,8 +8,8 @@ import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { readTree } from '../lib/output/write';
-import { ROOT } from './helpers';
+import { readTree } from '../../lib/output/write';
+import { ROOT } from '../helpers';
 
 const SKIP = new Set(['node_modules', '.git', '.build', 'dist', '.cdk8s.out', '__snapshots__', 'test', 'bench']);
 let tree: string;
