@@ -17,6 +17,7 @@ import { MonitoringChart } from './charts/monitoring';
 import { NamespaceChart } from './charts/namespace';
 import { NetworkPoliciesChart } from './charts/network-policies';
 import { RedisChart } from './charts/redis';
+import { chartsToJson } from './lib/constructs/charts-to-json';
 import type { EnvChart } from './lib/constructs/env-chart';
 import { type Environment, loadEnvironments } from './lib/config';
 import { CliError, EXIT, projectRoot, runCli, shown } from './lib/cli/errors';
@@ -44,7 +45,9 @@ export function buildApp(env: Environment): { app: App; charts: EnvChart[] } {
 /** The manifest files of one environment, paths relative to the output folder. */
 export function synthEnvironment(env: Environment): ManifestFile[] {
   // Every object gets its Argo CD sync-wave (and SkipDryRunOnMissingResource for custom resources).
-  return buildApp(env).charts.map((chart) => ({ path: `${env.name}/${chart.file}`, objects: chart.toJson().map(withSyncAnnotations) }));
+  const { charts } = buildApp(env);
+  const objects = chartsToJson(charts);
+  return charts.map((chart, i) => ({ path: `${env.name}/${chart.file}`, objects: objects[i].map(withSyncAnnotations) }));
 }
 
 /** Every environment's files, rendered to YAML. */

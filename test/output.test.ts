@@ -1,7 +1,8 @@
 /** The output: complete, deterministic, readable names, recommended labels, and dist/ equal to a fresh synth. */
 import * as path from 'path';
 import { readTree } from '../lib/output/write';
-import { renderAll } from '../main';
+import { buildApp, renderAll } from '../main';
+import { chartsToJson } from '../lib/constructs/charts-to-json';
 import { environments, objectsOf, ROOT } from './helpers';
 
 const rendered = renderAll(environments());
@@ -11,6 +12,15 @@ test('dist/ is exactly what a fresh synth writes (fix: `npm run synth` and commi
   const stale = [...new Set([...committed.keys(), ...rendered.keys()])].filter((f) => committed.get(f) !== rendered.get(f));
   if (stale.length > 0) {
     throw new Error(`dist/ is stale in ${stale.length} file(s): ${stale.join(', ')}\nRun \`npm run synth\` and commit dist/.`);
+  }
+});
+
+test('charts rendered with the App prepared once equal cdk8s Chart.toJson() of each chart, in every environment', () => {
+  for (const env of environments()) {
+    const fast = chartsToJson(buildApp(env).charts);
+    const plain = buildApp(env).charts.map((c) => c.toJson());
+    expect(fast.map((objs) => objs.length)).toEqual(plain.map((objs) => objs.length));
+    expect(JSON.stringify(fast)).toBe(JSON.stringify(plain)); // same objects, same order, same key order
   }
 });
 
