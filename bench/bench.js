@@ -19,7 +19,8 @@ const runsArg = args.indexOf('--runs');
 const RUNS = runsArg >= 0 ? Number(args[runsArg + 1]) : QUICK ? 10 : 30;
 const TS_NODE_RUNS = QUICK ? 3 : 5;
 const STRESS_FACTOR = 10;
-const TARGETS = { coldVsHelm: 2, tsNodeVsCold: 15, peakRssMb: 80, slopeMsPerObject: 0.3 };
+// slope: issue 17 set it to helm's own slope in the same run (the first round had 0.3 ms/object).
+const TARGETS = { coldVsHelm: 2, tsNodeVsCold: 15, peakRssMb: 80, slopeMsPerObject: 'helm' };
 
 const log = (s) => process.stderr.write(`bench: ${s}\n`);
 function sh(cmd, argv, opts = {}) {
@@ -137,7 +138,8 @@ function hyperfine(commands, { runs = RUNS, warmup = 3, cwd = ROOT } = {}) {
   const out = {};
   for (const r of JSON.parse(fs.readFileSync(json, 'utf8')).results) {
     const ms = (x) => Math.round(x * 1e5) / 100;
-    out[r.command] = { median: ms(r.median), mean: ms(r.mean), stddev: ms(r.stddev), min: ms(r.min), max: ms(r.max), runs: r.times.length };
+    // cpu: mean user + system time, which waiting for a core on a busy machine does not inflate
+    out[r.command] = { median: ms(r.median), mean: ms(r.mean), stddev: ms(r.stddev), min: ms(r.min), max: ms(r.max), cpu: ms(r.user + r.system), runs: r.times.length };
   }
   fs.rmSync(json, { force: true });
   return out;
@@ -272,10 +274,13 @@ function main() {
         helmVsFloor: ratio(med('helm template'), med('node -e 0')),
         tsNodeVsCold: tsNode ? ratio(tsNode['npx ts-node'].median, med('cold synth')) : null,
         coldAboveFloorMs: Math.round((med('cold synth') - med('node -e 0')) * 10) / 10,
+        coldVsHelmCpu: ratio(t['cold synth'].cpu, t['helm template'].cpu),
       },
       slopeMsPerObject: {
         synth: slope(med('cold synth (stress)'), med('cold synth')),
         helm: slope(med('helm template (stress)'), med('helm template')),
+        synthCpu: slope(t['cold synth (stress)'].cpu, t['cold synth'].cpu),
+        helmCpu: slope(t['helm template (stress)'].cpu, t['helm template'].cpu),
       },
       targets: TARGETS,
     };
@@ -283,7 +288,7 @@ function main() {
       coldVsHelm: results.ratios.coldVsHelm <= TARGETS.coldVsHelm,
       tsNodeVsCold: results.ratios.tsNodeVsCold !== null && results.ratios.tsNodeVsCold >= TARGETS.tsNodeVsCold,
       peakRss: rss.coldSynth <= TARGETS.peakRssMb && rss.coldSynthStress <= TARGETS.peakRssMb,
-      slope: results.slopeMsPerObject.synth <= TARGETS.slopeMsPerObject,
+      slope: results.slopeMsPerObject.synth <= results.slopeMsPerObject.helm,
     };
     printSummary(results);
     if (WRITE) {
@@ -309,11 +314,11 @@ function printSummary(r) {
     `node -e 0      ${String(m.nodeFloor).padStart(7)}`,
     `npx ts-node    ${String(m.tsNode).padStart(7)}`,
     '',
-    `cold / helm        ${r.ratios.coldVsHelm}x   (target <= ${r.targets.coldVsHelm}x)   ${r.met.coldVsHelm ? 'MET' : 'NOT MET'}`,
+    `cold / helm        ${r.ratios.coldVsHelm}x   (target <= ${r.targets.coldVsHelm}x)   ${r.met.coldVsHelm ? 'MET' : 'NOT MET'}   (by CPU time: ${r.ratios.coldVsHelmCpu}x)`,
     `ts-node / cold     ${r.ratios.tsNodeVsCold}x   (target >= ${r.targets.tsNodeVsCold}x)   ${r.met.tsNodeVsCold ? 'MET' : 'NOT MET'}`,
     `cold / node -e 0   ${r.ratios.coldVsFloor}x   (helm / node -e 0: ${r.ratios.helmVsFloor}x; synth above the floor: ${r.ratios.coldAboveFloorMs} ms)`,
     `peak RSS MB        synth ${r.peakRssMb.coldSynth} (stress ${r.peakRssMb.coldSynthStress}), helm ${r.peakRssMb.helmTemplate}, node -e 0 ${r.peakRssMb.nodeFloor}   (target <= ${r.targets.peakRssMb})   ${r.met.peakRss ? 'MET' : 'NOT MET'}`,
-    `slope ms/object    synth ${r.slopeMsPerObject.synth}, helm ${r.slopeMsPerObject.helm}   (target <= ${r.targets.slopeMsPerObject})   ${r.met.slope ? 'MET' : 'NOT MET'}`,
+    `slope ms/object    synth ${r.slopeMsPerObject.synth}, helm ${r.slopeMsPerObject.helm}   (target <= helm's)   ${r.met.slope ? 'MET' : 'NOT MET'}   (by CPU time: synth ${r.slopeMsPerObject.synthCpu}, helm ${r.slopeMsPerObject.helmCpu})`,
     '',
   ];
   process.stdout.write(lines.join('\n'));
@@ -344,10 +349,10 @@ function writeReadmeTable(r) {
     '',
     '| target | measured | |',
     '| --- | --- | --- |',
-    `| cold synth <= ${r.targets.coldVsHelm}x helm template | ${r.ratios.coldVsHelm}x (helm itself is ${r.ratios.helmVsFloor}x node -e 0) | ${ok(r.met.coldVsHelm)} |`,
+    `| cold synth <= ${r.targets.coldVsHelm}x helm template | ${r.ratios.coldVsHelm}x (helm itself is ${r.ratios.helmVsFloor}x node -e 0; by CPU time ${r.ratios.coldVsHelmCpu}x) | ${ok(r.met.coldVsHelm)} |`,
     `| >= ${r.targets.tsNodeVsCold}x faster than ts-node | ${r.ratios.tsNodeVsCold}x | ${ok(r.met.tsNodeVsCold)} |`,
     `| peak RSS <= ${r.targets.peakRssMb} MB | ${r.peakRssMb.coldSynth} MB (stress ${r.peakRssMb.coldSynthStress} MB) | ${ok(r.met.peakRss)} |`,
-    `| slope <= ${r.targets.slopeMsPerObject} ms/object | ${r.slopeMsPerObject.synth} ms/object (helm ${r.slopeMsPerObject.helm}) | ${ok(r.met.slope)} |`,
+    `| slope <= helm's slope | ${r.slopeMsPerObject.synth} ms/object (helm ${r.slopeMsPerObject.helm}; by CPU time ${r.slopeMsPerObject.synthCpu} vs ${r.slopeMsPerObject.helmCpu}) | ${ok(r.met.slope)} |`,
     END,
   ].join('\n');
   fs.writeFileSync(file, text.slice(0, i) + table + text.slice(j + END.length));
