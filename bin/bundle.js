@@ -40,7 +40,9 @@ function writeAtomically(file, content) {
 /** Bundles main.ts; returns the sources it was built from (relative to the work tree) and their hash. */
 function buildBundle() {
   const esbuild = require('esbuild');
-  const result = esbuild.buildSync({ ...ESBUILD_OPTIONS, entryPoints: [path.join(root, 'main.ts')], write: false, metafile: true, outfile: BUNDLE });
+  // absWorkingDir: the metafile's input paths are relative to it; without it they are relative to the
+  // folder synth was started from, and a build started elsewhere would record no sources to watch.
+  const result = esbuild.buildSync({ ...ESBUILD_OPTIONS, absWorkingDir: root, entryPoints: [path.join(root, 'main.ts')], write: false, metafile: true, outfile: BUNDLE });
   const inputs = Object.keys(result.metafile.inputs)
     .map((p) => path.relative(root, path.resolve(root, p)).split(path.sep).join('/'))
     .filter((p) => !p.startsWith('node_modules/') && !p.startsWith('..'));

@@ -102,3 +102,13 @@ test('the snapshot holds no config: a value only in the config is in the output,
   // Building the snapshot never reads config/ (what it read is in the stamp), so no config can be in it.
   expect(Object.keys(stamp().files).filter((f) => f.startsWith('config'))).toEqual([]);
 });
+
+test('a build started from another folder still records every source, so a later edit is seen', () => {
+  fs.rmSync(path.join(tree, '.build', 'stamp.json'), { force: true });
+  const r = spawnSync('node', [path.join(tree, 'bin', 'synth.js'), '--out', path.join(tree, 'out-elsewhere')],
+    { cwd: os.tmpdir(), env: { ...process.env, PENSIOEN_SNAPSHOT_WARMUP: '0' }, encoding: 'utf8' });
+  expect(r.status).toBe(0);
+  const files = Object.keys(stamp().files);
+  expect(files).toEqual(expect.arrayContaining(['main.ts', 'charts/backend.ts', 'lib/config/index.ts']));
+  expect(files.every((f) => !f.startsWith('..') && !path.isAbsolute(f))).toBe(true);
+});
