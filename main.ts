@@ -13,6 +13,7 @@ import { ExternalSecretsChart } from './charts/external-secrets';
 import { FrontendChart } from './charts/frontend';
 import { GatewayChart } from './charts/gateway';
 import { IngressChart } from './charts/ingress';
+import { MigrationsChart } from './charts/migrations';
 import { MonitoringChart } from './charts/monitoring';
 import { NamespaceChart } from './charts/namespace';
 import { NetworkPoliciesChart } from './charts/network-policies';
@@ -32,6 +33,7 @@ export function buildApp(env: Environment): { app: App; charts: EnvChart[] } {
   const charts: EnvChart[] = [
     new NamespaceChart(app, env),
     ...(env.config.secretsProvider.type === 'external-secrets' ? [new ExternalSecretsChart(app, env)] : []),
+    ...(env.config.migrations.enabled ? [new MigrationsChart(app, env)] : []),
     new BackendChart(app, env),
     new FrontendChart(app, env),
     new NetworkPoliciesChart(app, env),

@@ -3,7 +3,7 @@ import type { Environment } from '../lib/config';
 import { EnvChart } from '../lib/constructs/env-chart';
 import { Workload } from '../lib/constructs/workload';
 import { k8s } from '../lib/k8s';
-import { httpProbe } from '../lib/k8s/hardened';
+import { hardenedContainer, httpProbe, livenessAndStartup } from '../lib/k8s/hardened';
 import { meta, versionOfImage } from '../lib/k8s/labels';
 import { BACKEND, BACKEND_DEPLOYMENT, BACKEND_SERVICE, REDIS_CONFIGMAP } from '../lib/names';
 import { redisClientConfig } from '../lib/redis/topology';
@@ -30,35 +30,94 @@ export class BackendChart extends EnvChart {
       data: redisClientConfig(env),
     });
 
-    const secretEnv = (name: string, ref: { name: string; key: string }): k8s.EnvVar =>
-      ({ name, valueFrom: { secretKeyRef: { name: ref.name, key: ref.key } } });
+    const schemaWait = c.migrations.enabled && c.migrations.waitForSchema ? schemaWaitContainer(env) : undefined;
     this.workload = new Workload(this, 'backend', {
       name: BACKEND_DEPLOYMENT,
       labels: { ...BACKEND, version: versionOfImage(b.image) },
       containers: [{
         name: 'backend',
         image: `${c.registry}/${b.image}`,
-        ports: [{ name: 'http', containerPort: b.port }],
-        env: [
-          secretEnv('DATABASE_URL', c.secrets.database),
-          { name: 'REDIS_URL', valueFrom: { configMapKeyRef: { name: REDIS_CONFIGMAP, key: 'url' } } },
-          secretEnv('REDIS_PASSWORD', c.secrets.redis),
-          secretEnv('SECRET_KEY', c.secrets.app),
-          { name: 'ENVIRONMENT', value: c.appEnvironment ?? env.name },
-          { name: 'DEBUG', value: String(b.debug) },
-          { name: 'CORS_ORIGINS', value: c.ingress.cors.allowOrigins.join(',') },
-          { name: 'SQLALCHEMY_POOL_SIZE', value: String(b.databasePool.size) },
-          { name: 'SQLALCHEMY_MAX_OVERFLOW', value: String(b.databasePool.maxOverflow) },
-          { name: 'SQLALCHEMY_POOL_RECYCLE', value: String(b.databasePool.recycleSeconds) },
+        ports: [
+          { name: 'http', containerPort: b.port },
+          ...(b.metricsPort !== undefined ? [{ name: 'metrics', containerPort: b.metricsPort }] : []),
         ],
+        env: backendEnv(env),
         resources: b.resources,
-        livenessProbe: httpProbe(b.healthPath, b.port, b.livenessProbe),
-        readinessProbe: httpProbe(b.healthPath, b.port, b.readinessProbe),
+        // Liveness never calls the readiness path (which checks PostgreSQL and Redis): a database failover
+        // takes the pods out of the Service, it does not restart them all at once.
+        ...livenessAndStartup('http', b.livenessProbe, b.startupProbe),
+        readinessProbe: httpProbe(b.healthPath, 'http', b.readinessProbe),
         writablePaths: ['/tmp'],
       }],
+      ...(schemaWait ? { pod: { initContainers: [schemaWait] } } : {}),
       scale: b.autoscaling.enabled ? { autoscaling: b.autoscaling } : { replicas: b.replicas },
-      service: { name: BACKEND_SERVICE, ports: [{ name: 'http', port: b.port, targetPort: b.port }] },
+      service: {
+        name: BACKEND_SERVICE,
+        ports: [
+          { name: 'http', port: b.port, targetPort: b.port },
+          ...(b.metricsPort !== undefined ? [{ name: 'metrics', port: b.metricsPort, targetPort: b.metricsPort }] : []),
+        ],
+      },
       pdb: b.pdb,
     });
   }
+}
+
+const secretEnv = (name: string, ref: { name: string; key: string }): k8s.EnvVar =>
+  ({ name, valueFrom: { secretKeyRef: { name: ref.name, key: ref.key } } });
+
+/** DATABASE_URL (and what composes it): the one source the backend and the migration Job share. */
+export function databaseEnv(env: Environment): k8s.EnvVar[] {
+  return [secretEnv('DATABASE_URL', env.config.secrets.database)];
+}
+
+/** The backend container's environment. */
+export function backendEnv(env: Environment): k8s.EnvVar[] {
+  const c = env.config;
+  const b = c.backend;
+  return [
+    ...databaseEnv(env),
+    { name: 'REDIS_URL', valueFrom: { configMapKeyRef: { name: REDIS_CONFIGMAP, key: 'url' } } },
+    secretEnv('REDIS_PASSWORD', c.secrets.redis),
+    secretEnv('SECRET_KEY', c.secrets.app),
+    { name: 'ENVIRONMENT', value: c.appEnvironment ?? env.name },
+    { name: 'DEBUG', value: String(b.debug) },
+    { name: 'CORS_ORIGINS', value: c.ingress.cors.allowOrigins.join(',') },
+    { name: 'SQLALCHEMY_POOL_SIZE', value: String(b.databasePool.size) },
+    { name: 'SQLALCHEMY_MAX_OVERFLOW', value: String(b.databasePool.maxOverflow) },
+    { name: 'SQLALCHEMY_POOL_RECYCLE', value: String(b.databasePool.recycleSeconds) },
+  ];
+}
+
+/**
+ * Shell of the schema wait: polls until `alembic current` names exactly the revisions of `alembic heads`
+ * (the image's migrations are applied), and fails after the timeout (the kubelet restarts it, the pod stays
+ * un-Ready: the rollout stalls and the old pods keep serving).
+ */
+export function schemaWaitScript(timeoutSeconds: number): string {
+  return [
+    'set -u',
+    `deadline=$(( $(date +%s) + ${timeoutSeconds} ))`,
+    'want=$(alembic heads 2>/dev/null | awk \'{print $1}\' | sort | tr "\\n" " ")',
+    'if [ -z "$want" ]; then echo "schema-wait: alembic heads printed nothing (no migrations in the image?)" >&2; exit 1; fi',
+    'while :; do',
+    '  have=$(alembic current 2>/dev/null | awk \'{print $1}\' | sort | tr "\\n" " ")',
+    '  if [ "$have" = "$want" ]; then echo "schema-wait: database at $want"; exit 0; fi',
+    '  if [ "$(date +%s)" -ge "$deadline" ]; then echo "schema-wait: database at \'$have\', image needs \'$want\' (did the migration Job backend-migrate fail?)" >&2; exit 1; fi',
+    '  sleep 5',
+    'done',
+  ].join('\n');
+}
+
+/** Init container of the backend: waits until the database schema is the image's (see `migrations.waitForSchema`). */
+export function schemaWaitContainer(env: Environment): k8s.Container {
+  const c = env.config;
+  return hardenedContainer({
+    name: 'wait-for-schema',
+    image: `${c.registry}/${c.backend.image}`,
+    command: ['sh', '-c', schemaWaitScript(c.migrations.waitTimeoutSeconds)],
+    env: [...databaseEnv(env), { name: 'PYTHONDONTWRITEBYTECODE', value: '1' }],
+    resources: c.migrations.resources,
+    writablePaths: ['/tmp'],
+  });
 }

@@ -2,7 +2,8 @@ import type { Construct } from 'constructs';
 import type { Environment } from '../lib/config';
 import { EnvChart } from '../lib/constructs/env-chart';
 import { Workload } from '../lib/constructs/workload';
-import { httpProbe } from '../lib/k8s/hardened';
+import { httpProbe, livenessAndStartup } from '../lib/k8s/hardened';
+import { frontendApiUrl } from '../lib/config/real-cluster';
 import { versionOfImage } from '../lib/k8s/labels';
 import { FRONTEND, FRONTEND_DEPLOYMENT, FRONTEND_SERVICE } from '../lib/names';
 
@@ -24,14 +25,17 @@ export class FrontendChart extends EnvChart {
         image: `${c.registry}/${f.image}`,
         ports: [{ name: 'http', containerPort: f.port }],
         env: [
-          { name: 'NEXT_PUBLIC_API_URL', value: `https://${c.ingress.apiHost}` },
+          // Baked into the browser bundle by `next build` unless the image reads it at run time: one image per
+          // API host (a config rule across environments, see frontend.runtimeApiUrl).
+          { name: 'NEXT_PUBLIC_API_URL', value: frontendApiUrl(c) },
           { name: 'PORT', value: String(f.port) },
           { name: 'HOSTNAME', value: '0.0.0.0' },
           { name: 'NEXT_TELEMETRY_DISABLED', value: '1' },
         ],
         resources: f.resources,
-        livenessProbe: httpProbe(f.healthPath, f.port, f.livenessProbe),
-        readinessProbe: httpProbe(f.healthPath, f.port, f.readinessProbe),
+        // A server-rendered page may call the API: liveness is a TCP check (or a dependency-free path).
+        ...livenessAndStartup('http', f.livenessProbe, f.startupProbe),
+        readinessProbe: httpProbe(f.healthPath, 'http', f.readinessProbe),
         writablePaths: f.writablePaths,
       }],
       scale: { replicas: f.replicas },

@@ -14,7 +14,8 @@ import { ClientSettingsPolicy } from '../imports/ngf-clientsettingspolicies-gate
 import { RateLimitPolicy } from '../imports/ngf-ratelimitpolicies-gateway.nginx.org';
 import { EnvChart } from '../lib/constructs/env-chart';
 import type { Environment } from '../lib/config';
-import { acmeIssuers } from '../lib/edge/acme';
+import { certIssuers } from '../lib/edge/acme';
+import { edgeIssuerRef, issuerAnnotation } from '../lib/tls/issuers';
 import { gatewayListeners, listenerName } from '../lib/edge/gateway-names';
 import { meta, PART_OF } from '../lib/k8s/labels';
 
@@ -48,14 +49,14 @@ export class GatewayChart extends EnvChart {
     const g = c.edge.gateway;
     const edge = { name: PART_OF, component: 'edge' };
     const l = gatewayListeners(env);
-    acmeIssuers(this, env);
+    certIssuers(this, env);
 
     const frontendHosts = c.ingress.frontendHosts;
     if (l.gateway.generated) {
       const tls = (secret: string) => ({ mode: GatewaySpecListenersTlsMode.TERMINATE, certificateRefs: [{ group: '', kind: 'Secret', name: secret }] });
       const hosts: [string, string][] = [[c.ingress.apiHost, c.ingress.apiTlsSecretName], ...frontendHosts.map((h): [string, string] => [h, c.ingress.frontendTlsSecretName])];
       new Gateway(this, 'gateway', {
-        metadata: meta(env, g.name, edge, { 'cert-manager.io/cluster-issuer': c.ingress.clusterIssuer }),
+        metadata: meta(env, g.name, edge, issuerAnnotation(c)),
         spec: {
           gatewayClassName: g.className,
           listeners: hosts.flatMap(([host, secret]) => [
@@ -70,7 +71,7 @@ export class GatewayChart extends EnvChart {
       const cert = (name: string, secretName: string, dnsNames: string[], labels: typeof BACKEND) =>
         new Certificate(this, name, {
           metadata: meta(env, name, labels),
-          spec: { secretName, dnsNames, issuerRef: { group: 'cert-manager.io', kind: 'ClusterIssuer', name: c.ingress.clusterIssuer }, privateKey: { rotationPolicy: 'Always' as any } },
+          spec: { secretName, dnsNames, issuerRef: edgeIssuerRef(c), privateKey: { rotationPolicy: 'Always' as any } },
         });
       cert('pensioen-api-tls', c.ingress.apiTlsSecretName, [c.ingress.apiHost], BACKEND);
       cert('pensioen-frontend-tls', c.ingress.frontendTlsSecretName, frontendHosts, FRONTEND);

@@ -1,13 +1,17 @@
 import type { Construct } from 'constructs';
 import { BACKEND, BACKEND_SERVICE, FRONTEND, FRONTEND_SERVICE } from '../lib/names';
 import { EnvChart } from '../lib/constructs/env-chart';
-import { acmeIssuers } from '../lib/edge/acme';
+import { certIssuers } from '../lib/edge/acme';
 import type { EnvConfig, Environment } from '../lib/config';
 import { k8s } from '../lib/k8s';
 import { meta } from '../lib/k8s/labels';
+import { issuerAnnotation } from '../lib/tls/issuers';
 
 export const API_INGRESS = 'pensioen-ingress';
 export const FRONTEND_INGRESS = 'pensioen-frontend-ingress';
+export const METRICS_BLOCK_INGRESS = 'pensioen-metrics-block';
+/** A path the backend has no route for (FastAPI answers 404): where the edge sends requests for /metrics. */
+export const NOT_FOUND_PATH = '/__not_found__';
 
 /**
  * Controller-specific annotations. ingress-nginx (the seed's controller, retired in March 2026) gets its
@@ -32,18 +36,20 @@ export function controllerAnnotations(c: EnvConfig, kind: 'api' | 'frontend'): R
 }
 
 /**
- * The edge: the API Ingress (the seed's `pensioen-ingress`), the frontend Ingress for both hosts, and the
- * cert-manager ClusterIssuers `letsencrypt-prod` and `letsencrypt-staging` (ACME, HTTP-01 through the
- * ingress class). HSTS: ingress-nginx sends it on every TLS host by default (its `hsts` setting).
+ * The edge: the API Ingress (the seed's `pensioen-ingress`), the frontend Ingress for both hosts, the
+ * Ingress that keeps /metrics off the internet, and the cert-manager issuers of `certManager.issuers`
+ * (lib/tls/issuers.ts). HSTS: ingress-nginx sends it on every TLS host by default (its `hsts` setting).
+ * Rate-limit rejections answer 429 only when the controller's ConfigMap sets `limit-req-status-code: "429"`
+ * (a ConfigMap key, not an annotation; docs/real-cluster.md).
  */
 export class IngressChart extends EnvChart {
   constructor(scope: Construct, env: Environment) {
     super(scope, 'ingress', env, '40-ingress.yaml');
     const c = env.config;
-    acmeIssuers(this, env);
+    certIssuers(this, env);
 
     const annotations = (kind: 'api' | 'frontend') => ({
-      'cert-manager.io/cluster-issuer': c.ingress.clusterIssuer,
+      ...issuerAnnotation(c),
       ...controllerAnnotations(c, kind),
       ...c.ingress.annotations,
     });
@@ -60,6 +66,34 @@ export class IngressChart extends EnvChart {
         rules: [rule(c.ingress.apiHost, BACKEND_SERVICE, c.backend.port)],
       },
     });
+
+    // /metrics is never routed from the internet. With backend.metricsPort the app serves it on a port the
+    // edge never points at. Without it (the app serves /metrics on its HTTP port), ingress-nginx routes
+    // /metrics (exact, and everything below /metrics/) to the backend rewritten to a path it answers 404
+    // for: an Exact path outranks the API Ingress's Prefix "/" for the same host. Only the standard
+    // rewrite-target annotation is used (snippet annotations are off by default in current ingress-nginx).
+    if (c.backend.metricsPort === undefined && c.ingress.controller === 'ingress-nginx') {
+      const path = c.backend.metricsPath;
+      new k8s.KubeIngress(this, 'metrics-block', {
+        metadata: meta(env, METRICS_BLOCK_INGRESS, BACKEND, {
+          ...controllerAnnotations(c, 'frontend'),
+          'nginx.ingress.kubernetes.io/rewrite-target': NOT_FOUND_PATH,
+          ...c.ingress.annotations,
+        }),
+        spec: {
+          ingressClassName: c.ingress.className,
+          rules: [{
+            host: c.ingress.apiHost,
+            http: {
+              paths: [
+                { path, pathType: 'Exact', backend: { service: { name: BACKEND_SERVICE, port: { number: c.backend.port } } } },
+                { path: `${path}/`, pathType: 'Prefix', backend: { service: { name: BACKEND_SERVICE, port: { number: c.backend.port } } } },
+              ],
+            },
+          }],
+        },
+      });
+    }
 
     new k8s.KubeIngress(this, 'frontend', {
       metadata: meta(env, FRONTEND_INGRESS, FRONTEND, annotations('frontend')),

@@ -27,8 +27,11 @@ export class NetworkPoliciesChart extends EnvChart {
     const backend = selectorLabels(env, BACKEND);
     const frontend = selectorLabels(env, FRONTEND);
     const dns = dnsEgress(c);
-    // Who brings outside traffic in: the ingress controller, or the Gateway's data plane (edge.kind gateway).
+    // Who brings outside traffic in: the ingress controller, or the Gateway's data plane (edge.kind gateway);
+    // plus node addresses when it runs on hostNetwork (its packets then come from the node, which no
+    // namespace selector matches).
     const edgeNs = c.edge.kind === 'gateway' ? dataPlaneNamespaceOf(c.edge) : n.ingressControllerNamespace;
+    const fromEdge: k8s.NetworkPolicyPeer[] = [fromNamespace(edgeNs), ...n.ingressControllerNodeCidrs.map((cidr) => ({ ipBlock: { cidr } }))];
     const policy = (id: string, podSelector: Record<string, string>, s: Omit<k8s.NetworkPolicySpec, 'podSelector'>) =>
       new k8s.KubeNetworkPolicy(this, id, { metadata: meta(env, id, spec), spec: { podSelector: { matchLabels: podSelector }, ...s } });
 
@@ -40,8 +43,11 @@ export class NetworkPoliciesChart extends EnvChart {
     policy('backend', backend, {
       policyTypes: ['Ingress', 'Egress'],
       ingress: [
-        { from: [fromNamespace(edgeNs)], ports: [tcp(c.backend.port)] },
-        { from: [fromNamespace(n.monitoringNamespace)], ports: [tcp(c.backend.port)] },
+        { from: fromEdge, ports: [tcp(c.backend.port)] },
+        // Prometheus scrapes the metrics port (backend.metricsPort) or the HTTP port.
+        { from: [fromNamespace(n.monitoringNamespace)], ports: [tcp(c.backend.metricsPort ?? c.backend.port)] },
+        // The frontend's server-side rendering calls the API inside the cluster.
+        { from: [{ podSelector: { matchLabels: frontend } }], ports: [tcp(c.backend.port)] },
       ],
       egress: [
         dns,
@@ -55,9 +61,12 @@ export class NetworkPoliciesChart extends EnvChart {
 
     policy('frontend', frontend, {
       policyTypes: ['Ingress', 'Egress'],
-      ingress: [{ from: [fromNamespace(edgeNs)], ports: [tcp(c.frontend.port)] }],
+      ingress: [{ from: fromEdge, ports: [tcp(c.frontend.port)] }],
       egress: [
         dns,
+        // Server-side rendering reaches the API directly (backend-service), not by hairpinning through the
+        // load balancer.
+        { to: [{ podSelector: { matchLabels: backend } }], ports: [tcp(c.backend.port)] },
         ...(n.frontendEgressCidrs.length > 0 ? [{ to: n.frontendEgressCidrs.map((cidr) => ({ ipBlock: { cidr } })), ports: [tcp(443)] }] : []),
       ],
     });
@@ -71,10 +80,12 @@ export class NetworkPoliciesChart extends EnvChart {
       });
     }
 
-    // cert-manager runs its HTTP-01 solver pods in this namespace; the ingress controller (or Gateway) must reach them.
-    policy('acme-http01-solver', { 'acme.cert-manager.io/http01-solver': 'true' }, {
+    // cert-manager runs its HTTP-01 solver pods in this namespace; the ingress controller (or Gateway) must
+    // reach them. Only when the edge's issuer solves HTTP-01 (DNS-01 and CA issuers start no solver pod here).
+    const edgeIssuer = c.certManager.issuers.find((i) => i.name === c.ingress.clusterIssuer);
+    if (edgeIssuer?.type === 'acme-http01') policy('acme-http01-solver', { 'acme.cert-manager.io/http01-solver': 'true' }, {
       policyTypes: ['Ingress'],
-      ingress: [{ from: [fromNamespace(edgeNs)], ports: [tcp(8089)] }],
+      ingress: [{ from: fromEdge, ports: [tcp(8089)] }],
     });
   }
 }

@@ -13,16 +13,14 @@ import { edgeSchema } from './edge';
 import { monitoringSchema } from '../monitoring/schema';
 import { configFilesOf, crossEnvironmentProblems, InputProblem, parseConfigYaml, readConfigText, refineSafety } from './safety';
 import { placeholderIssues } from './placeholders';
+import {
+  frontendApiUrlProblems, databaseLimitsShape, DEFAULT_ISSUERS, cidrList, issuerSchema, livenessSchema, migrationsSchema,
+  probeTiming, refineRealCluster, spreadSchema, startupSchema,
+} from './real-cluster';
 
 const CIDR = /^((25[0-5]|2[0-4]\d|1?\d?\d)\.){3}(25[0-5]|2[0-4]\d|1?\d?\d)\/(3[0-2]|[12]?\d)$|^[0-9a-fA-F:]+\/(12[0-8]|1[01]\d|[1-9]?\d)$/;
 
-const probe = (initialDelaySeconds: number, periodSeconds: number) =>
-  z.strictObject({
-    initialDelaySeconds: z.number().int().min(0).default(initialDelaySeconds).describe('Seconds before the first probe'),
-    periodSeconds: z.number().int().min(1).default(periodSeconds).describe('Seconds between probes'),
-    timeoutSeconds: z.number().int().min(1).default(3).describe('Seconds before a probe times out'),
-    failureThreshold: z.number().int().min(1).default(3).describe('Failed probes before the container counts as failed'),
-  }).prefault({});
+const probe = (initialDelaySeconds: number, periodSeconds: number) => z.strictObject(probeTiming(initialDelaySeconds, periodSeconds)).prefault({});
 
 const secretRef = (name: string, key: string, what: string) =>
   z.strictObject({
@@ -37,6 +35,9 @@ const podDefaults = z.strictObject({
   terminationGracePeriodSeconds: z.number().int().min(1).default(30).describe('Seconds a pod gets to shut down'),
   preStopSleepSeconds: z.number().int().min(0).default(5)
     .describe('Seconds a pod keeps serving after it is removed from the Service endpoints (lifecycle preStop sleep, Kubernetes >= 1.30); 0 turns it off'),
+  imagePullSecrets: z.array(dnsName()).default([])
+    .describe('Secrets (type kubernetes.io/dockerconfigjson) every pod pulls its images with, for a private registry; referenced, never created (docs/before-you-apply.md)'),
+  spread: spreadSchema,
 }).prefault({}).describe('Settings shared by every pod');
 
 const cors = z.strictObject({
@@ -56,7 +57,9 @@ export const configSchema = z.strictObject({
   pod: podDefaults,
   backend: z.strictObject({
     image: imageRef().default('pensioen-backend:1.0.0').describe('Backend image (name:tag, below `registry`); never untagged or latest'),
-    port: port().default(8000).describe('Container port of the FastAPI server (also serves /metrics)'),
+    port: port().default(8000).describe('Container port of the FastAPI server (serves /metrics too unless metricsPort is set)'),
+    metricsPort: port().optional().describe('A separate container port where the app serves /metrics (Prometheus scrapes it; the Service\'s port for the edge never exposes it); left out: /metrics on `port`, and the edge answers it with 404'),
+    metricsPath: z.string().regex(/^\//).default('/metrics').describe('Path of the Prometheus metrics, never routed from the internet'),
     replicas: z.number().int().min(1, { message: 'must be at least 1' }).default(3).describe('Replicas when autoscaling is off'),
     autoscaling: z.strictObject({
       enabled: z.boolean().default(true).describe('Run a HorizontalPodAutoscaler; the Deployment then has no spec.replicas'),
@@ -70,9 +73,10 @@ export const configSchema = z.strictObject({
       }
     }).describe('Horizontal pod autoscaling on CPU'),
     resources: resources({ cpuRequest: '500m', memoryRequest: '512Mi', cpuLimit: '1000m', memoryLimit: '1Gi' }),
-    healthPath: z.string().regex(/^\//).default('/health').describe('HTTP path of the liveness and readiness probes'),
-    livenessProbe: probe(10, 10).describe('Liveness probe timing'),
-    readinessProbe: probe(5, 5).describe('Readiness probe timing'),
+    healthPath: z.string().regex(/^\//).default('/health').describe('HTTP path of the readiness probe (may check PostgreSQL and Redis: a failing dependency takes the pod out of the Service, it does not restart it)'),
+    livenessProbe: livenessSchema(0, 10).describe('Liveness probe: a TCP check of the port, or `path` (dependency-free); never the readiness path'),
+    readinessProbe: probe(0, 5).describe('Readiness probe timing'),
+    startupProbe: startupSchema(30),
     debug: z.boolean().default(false).describe('DEBUG passed to the backend'),
     databasePool: z.strictObject({
       size: z.number().int().min(1).default(20).describe('SQLALCHEMY_POOL_SIZE'),
@@ -88,9 +92,12 @@ export const configSchema = z.strictObject({
     port: port().default(3000).describe('Container port of the Next.js server'),
     replicas: z.number().int().min(1, { message: 'must be at least 1' }).default(2).describe('Frontend replicas'),
     resources: resources({ cpuRequest: '100m', memoryRequest: '256Mi', cpuLimit: '500m', memoryLimit: '512Mi' }),
-    healthPath: z.string().regex(/^\//).default('/').describe('HTTP path of the liveness and readiness probes'),
-    livenessProbe: probe(10, 10).describe('Liveness probe timing'),
-    readinessProbe: probe(5, 5).describe('Readiness probe timing'),
+    healthPath: z.string().regex(/^\//).default('/').describe('HTTP path of the readiness probe'),
+    livenessProbe: livenessSchema(0, 10).describe('Liveness probe: a TCP check of the port, or `path` (dependency-free: a server-rendered page may call the API)'),
+    readinessProbe: probe(0, 5).describe('Readiness probe timing'),
+    startupProbe: startupSchema(24),
+    runtimeApiUrl: z.boolean().default(false)
+      .describe('The image reads NEXT_PUBLIC_API_URL at run time (not inlined by next build): only then may two environments share a frontend image with different API hosts'),
     writablePaths: z.array(z.string().regex(/^\/[^\s]*$/)).default(['/tmp', '/app/.next/cache'])
       .describe('Paths that get an emptyDir (the root filesystem is read-only)'),
     pdb: z.strictObject({
@@ -106,16 +113,19 @@ export const configSchema = z.strictObject({
     frontendHosts: z.array(dnsName()).min(1).default(['pensioen-beslissingstool.nl', 'www.pensioen-beslissingstool.nl']).describe('Hosts of the frontend'),
     apiTlsSecretName: dnsName().default('pensioen-tls').describe('Secret cert-manager writes the API certificate to'),
     frontendTlsSecretName: dnsName().default('pensioen-frontend-tls').describe('Secret cert-manager writes the frontend certificate to'),
-    clusterIssuer: z.enum(['letsencrypt-prod', 'letsencrypt-staging']).default('letsencrypt-prod').describe('ClusterIssuer that signs the certificates'),
+    clusterIssuer: dnsLabel().default('letsencrypt-prod').describe('The issuer (a name in certManager.issuers, ClusterIssuer or Issuer) that signs the edge\'s certificates'),
+    exposure: z.enum(['public', 'internal']).default('public')
+      .describe('"public": reachable from the internet; "internal": only inside the network (ACME HTTP-01 cannot work there)'),
     rateLimitPerMinute: z.number().int().min(1).default(100).describe('Requests per minute per client IP on the API'),
     cors,
   }).prefault({}).describe('Ingresses, TLS and edge policy'),
   edge: edgeSchema,
   certManager: z.strictObject({
-    email: z.string().email({ message: 'must be an e-mail address' }).describe('ACME account contact e-mail'),
-    productionServer: z.url().default('https://acme-v02.api.letsencrypt.org/directory').describe('ACME directory of letsencrypt-prod'),
-    stagingServer: z.url().default('https://acme-staging-v02.api.letsencrypt.org/directory').describe('ACME directory of letsencrypt-staging'),
-  }).describe('cert-manager ClusterIssuers'),
+    email: z.string().email({ message: 'must be an e-mail address' }).optional().describe('ACME account contact e-mail (default of every ACME issuer)'),
+    issuers: z.array(issuerSchema).min(1).default(DEFAULT_ISSUERS.map((i) => ({ ...i, kind: 'ClusterIssuer' as const })))
+      .describe('Issuers to create (type acme-http01, acme-dns01 with route53/azureDNS/cloudflare/rfc2136, or ca); default: Let\'s Encrypt production and staging with HTTP-01'),
+    namespace: dnsLabel().default('cert-manager').describe('Namespace of cert-manager (its cluster resource namespace: where a ClusterIssuer\'s Secrets live)'),
+  }).prefault({}).describe('cert-manager issuers (docs/real-cluster.md, "TLS")'),
   network: z.strictObject({
     ingressControllerNamespace: dnsLabel().default('ingress-nginx').describe('Namespace of the ingress controller (allowed to reach backend and frontend)'),
     monitoringNamespace: dnsLabel().default('monitoring').describe('Namespace of Prometheus (allowed to scrape)'),
@@ -123,6 +133,8 @@ export const configSchema = z.strictObject({
     dnsPodLabels: z.record(z.string(), z.string()).default({ 'k8s-app': 'kube-dns' }).describe('Labels of the cluster DNS pods'),
     databaseCidrs: z.array(z.string().regex(CIDR, { message: 'must be a CIDR such as 10.0.0.0/16' })).min(1).describe('CIDRs of the managed PostgreSQL'),
     databasePort: port().default(5432).describe('PostgreSQL port'),
+    ingressControllerNodeCidrs: cidrList().default([])
+      .describe('Node CIDRs of an ingress controller on hostNetwork (common on-prem): its traffic comes from node addresses, which a namespace selector never matches'),
     frontendEgressCidrs: z.array(z.string().regex(CIDR, { message: 'must be a CIDR such as 0.0.0.0/0' })).default(['0.0.0.0/0'])
       .describe('Where the frontend may open HTTPS (443) connections, e.g. to the public API for server-side rendering; empty for none'),
   }).describe('NetworkPolicies'),
@@ -140,6 +152,8 @@ export const configSchema = z.strictObject({
     ...redisSchemaShape(),
   }).prefault({}).superRefine(refineRedis).describe('Redis with Sentinel (StatefulSet `redis`, HAProxy `redis-haproxy` in front; see [redis.md](redis.md))'),
   monitoring: monitoringSchema(),
+  database: z.strictObject(databaseLimitsShape).prefault({}).describe('The PostgreSQL server the backend uses (connection budget)'),
+  migrations: migrationsSchema,
   validation: z.strictObject({
     waivers: z.array(z.strictObject({
       kind: z.string().min(1).describe('Kind of the object'),
@@ -148,7 +162,7 @@ export const configSchema = z.strictObject({
       reason: z.string().min(10, { message: 'must explain the waiver in at least 10 characters' }).describe('Why the finding is acceptable'),
     })).default([]).describe('Findings of the validation gate that are accepted, per object and rule, with a reason'),
   }).prefault({}).describe('Validation gate'),
-}).superRefine(refineSafety);
+}).superRefine(refineSafety).superRefine(refineRealCluster);
 
 export type EnvConfig = z.output<typeof configSchema>;
 
@@ -265,7 +279,8 @@ export function loadEnvironments(configDir: string): Environment[] {
       else throw e;
     }
   }
-  if (problems.length === 0) problems.push(...crossEnvironmentProblems(envs));
+  // Rules across environments (every file is known here).
+  if (problems.length === 0) problems.push(...crossEnvironmentProblems(envs), ...frontendApiUrlProblems(envs));
   if (problems.length > 0) throw new ConfigError(problems);
   return envs;
 }

@@ -16,7 +16,8 @@ export interface SecretSource extends ExternalSecret {
 /** Every referenced Secret with its remote name, sorted by name. Throws ConfigError for a stray `remoteKeys` entry. */
 export function secretSourcesOf(env: Environment): SecretSource[] {
   const p = env.config.secretsProvider;
-  const secrets = externalSecretsOf(env.config).slice().sort((a, b) => a.name.localeCompare(b.name));
+  // Typed Secrets (image pull, TLS) are created by hand even with the External Secrets Operator.
+  const secrets = externalSecretsOf(env.config).filter((s) => !s.type).sort((a, b) => a.name.localeCompare(b.name));
   const known = new Set(secrets.map((s) => s.name));
   const stray = Object.keys(p.remoteKeys).filter((k) => !known.has(k)).sort();
   if (stray.length > 0) {
@@ -37,12 +38,27 @@ function valueHint(declaredBy: readonly string[], key: string): string {
   return '"$(openssl rand -hex 32)"';
 }
 
+/** Secrets that are always created by hand (image pull Secrets, an Issuer's CA), sorted by name. */
+export function manualSecretsOf(env: Environment) {
+  return externalSecretsOf(env.config).filter((s) => s.type).sort((a, b) => a.name.localeCompare(b.name));
+}
+
+/** The command that creates a typed Secret (placeholders in capitals). */
+export function manualSecretCommand(env: Environment, s: { name: string; type?: string }): string {
+  const ns = env.config.namespace;
+  return s.type === 'tls'
+    ? `kubectl -n ${ns} create secret tls ${s.name} --cert=CA.crt --key=CA.key`
+    : `kubectl -n ${ns} create secret docker-registry ${s.name} --docker-server=${env.config.registry.split('/')[0]} --docker-username=USER --docker-password=PASSWORD`;
+}
+
 /** The exact commands that create every referenced Secret in the environment's namespace (values are placeholders). */
 export function precreateCommands(env: Environment): string[] {
   const ns = env.config.namespace;
+  const typed = env.config.secretsProvider.type === 'precreated' ? manualSecretsOf(env).map((s) => manualSecretCommand(env, s)) : [];
   return [
     `kubectl create namespace ${ns} --dry-run=client -o yaml | kubectl apply -f -`,
     ...secretSourcesOf(env).map((s) =>
       `kubectl -n ${ns} create secret generic ${s.name} ${s.keys.map((k) => `--from-literal=${k}=${valueHint(s.declaredBy, k)}`).join(' ')}`),
+    ...typed,
   ];
 }

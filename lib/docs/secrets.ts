@@ -5,7 +5,7 @@
  * hold. `npm run docs` rewrites it; a test fails when it is stale.
  */
 import type { Environment } from '../config';
-import { precreateCommands, secretSourcesOf } from '../config/secret-sources';
+import { manualSecretCommand, manualSecretsOf, precreateCommands, secretSourcesOf } from '../config/secret-sources';
 
 export const SECRETS_START = '<!-- secrets:start -->';
 export const SECRETS_END = '<!-- secrets:end -->';
@@ -34,6 +34,11 @@ export function secretsSection(envs: Environment[]): string {
           ? `the value of key \`${s.keys[0]}\` (plain text)`
           : `JSON with the properties ${s.keys.map((k) => `\`${k}\``).join(', ')}`} |`),
         '');
+      const manual = manualSecretsOf(env);
+      if (manual.length > 0) {
+        out.push('Created by hand in any case (an image pull Secret or a CA key is not synced from the store):', '',
+          '```bash', ...manual.map((s) => manualSecretCommand(env, s)), '```', '');
+      }
     }
   }
   return out.join('\n');

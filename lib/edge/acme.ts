@@ -3,9 +3,11 @@
  * that other issuer kinds (ACME DNS-01, a CA) can reuse it or sit beside it.
  */
 import type { Construct } from 'constructs';
-import { ClusterIssuer, type ClusterIssuerSpecAcmeSolvers } from '../../imports/certmanager-clusterissuers-cert-manager.io';
+import { ApiObject } from 'cdk8s';
+import type { ClusterIssuerSpecAcmeSolvers } from '../../imports/certmanager-clusterissuers-cert-manager.io';
 import type { Environment } from '../config';
-import { clusterMeta, PART_OF } from '../k8s/labels';
+import { clusterMeta, meta, PART_OF } from '../k8s/labels';
+import { issuerSpec } from '../tls/issuers';
 import { gatewayListeners } from './gateway-names';
 
 /**
@@ -26,13 +28,17 @@ export function http01Solver(env: Environment): ClusterIssuerSpecAcmeSolvers {
   };
 }
 
-/** ClusterIssuers `letsencrypt-prod` and `letsencrypt-staging` (ACME, account key in a Secret, HTTP-01). */
-export function acmeIssuers(scope: Construct, env: Environment): ClusterIssuer[] {
+/**
+ * The issuers of `certManager.issuers` (lib/tls/issuers.ts): ACME HTTP-01 through this solver, ACME DNS-01,
+ * or a private CA; ClusterIssuer or Issuer as configured.
+ */
+export function certIssuers(scope: Construct, env: Environment): ApiObject[] {
   const c = env.config;
-  const issuer = (name: string, server: string) =>
-    new ClusterIssuer(scope, name, {
-      metadata: clusterMeta(env, name, { name: PART_OF, component: 'edge' }),
-      spec: { acme: { server, email: c.certManager.email, privateKeySecretRef: { name: `${name}-account-key` }, solvers: [http01Solver(env)] } },
-    });
-  return [issuer('letsencrypt-prod', c.certManager.productionServer), issuer('letsencrypt-staging', c.certManager.stagingServer)];
+  const edge = { name: PART_OF, component: 'edge' };
+  return c.certManager.issuers.map((i) => new ApiObject(scope, `issuer-${i.name}`, {
+    apiVersion: 'cert-manager.io/v1',
+    kind: i.kind,
+    metadata: i.kind === 'ClusterIssuer' ? clusterMeta(env, i.name, edge) : meta(env, i.name, edge),
+    spec: issuerSpec(env, i),
+  }));
 }

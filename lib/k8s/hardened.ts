@@ -27,8 +27,9 @@ export interface HardenedContainerProps {
   readonly command?: string[];
   readonly args?: string[];
   readonly resources: ResourceSpec;
-  readonly livenessProbe: k8s.Probe;
-  readonly readinessProbe: k8s.Probe;
+  /** Required for serving containers (the gate checks it); left out for init containers and Job pods. */
+  readonly livenessProbe?: k8s.Probe;
+  readonly readinessProbe?: k8s.Probe;
   readonly startupProbe?: k8s.Probe;
   /** Paths the process writes to; each gets a volume mount of an emptyDir named after it. */
   readonly writablePaths?: string[];
@@ -76,6 +77,32 @@ export function httpProbe(path: string, port: string | number, t: ProbeTiming): 
   };
 }
 
+/** A TCP check of a port: the process accepts connections (dependency-free liveness). */
+export function tcpProbe(port: string | number, t: ProbeTiming): k8s.Probe {
+  return {
+    tcpSocket: { port: typeof port === 'number' ? k8s.IntOrString.fromNumber(port) : k8s.IntOrString.fromString(port) },
+    initialDelaySeconds: t.initialDelaySeconds,
+    periodSeconds: t.periodSeconds,
+    timeoutSeconds: t.timeoutSeconds,
+    failureThreshold: t.failureThreshold,
+    successThreshold: 1,
+  };
+}
+
+/**
+ * Liveness and startup probes of a serving container from its config: an HTTP GET of `liveness.path` when
+ * set, else a TCP check of the port. Never the readiness path: readiness may check the database and Redis,
+ * liveness must not (a database failover would restart every pod at once).
+ */
+export function livenessAndStartup(port: string | number, liveness: ProbeTiming & { path?: string },
+  startup: { periodSeconds: number; timeoutSeconds: number; failureThreshold: number }): { livenessProbe: k8s.Probe; startupProbe: k8s.Probe } {
+  const check = (t: ProbeTiming) => (liveness.path ? httpProbe(liveness.path, port, t) : tcpProbe(port, t));
+  return {
+    livenessProbe: check(liveness),
+    startupProbe: check({ initialDelaySeconds: 0, ...startup }),
+  };
+}
+
 /** A probe that runs a command in the container (for servers without HTTP, such as Redis). */
 export function execProbe(command: string[], t: ProbeTiming): k8s.Probe {
   return { exec: { command }, ...t, successThreshold: 1 };
@@ -92,8 +119,8 @@ export function hardenedContainer(props: HardenedContainerProps): k8s.Container 
     ...(props.ports ? { ports: props.ports.map((p) => ({ name: p.name, containerPort: p.containerPort, protocol: 'TCP' })) } : {}),
     ...(props.env && props.env.length > 0 ? { env: props.env } : {}),
     resources: quantities(props.resources),
-    livenessProbe: props.livenessProbe,
-    readinessProbe: props.readinessProbe,
+    ...(props.livenessProbe ? { livenessProbe: props.livenessProbe } : {}),
+    ...(props.readinessProbe ? { readinessProbe: props.readinessProbe } : {}),
     ...(props.startupProbe ? { startupProbe: props.startupProbe } : {}),
     securityContext: restrictedSecurityContext(props.runAsUser, props.runAsGroup),
     ...(writable.length + (props.volumeMounts?.length ?? 0) > 0 ? { volumeMounts: [...writable, ...(props.volumeMounts ?? [])] } : {}),
@@ -111,25 +138,47 @@ export interface HardenedPodProps {
   /** Writable paths of all containers (emptyDir volumes). */
   readonly writablePaths?: string[];
   /**
-   * How strictly pods spread over nodes: `DoNotSchedule` (default) never puts two more pods on one node than
-   * on another; zones always spread with `ScheduleAnyway`.
+   * How strictly pods spread over nodes: `DoNotSchedule` never puts two more pods on one node than on
+   * another, `ScheduleAnyway` prefers not to. Default: the environment's `pod.spread.nodes`.
    */
   readonly nodeSpread?: 'DoNotSchedule' | 'ScheduleAnyway';
+  /** Default: the environment's `pod.spread.zones`. */
+  readonly zoneSpread?: 'DoNotSchedule' | 'ScheduleAnyway';
   /** Pod-template-hash keeps the spread per ReplicaSet during rolling updates (Deployments only). */
   readonly perRevisionSpread?: boolean;
   /** Default: the environment's `pod.terminationGracePeriodSeconds`. */
   readonly terminationGracePeriodSeconds?: number;
 }
 
-/** A pod spec under the restricted profile, spread across nodes and zones, with no service account token. */
+/** `hard`/`soft` of `pod.spread` as a topology spread constraint's `whenUnsatisfiable`. */
+export function whenUnsatisfiable(v: 'hard' | 'soft'): 'DoNotSchedule' | 'ScheduleAnyway' {
+  return v === 'hard' ? 'DoNotSchedule' : 'ScheduleAnyway';
+}
+
+/** The environment's image pull Secrets (`pod.imagePullSecrets`), referenced by every pod. */
+export function imagePullSecretsOf(env: Environment): k8s.LocalObjectReference[] | undefined {
+  const names = env.config.pod.imagePullSecrets;
+  return names.length > 0 ? names.map((name) => ({ name })) : undefined;
+}
+
+/**
+ * A pod spec under the restricted profile, spread across nodes and zones, with no service account token.
+ *
+ * The spread counts only nodes the pod may run on (`nodeTaintsPolicy: Honor`, `nodeAffinityPolicy: Honor`;
+ * beta and on by default since Kubernetes 1.26): with the default `Ignore` for taints, tainted control-plane
+ * nodes count as empty domains and a hard spread leaves replicas Pending on a 3-worker cluster.
+ */
 export function hardenedPodSpec(env: Environment, props: HardenedPodProps): k8s.PodSpec {
   const pod = env.config.pod;
+  const pullSecrets = imagePullSecretsOf(env);
   const emptyDirs = [...new Set(props.writablePaths ?? [])].map((p) => ({ name: volumeNameForPath(p), emptyDir: { sizeLimit: k8s.Quantity.fromString('256Mi') } }));
   const spread = (topologyKey: string, whenUnsatisfiable: string): k8s.TopologySpreadConstraint => ({
     maxSkew: 1,
     topologyKey,
     whenUnsatisfiable,
     labelSelector: { matchLabels: props.selector },
+    nodeAffinityPolicy: 'Honor',
+    nodeTaintsPolicy: 'Honor',
     ...(props.perRevisionSpread ? { matchLabelKeys: ['pod-template-hash'] } : {}),
   });
   return {
@@ -145,11 +194,12 @@ export function hardenedPodSpec(env: Environment, props: HardenedPodProps): k8s.
       seccompProfile: { type: 'RuntimeDefault' },
     },
     terminationGracePeriodSeconds: props.terminationGracePeriodSeconds ?? pod.terminationGracePeriodSeconds,
+    ...(pullSecrets ? { imagePullSecrets: pullSecrets } : {}),
     ...(props.initContainers ? { initContainers: props.initContainers } : {}),
     containers: props.containers,
     topologySpreadConstraints: [
-      spread('kubernetes.io/hostname', props.nodeSpread ?? 'DoNotSchedule'),
-      spread('topology.kubernetes.io/zone', 'ScheduleAnyway'),
+      spread('kubernetes.io/hostname', props.nodeSpread ?? whenUnsatisfiable(pod.spread.nodes)),
+      spread('topology.kubernetes.io/zone', props.zoneSpread ?? whenUnsatisfiable(pod.spread.zones)),
     ],
     ...(emptyDirs.length + (props.volumes?.length ?? 0) > 0 ? { volumes: [...emptyDirs, ...(props.volumes ?? [])] } : {}),
   };

@@ -1,14 +1,27 @@
 /**
  * Argo CD sync annotations for every object of an environment, decided by kind and API group only, so that
- * whatever charts exist get them (one post-processing step in `synthEnvironment`):
+ * whatever charts exist get them (one post-processing step in `synthEnvironment`).
  *
- * - `argocd.argoproj.io/sync-wave`: what others depend on first (Namespace; then ServiceAccounts, RBAC,
- *   ConfigMaps, Secrets, secret stores and ExternalSecrets, claims, NetworkPolicies), workloads and
- *   everything else next, and last what needs running workloads or an operator's webhook: Ingresses,
- *   cert-manager objects and monitoring objects.
- * - `argocd.argoproj.io/sync-options: SkipDryRunOnMissingResource=true` on every custom resource (an API group
- *   that is not built into Kubernetes): its CRD comes from an operator installed separately, and without this a
- *   first sync fails its dry run when the CRD is not there yet.
+ * `argocd.argoproj.io/sync-wave`: Argo CD applies a wave only when every object of the waves before it is
+ * in sync and Healthy. So whatever must exist even when the workloads fail comes first, and what may stay
+ * unhealthy without harm comes last:
+ *
+ *  -3 `namespace`     the Namespace.
+ *  -2 `safetyNet`     alert rules, scrape targets and alert routing (monitoring.coreos.com: no Argo CD health
+ *                     check, so Healthy once applied) and the cert-manager Issuers/ClusterIssuers: `DatabaseDown`
+ *                     and TLS exist even when a Secret, a pod or the HPA never gets healthy.
+ *  -1 `prerequisites` what workloads need and that needs nothing running: ServiceAccounts, RBAC, ConfigMaps,
+ *                     Secrets, secret stores and ExternalSecrets, claims, NetworkPolicies and Services.
+ *   0 `edge`          Ingresses, Gateways, routes, Certificates and the edge's policies: TLS is requested as soon
+ *                     as the routes exist, even when the pods behind them never get Ready.
+ *   1 `migrations`    the database migration Job (an Argo CD Sync hook): must complete before the workloads.
+ *   2 `workloads`     Deployments, StatefulSets and everything else.
+ *   3 `autoscaling`   HorizontalPodAutoscalers: Argo CD counts an HPA Degraded while it cannot read metrics
+ *                     (`FailedGetResourceMetric`, e.g. no metrics-server); last, it blocks nothing.
+ *
+ * `argocd.argoproj.io/sync-options: SkipDryRunOnMissingResource=true` on every custom resource (an API group
+ * that is not built into Kubernetes): its CRD comes from an operator installed separately, and without this a
+ * first sync fails its dry run when the CRD is not there yet.
  *
  * An annotation an object already carries wins (a sync-wave is kept; sync-options are merged).
  */
@@ -18,7 +31,7 @@ export const SYNC_OPTIONS = 'argocd.argoproj.io/sync-options';
 export const SKIP_DRY_RUN = 'SkipDryRunOnMissingResource=true';
 
 /** The waves, in order. Numbers are strings in the annotation. */
-export const WAVES = { namespace: -2, prerequisites: -1, workloads: 0, edge: 1 } as const;
+export const WAVES = { namespace: -3, safetyNet: -2, prerequisites: -1, edge: 0, migrations: 1, workloads: 2, autoscaling: 3 } as const;
 
 /** Kinds (of any group) that other objects depend on and that need nothing running. */
 const PREREQUISITE_KINDS = new Set([
@@ -26,10 +39,15 @@ const PREREQUISITE_KINDS = new Set([
   'PersistentVolumeClaim', 'StorageClass', 'PriorityClass', 'ResourceQuota', 'LimitRange', 'NetworkPolicy',
   'SecretStore', 'ClusterSecretStore', 'ExternalSecret', 'PushSecret',
 ]);
-/** Kinds (of any group) that come last: they route traffic to, or certify, workloads. */
-const EDGE_KINDS = new Set(['Ingress', 'IngressClass', 'Gateway', 'HTTPRoute', 'GRPCRoute', 'ReferenceGrant']);
-/** API groups whose objects all come last: certificates, monitoring and the Gateway implementations' policies. */
-const EDGE_GROUPS = new Set(['cert-manager.io', 'acme.cert-manager.io', 'monitoring.coreos.com', 'gateway.envoyproxy.io', 'gateway.nginx.org']);
+/** Built-in kinds that go with the prerequisites: a ClusterIP Service is Healthy at once, and routes need it. */
+const PREREQUISITE_BUILTIN_KINDS = new Set(['Service']);
+/** Kinds (of any group) that route traffic to, or certify, workloads. */
+const EDGE_KINDS = new Set(['Ingress', 'IngressClass', 'Gateway', 'HTTPRoute', 'GRPCRoute', 'Certificate', 'ReferenceGrant']);
+/** API groups whose objects all belong to the edge: implementation policies of the Gateway API edge. */
+const EDGE_GROUPS = new Set(['gateway.networking.k8s.io', 'gateway.envoyproxy.io', 'gateway.nginx.org', 'cert-manager.io', 'acme.cert-manager.io']);
+/** Objects that must exist even when everything else fails: rules, scrape targets, routing of alerts, issuers. */
+const SAFETY_NET_GROUPS = new Set(['monitoring.coreos.com']);
+const SAFETY_NET_KINDS = new Set(['cert-manager.io/Issuer', 'cert-manager.io/ClusterIssuer']);
 
 /** The API group of an apiVersion ("" for the core group). */
 export function apiGroup(apiVersion: string): string {
@@ -45,11 +63,15 @@ export function isBuiltinGroup(group: string): boolean {
   return group === '' || !group.includes('.') || group === 'k8s.io' || group.endsWith('.k8s.io');
 }
 
-export function syncWaveOf(o: { apiVersion: string; kind: string }): number {
+export function syncWaveOf(o: { apiVersion: string; kind: string; metadata?: { annotations?: Record<string, string> } }): number {
   const group = apiGroup(o.apiVersion);
   if (o.kind === 'Namespace' && group === '') return WAVES.namespace;
+  if (SAFETY_NET_GROUPS.has(group) || SAFETY_NET_KINDS.has(`${group}/${o.kind}`)) return WAVES.safetyNet;
   if (PREREQUISITE_KINDS.has(o.kind)) return WAVES.prerequisites;
+  if (PREREQUISITE_BUILTIN_KINDS.has(o.kind) && group === '') return WAVES.prerequisites;
   if (EDGE_KINDS.has(o.kind) || EDGE_GROUPS.has(group)) return WAVES.edge;
+  if (o.kind === 'Job' && o.metadata?.annotations?.['argocd.argoproj.io/hook']) return WAVES.migrations;
+  if (o.kind === 'HorizontalPodAutoscaler') return WAVES.autoscaling;
   return WAVES.workloads;
 }
 

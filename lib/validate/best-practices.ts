@@ -41,8 +41,12 @@ export function podPracticeFindings(t: PodTemplate, objects: K8sObject[]): Findi
     if (!c.resources?.requests?.memory) add('resources-requests', `${where}: resources.requests.memory is not set`);
     if (!c.resources?.limits?.memory) add('resources-memory-limit', `${where}: resources.limits.memory is not set`);
     if (field !== 'containers') continue;
-    if (!c.livenessProbe) add('probe-liveness', `${where}: livenessProbe is not set`);
+    // A Job's pod runs to completion; activeDeadlineSeconds bounds a hung one instead of a liveness probe.
+    if (!c.livenessProbe && !isJob) add('probe-liveness', `${where}: livenessProbe is not set`);
     if (!c.readinessProbe && !isJob) add('probe-readiness', `${where}: readinessProbe is not set`);
+  }
+  if (t.owner.kind === 'Job' && !(t.owner as any).spec?.activeDeadlineSeconds) {
+    add('job-deadline', 'spec.activeDeadlineSeconds is not set: a hung Job pod (no liveness probe) would run forever');
   }
   const sa = t.spec.serviceAccountName ?? 'default';
   const saObject = objects.find((o) => o.kind === 'ServiceAccount' && o.metadata?.name === sa && namespaceOf(o) === namespaceOf(t.owner));

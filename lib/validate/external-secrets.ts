@@ -5,6 +5,7 @@
  * operator in the output creates, or one listed here (with the key, when a key is referenced).
  */
 import type { EnvConfig } from '../config';
+import { issuerSecrets } from '../tls/issuers';
 
 export interface ExternalSecret {
   readonly name: string;
@@ -12,6 +13,12 @@ export interface ExternalSecret {
   readonly keys: readonly string[];
   /** Config key paths that declare it, e.g. `secrets.database`. */
   readonly declaredBy: readonly string[];
+  /**
+   * Its type when it is not an Opaque Secret of key/value pairs: `dockerconfigjson` (an image pull Secret,
+   * `kubectl create secret docker-registry`) or `tls` (`kubectl create secret tls`). Such Secrets are always
+   * created by hand, never synced by an ExternalSecret.
+   */
+  readonly type?: 'dockerconfigjson' | 'tls';
 }
 
 export function externalSecretsOf(config: EnvConfig): ExternalSecret[] {
@@ -26,13 +33,21 @@ export function externalSecretsOf(config: EnvConfig): ExternalSecret[] {
       if (r.slack?.apiUrl) entries.push({ ...r.slack.apiUrl, declaredBy: `monitoring.alerting.receivers.${name}.slack.apiUrl` });
     }
   }
+  const typed: { name: string; key: string; declaredBy: string; type?: 'dockerconfigjson' | 'tls' }[] = [];
+  (config.pod?.imagePullSecrets ?? []).forEach((name, i) => typed.push({ name, key: '.dockerconfigjson', declaredBy: `pod.imagePullSecrets[${i}]`, type: 'dockerconfigjson' }));
+  // Secrets of namespaced Issuers live in the environment's namespace (a ClusterIssuer's in cert-manager's).
+  (config.certManager?.issuers ?? []).forEach((i, n) => {
+    if (i.kind !== 'Issuer') return;
+    for (const s of issuerSecrets(i)) for (const key of s.keys) typed.push({ name: s.name, key, declaredBy: `certManager.issuers[${n}]`, ...(s.type === 'tls' ? { type: 'tls' as const } : {}) });
+  });
   // Other sections that reference Secrets created outside git add their entries above this line.
-  const byName = new Map<string, { keys: Set<string>; declaredBy: string[] }>();
-  for (const e of entries) {
+  const byName = new Map<string, { keys: Set<string>; declaredBy: string[]; type?: 'dockerconfigjson' | 'tls' }>();
+  for (const e of [...entries, ...typed]) {
     const s = byName.get(e.name) ?? { keys: new Set<string>(), declaredBy: [] };
     s.keys.add(e.key);
-    s.declaredBy.push(e.declaredBy);
+    if (!s.declaredBy.includes(e.declaredBy)) s.declaredBy.push(e.declaredBy);
+    if ('type' in e && e.type) s.type = e.type as 'dockerconfigjson' | 'tls';
     byName.set(e.name, s);
   }
-  return [...byName].map(([name, s]) => ({ name, keys: [...s.keys].sort(), declaredBy: s.declaredBy }));
+  return [...byName].map(([name, s]) => ({ name, keys: [...s.keys].sort(), declaredBy: s.declaredBy, ...(s.type ? { type: s.type } : {}) }));
 }

@@ -1,0 +1,72 @@
+/**
+ * cert-manager issuers from configuration (`certManager.issuers`): ACME with HTTP-01 through the edge (public
+ * edges only), ACME with DNS-01 (Route 53 with ambient credentials/IRSA, Azure DNS with workload identity,
+ * Cloudflare with an API token Secret, RFC 2136 with a TSIG Secret), or a private CA from a Secret.
+ *
+ * A ClusterIssuer reads its Secrets in cert-manager's namespace (`certManager.namespace`); an Issuer in the
+ * environment's namespace, where they are declared like every other Secret created outside git.
+ */
+import type { EnvConfig, Environment } from '../config';
+import type { IssuerConfig } from '../config/real-cluster';
+import { http01Solver } from '../edge/acme';
+
+function dns01Solver(i: Extract<IssuerConfig, { type: 'acme-dns01' }>): Record<string, any> {
+  const d = i.dns01;
+  switch (d.provider) {
+    case 'route53':
+      // No accessKeyID/secretAccessKeySecretRef: cert-manager uses its ambient credentials (IRSA).
+      return { route53: { region: d.region, ...(d.hostedZoneID ? { hostedZoneID: d.hostedZoneID } : {}), ...(d.role ? { role: d.role } : {}) } };
+    case 'azureDNS':
+      return {
+        azureDNS: {
+          subscriptionID: d.subscriptionID, resourceGroupName: d.resourceGroupName, hostedZoneName: d.hostedZoneName,
+          environment: d.environment, managedIdentity: { clientID: d.managedIdentityClientID },
+        },
+      };
+    case 'cloudflare':
+      return { cloudflare: { apiTokenSecretRef: { name: d.apiTokenSecretRef.name, key: d.apiTokenSecretRef.key } } };
+    case 'rfc2136':
+      return {
+        rfc2136: {
+          nameserver: d.nameserver, tsigKeyName: d.tsigKeyName, tsigAlgorithm: d.tsigAlgorithm,
+          tsigSecretSecretRef: { name: d.tsigSecretSecretRef.name, key: d.tsigSecretSecretRef.key },
+        },
+      };
+  }
+}
+
+/** The `spec` of one Issuer/ClusterIssuer. */
+export function issuerSpec(env: Environment, i: IssuerConfig): Record<string, any> {
+  const c = env.config;
+  if (i.type === 'ca') return { ca: { secretName: i.secretName } };
+  // The HTTP-01 solver goes through the edge: the ingress class, or the Gateway's port-80 listeners.
+  const solver = i.type === 'acme-http01' ? http01Solver(env) : { dns01: dns01Solver(i) };
+  return {
+    acme: {
+      server: i.server,
+      email: i.email ?? c.certManager.email,
+      privateKeySecretRef: { name: `${i.name}-account-key` },
+      solvers: [{ ...(i.dnsZones ? { selector: { dnsZones: i.dnsZones } } : {}), ...solver }],
+    },
+  };
+}
+
+/** Secrets an issuer reads (name, keys), for the gate, the docs and the preflight. */
+export function issuerSecrets(i: IssuerConfig): { name: string; keys: string[]; type: 'tls' | 'generic' }[] {
+  if (i.type === 'ca') return [{ name: i.secretName, keys: ['tls.crt', 'tls.key'], type: 'tls' }];
+  if (i.type === 'acme-dns01' && i.dns01.provider === 'cloudflare') return [{ name: i.dns01.apiTokenSecretRef.name, keys: [i.dns01.apiTokenSecretRef.key], type: 'generic' }];
+  if (i.type === 'acme-dns01' && i.dns01.provider === 'rfc2136') return [{ name: i.dns01.tsigSecretSecretRef.name, keys: [i.dns01.tsigSecretSecretRef.key], type: 'generic' }];
+  return [];
+}
+
+/** The issuer that signs the edge (`ingress.clusterIssuer`), as a cert-manager issuerRef. */
+export function edgeIssuerRef(c: EnvConfig): { group: string; kind: 'ClusterIssuer' | 'Issuer'; name: string } {
+  const i = c.certManager.issuers.find((x) => x.name === c.ingress.clusterIssuer);
+  return { group: 'cert-manager.io', kind: i?.kind ?? 'ClusterIssuer', name: c.ingress.clusterIssuer };
+}
+
+/** The annotation that makes cert-manager's ingress-shim (or gateway-shim) issue a certificate with this issuer. */
+export function issuerAnnotation(c: EnvConfig): Record<string, string> {
+  const i = c.certManager.issuers.find((x) => x.name === c.ingress.clusterIssuer);
+  return i?.kind === 'Issuer' ? { 'cert-manager.io/issuer': i.name } : { 'cert-manager.io/cluster-issuer': c.ingress.clusterIssuer };
+}
