@@ -93,7 +93,7 @@ export class MonitoringChart extends EnvChart {
       spec: {
         namespaceSelector: inOwnNamespace,
         selector: { matchLabels: selectorLabels(env, BACKEND) },
-        endpoints: [endpoint('http', m.jobs.backend)],
+        endpoints: [endpoint(c.backend.metricsPort !== undefined ? 'metrics' : 'http', m.jobs.backend, c.backend.metricsPath)],
       },
     });
 

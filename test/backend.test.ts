@@ -49,15 +49,17 @@ describe('backend Deployment (seed values)', () => {
     expect(envVar('ENVIRONMENT').value).toBe('production');
     expect(envVar('DEBUG').value).toBe('false');
     expect(envVar('CORS_ORIGINS').value).toBe('https://pensioen-beslissingstool.nl,https://www.pensioen-beslissingstool.nl');
-    expect(envVar('SQLALCHEMY_POOL_SIZE').value).toBe('20');
-    expect(envVar('SQLALCHEMY_MAX_OVERFLOW').value).toBe('40');
+    // Production's pool is 10 + 20 (not the seed's 20 + 40): the connection budget rule (docs/real-cluster.md).
+    expect(envVar('SQLALCHEMY_POOL_SIZE').value).toBe('10');
+    expect(envVar('SQLALCHEMY_MAX_OVERFLOW').value).toBe('20');
     expect(envVar('SQLALCHEMY_POOL_RECYCLE').value).toBe('3600');
     for (const e of container.env) if (/SECRET|PASSWORD|TOKEN|DATABASE_URL/.test(e.name)) expect(e.value).toBeUndefined();
   });
 
-  test('probes: GET /health on 8000, liveness 10s/10s, readiness 5s/5s', () => {
-    expect(container.livenessProbe).toMatchObject({ httpGet: { path: '/health', port: 8000 }, initialDelaySeconds: 10, periodSeconds: 10 });
-    expect(container.readinessProbe).toMatchObject({ httpGet: { path: '/health', port: 8000 }, initialDelaySeconds: 5, periodSeconds: 5 });
+  test('probes: readiness GET /health (checks dependencies), liveness a TCP check (never /health), startup covers a slow start', () => {
+    expect(container.livenessProbe).toEqual({ tcpSocket: { port: 'http' }, initialDelaySeconds: 0, periodSeconds: 10, timeoutSeconds: 3, failureThreshold: 3, successThreshold: 1 });
+    expect(container.readinessProbe).toMatchObject({ httpGet: { path: '/health', port: 'http' }, periodSeconds: 5 });
+    expect(container.startupProbe).toMatchObject({ tcpSocket: { port: 'http' }, periodSeconds: 5, failureThreshold: 30 });
   });
 
   test('resources: requests 512Mi/500m, limits 1Gi/1000m, written exactly so', () => {

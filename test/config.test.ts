@@ -106,7 +106,7 @@ test('every problem of every file is reported at once, one line each', () => {
 
 test('a required key that is missing is named', () => {
   expect(() => parseConfig('x.yaml', 'registry: ghcr.io/x\nnetwork: { databaseCidrs: [10.0.0.0/8] }\n'))
-    .toThrow(/x\.yaml: certManager: is required/);
+    .toThrow(/x\.yaml: certManager\.issuers\[0\]\.email: is required for an ACME issuer \(or set certManager\.email\)/);
 });
 
 test('the real process exits non-zero without a stack trace, and dist/ stays as it was', () => {

@@ -8,20 +8,31 @@ const groupOf = (o: Record<string, any>): string => (o.apiVersion.includes('/') 
 describe.each(ENVS.map((e) => [e.name, e] as const))('%s', (_name, env) => {
   const objects = objectsOf(env);
 
-  test('every object has a sync-wave; the Namespace first, prerequisites next, then workloads, then the edge and monitoring', () => {
+  test('every object has a sync-wave: alerts, scrape targets and issuers before anything can fail, the edge before the workloads, the HPA last', () => {
     const wave = (o: Record<string, any>) => Number(o.metadata.annotations?.[SYNC_WAVE]);
     for (const o of objects) expect({ o: `${o.kind}/${o.metadata.name}`, wave: Number.isInteger(wave(o)) }).toEqual({ o: `${o.kind}/${o.metadata.name}`, wave: true });
     const byKind = (kind: string) => objects.filter((o) => o.kind === kind).map(wave);
     expect(byKind('Namespace')).toEqual([WAVES.namespace]);
-    for (const k of ['ServiceAccount', 'ConfigMap', 'NetworkPolicy']) expect(new Set(byKind(k))).toEqual(new Set([WAVES.prerequisites]));
-    for (const k of ['Deployment', 'Service', 'HorizontalPodAutoscaler', 'PodDisruptionBudget']) expect(new Set(byKind(k))).toEqual(new Set([WAVES.workloads]));
-    for (const k of ['ClusterIssuer', ...(objects.some((o) => o.kind === 'Ingress') ? ['Ingress'] : ['Gateway', 'HTTPRoute'])]) expect(new Set(byKind(k))).toEqual(new Set([WAVES.edge]));
+    for (const k of ['ServiceAccount', 'ConfigMap', 'NetworkPolicy', 'Service']) expect(new Set(byKind(k))).toEqual(new Set([WAVES.prerequisites]));
+    for (const k of ['Deployment', 'StatefulSet', 'PodDisruptionBudget']) expect(new Set(byKind(k))).toEqual(new Set([WAVES.workloads]));
+    expect(new Set(byKind('HorizontalPodAutoscaler'))).toEqual(new Set([WAVES.autoscaling]));
+    for (const k of objects.some((o) => o.kind === 'Ingress') ? ['Ingress'] : ['Gateway', 'HTTPRoute']) expect(new Set(byKind(k))).toEqual(new Set([WAVES.edge]));
     for (const o of objects.filter((x) => ['gateway.envoyproxy.io', 'gateway.nginx.org'].includes(groupOf(x)))) expect(wave(o)).toBe(WAVES.edge);
-    for (const o of objects.filter((x) => groupOf(x) === 'monitoring.coreos.com')) expect(wave(o)).toBe(WAVES.edge);
+    const issuers = objects.filter((o) => o.kind === 'ClusterIssuer' || o.kind === 'Issuer');
+    expect(issuers.length).toBeGreaterThan(0);
+    for (const o of issuers) expect(wave(o)).toBe(WAVES.safetyNet);
+    for (const o of objects.filter((x) => groupOf(x) === 'monitoring.coreos.com')) expect(wave(o)).toBe(WAVES.safetyNet);
     for (const o of objects.filter((x) => groupOf(x) === 'external-secrets.io')) expect(wave(o)).toBe(WAVES.prerequisites);
-    // Nothing precedes the Namespace; nothing follows the edge.
+    // The order that keeps "DatabaseDown" and TLS independent of pod health, and the HPA from blocking.
+    expect([WAVES.namespace, WAVES.safetyNet, WAVES.prerequisites, WAVES.edge, WAVES.migrations, WAVES.workloads, WAVES.autoscaling])
+      .toEqual([...Object.values(WAVES)].sort((x, y) => x - y));
+    const migrations = objects.filter((o) => o.kind === 'Job');
+    for (const j of migrations) {
+      // A hook (Argo CD) runs in its wave; a plain Job (kubectl) is a workload.
+      expect(wave(j)).toBe(env.config.gitops.enabled ? WAVES.migrations : WAVES.workloads);
+    }
     expect(Math.min(...objects.map(wave))).toBe(WAVES.namespace);
-    expect(Math.max(...objects.map(wave))).toBe(WAVES.edge);
+    expect(Math.max(...objects.map(wave))).toBe(objects.some((o) => o.kind === 'HorizontalPodAutoscaler') ? WAVES.autoscaling : WAVES.workloads);
   });
 
   test('custom resources (and only they) skip the dry run when their CRD is missing', () => {
@@ -40,10 +51,14 @@ describe('withSyncAnnotations (generic: any kind, any group)', () => {
     for (const g of ['cert-manager.io', 'monitoring.coreos.com', 'external-secrets.io', 'postgresql.cnpg.io', 'argoproj.io']) expect(isBuiltinGroup(g)).toBe(false);
   });
 
-  test('kinds it has never seen: a CloudNativePG Cluster is a workload custom resource, a PodMonitor comes last', () => {
+  test('kinds it has never seen: a CloudNativePG Cluster is a workload custom resource, a PodMonitor and an AlertmanagerConfig come first', () => {
     const cluster: Record<string, any> = withSyncAnnotations({ apiVersion: 'postgresql.cnpg.io/v1', kind: 'Cluster', metadata: { name: 'db' } });
-    expect(cluster.metadata.annotations).toEqual({ [SYNC_WAVE]: '0', [SYNC_OPTIONS]: SKIP_DRY_RUN });
-    expect(syncWaveOf({ apiVersion: 'monitoring.coreos.com/v1', kind: 'PodMonitor' })).toBe(WAVES.edge);
+    expect(cluster.metadata.annotations).toEqual({ [SYNC_WAVE]: String(WAVES.workloads), [SYNC_OPTIONS]: SKIP_DRY_RUN });
+    expect(syncWaveOf({ apiVersion: 'monitoring.coreos.com/v1', kind: 'PodMonitor' })).toBe(WAVES.safetyNet);
+    expect(syncWaveOf({ apiVersion: 'monitoring.coreos.com/v1alpha1', kind: 'AlertmanagerConfig' })).toBe(WAVES.safetyNet);
+    expect(syncWaveOf({ apiVersion: 'cert-manager.io/v1', kind: 'Certificate' })).toBe(WAVES.edge);
+    expect(syncWaveOf({ apiVersion: 'autoscaling/v2', kind: 'HorizontalPodAutoscaler' })).toBe(WAVES.autoscaling);
+    expect(syncWaveOf({ apiVersion: 'batch/v1', kind: 'Job', metadata: { annotations: { 'argocd.argoproj.io/hook': 'Sync' } } })).toBe(WAVES.migrations);
     expect(syncWaveOf({ apiVersion: 'v1', kind: 'Secret' })).toBe(WAVES.prerequisites);
     expect(syncWaveOf({ apiVersion: 'v1', kind: 'PersistentVolumeClaim' })).toBe(WAVES.prerequisites);
     expect(syncWaveOf({ apiVersion: 'batch/v1', kind: 'CronJob' })).toBe(WAVES.workloads);

@@ -68,7 +68,9 @@ test('staging uses its own hosts and the letsencrypt-staging issuer (on its Gate
 test('class and controller annotations are configuration: custom controller gets only its own', () => {
   const text = fs.readFileSync(path.join(CONFIG_DIR, 'production.yaml'), 'utf8')
     .replace('className: nginx', 'className: traefik')
-    .replace('controller: ingress-nginx', 'controller: custom\n  annotations: { traefik.ingress.kubernetes.io/router.entrypoints: websecure }');
+    .replace('controller: ingress-nginx', 'controller: custom\n  annotations: { traefik.ingress.kubernetes.io/router.entrypoints: websecure }')
+    // A custom controller gets no /metrics blocking rule: the app must serve metrics on their own port.
+    .replace('backend:\n', 'backend:\n  metricsPort: 9000\n');
   const o = find(objectsOf(inlineEnvironment('production', text)), 'Ingress', 'pensioen-ingress');
   expect(o.spec.ingressClassName).toBe('traefik');
   const own = Object.fromEntries(Object.entries(o.metadata.annotations).filter(([k]) => !k.startsWith('argocd.argoproj.io/')));

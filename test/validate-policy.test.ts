@@ -107,7 +107,7 @@ describe('kube-score / kube-linter defaults', () => {
     expectRule(lines, 'Deployment/backend', 'probe-liveness');
     expectRule(lines, 'Deployment/backend', 'probe-readiness');
   });
-  test('a Job needs no readiness probe, but a liveness probe', () => {
+  test('a Job needs no probes, but an activeDeadlineSeconds (a hung pod must end)', () => {
     const lines = findingsAfter((o) => {
       const tpl = structuredClone(pick(o, 'Deployment', 'backend').spec.template);
       delete tpl.spec.containers[0].readinessProbe;
@@ -116,7 +116,8 @@ describe('kube-score / kube-linter defaults', () => {
       o.push({ apiVersion: 'batch/v1', kind: 'Job', metadata: { name: 'migrate', namespace: 'pensioen' }, spec: { template: tpl } });
     });
     expect(has(lines, 'Job/migrate', 'probe-readiness')).toBe(false);
-    expectRule(lines, 'Job/migrate', 'probe-liveness');
+    expect(has(lines, 'Job/migrate', 'probe-liveness')).toBe(false);
+    expectRule(lines, 'Job/migrate', 'job-deadline');
   });
   test.each([['ghcr.io/x/backend', 'no tag'], ['ghcr.io/x/backend:latest', 'latest'], ['localhost:5000/backend', 'no tag']])('image-tag: %s', (image, text) => {
     expectRule(backend((p) => { p.container.image = image; }), 'Deployment/backend', 'image-tag', text);

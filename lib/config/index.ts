@@ -58,8 +58,6 @@ export const configSchema = z.strictObject({
   backend: z.strictObject({
     image: imageRef().default('pensioen-backend:1.0.0').describe('Backend image (name:tag, below `registry`); never untagged or latest'),
     port: port().default(8000).describe('Container port of the FastAPI server (serves /metrics too unless metricsPort is set)'),
-    metricsPort: port().optional().describe('A separate container port where the app serves /metrics (Prometheus scrapes it; the Service\'s port for the edge never exposes it); left out: /metrics on `port`, and the edge answers it with 404'),
-    metricsPath: z.string().regex(/^\//).default('/metrics').describe('Path of the Prometheus metrics, never routed from the internet'),
     replicas: z.number().int().min(1, { message: 'must be at least 1' }).default(3).describe('Replicas when autoscaling is off'),
     autoscaling: z.strictObject({
       enabled: z.boolean().default(true).describe('Run a HorizontalPodAutoscaler; the Deployment then has no spec.replicas'),
@@ -86,6 +84,8 @@ export const configSchema = z.strictObject({
     pdb: z.strictObject({
       maxUnavailable: z.number().int().min(1).default(1).describe('Pods a voluntary disruption may take down at once'),
     }).prefault({}).describe('PodDisruptionBudget'),
+    metricsPort: port().optional().describe('A separate container port where the app serves /metrics (Prometheus scrapes it; the Service\'s port for the edge never exposes it); left out: /metrics on `port`, and the edge answers it with 404'),
+    metricsPath: z.string().regex(/^\//).default('/metrics').describe('Path of the Prometheus metrics, never routed from the internet'),
   }).prefault({}).describe('The FastAPI backend'),
   frontend: z.strictObject({
     image: imageRef().default('pensioen-frontend:1.0.0').describe('Frontend image (name:tag, below `registry`)'),
@@ -117,6 +117,8 @@ export const configSchema = z.strictObject({
     exposure: z.enum(['public', 'internal']).default('public')
       .describe('"public": reachable from the internet; "internal": only inside the network (ACME HTTP-01 cannot work there)'),
     rateLimitPerMinute: z.number().int().min(1).default(100).describe('Requests per minute per client IP on the API'),
+    controllerConfigMap: dnsName().default('ingress-nginx-controller')
+      .describe('ingress-nginx: the controller\'s ConfigMap (in network.ingressControllerNamespace), where `limit-req-status-code: "429"` must be set; the preflight checks it'),
     cors,
   }).prefault({}).describe('Ingresses, TLS and edge policy'),
   edge: edgeSchema,

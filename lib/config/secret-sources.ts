@@ -48,7 +48,7 @@ export function manualSecretCommand(env: Environment, s: { name: string; type?: 
   const ns = env.config.namespace;
   return s.type === 'tls'
     ? `kubectl -n ${ns} create secret tls ${s.name} --cert=CA.crt --key=CA.key`
-    : `kubectl -n ${ns} create secret docker-registry ${s.name} --docker-server=${env.config.registry.split('/')[0]} --docker-username=USER --docker-password=PASSWORD`;
+    : `kubectl -n ${ns} create secret docker-registry ${s.name} --docker-server=${env.config.registry.split('/')[0]} --docker-username=USER --docker-password=PASSWORD  # key .dockerconfigjson`;
 }
 
 /** The exact commands that create every referenced Secret in the environment's namespace (values are placeholders). */

@@ -1,0 +1,97 @@
+/**
+ * The preflight: what the cluster must have before the first apply of an environment, as kubectl commands
+ * derived from its configuration and its synthesized objects (`npm run preflight -- <env>` prints them,
+ * `--run` runs them). Each check is a read-only `kubectl get`.
+ */
+import * as fs from 'fs';
+import * as path from 'path';
+import { parse } from 'yaml';
+import type { Environment } from './config';
+import { manualSecretsOf, secretSourcesOf } from './config/secret-sources';
+import { apiGroup, isBuiltinGroup } from './output/sync-waves';
+import { issuerSecrets } from './tls/issuers';
+
+/** Kubernetes version every environment needs (preStop `sleep`: 1.30; nodeTaintsPolicy/matchLabelKeys: beta 1.26/1.27). */
+export const MIN_KUBERNETES = { major: 1, minor: 30 };
+
+export interface Check {
+  /** What is checked, for people. */
+  readonly what: string;
+  /** A read-only kubectl command. */
+  readonly command: string;
+  /** What its stdout must be (trimmed); left out: exit code 0 is enough. */
+  readonly expect?: string | RegExp;
+}
+
+/** CRD names (`<plural>.<group>`) by `group/Kind`, read from the pinned CRDs. */
+export function crdNames(crdDir = path.resolve('crds')): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const f of fs.readdirSync(crdDir).filter((x) => x.endsWith('.yaml')).sort()) {
+    const d = parse(fs.readFileSync(path.join(crdDir, f), 'utf8'));
+    if (d?.kind === 'CustomResourceDefinition') out.set(`${d.spec.group}/${d.spec.names.kind}`, d.metadata.name);
+  }
+  return out;
+}
+
+export function preflightChecks(env: Environment, objects: Record<string, any>[], crds = crdNames()): Check[] {
+  const c = env.config;
+  const ns = c.namespace;
+  const checks: Check[] = [];
+  checks.push({
+    what: `Kubernetes >= ${MIN_KUBERNETES.major}.${MIN_KUBERNETES.minor} (preStop sleep; topology spread nodeTaintsPolicy/nodeAffinityPolicy)`,
+    command: 'kubectl version -o json',
+    expect: new RegExp(`"serverVersion":\\s*\\{[^}]*"minor":\\s*"(${MIN_KUBERNETES.minor}|3[1-9]|[4-9]\\d)\\+?"`),
+  });
+  // Every custom resource's CRD, by name.
+  const kinds = [...new Set(objects.filter((o) => !isBuiltinGroup(apiGroup(o.apiVersion))).map((o) => `${apiGroup(o.apiVersion)}/${o.kind}`))].sort();
+  const names = kinds.map((k) => crds.get(k) ?? `<no pinned CRD for ${k}>`);
+  if (names.length > 0) checks.push({ what: `CRDs of the custom resources (${kinds.join(', ')})`, command: `kubectl get crd ${names.join(' ')}` });
+  if (objects.some((o) => o.kind === 'HorizontalPodAutoscaler')) {
+    checks.push({
+      what: 'metrics-server serves the resource metrics API (the HPA needs it; EKS and kubeadm do not ship it)',
+      command: 'kubectl get apiservice v1beta1.metrics.k8s.io -o jsonpath=\'{.status.conditions[?(@.type=="Available")].status}\'',
+      expect: 'True',
+    });
+  }
+  if (objects.some((o) => o.kind === 'Ingress')) {
+    checks.push({ what: `IngressClass ${c.ingress.className} exists`, command: `kubectl get ingressclass ${c.ingress.className}` });
+    if (c.ingress.controller === 'ingress-nginx') {
+      checks.push({
+        what: `ingress-nginx answers rate-limit rejections with 429 (ConfigMap ${c.ingress.controllerConfigMap}: limit-req-status-code)`,
+        command: `kubectl -n ${c.network.ingressControllerNamespace} get configmap ${c.ingress.controllerConfigMap} -o jsonpath='{.data.limit-req-status-code}'`,
+        expect: '429',
+      });
+    }
+  }
+  if (objects.some((o) => o.kind === 'Gateway' || o.kind === 'HTTPRoute')) {
+    const classes = [...new Set(objects.filter((o) => o.kind === 'Gateway').map((o) => o.spec?.gatewayClassName).filter(Boolean))];
+    for (const gc of classes) checks.push({ what: `GatewayClass ${gc} exists`, command: `kubectl get gatewayclass ${gc}` });
+  }
+  const namespaces = [...new Set([c.network.ingressControllerNamespace, c.network.monitoringNamespace, c.network.dnsNamespace, c.certManager.namespace])].sort();
+  checks.push({ what: `namespaces the NetworkPolicies and issuers refer to (${namespaces.join(', ')})`, command: `kubectl get namespace ${namespaces.join(' ')}` });
+  checks.push({
+    what: `cluster DNS pods (${Object.entries(c.network.dnsPodLabels).map(([k, v]) => `${k}=${v}`).join(',')}) in ${c.network.dnsNamespace}, as the DNS egress rule selects them`,
+    command: `kubectl -n ${c.network.dnsNamespace} get pods -l ${Object.entries(c.network.dnsPodLabels).map(([k, v]) => `${k}=${v}`).join(',')} -o name`,
+    expect: /pod\//,
+  });
+  const sc = c.redis.persistence.storageClass;
+  checks.push(sc
+    ? { what: `StorageClass ${sc} (Redis volumes)`, command: `kubectl get storageclass ${sc}` }
+    : { what: 'a default StorageClass (Redis volumes)', command: 'kubectl get storageclass -o jsonpath=\'{.items[?(@.metadata.annotations.storageclass\\.kubernetes\\.io/is-default-class=="true")].metadata.name}\'', expect: /\S/ });
+  // Secrets created by hand.
+  const byHand = [...(c.secretsProvider.type === 'precreated' ? secretSourcesOf(env).map((s) => s.name) : []), ...manualSecretsOf(env).map((s) => s.name)];
+  if (byHand.length > 0) checks.push({ what: `Secrets created by hand in ${ns} (docs/before-you-apply.md)`, command: `kubectl -n ${ns} get secret ${[...new Set(byHand)].sort().join(' ')}` });
+  const clusterIssuerSecrets = c.certManager.issuers.filter((i) => i.kind === 'ClusterIssuer').flatMap(issuerSecrets).map((s) => s.name);
+  if (clusterIssuerSecrets.length > 0) {
+    checks.push({ what: `Secrets of the ClusterIssuers in cert-manager's namespace ${c.certManager.namespace}`, command: `kubectl -n ${c.certManager.namespace} get secret ${[...new Set(clusterIssuerSecrets)].sort().join(' ')}` });
+  }
+  return checks;
+}
+
+/** Whether a check's output passes. */
+export function passes(check: Check, code: number, stdout: string): boolean {
+  if (code !== 0) return false;
+  if (check.expect === undefined) return true;
+  const out = stdout.trim();
+  return typeof check.expect === 'string' ? out === check.expect : check.expect.test(out);
+}
