@@ -19,8 +19,9 @@ test('read-only root filesystem with emptyDirs where Next.js writes', () => {
 });
 
 test('probes, requests and limits are set', () => {
-  expect(container.livenessProbe.httpGet).toEqual({ path: '/', port: 3000, scheme: 'HTTP' });
-  expect(container.readinessProbe.httpGet).toEqual({ path: '/', port: 3000, scheme: 'HTTP' });
+  // A rendered page may call the API: liveness is a TCP check, readiness renders /.
+  expect(container.livenessProbe.tcpSocket).toEqual({ port: 'http' });
+  expect(container.readinessProbe.httpGet).toEqual({ path: '/', port: 'http', scheme: 'HTTP' });
   expect(container.resources.requests).toEqual({ cpu: '100m', memory: '256Mi' });
   expect(container.resources.limits).toEqual({ cpu: '500m', memory: '512Mi' });
 });

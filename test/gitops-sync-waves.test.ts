@@ -41,7 +41,7 @@ describe.each(ENVS.map((e) => [e.name, e] as const))('%s', (_name, env) => {
       expect({ o: `${o.apiVersion} ${o.kind}`, skip: options.includes(SKIP_DRY_RUN) })
         .toEqual({ o: `${o.apiVersion} ${o.kind}`, skip: !isBuiltinGroup(groupOf(o)) });
     }
-    expect(objects.some((o) => o.kind === 'ClusterIssuer')).toBe(true);
+    expect(objects.some((o) => o.kind === 'ClusterIssuer' || o.kind === 'Issuer')).toBe(true);
   });
 });
 
