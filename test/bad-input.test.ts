@@ -65,7 +65,7 @@ const configCases: Case[] = [
   ['namespace argocd', prod((t) => `namespace: argocd\n${t}`), /production\.yaml: namespace: "argocd" is also gitops\.argocdNamespace/],
   ['namespace of the ingress controller', prod((t) => `namespace: ingress-nginx\n${t}`), /namespace: "ingress-nginx" is also network\.ingressControllerNamespace/],
   ['namespace monitoring', prod((t) => `namespace: monitoring\n${t}`), /namespace: "monitoring" is also network\.monitoringNamespace/],
-  ['namespace cert-manager', prod((t) => `namespace: cert-manager\n${t}`), /namespace: "cert-manager" is the usual namespace of cert-manager/],
+  ['namespace cert-manager', prod((t) => `namespace: cert-manager\n${t}`), /namespace: "cert-manager" is also certManager\.namespace: the application must not share the namespace of a tool it relies on/],
   ['an environment named argocd', { 'argocd.yaml': configs['staging.yaml'].replace('api.staging.', 'api.x.').replace(/frontendHosts: \[[^\]]*\]/, 'frontendHosts: [x.pensioen-beslissingstool.nl]').replace('https://aks-staging', 'https://x') },
     /argocd\.yaml: the environment name "argocd" is reserved/],
   ['two environments on the same cluster and namespace', { 'staging2.yaml': configs['staging.yaml'] }, /staging2\.yaml: namespace: "pensioen" on https:\/\/aks-staging\S* is also staging's/],

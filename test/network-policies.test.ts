@@ -8,12 +8,13 @@ test('default deny of all ingress and egress in the namespace', () => {
   expect(np('default-deny')).toEqual({ podSelector: {}, policyTypes: ['Ingress', 'Egress'] });
 });
 
-test('backend: reachable from the ingress controller and Prometheus on 8000 only', () => {
+test('backend: reachable from the ingress controller, Prometheus and the frontend (server-side rendering) on 8000 only', () => {
   const b = np('backend');
   expect(b.podSelector).toEqual({ matchLabels: backendSel });
   expect(b.ingress).toEqual([
     { from: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'ingress-nginx' } } }], ports: [{ protocol: 'TCP', port: 8000 }] },
     { from: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'monitoring' } } }], ports: [{ protocol: 'TCP', port: 8000 }] },
+    { from: [{ podSelector: { matchLabels: np('frontend').podSelector.matchLabels } }], ports: [{ protocol: 'TCP', port: 8000 }] },
   ]);
 });
 

@@ -7,7 +7,7 @@ test('there are pod templates to check', () => {
   expect(cases.length).toBeGreaterThanOrEqual(4);
 });
 
-describe.each(cases)('%s %s', (_env, _owner, spec, claims) => {
+describe.each(cases)('%s %s', (_env, owner, spec, claims) => {
   const containers = [...(spec.initContainers ?? []), ...spec.containers];
 
   test('pod: non-root, RuntimeDefault seccomp, no service account token, no host namespaces', () => {
@@ -32,13 +32,17 @@ describe.each(cases)('%s %s', (_env, _owner, spec, claims) => {
     }
   });
 
-  test('every container: CPU and memory requests, memory limit, liveness and readiness probes, pinned image', () => {
+  test('every container: CPU and memory requests, memory limit, liveness and readiness probes (a Job: a deadline instead), pinned image', () => {
     for (const c of spec.containers) {
       expect(c.resources.requests.cpu).toBeDefined();
       expect(c.resources.requests.memory).toBeDefined();
       expect(c.resources.limits.memory).toBeDefined();
-      expect(c.livenessProbe).toBeDefined();
-      expect(c.readinessProbe).toBeDefined();
+      if (owner.startsWith('Job/')) {
+        expect(spec.restartPolicy).toBe('Never');
+      } else {
+        expect(c.livenessProbe).toBeDefined();
+        expect(c.readinessProbe).toBeDefined();
+      }
       expect(c.image).toMatch(/:[^:/]+$|@sha256:/);
       expect(c.image).not.toMatch(/:latest$/);
     }
