@@ -169,6 +169,8 @@ export function readTree(dir: string): Map<string, string> {
     for (const e of fs.readdirSync(d, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
       const p = path.join(d, e.name);
       if (e.isDirectory()) walk(p);
+      // A symlink (node_modules in a git worktree) is compared by its target, never followed.
+      else if (e.isSymbolicLink()) out.set(path.relative(dir, p).split(path.sep).join('/'), `symlink -> ${fs.readlinkSync(p)}`);
       else if (!(d === dir && e.name === MARKER)) out.set(path.relative(dir, p).split(path.sep).join('/'), fs.readFileSync(p, 'utf8'));
     }
   };
