@@ -9,6 +9,7 @@
 import type { EnvConfig, Environment } from '../config';
 import type { IssuerConfig } from '../config/real-cluster';
 import { http01Solver } from '../edge/acme';
+import { toJson_ClusterIssuerSpecAcmeSolvers } from '../../imports/certmanager-clusterissuers-cert-manager.io';
 
 function dns01Solver(i: Extract<IssuerConfig, { type: 'acme-dns01' }>): Record<string, any> {
   const d = i.dns01;
@@ -40,7 +41,7 @@ export function issuerSpec(env: Environment, i: IssuerConfig): Record<string, an
   const c = env.config;
   if (i.type === 'ca') return { ca: { secretName: i.secretName } };
   // The HTTP-01 solver goes through the edge: the ingress class, or the Gateway's port-80 listeners.
-  const solver = i.type === 'acme-http01' ? http01Solver(env) : { dns01: dns01Solver(i) };
+  const solver = i.type === 'acme-http01' ? toJson_ClusterIssuerSpecAcmeSolvers(http01Solver(env)) : { dns01: dns01Solver(i) };
   return {
     acme: {
       server: i.server,
