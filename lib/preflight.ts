@@ -9,6 +9,7 @@ import { parse } from 'yaml';
 import type { Environment } from './config';
 import { manualSecretsOf, secretSourcesOf } from './config/secret-sources';
 import { apiGroup, isBuiltinGroup } from './output/sync-waves';
+import { dataPlaneNamespaceOf } from './config/edge';
 import { issuerSecrets } from './tls/issuers';
 
 /** Kubernetes version every environment needs (preStop `sleep`: 1.30; nodeTaintsPolicy/matchLabelKeys: beta 1.26/1.27). */
@@ -66,8 +67,22 @@ export function preflightChecks(env: Environment, objects: Record<string, any>[]
   if (objects.some((o) => o.kind === 'Gateway' || o.kind === 'HTTPRoute')) {
     const classes = [...new Set(objects.filter((o) => o.kind === 'Gateway').map((o) => o.spec?.gatewayClassName).filter(Boolean))];
     for (const gc of classes) checks.push({ what: `GatewayClass ${gc} exists`, command: `kubectl get gatewayclass ${gc}` });
+    // A shared Gateway the routes attach to but the output does not contain.
+    const own = new Set(objects.filter((o) => o.kind === 'Gateway').map((o) => `${o.metadata?.namespace}/${o.metadata?.name}`));
+    const shared = new Set<string>();
+    for (const r of objects.filter((o) => o.kind === 'HTTPRoute')) {
+      for (const p of r.spec?.parentRefs ?? []) {
+        const key = `${p.namespace ?? r.metadata?.namespace}/${p.name}`;
+        if ((p.kind ?? 'Gateway') === 'Gateway' && !own.has(key)) shared.add(key);
+      }
+    }
+    for (const key of [...shared].sort()) {
+      const [gns, name] = key.split('/');
+      checks.push({ what: `shared Gateway ${key} exists (the routes attach to it)`, command: `kubectl -n ${gns} get gateway ${name}` });
+    }
   }
-  const namespaces = [...new Set([c.network.ingressControllerNamespace, c.network.monitoringNamespace, c.network.dnsNamespace, c.certManager.namespace])].sort();
+  const edgeNs = c.edge.kind === 'gateway' ? dataPlaneNamespaceOf(c.edge) : c.network.ingressControllerNamespace;
+  const namespaces = [...new Set([edgeNs, c.network.monitoringNamespace, c.network.dnsNamespace, c.certManager.namespace])].sort();
   checks.push({ what: `namespaces the NetworkPolicies and issuers refer to (${namespaces.join(', ')})`, command: `kubectl get namespace ${namespaces.join(' ')}` });
   checks.push({
     what: `cluster DNS pods (${Object.entries(c.network.dnsPodLabels).map(([k, v]) => `${k}=${v}`).join(',')}) in ${c.network.dnsNamespace}, as the DNS egress rule selects them`,

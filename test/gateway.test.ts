@@ -143,7 +143,8 @@ describe.each([['envoy-gateway', envoy], ['nginx-gateway-fabric', ngf]] as const
 
   test('NetworkPolicies admit the data-plane namespace (not the ingress controller) to backend, frontend and solver', () => {
     const ns = impl === 'envoy-gateway' ? 'envoy-gateway-system' : 'nginx-gateway';
-    const from = (name: string) => find(objects, 'NetworkPolicy', name).spec.ingress.map((r: any) => [r.from[0].namespaceSelector.matchLabels['kubernetes.io/metadata.name'], r.ports[0].port]);
+    // (The backend also admits the frontend's pods, by pod selector: server-side rendering, issue 13.)
+    const from = (name: string) => find(objects, 'NetworkPolicy', name).spec.ingress.filter((r: any) => r.from[0].namespaceSelector).map((r: any) => [r.from[0].namespaceSelector.matchLabels['kubernetes.io/metadata.name'], r.ports[0].port]);
     expect(from('backend')).toEqual([[ns, 8000], ['monitoring', 8000]]);
     expect(from('frontend')).toEqual([[ns, 3000]]);
     expect(from('acme-http01-solver')).toEqual([[ns, 8089]]);
@@ -276,7 +277,8 @@ describe('config: changing a value changes the output', () => {
 
   test('edge.kind ingress (the default) keeps the Ingresses and the ingress-class solver', () => {
     const o = objectsOf(production({ kind: 'ingress' }));
-    expect(o.filter((x) => x.kind === 'Ingress').map((x) => x.metadata.name)).toEqual(['pensioen-ingress', 'pensioen-frontend-ingress']);
+    // pensioen-metrics-block answers /metrics with 404 (issue 13).
+    expect(o.filter((x) => x.kind === 'Ingress').map((x) => x.metadata.name)).toEqual(['pensioen-ingress', 'pensioen-metrics-block', 'pensioen-frontend-ingress']);
     expect(o.filter((x) => x.apiVersion.startsWith('gateway.'))).toEqual([]);
     expect(find(o, 'ClusterIssuer', 'letsencrypt-prod').spec.acme.solvers).toEqual([{ http01: { ingress: { ingressClassName: 'nginx' } } }]);
   });

@@ -70,7 +70,7 @@ describe.each(ENVS.map((e) => [e.name, e] as const))('%s', (_n, env) => {
         }
       }
     }
-    if (env.config.backend.metricsPort === undefined) {
+    if (env.config.backend.metricsPort === undefined && env.config.edge.kind === 'ingress') {
       const block = find(objects, 'Ingress', 'pensioen-metrics-block');
       expect(block.spec.rules[0].http.paths.map((p: any) => [p.path, p.pathType])).toEqual([[metrics, 'Exact'], [`${metrics}/`, 'Prefix']]);
     }
@@ -124,8 +124,12 @@ describe.each(ENVS.map((e) => [e.name, e] as const))('%s', (_n, env) => {
 
   test('item 2: the edge\'s issuer exists and an internal edge never uses HTTP-01', () => {
     const issuers = objects.filter((o) => o.kind === 'ClusterIssuer' || o.kind === 'Issuer');
-    const api = find(objects, 'Ingress', 'pensioen-ingress');
-    const a = api.metadata.annotations;
+    // The edge's certificate request: the Ingress annotation, a generated Gateway's annotation, or explicit Certificates.
+    const edge = objects.find((o) => o.kind === 'Ingress' || o.kind === 'Gateway');
+    const cert = objects.find((o) => o.kind === 'Certificate');
+    const a = edge?.metadata.annotations?.['cert-manager.io/cluster-issuer'] || edge?.metadata.annotations?.['cert-manager.io/issuer']
+      ? edge!.metadata.annotations
+      : { [`cert-manager.io/${cert!.spec.issuerRef.kind === 'Issuer' ? 'issuer' : 'cluster-issuer'}`]: cert!.spec.issuerRef.name };
     const used = issuers.find((i) => i.metadata.name === (a['cert-manager.io/cluster-issuer'] ?? a['cert-manager.io/issuer']));
     expect(used).toBeDefined();
     expect(used!.kind).toBe(a['cert-manager.io/issuer'] ? 'Issuer' : 'ClusterIssuer');
@@ -142,11 +146,19 @@ describe.each(ENVS.map((e) => [e.name, e] as const))('%s', (_n, env) => {
     if (crdKinds.has('ExternalSecret')) expect(cmd).toContain('externalsecrets.external-secrets.io');
     expect(cmd).not.toContain('<no pinned CRD');
     expect(cmd).toContain('kubectl get apiservice v1beta1.metrics.k8s.io');
-    expect(cmd).toContain(`kubectl get ingressclass ${env.config.ingress.className}`);
-    expect(cmd).toContain(`kubectl get namespace ${[env.config.certManager.namespace, env.config.network.ingressControllerNamespace].sort().join(' ')}`.split(' ').slice(0, 3).join(' '));
-    const rate = checks.find((c) => c.command.includes('limit-req-status-code'))!;
-    expect(passes(rate, 0, '429\n')).toBe(true);
-    expect(passes(rate, 0, '503')).toBe(false);
+    if (env.config.edge.kind === 'ingress') {
+      expect(cmd).toContain(`kubectl get ingressclass ${env.config.ingress.className}`);
+      const rate = checks.find((c) => c.command.includes('limit-req-status-code'))!;
+      expect(rate.command).toBe(`kubectl -n ${env.config.network.ingressControllerNamespace} get configmap ingress-nginx-controller -o jsonpath='{.data.limit-req-status-code}'`);
+      expect(passes(rate, 0, '429\n')).toBe(true);
+      expect(passes(rate, 0, '503')).toBe(false);
+    } else {
+      const gateways = objects.filter((o) => o.kind === 'Gateway');
+      for (const g of gateways) expect(cmd).toContain(`kubectl get gatewayclass ${g.spec.gatewayClassName}`);
+      if (gateways.length === 0) expect(cmd).toMatch(/kubectl -n \S+ get gateway \S+/);
+    }
+    expect(cmd).toContain(`kubectl get namespace `);
+    expect(cmd).toContain(env.config.certManager.namespace);
     const metrics = checks.find((c) => c.command.includes('apiservice'))!;
     expect(passes(metrics, 0, 'True')).toBe(true);
     expect(passes(metrics, 0, 'False')).toBe(false);

@@ -197,7 +197,8 @@ export function refineRealCluster(c: any, ctx: Ctx): void {
     });
   }
   // /metrics never routed from the internet: only ingress-nginx gets the generated blocking rule.
-  if (c.ingress.controller !== 'ingress-nginx' && c.backend.metricsPort === undefined) {
+  // (The Gateway API edge keeps /metrics off its routes itself.)
+  if ((c.edge?.kind ?? 'ingress') === 'ingress' && c.ingress.controller !== 'ingress-nginx' && c.backend.metricsPort === undefined) {
     ctx.addIssue({ code: 'custom', path: ['backend', 'metricsPort'], message: `is required with ingress.controller ${c.ingress.controller}: without it the app serves ${c.backend.metricsPath} on the port the edge routes to, and only ingress-nginx gets the rule that answers it with 404 (allowed: a port such as 9000)` });
   }
   // Metrics port must differ from the serving port.
