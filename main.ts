@@ -9,6 +9,7 @@ import * as path from 'path';
 import { App } from 'cdk8s';
 import { synthArgocd, type SynthesizedEnvironment } from './charts/argocd';
 import { BackendChart } from './charts/backend';
+import { DatabaseChart } from './charts/database';
 import { ExternalSecretsChart } from './charts/external-secrets';
 import { FrontendChart } from './charts/frontend';
 import { GatewayChart } from './charts/gateway';
@@ -33,6 +34,7 @@ export function buildApp(env: Environment): { app: App; charts: EnvChart[] } {
   const charts: EnvChart[] = [
     new NamespaceChart(app, env),
     ...(env.config.secretsProvider.type === 'external-secrets' ? [new ExternalSecretsChart(app, env)] : []),
+    ...(env.config.database.mode === 'cloudnative-pg' ? [new DatabaseChart(app, env)] : []),
     ...(env.config.migrations.enabled ? [new MigrationsChart(app, env)] : []),
     new BackendChart(app, env),
     new FrontendChart(app, env),

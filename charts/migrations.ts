@@ -7,6 +7,7 @@ import { labels, meta, selectorLabels, versionOfImage } from '../lib/k8s/labels'
 import { dnsEgress, tcp } from '../lib/k8s/network';
 import type { LabelSpec } from '../lib/k8s/labels';
 import { databaseEnv } from './backend';
+import { POOLER_PORT, clusterNames, cnpgOf, poolerSelector } from '../lib/database/names';
 
 /** The migration pods: not the backend's labels, so no backend Service or policy ever selects them. */
 export const MIGRATION_LABELS: LabelSpec = { name: 'pensioen-backend-migrate', component: 'migration' };
@@ -51,6 +52,7 @@ export class MigrationsChart extends EnvChart {
     const version = versionOfImage(c.backend.image);
     const spec = { ...MIGRATION_LABELS, version };
     const selector = selectorLabels(env, MIGRATION_LABELS);
+    const cnpg = cnpgOf(env);
     const hook = c.gitops.enabled
       ? {
         'argocd.argoproj.io/hook': 'Sync',
@@ -70,7 +72,10 @@ export class MigrationsChart extends EnvChart {
         podSelector: { matchLabels: selector },
         policyTypes: ['Ingress', 'Egress'],
         ingress: [],
-        egress: [dnsEgress(c), { to: c.network.databaseCidrs.map((cidr) => ({ ipBlock: { cidr } })), ports: [tcp(c.network.databasePort)] }],
+        egress: [dnsEgress(c), cnpg
+          // CloudNativePG: the same way as the backend, through PgBouncer (charts/database.ts admits these pods).
+          ? { to: [{ podSelector: poolerSelector(clusterNames(cnpg)) }], ports: [tcp(POOLER_PORT)] }
+          : { to: c.network.databaseCidrs.map((cidr) => ({ ipBlock: { cidr } })), ports: [tcp(c.network.databasePort)] }],
       },
     });
 

@@ -17,6 +17,9 @@ import { alertmanagerConfigSpec } from '../lib/monitoring/alertmanager';
 import { AlertmanagerConfig } from '../imports/prom-alertmanagerconfigs-monitoring.coreos.com';
 import { PrometheusRule, PrometheusRuleSpecGroupsRulesExpr } from '../imports/prom-prometheusrules-monitoring.coreos.com';
 import { ServiceMonitor, ServiceMonitorSpecEndpointsRelabelingsAction, ServiceMonitorSpecEndpointsScheme } from '../imports/prom-servicemonitors-monitoring.coreos.com';
+import { PodMonitor, PodMonitorSpecPodMetricsEndpointsRelabelingsAction, PodMonitorSpecPodMetricsEndpointsScheme } from '../imports/prom-podmonitors-monitoring.coreos.com';
+import { CNPG_CLUSTER_LABEL } from '../lib/monitoring/cnpg-rules';
+import { CLUSTER_LABEL, POD_ROLE_LABEL, clusterNames, cnpgOf } from '../lib/database/names';
 
 /**
  * Monitoring for kube-prometheus-stack: the PrometheusRule `pensioen-alerts`, ServiceMonitors that scrape
@@ -106,7 +109,32 @@ export class MonitoringChart extends EnvChart {
       },
     });
 
-    if (m.postgresExporter.enabled) {
+    const cnpg = cnpgOf(env);
+    if (cnpg) {
+      // The instances of every Cluster (not PgBouncer, not the operator's Jobs), job label as postgres_exporter
+      // had it (DatabaseDown and MetricsTargetMissing keep reading job="postgres"), the Cluster in cnpg_cluster.
+      new PodMonitor(this, 'postgres-pod-monitor', {
+        metadata: withSelector('postgres'),
+        spec: {
+          namespaceSelector: inOwnNamespace,
+          selector: {
+            matchLabels: { [POD_ROLE_LABEL]: 'instance' },
+            matchExpressions: [{ key: CLUSTER_LABEL, operator: 'In', values: clusterNames(cnpg) }],
+          },
+          podMetricsEndpoints: [{
+            port: 'metrics',
+            path: '/metrics',
+            scheme: PodMonitorSpecPodMetricsEndpointsScheme.HTTP,
+            interval: m.scrapeInterval,
+            scrapeTimeout: seconds(m.scrapeInterval) < 10 ? m.scrapeInterval : '10s',
+            relabelings: [
+              { action: PodMonitorSpecPodMetricsEndpointsRelabelingsAction.REPLACE, targetLabel: 'job', replacement: m.jobs.postgres },
+              { action: PodMonitorSpecPodMetricsEndpointsRelabelingsAction.REPLACE, sourceLabels: ['__meta_kubernetes_pod_label_cnpg_io_cluster'], targetLabel: CNPG_CLUSTER_LABEL },
+            ],
+          }],
+        },
+      });
+    } else if (m.postgresExporter.enabled) {
       postgresExporter(this, env);
       new ServiceMonitor(this, 'postgres-service-monitor', {
         metadata: withSelector(POSTGRES_EXPORTER),

@@ -7,6 +7,7 @@ import { k8s } from '../lib/k8s';
 import { POSTGRES_EXPORTER_LABELS, POSTGRES_EXPORTER_PORT } from '../lib/monitoring/names';
 import { meta, PART_OF, selectorLabels } from '../lib/k8s/labels';
 import { dnsEgress, fromNamespace, tcp } from '../lib/k8s/network';
+import { POOLER_PORT, clusterNames, cnpgOf, poolerSelector } from '../lib/database/names';
 
 /** Components of the Redis pods and their proxy: the backend may reach these on 6379 and 26379. */
 export const REDIS_COMPONENTS = ['redis', 'redis-proxy'];
@@ -16,7 +17,8 @@ export const REDIS_PORTS = [6379, 26379];
 /**
  * NetworkPolicies: deny everything in the namespace, then allow exactly what the platform needs: the
  * ingress controller to the backend, the frontend and cert-manager's HTTP-01 solver; Prometheus to the
- * backend's metrics; the backend to DNS, Redis and the managed PostgreSQL; the frontend to DNS and HTTPS.
+ * backend's metrics; the backend to DNS, Redis and PostgreSQL (the managed database's CIDRs, or the PgBouncer
+ * pods of CloudNativePG, whose own policies are in charts/database.ts); the frontend to DNS and HTTPS.
  */
 export class NetworkPoliciesChart extends EnvChart {
   constructor(scope: Construct, env: Environment) {
@@ -32,6 +34,7 @@ export class NetworkPoliciesChart extends EnvChart {
     // namespace selector matches).
     const edgeNs = c.edge.kind === 'gateway' ? dataPlaneNamespaceOf(c.edge) : n.ingressControllerNamespace;
     const fromEdge: k8s.NetworkPolicyPeer[] = [fromNamespace(edgeNs), ...n.ingressControllerNodeCidrs.map((cidr) => ({ ipBlock: { cidr } }))];
+    const cnpg = cnpgOf(env);
     const policy = (id: string, podSelector: Record<string, string>, s: Omit<k8s.NetworkPolicySpec, 'podSelector'>) =>
       new k8s.KubeNetworkPolicy(this, id, { metadata: meta(env, id, spec), spec: { podSelector: { matchLabels: podSelector }, ...s } });
 
@@ -55,7 +58,10 @@ export class NetworkPoliciesChart extends EnvChart {
           to: [{ podSelector: { matchExpressions: [{ key: 'app.kubernetes.io/component', operator: 'In', values: REDIS_COMPONENTS }] } }],
           ports: REDIS_PORTS.map(tcp),
         },
-        { to: n.databaseCidrs.map((cidr) => ({ ipBlock: { cidr } })), ports: [tcp(n.databasePort)] },
+        // PostgreSQL: the managed database's CIDRs, or (cloudnative-pg) only the PgBouncer pods in front of the Cluster.
+        cnpg
+          ? { to: [{ podSelector: poolerSelector(clusterNames(cnpg)) }], ports: [tcp(POOLER_PORT)] }
+          : { to: n.databaseCidrs.map((cidr) => ({ ipBlock: { cidr } })), ports: [tcp(n.databasePort)] },
       ],
     });
 
@@ -72,7 +78,7 @@ export class NetworkPoliciesChart extends EnvChart {
     });
 
     // postgres_exporter (monitoring): Prometheus scrapes it; it reaches only DNS and the managed PostgreSQL.
-    if (c.monitoring.enabled && c.monitoring.postgresExporter.enabled) {
+    if (c.monitoring.enabled && c.monitoring.postgresExporter.enabled && !cnpg) {
       policy('postgres-exporter', selectorLabels(env, POSTGRES_EXPORTER_LABELS), {
         policyTypes: ['Ingress', 'Egress'],
         ingress: [{ from: [fromNamespace(n.monitoringNamespace)], ports: [tcp(POSTGRES_EXPORTER_PORT)] }],

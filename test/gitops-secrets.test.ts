@@ -87,7 +87,11 @@ describe('pre-created Secrets (onprem)', () => {
     expect(objects.filter((o) => ['Secret', 'ExternalSecret', 'SecretStore'].includes(o.kind))).toEqual([]);
     const commands = precreateCommands(env);
     expect(commands[0]).toBe('kubectl create namespace pensioen --dry-run=client -o yaml | kubectl apply -f -');
+    // CloudNativePG writes `<cluster>-app` itself: it must not be pre-created.
+    const operatorMade = new Set(objects.filter((o) => o.kind === 'Cluster' && o.apiVersion.startsWith('postgresql.cnpg.io/')).map((o) => `${o.metadata.name}-app`));
+    for (const name of operatorMade) expect(commands.some((c) => c.includes(`create secret generic ${name} `))).toBe(false);
     for (const [name, keys] of referencedSecrets(objects)) {
+      if (operatorMade.has(name)) continue;
       const cmd = commands.find((c) => c.startsWith(`kubectl -n ${env.config.namespace} create secret generic ${name} `));
       expect(cmd).toBeDefined();
       for (const k of keys) if (k !== '*') expect(cmd).toContain(` --from-literal=${k}=`);

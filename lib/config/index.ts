@@ -14,9 +14,10 @@ import { monitoringSchema } from '../monitoring/schema';
 import { configFilesOf, crossEnvironmentProblems, InputProblem, parseConfigYaml, readConfigText, refineSafety } from './safety';
 import { placeholderIssues } from './placeholders';
 import {
-  frontendApiUrlProblems, databaseLimitsShape, DEFAULT_ISSUERS, cidrList, issuerSchema, livenessSchema, migrationsSchema,
+  frontendApiUrlProblems, DEFAULT_ISSUERS, cidrList, issuerSchema, livenessSchema, migrationsSchema,
   probeTiming, refineRealCluster, spreadSchema, startupSchema,
 } from './real-cluster';
+import { databaseSchema, refineDatabase } from '../database/schema';
 
 const CIDR = /^((25[0-5]|2[0-4]\d|1?\d?\d)\.){3}(25[0-5]|2[0-4]\d|1?\d?\d)\/(3[0-2]|[12]?\d)$|^[0-9a-fA-F:]+\/(12[0-8]|1[01]\d|[1-9]?\d)$/;
 
@@ -133,13 +134,13 @@ export const configSchema = z.strictObject({
     monitoringNamespace: dnsLabel().default('monitoring').describe('Namespace of Prometheus (allowed to scrape)'),
     dnsNamespace: dnsLabel().default('kube-system').describe('Namespace of the cluster DNS'),
     dnsPodLabels: z.record(z.string(), z.string()).default({ 'k8s-app': 'kube-dns' }).describe('Labels of the cluster DNS pods'),
-    databaseCidrs: z.array(z.string().regex(CIDR, { message: 'must be a CIDR such as 10.0.0.0/16' })).min(1).describe('CIDRs of the managed PostgreSQL'),
+    databaseCidrs: z.array(z.string().regex(CIDR, { message: 'must be a CIDR such as 10.0.0.0/16' })).default([]).describe('CIDRs of the managed PostgreSQL (database.mode managed: at least one)'),
     databasePort: port().default(5432).describe('PostgreSQL port'),
     ingressControllerNodeCidrs: cidrList().default([])
       .describe('Node CIDRs of an ingress controller on hostNetwork (common on-prem): its traffic comes from node addresses, which a namespace selector never matches'),
     frontendEgressCidrs: z.array(z.string().regex(CIDR, { message: 'must be a CIDR such as 0.0.0.0/0' })).default(['0.0.0.0/0'])
       .describe('Where the frontend may open HTTPS (443) connections, e.g. to the public API for server-side rendering; empty for none'),
-  }).describe('NetworkPolicies'),
+  }).prefault({}).describe('NetworkPolicies'),
   secrets: z.strictObject({
     database: secretRef('db-secrets', 'connection-string', 'the PostgreSQL connection string (DATABASE_URL)'),
     app: secretRef('app-secrets', 'secret-key', 'the application SECRET_KEY'),
@@ -154,7 +155,7 @@ export const configSchema = z.strictObject({
     ...redisSchemaShape(),
   }).prefault({}).superRefine(refineRedis).describe('Redis with Sentinel (StatefulSet `redis`, HAProxy `redis-haproxy` in front; see [redis.md](redis.md))'),
   monitoring: monitoringSchema(),
-  database: z.strictObject(databaseLimitsShape).prefault({}).describe('The PostgreSQL server the backend uses (connection budget)'),
+  database: databaseSchema(),
   migrations: migrationsSchema,
   validation: z.strictObject({
     waivers: z.array(z.strictObject({
@@ -164,7 +165,7 @@ export const configSchema = z.strictObject({
       reason: z.string().min(10, { message: 'must explain the waiver in at least 10 characters' }).describe('Why the finding is acceptable'),
     })).default([]).describe('Findings of the validation gate that are accepted, per object and rule, with a reason'),
   }).prefault({}).describe('Validation gate'),
-}).superRefine(refineSafety).superRefine(refineRealCluster);
+}).superRefine(refineSafety).superRefine(refineRealCluster).superRefine(refineDatabase);
 
 export type EnvConfig = z.output<typeof configSchema>;
 

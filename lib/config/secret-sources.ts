@@ -31,6 +31,8 @@ export function secretSourcesOf(env: Environment): SecretSource[] {
 /** A placeholder value for a key in a `kubectl create secret` command: a connection string to fill in, or a random value. */
 function valueHint(declaredBy: readonly string[], key: string): string {
   if (declaredBy.includes('secrets.database')) return `'postgresql://USER:PASSWORD@HOST:5432/rules_engine'`;
+  if (declaredBy.some((d) => d.startsWith('database.cloudnativePg.backup.objectStore.credentials'))) return `'<${key} of the backup bucket>'`;
+  if (declaredBy.some((d) => d.startsWith('database.cloudnativePg.backup.objectStore.endpointCA'))) return `"$(cat object-store-ca.crt)"`;
   if (/data-source-name|dsn/i.test(key)) return `'postgresql://MONITOR_USER:PASSWORD@HOST:5432/rules_engine?sslmode=require'`;
   // Alertmanager receivers: credentials someone else issues, never random.
   if (declaredBy.some((d) => d.endsWith('.pagerduty.routingKey'))) return `'PAGERDUTY_EVENTS_V2_INTEGRATION_KEY'`;

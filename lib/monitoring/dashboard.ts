@@ -116,19 +116,35 @@ export function dashboardPanels(env: Environment): DashboardPanel[] {
         { expr: `sum(rate(redis_rejected_connections_total{${r}}[5m]))`, legendFormat: 'rejected/s' },
       ],
     },
-    {
-      title: 'PostgreSQL up', type: 'stat', unit: 'short',
-      description: 'postgres_exporter can reach the managed PostgreSQL (1) or not (0)',
-      targets: [{ expr: `min(pg_up{${p}})`, legendFormat: 'pg_up' }],
-    },
-    {
-      title: 'PostgreSQL connections', type: 'timeseries', unit: 'short',
-      description: 'Connections by state against max_connections',
-      targets: [
-        { expr: `sum by (state) (pg_stat_activity_count{${p}})`, legendFormat: '{{state}}' },
-        { expr: `max(pg_settings_max_connections{${p}})`, legendFormat: 'max_connections' },
-      ],
-    },
+    ...(env.config.database.mode === 'cloudnative-pg' ? <DashboardPanel[]>[
+      {
+        title: 'PostgreSQL instances up', type: 'stat', unit: 'short',
+        description: 'CloudNativePG instances whose instance manager reaches PostgreSQL',
+        targets: [{ expr: `sum(cnpg_collector_up{${p}})`, legendFormat: 'instances up' }],
+      },
+      {
+        title: 'PostgreSQL connections', type: 'timeseries', unit: 'short',
+        description: 'Connections per instance against max_connections',
+        targets: [
+          { expr: `sum by (pod) (cnpg_backends_total{${p}})`, legendFormat: '{{pod}}' },
+          { expr: `max(cnpg_pg_settings_setting{${p},name="max_connections"})`, legendFormat: 'max_connections' },
+        ],
+      },
+    ] : <DashboardPanel[]>[
+      {
+        title: 'PostgreSQL up', type: 'stat', unit: 'short',
+        description: 'postgres_exporter can reach the managed PostgreSQL (1) or not (0)',
+        targets: [{ expr: `min(pg_up{${p}})`, legendFormat: 'pg_up' }],
+      },
+      {
+        title: 'PostgreSQL connections', type: 'timeseries', unit: 'short',
+        description: 'Connections by state against max_connections',
+        targets: [
+          { expr: `sum by (state) (pg_stat_activity_count{${p}})`, legendFormat: '{{state}}' },
+          { expr: `max(pg_settings_max_connections{${p}})`, legendFormat: 'max_connections' },
+        ],
+      },
+    ]),
   ];
 }
 

@@ -17,6 +17,8 @@ import { backendMetrics } from './metrics';
 import { BACKEND_HPA } from './names';
 import { metricNames, seriesProducers } from './series';
 import { sloRuleGroups } from './slo';
+import { CNPG_RULE_GROUP, cnpgAlertRules } from './cnpg-rules';
+import { cnpgOf } from '../database/names';
 
 export type Severity = 'critical' | 'warning' | 'info';
 export type Team = 'platform' | 'database' | 'security';
@@ -334,7 +336,11 @@ export function alertGroups(env: Environment): AlertGroup[] {
   const groups: AlertGroup[] = [
     { name: 'pensioen-backend', team: 'platform', rules: backendRules },
     { name: 'pensioen-kubernetes', team: 'platform', rules: kubernetesRules },
-    { name: 'pensioen-postgres', team: 'database', rules: postgresRules },
+    // With CloudNativePG the database alerts read the instances' own metrics (lib/monitoring/cnpg-rules.ts);
+    // DatabaseDown and PostgresConnectionsNearLimit keep their names and meaning.
+    cnpgOf(env)
+      ? { name: CNPG_RULE_GROUP, team: 'database', rules: cnpgAlertRules(env) }
+      : { name: 'pensioen-postgres', team: 'database', rules: postgresRules },
     { name: 'pensioen-redis', team: 'platform', rules: redisRules },
     { name: 'pensioen-certificates', team: 'platform', rules: certificateRules },
     ...(edgeRules.length ? [{ name: 'pensioen-edge', team: 'platform' as const, rules: edgeRules }] : []),

@@ -4,6 +4,7 @@
  * checks that every metric name in every rule and panel is listed here, and docs/monitoring.md lists them all.
  */
 import type { Environment } from '../config';
+import { cnpgSeriesProducers } from './cnpg-rules';
 import { edgeMetricsSource, edgesOf } from './edge';
 import { backendMetrics } from './metrics';
 import { BACKEND_HPA } from './names';
@@ -62,6 +63,7 @@ export function seriesProducers(env: Environment): Producer[] {
       presence: { selectors: [`exported_namespace="${ns}"`, `namespace="${ns}"`], target: 'cert-manager' },
     },
     ...(edge ? [{ metric: edge.metric, producer: edge.producer, presence: { selectors: edge.selectors(env, edgesOf(env)), target: edge.id } }] : []),
+    ...cnpgSeriesProducers(env),
   ];
 }
 

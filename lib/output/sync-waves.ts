@@ -48,6 +48,19 @@ const EDGE_GROUPS = new Set(['gateway.networking.k8s.io', 'gateway.envoyproxy.io
 /** Objects that must exist even when everything else fails: rules, scrape targets, routing of alerts, issuers. */
 const SAFETY_NET_GROUPS = new Set(['monitoring.coreos.com']);
 const SAFETY_NET_KINDS = new Set(['cert-manager.io/Issuer', 'cert-manager.io/ClusterIssuer']);
+/**
+ * Kinds of one API group whose place differs from their group's. CloudNativePG: the Barman Cloud plugin's
+ * ObjectStore is configuration the Clusters' WAL archiving needs from their first start (prerequisites);
+ * the Cluster and its Pooler come in wave 0, so that Argo CD's built-in Cluster health check holds the
+ * migration Job (wave 1) and the backend (wave 2) until PostgreSQL runs; a ScheduledBackup needs its
+ * Cluster running and goes with the workloads.
+ */
+const GROUP_KIND_WAVES: Record<string, number> = {
+  'barmancloud.cnpg.io/ObjectStore': WAVES.prerequisites,
+  'postgresql.cnpg.io/Cluster': WAVES.edge,
+  'postgresql.cnpg.io/Pooler': WAVES.edge,
+  'postgresql.cnpg.io/ScheduledBackup': WAVES.workloads,
+};
 
 /** The API group of an apiVersion ("" for the core group). */
 export function apiGroup(apiVersion: string): string {
@@ -67,6 +80,8 @@ export function syncWaveOf(o: { apiVersion: string; kind: string; metadata?: { a
   const group = apiGroup(o.apiVersion);
   if (o.kind === 'Namespace' && group === '') return WAVES.namespace;
   if (SAFETY_NET_GROUPS.has(group) || SAFETY_NET_KINDS.has(`${group}/${o.kind}`)) return WAVES.safetyNet;
+  const byGroupKind = GROUP_KIND_WAVES[`${group}/${o.kind}`];
+  if (byGroupKind !== undefined) return byGroupKind;
   if (PREREQUISITE_KINDS.has(o.kind)) return WAVES.prerequisites;
   if (PREREQUISITE_BUILTIN_KINDS.has(o.kind) && group === '') return WAVES.prerequisites;
   if (EDGE_KINDS.has(o.kind) || EDGE_GROUPS.has(group)) return WAVES.edge;

@@ -23,8 +23,12 @@ export interface ExternalSecret {
 
 export function externalSecretsOf(config: EnvConfig): ExternalSecret[] {
   const entries: { name: string; key: string; declaredBy: string }[] = [];
+  // With CloudNativePG the operator creates the database credentials (`<cluster>-app`) and no
+  // postgres_exporter runs: the managed database's Secrets are not referenced.
+  const cnpg = config.database?.mode === 'cloudnative-pg' ? config.database.cloudnativePg : undefined;
+  const unused = new Set(cnpg ? ['database', 'monitoringDatabase'] : []);
   for (const [id, ref] of Object.entries(config.secrets ?? {}) as [string, { name: string; key: string }][]) {
-    entries.push({ name: ref.name, key: ref.key, declaredBy: `secrets.${id}` });
+    if (!unused.has(id)) entries.push({ name: ref.name, key: ref.key, declaredBy: `secrets.${id}` });
   }
   // Alertmanager receivers: PagerDuty routing keys and Slack webhook URLs (read by the prometheus-operator).
   if (config.monitoring?.enabled && config.monitoring.alerting?.enabled) {
@@ -33,6 +37,13 @@ export function externalSecretsOf(config: EnvConfig): ExternalSecret[] {
       if (r.slack?.apiUrl) entries.push({ ...r.slack.apiUrl, declaredBy: `monitoring.alerting.receivers.${name}.slack.apiUrl` });
     }
   }
+  const cred = cnpg?.backup.objectStore.credentials;
+  if (cred?.type === 'secret') {
+    const declaredBy = 'database.cloudnativePg.backup.objectStore.credentials';
+    for (const key of [cred.accessKeyIdKey, cred.secretAccessKeyKey, ...(cred.regionKey ? [cred.regionKey] : [])]) entries.push({ name: cred.secretName, key, declaredBy });
+  }
+  const ca = cnpg?.backup.objectStore.endpointCA;
+  if (ca) entries.push({ name: ca.name, key: ca.key, declaredBy: 'database.cloudnativePg.backup.objectStore.endpointCA' });
   const typed: { name: string; key: string; declaredBy: string; type?: 'dockerconfigjson' | 'tls' }[] = [];
   (config.pod?.imagePullSecrets ?? []).forEach((name, i) => typed.push({ name, key: '.dockerconfigjson', declaredBy: `pod.imagePullSecrets[${i}]`, type: 'dockerconfigjson' }));
   // Secrets of namespaced Issuers live in the environment's namespace (a ClusterIssuer's in cert-manager's).

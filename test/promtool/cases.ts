@@ -13,6 +13,9 @@ import { BACKEND_HPA } from '../../lib/monitoring/names';
 import { HANDOVER_KEY, HANDOVER_MARKER_SECONDS } from '../../lib/redis/files';
 import { alertGroups } from '../../lib/monitoring/rules';
 import { edgeMetricsSource, edgesOf } from '../../lib/monitoring/edge';
+import { MANAGED_ONLY_ALERTS } from '../../lib/monitoring/cnpg-rules';
+import { cnpgOf } from '../../lib/database/names';
+import { cnpgAlertCases } from './cnpg-cases';
 
 export interface Series { series: string; values: string }
 export interface ExpAlert { exp_labels: Record<string, string> }
@@ -359,6 +362,8 @@ export function alertCases(env: Environment): AlertCase[] {
     }
     cases.push({ name: `${name} silent: every series present`, alert: name, interval: '1m', input_series: allPresent(), checks: [{ eval_time: at(forMin + 2), alertname: name, exp_alerts: [] }] });
   }
+  // With CloudNativePG the database alerts read the instances' metrics: their cases are in cnpg-cases.ts.
+  if (cnpgOf(env)) return [...cases.filter((k) => !MANAGED_ONLY_ALERTS.includes(k.alert)), ...cnpgAlertCases(env)];
   return cases;
 }
 

@@ -1,0 +1,277 @@
+import { ApiObject } from 'cdk8s';
+import type { Construct } from 'constructs';
+import { BACKEND } from '../lib/names';
+import { MIGRATION_LABELS } from './migrations';
+import { EnvChart } from '../lib/constructs/env-chart';
+import type { Environment } from '../lib/config';
+import { k8s } from '../lib/k8s';
+import { meta, PART_OF, selectorLabels, versionOfImage } from '../lib/k8s/labels';
+import { dnsEgress, fromNamespace, tcp } from '../lib/k8s/network';
+import {
+  BARMAN_API, BARMAN_PLUGIN, CLUSTER_LABEL, CNPG_API, DATABASE, INSTANCE_METRICS_PORT, INSTANCE_STATUS_PORT, POD_ROLE_LABEL,
+  POOLER_LABEL, POOLER_METRICS_PORT, POOLER_PORT, POSTGRES_PORT, RECOVERY_SOURCE, clusterNames, cnpgOf, instanceSelector,
+  poolerOf, poolerSelector, scheduledBackupOf,
+} from '../lib/database/names';
+import { type CnpgConfig, connectionSizing } from '../lib/database/schema';
+
+/**
+ * PostgreSQL in the cluster with CloudNativePG 1.30 and the Barman Cloud plugin (`database.mode:
+ * cloudnative-pg`), written to `08-database.yaml`:
+ *
+ * - ObjectStore `<objectStore.name>`: the S3-compatible bucket for base backups and the WAL archive, with
+ *   compression and the retention policy (point-in-time recovery window);
+ * - Cluster `<clusterName>`: `instances` PostgreSQL pods (one primary, streaming replicas) spread over nodes and
+ *   zones, data and WAL volumes, `max_connections` from the connection budget, database and owner created by
+ *   initdb, WAL archived by the plugin;
+ * - Pooler `<clusterName>-pooler-rw`: PgBouncer in transaction mode in front of the primary, plus its PDB;
+ * - ScheduledBackup `<clusterName>-daily`: a base backup through the plugin every day;
+ * - with `recovery.enabled`, a second Cluster bootstrapped from the object store (latest, or `targetTime`) and
+ *   its Pooler; with `recovery.switchBackend`, its daily backups too (the backend then uses it);
+ * - NetworkPolicies of the instances and the poolers.
+ *
+ * Argo CD order (lib/output/sync-waves.ts): the ObjectStore in the prerequisites wave, the Clusters and Poolers
+ * with the workloads (Argo CD's built-in health check for Cluster holds the next wave until it is healthy), the
+ * ScheduledBackups last, when the Cluster they back up runs.
+ */
+export class DatabaseChart extends EnvChart {
+  constructor(scope: Construct, env: Environment) {
+    super(scope, 'database', env, '08-database.yaml');
+    const cnpg = cnpgOf(env);
+    if (!cnpg) throw new Error('DatabaseChart: database.mode is not cloudnative-pg');
+    const store = cnpg.backup.objectStore;
+    const labelSpec = { ...DATABASE, version: versionOfImage(cnpg.imageName) };
+    const m = (name: string) => meta(env, name, labelSpec);
+
+    new ApiObject(this, 'object-store', {
+      apiVersion: BARMAN_API,
+      kind: 'ObjectStore',
+      metadata: m(store.name),
+      spec: objectStoreSpec(cnpg),
+    });
+
+    const r = cnpg.recovery;
+    const clusters: { name: string; bootstrap: Record<string, unknown>; externalClusters?: unknown[]; backups: boolean }[] = [{
+      name: cnpg.clusterName,
+      bootstrap: { initdb: { database: env.config.database.name, owner: env.config.database.owner, dataChecksums: true, encoding: 'UTF8' } },
+      backups: true,
+    }];
+    if (r.enabled) {
+      clusters.push({
+        name: r.clusterName,
+        bootstrap: {
+          recovery: {
+            source: RECOVERY_SOURCE,
+            database: env.config.database.name,
+            owner: env.config.database.owner,
+            // Without a target, recovery replays every archived WAL file: the latest state.
+            ...(r.targetTime ? { recoveryTarget: { targetTime: r.targetTime } } : {}),
+          },
+        },
+        externalClusters: [{
+          name: RECOVERY_SOURCE,
+          plugin: { name: BARMAN_PLUGIN, parameters: { barmanObjectName: store.name, serverName: r.sourceServerName ?? cnpg.clusterName } },
+        }],
+        backups: r.switchBackend,
+      });
+    }
+
+    for (const c of clusters.filter((x) => clusterNames(cnpg).includes(x.name))) {
+      new ApiObject(this, `cluster-${c.name}`, {
+        apiVersion: CNPG_API,
+        kind: 'Cluster',
+        metadata: m(c.name),
+        spec: clusterSpec(env, cnpg, c.name, c.bootstrap, c.externalClusters),
+      });
+      new ApiObject(this, `pooler-${c.name}`, {
+        apiVersion: CNPG_API,
+        kind: 'Pooler',
+        metadata: m(poolerOf(c.name)),
+        spec: poolerSpec(env, cnpg, c.name),
+      });
+      new k8s.KubePodDisruptionBudget(this, `pooler-pdb-${c.name}`, {
+        metadata: m(`${poolerOf(c.name)}-pdb`),
+        spec: { maxUnavailable: k8s.IntOrString.fromNumber(1), selector: { matchLabels: { [POOLER_LABEL]: poolerOf(c.name) } } },
+      });
+      if (c.backups) {
+        new ApiObject(this, `scheduled-backup-${c.name}`, {
+          apiVersion: CNPG_API,
+          kind: 'ScheduledBackup',
+          metadata: m(scheduledBackupOf(c.name)),
+          spec: {
+            cluster: { name: c.name },
+            schedule: cnpg.backup.schedule,
+            method: 'plugin',
+            pluginConfiguration: { name: BARMAN_PLUGIN },
+            target: cnpg.backup.target,
+            // A first backup right away: point-in-time recovery works from the first day, not the next night.
+            immediate: true,
+            backupOwnerReference: 'self',
+          },
+        });
+      }
+    }
+
+    this.networkPolicies(env, cnpg);
+  }
+
+  private networkPolicies(env: Environment, cnpg: CnpgConfig): void {
+    const c = env.config;
+    const clusters = clusterNames(cnpg);
+    const instances = instanceSelector(clusters);
+    const poolers = poolerSelector(clusters);
+    const operator = { ...fromNamespace(cnpg.operatorNamespace), podSelector: { matchLabels: cnpg.operatorPodLabels } };
+    const monitoring = fromNamespace(c.network.monitoringNamespace);
+    const apiServer = { to: cnpg.apiServerCidrs.map((cidr) => ({ ipBlock: { cidr } })), ports: [tcp(cnpg.apiServerPort)] };
+    const store = cnpg.backup.objectStore;
+    const spec = { name: DATABASE.name, component: 'network-policy' };
+
+    new k8s.KubeNetworkPolicy(this, 'instances-policy', {
+      metadata: meta(env, `${cnpg.clusterName}-instances`, spec),
+      spec: {
+        podSelector: instances,
+        policyTypes: ['Ingress', 'Egress'],
+        ingress: [
+          // Clients: only PgBouncer. The backend never talks to an instance directly.
+          { from: [{ podSelector: poolers }], ports: [tcp(POSTGRES_PORT)] },
+          // Streaming replication, pg_rewind and the join Job of a new replica; the instance managers' status.
+          { from: [{ podSelector: instances }], ports: [tcp(POSTGRES_PORT), tcp(INSTANCE_STATUS_PORT)] },
+          // The operator polls every instance's status endpoint and connects to PostgreSQL.
+          { from: [operator], ports: [tcp(INSTANCE_STATUS_PORT), tcp(POSTGRES_PORT)] },
+          ...(c.monitoring.enabled ? [{ from: [monitoring], ports: [tcp(INSTANCE_METRICS_PORT)] }] : []),
+        ],
+        egress: [
+          dnsEgress(c),
+          { to: [{ podSelector: instances }], ports: [tcp(POSTGRES_PORT), tcp(INSTANCE_STATUS_PORT)] },
+          // The instance manager watches its Cluster and Secrets.
+          apiServer,
+          // The Barman Cloud sidecar: WAL archive, base backups, restore.
+          { to: store.egressCidrs.map((cidr) => ({ ipBlock: { cidr } })), ports: [tcp(store.egressPort)] },
+        ],
+      },
+    });
+
+    new k8s.KubeNetworkPolicy(this, 'pooler-policy', {
+      metadata: meta(env, `${cnpg.clusterName}-pooler`, spec),
+      spec: {
+        podSelector: poolers,
+        policyTypes: ['Ingress', 'Egress'],
+        ingress: [
+          { from: [{ podSelector: { matchLabels: selectorLabels(env, BACKEND) } }], ports: [tcp(POOLER_PORT)] },
+          // The migration Job uses the same DATABASE_URL (charts/backend.ts databaseEnv).
+          ...(c.migrations.enabled ? [{ from: [{ podSelector: { matchLabels: selectorLabels(env, MIGRATION_LABELS) } }], ports: [tcp(POOLER_PORT)] }] : []),
+          ...(c.monitoring.enabled ? [{ from: [monitoring], ports: [tcp(POOLER_METRICS_PORT)] }] : []),
+        ],
+        egress: [
+          dnsEgress(c),
+          { to: [{ podSelector: instances }], ports: [tcp(POSTGRES_PORT)] },
+          // PgBouncer's instance manager reads its Pooler, the Cluster's certificates and the auth_query credentials.
+          apiServer,
+        ],
+      },
+    });
+  }
+}
+
+function objectStoreSpec(cnpg: CnpgConfig): Record<string, unknown> {
+  const s = cnpg.backup.objectStore;
+  const cred = s.credentials;
+  const s3Credentials = cred.type === 'iam-role'
+    ? { inheritFromIAMRole: true }
+    : {
+      accessKeyId: { name: cred.secretName, key: cred.accessKeyIdKey },
+      secretAccessKey: { name: cred.secretName, key: cred.secretAccessKeyKey },
+      ...(cred.regionKey ? { region: { name: cred.secretName, key: cred.regionKey } } : {}),
+    };
+  return {
+    retentionPolicy: s.retentionPolicy,
+    configuration: {
+      destinationPath: s.destinationPath,
+      ...(s.endpointURL ? { endpointURL: s.endpointURL } : {}),
+      ...(s.endpointCA ? { endpointCA: { name: s.endpointCA.name, key: s.endpointCA.key } } : {}),
+      s3Credentials,
+      wal: { compression: s.walCompression, maxParallel: s.walMaxParallel },
+      data: { compression: s.dataCompression, jobs: 2 },
+    },
+    instanceSidecarConfiguration: { resources: s.sidecarResources },
+  };
+}
+
+/** The spread of a Cluster's instances: never two on one node (anti-affinity), as even as possible over zones. */
+function clusterSpec(env: Environment, cnpg: CnpgConfig, name: string, bootstrap: Record<string, unknown>, externalClusters?: unknown[]): Record<string, unknown> {
+  const sizing = connectionSizing(env.config, cnpg);
+  const storage = (s: { size: string; storageClass?: string }) => ({
+    size: s.size,
+    ...(s.storageClass ? { storageClass: s.storageClass } : {}),
+    resizeInUseVolumes: true,
+  });
+  const instancePods = { matchLabels: { [CLUSTER_LABEL]: name, [POD_ROLE_LABEL]: 'instance' } };
+  return {
+    description: `PostgreSQL of ${env.name} (database ${env.config.database.name})`,
+    instances: cnpg.instances,
+    imageName: cnpg.imageName,
+    // Replicas are updated first, then the primary by a switchover to an updated replica.
+    primaryUpdateStrategy: 'unsupervised',
+    primaryUpdateMethod: 'switchover',
+    // Pod Security "restricted": CloudNativePG runs PostgreSQL as uid 26, non-root, every capability dropped,
+    // no privilege escalation, a read-only root filesystem; the seccomp profile is set here explicitly.
+    seccompProfile: { type: 'RuntimeDefault' },
+    enableSuperuserAccess: false,
+    enablePDB: true,
+    postgresql: {
+      parameters: { ...cnpg.parameters, max_connections: String(sizing.maxConnections) },
+    },
+    bootstrap,
+    ...(externalClusters ? { externalClusters } : {}),
+    storage: storage(cnpg.storage),
+    walStorage: storage(cnpg.walStorage),
+    resources: cnpg.resources,
+    affinity: {
+      enablePodAntiAffinity: true,
+      podAntiAffinityType: cnpg.antiAffinity,
+      topologyKey: 'kubernetes.io/hostname',
+    },
+    topologySpreadConstraints: [
+      { maxSkew: 1, topologyKey: 'kubernetes.io/hostname', whenUnsatisfiable: cnpg.antiAffinity === 'required' ? 'DoNotSchedule' : 'ScheduleAnyway', labelSelector: instancePods },
+      { maxSkew: 1, topologyKey: 'topology.kubernetes.io/zone', whenUnsatisfiable: 'ScheduleAnyway', labelSelector: instancePods },
+    ],
+    // The operator's own PodMonitor is deprecated; 50-monitoring.yaml has ours.
+    monitoring: { enablePodMonitor: false },
+    plugins: [{
+      name: BARMAN_PLUGIN,
+      enabled: true,
+      isWALArchiver: true,
+      // Each Cluster writes below <destinationPath>/<serverName>/: a recovery Cluster never writes into the
+      // archive it restores from.
+      parameters: { barmanObjectName: cnpg.backup.objectStore.name, serverName: name },
+    }],
+  };
+}
+
+function poolerSpec(env: Environment, cnpg: CnpgConfig, cluster: string): Record<string, unknown> {
+  const s = connectionSizing(env.config, cnpg);
+  const p = cnpg.pooler;
+  const pods = { matchLabels: { [POOLER_LABEL]: poolerOf(cluster) } };
+  return {
+    cluster: { name: cluster },
+    instances: p.instances,
+    type: 'rw',
+    pgbouncer: {
+      poolMode: p.poolMode,
+      parameters: {
+        default_pool_size: String(s.defaultPoolSize),
+        max_client_conn: String(s.maxClientConnections),
+      },
+    },
+    deploymentStrategy: { type: 'RollingUpdate', rollingUpdate: { maxUnavailable: 0, maxSurge: 1 } },
+    template: {
+      metadata: { labels: { 'app.kubernetes.io/part-of': PART_OF } },
+      spec: {
+        containers: [{ name: 'pgbouncer', resources: p.resources }],
+        topologySpreadConstraints: [
+          { maxSkew: 1, topologyKey: 'kubernetes.io/hostname', whenUnsatisfiable: 'DoNotSchedule', labelSelector: pods },
+          { maxSkew: 1, topologyKey: 'topology.kubernetes.io/zone', whenUnsatisfiable: 'ScheduleAnyway', labelSelector: pods },
+        ],
+      },
+    },
+  };
+}
