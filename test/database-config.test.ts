@@ -25,10 +25,10 @@ const withDb = (o: Record<string, unknown>) => problems(cnpgYaml(cnpgOverrides(o
 
 test('defaults: managed mode, rules_engine owned by rules_engine; cloudnative-pg defaults filled in', () => {
   const managed = parseConfig('x.yaml', 'registry: r.example.nl/x\ncertManager: { email: a@b.nl }\nnetwork: { databaseCidrs: [10.0.0.0/8] }\n');
-  expect(managed.database).toEqual({ mode: 'managed', name: 'rules_engine', owner: 'rules_engine' });
+  expect(managed.database).toEqual({ mode: 'managed', name: 'rules_engine', owner: 'rules_engine', reservedConnections: 10 });
   const c = parseConfig('x.yaml', cnpgYaml()).database.cloudnativePg!;
   expect(c).toMatchObject({
-    clusterName: 'pensioen-db', instances: 3, antiAffinity: 'required', reservedConnections: 20, operatorNamespace: 'cnpg-system',
+    clusterName: 'pensioen-db', instances: 3, antiAffinity: 'required', operatorNamespace: 'cnpg-system',
     operatorPodLabels: { 'app.kubernetes.io/name': 'cloudnative-pg' }, apiServerPort: 6443,
     storage: { size: '20Gi' }, walStorage: { size: '5Gi' },
     pooler: { instances: 2, poolMode: 'transaction' },
@@ -46,13 +46,11 @@ const cases: [string, string[], RegExp][] = [
   ['a target time on a day that does not exist', withDb({ recovery: { enabled: true, targetTime: '2026-02-30T14:05:00Z' } }),
     /recovery\.targetTime: "2026-02-30T14:05:00Z" is not an RFC 3339 time/],
   ['a pooler smaller than the backend budget', withDb({ pooler: { maxClientConnections: 100 } }),
-    /^config\/x\.yaml: database\.cloudnativePg\.pooler\.maxClientConnections: must be at least 180, got 100: the backend budget is 180 \(backend\.autoscaling\.maxReplicas 6 x \(databasePool\.size 10 \+ maxOverflow 20\)\)/],
-  ['max_connections below the budget plus reserve', withDb({ maxConnections: 150 }),
-    /^config\/x\.yaml: database\.cloudnativePg\.maxConnections: must be at least 200, got 150: the larger of the backend budget is 180 .* plus reservedConnections 20$/],
-  ['max_connections below the poolers\' server connections', withDb({ maxConnections: 250, pooler: { instances: 3, defaultPoolSize: 90 } }),
-    /maxConnections: must be at least 290, got 250: .*pooler\.instances x defaultPoolSize \(3 x 90\)/],
+    /^config\/x\.yaml: database\.cloudnativePg\.pooler\.maxClientConnections: must be at least 240, got 100: the backend budget is 240 \(\(backend\.autoscaling\.maxReplicas 6 \+ 2 rollout surge\) x \(databasePool\.size 10 \+ maxOverflow 20\)\)/],
+  ['max_connections below the poolers\' server connections plus reserve', problems(cnpgYaml({ database: { maxConnections: 260, cloudnativePg: { pooler: { instances: 3, defaultPoolSize: 90 } } } })),
+    /^config\/x\.yaml: database\.maxConnections: must be at least 280 with cloudnative-pg, got 260: the larger of the backend budget is 240 .*pooler\.instances x defaultPoolSize \(3 x 90\), plus database\.reservedConnections 10$/],
   ['max_connections in parameters', withDb({ parameters: { max_connections: '1000' } }),
-    /^config\/x\.yaml: database\.cloudnativePg\.parameters\.max_connections: is set from the connection budget \(allowed: database\.cloudnativePg\.maxConnections\)$/],
+    /^config\/x\.yaml: database\.cloudnativePg\.parameters\.max_connections: is set from the connection budget \(allowed: database\.maxConnections\)$/],
   ['a recovery Cluster named like the Cluster', withDb({ recovery: { enabled: true, clusterName: 'pensioen-db' } }),
     /database\.cloudnativePg\.recovery\.clusterName: must differ from database\.cloudnativePg\.clusterName \(pensioen-db\)/],
   ['switchBackend without a recovery Cluster', withDb({ recovery: { switchBackend: true } }),
@@ -96,8 +94,8 @@ test('RFC 3339 check', () => {
   for (const bad of ['2026-11-30', '2026-11-30T14:05Z', '2026-13-01T00:00:00Z', '2025-02-29T00:00:00Z', '2026-11-30T24:00:00Z', 'yesterday']) expect(isRfc3339(bad)).toBe(false);
 });
 
-test('a budget at the limit is accepted: max_client_conn = budget, max_connections = budget + reserve', () => {
-  expect(withDb({ maxConnections: 200, pooler: { maxClientConnections: 180 } })).toEqual([]);
+test('a budget at the limit is accepted: max_client_conn = budget 240, max_connections = budget + reserve 10', () => {
+  expect(problems(cnpgYaml({ database: { maxConnections: 250, cloudnativePg: { pooler: { maxClientConnections: 240 } } } }))).toEqual([]);
 });
 
 test('the synth refuses a bad database config: exit 1, one line, no stack trace, dist/ unchanged', () => {

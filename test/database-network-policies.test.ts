@@ -44,6 +44,17 @@ test('backend -> PgBouncer on 5432, and no egress to the managed-database CIDRs'
   expect(objects.filter((o) => o.kind === 'NetworkPolicy' && o.metadata.name === 'postgres-exporter')).toEqual([]);
 });
 
+test('migration Job -> PgBouncer on 5432: the same connection as the backend', () => {
+  const job = objects.find((o) => o.kind === 'Job')!;
+  const jobLabels = job.spec.template.metadata.labels;
+  const rule = np('pensioen-db-pooler').ingress.find((r: any) => matchSelector(r.from[0].podSelector, jobLabels));
+  expect(rule.ports).toEqual(tcp(5432));
+  expect(find(objects, 'NetworkPolicy', 'backend-migrate').spec.egress).toContainEqual({ to: [{ podSelector: poolers }], ports: tcp(5432) });
+  expect(JSON.stringify(find(objects, 'NetworkPolicy', 'backend-migrate').spec.egress)).not.toContain('ipBlock');
+  const env = job.spec.template.spec.containers[0].env;
+  expect(env.slice(0, 3)).toEqual(find(objects, 'Deployment', 'backend').spec.template.spec.containers[0].env.slice(0, 3));
+});
+
 test('PgBouncer -> instances on 5432 (egress of the pooler, ingress of the instances)', () => {
   expect(np('pensioen-db-pooler').egress).toContainEqual({ to: [{ podSelector: instances }], ports: tcp(5432) });
   expect(np('pensioen-db-instances').ingress).toContainEqual({ from: [{ podSelector: poolers }], ports: tcp(5432) });
@@ -92,7 +103,7 @@ test('instances -> object store (CIDR and port from config) and the API server; 
 test('nothing else: exactly these rules', () => {
   expect(np('pensioen-db-instances').ingress).toHaveLength(4);
   expect(np('pensioen-db-instances').egress).toHaveLength(4);
-  expect(np('pensioen-db-pooler').ingress).toHaveLength(2);
+  expect(np('pensioen-db-pooler').ingress).toHaveLength(3);
   expect(np('pensioen-db-pooler').egress).toHaveLength(3);
 });
 

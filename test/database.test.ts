@@ -69,11 +69,11 @@ describe('onprem: 08-database.yaml', () => {
     expect(cluster.spec.externalClusters).toBeUndefined();
   });
 
-  test('Cluster: max_connections from the budget: 6 pods x (10 + 20) = 180, plus 20 reserved = 200', () => {
-    expect(backendBudget(environment('onprem').config)).toBe(180);
+  test('Cluster: max_connections 300 (database.maxConnections), above the budget (6 + 2 surge) pods x (10 + 20) = 240', () => {
+    expect(backendBudget(environment('onprem').config)).toBe(240);
     expect(cluster.spec.postgresql.parameters).toEqual({
       shared_buffers: '256MB', effective_cache_size: '768MB', work_mem: '4MB', maintenance_work_mem: '64MB', wal_compression: 'on',
-      log_min_duration_statement: '1000', idle_in_transaction_session_timeout: '300000', max_connections: '200',
+      log_min_duration_statement: '1000', idle_in_transaction_session_timeout: '300000', max_connections: '300',
     });
   });
 
@@ -92,7 +92,7 @@ describe('onprem: 08-database.yaml', () => {
       cluster: { name: 'pensioen-db' },
       instances: 2,
       type: 'rw',
-      pgbouncer: { poolMode: 'transaction', parameters: { default_pool_size: '90', max_client_conn: '180' } },
+      pgbouncer: { poolMode: 'transaction', parameters: { default_pool_size: '120', max_client_conn: '240' } },
       deploymentStrategy: { type: 'RollingUpdate', rollingUpdate: { maxUnavailable: 0, maxSurge: 1 } },
       template: {
         metadata: { labels: { 'app.kubernetes.io/part-of': 'pensioen-beslissingstool' } },
@@ -140,9 +140,14 @@ describe('onprem: 08-database.yaml', () => {
     });
   });
 
-  test('Argo CD: ObjectStore before the Cluster, Cluster and Pooler with the workloads, ScheduledBackup last; all skip the dry run', () => {
-    const wave = (o: Record<string, any>) => o.metadata.annotations[SYNC_WAVE];
-    expect([wave(store), wave(cluster), wave(pooler), wave(of(onprem, 'Deployment', 'backend')), wave(backup)]).toEqual(['-1', '0', '0', '0', '1']);
+  test('Argo CD: ObjectStore, then Cluster and Pooler, before the migration Job and the backend; ScheduledBackup with the workloads; all skip the dry run', () => {
+    const wave = (o: Record<string, any>) => Number(o.metadata.annotations[SYNC_WAVE]);
+    expect([wave(store), wave(cluster), wave(pooler), wave(backup)]).toEqual([-1, 0, 0, 2]);
+    const migrate = onprem.find((o) => o.kind === 'Job')!;
+    expect(wave(cluster)).toBeLessThan(wave(migrate) || 1);
+    expect(wave(pooler)).toBeLessThan(wave(of(onprem, 'Deployment', 'backend')));
+    // kubectl apply order: the database file before the migrations.
+    expect(cluster.__file < migrate.__file).toBe(true);
     for (const o of [store, cluster, pooler, backup]) expect(o.metadata.annotations[SYNC_OPTIONS]).toBe(SKIP_DRY_RUN);
   });
 
@@ -217,22 +222,22 @@ describe('values follow the config', () => {
 
   test('the budget: more backend pods or a bigger pool raise max_connections and the pooler', () => {
     const env = cnpgEnv({ backend: { autoscaling: { maxReplicas: 10 }, databasePool: { size: 20, maxOverflow: 40 } } });
-    expect(backendBudget(env.config)).toBe(600);
+    expect(backendBudget(env.config)).toBe(780); // (10 + 3 surge) x 60
     const objects = objectsOf(env);
-    expect(of(objects, 'Cluster', 'pensioen-db').spec.postgresql.parameters.max_connections).toBe('620');
-    expect(of(objects, 'Pooler', 'pensioen-db-pooler-rw').spec.pgbouncer.parameters).toEqual({ default_pool_size: '300', max_client_conn: '600' });
+    expect(of(objects, 'Cluster', 'pensioen-db').spec.postgresql.parameters.max_connections).toBe('790');
+    expect(of(objects, 'Pooler', 'pensioen-db-pooler-rw').spec.pgbouncer.parameters).toEqual({ default_pool_size: '390', max_client_conn: '780' });
   });
 
   test('without the HPA the budget counts backend.replicas', () => {
     const env = cnpgEnv({ backend: { replicas: 3, autoscaling: { enabled: false } } });
-    expect(backendBudget(env.config)).toBe(90);
+    expect(backendBudget(env.config)).toBe(120); // (3 + 1 surge) x 30
     expect(connectionSizing(env.config, env.config.database.cloudnativePg!)).toEqual({
-      budget: 90, defaultPoolSize: 45, maxClientConnections: 90, minMaxConnections: 110, maxConnections: 110,
+      budget: 120, defaultPoolSize: 60, maxClientConnections: 120, minMaxConnections: 130, maxConnections: 130,
     });
   });
 
   test('explicit pooler sizes and a larger max_connections are used as given', () => {
-    const objects = objectsOf(cnpgEnv(cnpgOverrides({ maxConnections: 500, reservedConnections: 30, pooler: { instances: 3, defaultPoolSize: 25, maxClientConnections: 1000, poolMode: 'session' } })));
+    const objects = objectsOf(cnpgEnv({ database: { maxConnections: 500, reservedConnections: 30, cloudnativePg: { pooler: { instances: 3, defaultPoolSize: 25, maxClientConnections: 1000, poolMode: 'session' } } } }));
     expect(of(objects, 'Cluster', 'pensioen-db').spec.postgresql.parameters.max_connections).toBe('500');
     const p = of(objects, 'Pooler', 'pensioen-db-pooler-rw').spec;
     expect(p.instances).toBe(3);
