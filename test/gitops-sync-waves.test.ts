@@ -51,9 +51,12 @@ describe('withSyncAnnotations (generic: any kind, any group)', () => {
     for (const g of ['cert-manager.io', 'monitoring.coreos.com', 'external-secrets.io', 'postgresql.cnpg.io', 'argoproj.io']) expect(isBuiltinGroup(g)).toBe(false);
   });
 
-  test('kinds it has never seen: a CloudNativePG Cluster is a workload custom resource, a PodMonitor and an AlertmanagerConfig come first', () => {
-    const cluster: Record<string, any> = withSyncAnnotations({ apiVersion: 'postgresql.cnpg.io/v1', kind: 'Cluster', metadata: { name: 'db' } });
-    expect(cluster.metadata.annotations).toEqual({ [SYNC_WAVE]: String(WAVES.workloads), [SYNC_OPTIONS]: SKIP_DRY_RUN });
+  test('kinds it has never seen: an unknown custom resource is a workload, a PodMonitor and an AlertmanagerConfig come first', () => {
+    const widget: Record<string, any> = withSyncAnnotations({ apiVersion: 'example.org/v1', kind: 'Widget', metadata: { name: 'w' } });
+    expect(widget.metadata.annotations).toEqual({ [SYNC_WAVE]: String(WAVES.workloads), [SYNC_OPTIONS]: SKIP_DRY_RUN });
+    // CloudNativePG: ObjectStore with the prerequisites, Cluster and Pooler before the migration hook, backups with the workloads.
+    expect(['barmancloud.cnpg.io/v1 ObjectStore', 'postgresql.cnpg.io/v1 Cluster', 'postgresql.cnpg.io/v1 Pooler', 'postgresql.cnpg.io/v1 ScheduledBackup']
+      .map((k) => syncWaveOf({ apiVersion: k.split(' ')[0], kind: k.split(' ')[1] }))).toEqual([WAVES.prerequisites, WAVES.edge, WAVES.edge, WAVES.workloads]);
     expect(syncWaveOf({ apiVersion: 'monitoring.coreos.com/v1', kind: 'PodMonitor' })).toBe(WAVES.safetyNet);
     expect(syncWaveOf({ apiVersion: 'monitoring.coreos.com/v1alpha1', kind: 'AlertmanagerConfig' })).toBe(WAVES.safetyNet);
     expect(syncWaveOf({ apiVersion: 'cert-manager.io/v1', kind: 'Certificate' })).toBe(WAVES.edge);

@@ -111,7 +111,9 @@ describe.each(ENVS.map((e) => [e.name, e] as const))('%s', (_n, env) => {
     // The Job's own policy: DNS and PostgreSQL only; nothing selects it but that policy.
     const np = find(objects, 'NetworkPolicy', 'backend-migrate');
     expect(np.spec.podSelector.matchLabels).toEqual(Object.fromEntries(Object.entries(job.spec.template.metadata.labels).filter(([k]) => ['app', 'app.kubernetes.io/name', 'app.kubernetes.io/instance'].includes(k))));
-    expect(np.spec.egress[1].to).toEqual(env.config.network.databaseCidrs.map((cidr) => ({ ipBlock: { cidr } })));
+    // Managed: the database's CIDRs; CloudNativePG: the PgBouncer pods, like the backend (test/database-network-policies.test.ts).
+    if (env.config.database.mode === 'managed') expect(np.spec.egress[1].to).toEqual(env.config.network.databaseCidrs.map((cidr) => ({ ipBlock: { cidr } })));
+    else expect(np.spec.egress[1].to).toEqual([{ podSelector: { matchExpressions: [{ key: 'cnpg.io/poolerName', operator: 'In', values: ['pensioen-db-pooler-rw'] } ] } }]);
     // A failed migration stalls the rollout: new backend pods wait for the schema.
     expect(backend.initContainers.map((i: any) => i.name)).toEqual(['wait-for-schema']);
     expect(backend.initContainers[0].command.join(' ')).toContain('alembic current');
@@ -166,7 +168,9 @@ describe.each(ENVS.map((e) => [e.name, e] as const))('%s', (_n, env) => {
     const version = checks[0];
     expect(passes(version, 0, '{"serverVersion": {"major": "1", "minor": "30", "gitVersion": "v1.30.2"}}')).toBe(true);
     expect(passes(version, 0, '{"serverVersion": {"major": "1", "minor": "29", "gitVersion": "v1.29.9"}}')).toBe(false);
-    if (env.config.secretsProvider.type === 'precreated') expect(cmd).toMatch(new RegExp(`kubectl -n ${env.config.namespace} get secret .*${env.config.secrets.database.name}`));
+    // The database's Secret when it is managed; with CloudNativePG the operator writes it, the backup keys are checked.
+    const dbSecret = env.config.database.mode === 'managed' ? env.config.secrets.database.name : env.config.database.cloudnativePg!.backup.objectStore.credentials.secretName;
+    if (env.config.secretsProvider.type === 'precreated') expect(cmd).toMatch(new RegExp(`kubectl -n ${env.config.namespace} get secret .*${dbSecret}`));
   });
 });
 
