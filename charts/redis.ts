@@ -94,6 +94,9 @@ export class RedisChart extends EnvChart {
       { name: 'START_WAIT_SECONDS', value: String(Math.ceil((r.sentinel.downAfterMilliseconds + 2 * r.sentinel.failoverTimeout) / 1000)) },
       password('REDIS_PASSWORD'),
       password('REDISCLI_AUTH'),
+      // Only during a password rotation (docs/redis.md): the previous password, which a (re)starting Redis
+      // and Sentinel then accept besides the new one. Optional: normally the key is absent.
+      { name: 'REDIS_PREVIOUS_PASSWORD', valueFrom: { secretKeyRef: { name: c.secrets.redis.name, key: r.previousPasswordKey, optional: true } } },
     ];
     const templatesMount: k8s.VolumeMount = { name: 'templates', mountPath: PATHS.templates, readOnly: true };
     const cli = (port: number, ...cmd: string[]) => ['redis-cli', '--no-auth-warning', '-p', String(port), ...cmd];

@@ -6,6 +6,7 @@ import * as path from 'path';
 import { parse, stringify } from 'yaml';
 import { ConfigError } from '../lib/config';
 import { allFindings, contextOf } from '../lib/validate';
+import { rotationMarkdown } from '../lib/redis/rotation';
 import { environments, find, inlineEnvironment, objectsOf, podSpecs, ROOT } from './helpers';
 
 const objects = objectsOf('production');
@@ -100,9 +101,11 @@ test('haproxy.cfg passes `haproxy -c` and checks role:master with the password f
 test('no password anywhere in the output; every password comes from the Secret redis-secrets/redis-password', () => {
   // The config templates have no password line; the scripts only ever write the variable from the Secret.
   for (const f of ['redis.conf', 'sentinel.conf']) expect(lines(node[f]).filter((l) => /requirepass|masterauth|auth-pass|sentinel-pass/.test(l))).toEqual([]);
-  const passwordLines = Object.values(node).join('\n').split('\n').filter((l) => /requirepass|masterauth|auth-pass|sentinel-pass/.test(l) && !l.trim().startsWith('#'));
+  const passwordLines = Object.values(node).join('\n').split('\n').filter((l) => /requirepass|masterauth|auth-pass|sentinel-pass|user default/.test(l) && !l.trim().startsWith('#'));
   expect(passwordLines.length).toBe(5);
-  for (const l of passwordLines) expect(l).toMatch(/\\"\$pw\\"/);
+  // Only ever the variables from the Secret (the current password, during a rotation also the previous one).
+  for (const l of passwordLines) expect(l.replace(/\$pw|\$\(conf_quote "\$REDIS_PREVIOUS_PASSWORD"\)|\$MASTER_NAME/g, '')).not.toMatch(/\$|[0-9a-f]{16}/);
+  for (const l of passwordLines) expect(l).toMatch(/\\">?\$pw\\"/);
   expect(redisObjects.filter((o) => o.kind === 'Secret')).toEqual([]);
   const secretRefs = redisObjects.flatMap((o) => podSpecs([o])).flatMap((p) => [...(p.spec.initContainers ?? []), ...p.spec.containers])
     .flatMap((c: any) => (c.env ?? []).filter((e: any) => e.valueFrom?.secretKeyRef).map((e: any) => `${c.name}:${e.name}=${e.valueFrom.secretKeyRef.name}/${e.valueFrom.secretKeyRef.key}`));
@@ -110,8 +113,58 @@ test('no password anywhere in the output; every password comes from the Secret r
     'haproxy:REDIS_PASSWORD=redis-secrets/redis-password',
     'metrics:REDIS_PASSWORD=redis-secrets/redis-password',
     'redis:REDISCLI_AUTH=redis-secrets/redis-password', 'redis:REDIS_PASSWORD=redis-secrets/redis-password',
+    'redis:REDIS_PREVIOUS_PASSWORD=redis-secrets/previous-password',
     'sentinel:REDISCLI_AUTH=redis-secrets/redis-password', 'sentinel:REDIS_PASSWORD=redis-secrets/redis-password',
+    'sentinel:REDIS_PREVIOUS_PASSWORD=redis-secrets/previous-password',
   ]);
+  // The previous password (rotation only) is an optional key: pods start without it.
+  for (const c of ['redis', 'sentinel']) {
+    expect(container(c).env.find((e: any) => e.name === 'REDIS_PREVIOUS_PASSWORD').valueFrom.secretKeyRef.optional).toBe(true);
+  }
+});
+
+test('password rotation: redis.previousPasswordKey follows the config into the pods; it may not be the password key', () => {
+  const o = objectsOf(withRedis({ previousPasswordKey: 'redis-password-old' }));
+  const env = find(o, 'StatefulSet', 'redis').spec.template.spec.containers.find((c: any) => c.name === 'redis').env;
+  expect(env.find((e: any) => e.name === 'REDIS_PREVIOUS_PASSWORD').valueFrom.secretKeyRef).toEqual({ name: 'redis-secrets', key: 'redis-password-old', optional: true });
+  let problems: string[] = [];
+  try { withRedis({ previousPasswordKey: 'redis-password' }); } catch (e) { if (e instanceof ConfigError) problems = e.problems; else throw e; }
+  expect(problems).toEqual([expect.stringMatching(/^config\/production\.yaml: redis\.previousPasswordKey: must differ from secrets\.redis\.key \("redis-password"\).*\(allowed: /)]);
+  expect(() => withRedis({ previousPasswordKey: 'no spaces' })).toThrow(/redis\.previousPasswordKey: must be a Secret key/);
+});
+
+test('password rotation: with a previous password in the Secret, a starting Redis (real redis-server) accepts both; without, only the password', () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'redis-rot-'));
+  try {
+    fs.writeFileSync(path.join(dir, 'common.sh'), node['common.sh'].replace(/^set -eu$/m, 'set -eu; SENTINEL_PORT=0').replace(/^QUORUM=.*$/m, ''));
+    const authLines = (env: Record<string, string>) => execFileSync('sh', ['-c', `. ${dir}/common.sh; auth_lines`],
+      { env: { PATH: process.env.PATH, TEMPLATES_DIR: dir, DATA_DIR: dir, ...env }, stdio: ['ignore', 'pipe', 'ignore'] }).toString();
+    expect(authLines({ REDIS_PASSWORD: 'new-pw' })).toBe('requirepass "new-pw"\n');
+    expect(authLines({ REDIS_PASSWORD: 'new-pw', REDIS_PREVIOUS_PASSWORD: 'new-pw' })).toBe('requirepass "new-pw"\n');
+    const both = authLines({ REDIS_PASSWORD: 'new-pw', REDIS_PREVIOUS_PASSWORD: 'old"pw' });
+    expect(both).toBe('user default on ">new-pw" ">old\\"pw" ~* &* +@all\n');
+    // The real server: no TCP port, a unix socket in the temp folder.
+    const sock = path.join(dir, 'r.sock');
+    fs.writeFileSync(path.join(dir, 'r.conf'), `port 0\nunixsocket ${sock}\ndaemonize yes\npidfile ${dir}/r.pid\nlogfile ${dir}/r.log\ndir ${dir}\n${both}`);
+    execFileSync('redis-server', [path.join(dir, 'r.conf')]);
+    try {
+      const ping = (pw: string) => {
+        for (let k = 0; k < 50; k++) {
+          const out = execFileSync('redis-cli', ['-s', sock, '--no-auth-warning', '-a', pw, 'PING'], { stdio: ['ignore', 'pipe', 'pipe'] }).toString().trim();
+          if (!/Could not connect/.test(out) && out) return out;
+          execFileSync('sleep', ['0.05']);
+        }
+        return 'no answer';
+      };
+      expect(ping('new-pw')).toBe('PONG');
+      expect(ping('old"pw')).toBe('PONG');
+      expect(ping('other')).toMatch(/NOAUTH/);
+    } finally {
+      try { execFileSync('redis-cli', ['-s', sock, '--no-auth-warning', '-a', 'new-pw', 'SHUTDOWN', 'NOSAVE'], { stdio: 'ignore' }); } catch { /* gone */ }
+    }
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
 });
 
 test('StatefulSet: 3 pods, headless governing Service, PVC from config, one pod per node', () => {
@@ -305,4 +358,13 @@ test('min-replicas-to-write follows the config into redis.conf and the HAProxy c
   expect(off.conf).not.toContain('min-replicas');
   expect(off.cfg).toContain('rstring "role:master\\r\\n"');
   expect(off.cfg).not.toContain('min_slaves');
+});
+
+test('docs/redis.md shows the password rotation exactly as lib/redis/rotation.ts lists it (what the chaos test performs)', () => {
+  const doc = fs.readFileSync(path.join(ROOT, 'docs', 'redis.md'), 'utf8');
+  const production = environments().find((e) => e.name === 'production')!;
+  const start = '<!-- rotation:start (generated from lib/redis/rotation.ts; test/redis.test.ts keeps it current) -->\n';
+  const end = '<!-- rotation:end -->';
+  expect(doc).toContain(start);
+  expect(doc.slice(doc.indexOf(start) + start.length, doc.indexOf(end))).toBe(`${rotationMarkdown(production)}\n`);
 });

@@ -7,7 +7,7 @@
 import * as path from 'path';
 import { z } from 'zod';
 import { DNS_LABEL, dnsLabel, dnsName, imageRef, port, resources } from './types';
-import { redisSchemaShape, refineRedis } from '../redis/schema';
+import { redisSchemaShape, refineRedis, refineRedisSecret } from '../redis/schema';
 import { gitopsSchema, secretsProviderSchema } from './gitops';
 import { edgeSchema } from './edge';
 import { monitoringSchema } from '../monitoring/schema';
@@ -165,7 +165,7 @@ export const configSchema = z.strictObject({
       reason: z.string().min(10, { message: 'must explain the waiver in at least 10 characters' }).describe('Why the finding is acceptable'),
     })).default([]).describe('Findings of the validation gate that are accepted, per object and rule, with a reason'),
   }).prefault({}).describe('Validation gate'),
-}).superRefine(refineSafety).superRefine(refineRealCluster).superRefine(refineDatabase);
+}).superRefine(refineSafety).superRefine(refineRealCluster).superRefine(refineDatabase).superRefine(refineRedisSecret);
 
 export type EnvConfig = z.output<typeof configSchema>;
 

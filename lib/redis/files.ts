@@ -94,7 +94,8 @@ export function sentinelConf(env: Environment): string {
 export function commonSh(): string {
   return `# Shared by start-redis.sh, start-sentinel.sh and prestop-redis.sh. Needs: MASTER_NAME, POD_HOST, REDIS_PORT,
 # REDIS_NODES, SENTINEL_NODES ("host:port" lists, pod 0 first), SENTINEL_REQUIRES_PASSWORD, TEMPLATES_DIR,
-# RUNTIME_DIR, DATA_DIR, START_WAIT_SECONDS, REDIS_PASSWORD and REDISCLI_AUTH (both from the Secret).
+# RUNTIME_DIR, DATA_DIR, START_WAIT_SECONDS, REDIS_PASSWORD and REDISCLI_AUTH (both from the Secret), and during a
+# password rotation REDIS_PREVIOUS_PASSWORD (an optional key of the Secret).
 set -eu
 
 log() { echo "$(date -u +%Y-%m-%dT%H:%M:%SZ) $0: $*" >&2; }
@@ -164,6 +165,20 @@ first_node() { first=$(echo $REDIS_NODES | cut -d' ' -f1); echo "\${first%:*} \$
 # A value for a double-quoted redis.conf string.
 conf_quote() { printf '%s' "$1" | sed 's/\\\\/\\\\\\\\/g; s/"/\\\\"/g'; }
 
+# The password lines of redis.conf and of Sentinel's own config: requirepass with the Secret's password, or,
+# during a password rotation (docs/redis.md) while the Secret also holds the previous password
+# (REDIS_PREVIOUS_PASSWORD, an optional key), the default user with both passwords, so that clients still
+# on the previous one keep working when this pod restarts mid-rotation.
+auth_lines() {
+  pw=$(conf_quote "$REDIS_PASSWORD")
+  if [ -n "\${REDIS_PREVIOUS_PASSWORD:-}" ] && [ "$REDIS_PREVIOUS_PASSWORD" != "$REDIS_PASSWORD" ]; then
+    log "password rotation: the previous password is accepted too until it leaves the Secret"
+    echo "user default on \\">$pw\\" \\">$(conf_quote "$REDIS_PREVIOUS_PASSWORD")\\" ~* &* +@all"
+  else
+    echo "requirepass \\"$pw\\""
+  fi
+}
+
 # Fills the @...@ placeholders of a template into a private file (mode 600): $4, else RUNTIME_DIR/<name>.tmp.
 render() {
   umask 077
@@ -199,7 +214,7 @@ fi
 render redis.conf "$1" "$2"
 pw=$(conf_quote "$REDIS_PASSWORD")
 {
-  echo "requirepass \\"$pw\\""
+  auth_lines
   echo "masterauth \\"$pw\\""
   if [ "$1" = "$POD_HOST" ] && [ "$2" = "$REDIS_PORT" ]; then
     log "starting as primary"
@@ -239,7 +254,7 @@ pw=$(conf_quote "$REDIS_PASSWORD")
   [ -z "$state" ] || printf '%s\\n' "$state"
   echo "sentinel auth-pass $MASTER_NAME \\"$pw\\""
   if [ "$SENTINEL_REQUIRES_PASSWORD" = "true" ]; then
-    echo "requirepass \\"$pw\\""
+    auth_lines
     echo "sentinel sentinel-pass \\"$pw\\""
   fi
 } >> "$SENTINEL_STATE.tmp"
@@ -277,6 +292,17 @@ for s in $SENTINEL_NODES; do
     if [ "$1" != "$POD_HOST" ] || [ "$2" != "$REDIS_PORT" ]; then
       local_cli REPLICAOF "$1" "$2" >/dev/null || true
       log "handed over to $1:$2 after $((tries * 200)) ms"
+      # This pod stops next. With min-replicas-to-write, the new primary refuses writes (and HAProxy takes it
+      # out, closing every client connection) while this pod is its only replica: wait (in the time left)
+      # until enough OTHER replicas are online at the new primary (Sentinel reconfigures them one by one).
+      need=$(awk '$1 == "min-replicas-to-write" { print $2 }' "$TEMPLATES_DIR/redis.conf")
+      while [ "$tries" -lt "$((PRESTOP_WAIT_SECONDS * 5))" ] && [ "\${need:-0}" -gt 0 ]; do
+        others=$(timeout 3 redis-cli --no-auth-warning -h "$1" -p "$2" --raw INFO replication 2>/dev/null | tr -d '\\r' \\
+          | grep -E '^slave[0-9]+:' | grep -v "ip=$POD_HOST,port=$REDIS_PORT," | grep -c 'state=online' || true)
+        if [ "\${others:-0}" -ge "$need" ]; then log "the new primary has $others other replica(s) online"; break; fi
+        sleep 0.2
+        tries=$((tries + 1))
+      done
       exit 0
     fi
   done

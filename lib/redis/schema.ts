@@ -57,6 +57,8 @@ export function redisSchemaShape() {
     renamedCommands: z.record(z.string().regex(COMMAND, { message: 'must be a Redis command name' }), z.string().regex(/^[A-Za-z0-9_-]{8,}$/, { message: 'must be at least 8 letters, digits, "_" or "-"' }))
       .default({ CONFIG: 'PENSIOEN-ADMIN-CONFIG' })
       .describe('Commands renamed in Redis (rename-command NAME NEWNAME); Sentinel (sentinel rename-command) and the exporter are told the new names. CONFIG must be renamed or kept, never disabled: Sentinel needs it to fail over'),
+    previousPasswordKey: z.string().regex(/^[-._a-zA-Z0-9]+$/, { message: 'must be a Secret key (letters, digits, "-", "_", ".")' }).default('previous-password')
+      .describe('Key of the Secret `secrets.redis` that holds the previous Redis password while a password rotation is under way ([redis.md](redis.md#password-rotation-without-an-outage)). Optional: normally the key is absent and only the password is accepted; while it is present, a Redis or Sentinel that (re)starts accepts both (ACL default user with two passwords). Never put a value in git'),
     minReplicasToWrite: z.number().int().min(0).default(1)
       .describe('redis.conf min-replicas-to-write: the primary refuses writes (NOREPLICAS) unless this many replicas acknowledged within minReplicasMaxLagSeconds; a frozen or cut-off old primary thus cannot take writes that a failover discards. 0 turns it off. Cost: with fewer replicas up, writes fail (docs/redis.md)'),
     minReplicasMaxLagSeconds: z.number().int().min(1).default(10)
@@ -148,5 +150,14 @@ export function refineRedis(r: RedisSection, ctx: z.RefinementCtx): void {
       code: 'custom', path: ['resources', 'limits', 'memory'],
       message: `must be at least 2 x maxmemory (${r.maxmemory}, fork copy-on-write) + replicaOutputBuffer.hardLimit (${r.replicaOutputBuffer.hardLimit}) = ${mi(2 * max + buffer)}, got ${r.resources.limits.memory} (allowed: raise it, or lower maxmemory or replicaOutputBuffer.hardLimit)`,
     });
+  }
+}
+
+/** Rules across `redis` and `secrets`: the rotation key must not be the password key itself. */
+export function refineRedisSecret(c: { redis?: { previousPasswordKey?: string }; secrets?: { redis?: { key?: string } } }, ctx: z.RefinementCtx): void {
+  const prev = c.redis?.previousPasswordKey;
+  const key = c.secrets?.redis?.key;
+  if (prev !== undefined && prev === key) {
+    ctx.addIssue({ code: 'custom', path: ['redis', 'previousPasswordKey'], message: `must differ from secrets.redis.key ("${key}"): it holds the previous password during a rotation (allowed: another key of that Secret, default previous-password)` });
   }
 }

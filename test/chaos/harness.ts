@@ -27,6 +27,8 @@ export const MASTER = /sentinel monitor (\S+) /.exec(sentinelConfText)![1];
 export const DOWN_AFTER = Number(/down-after-milliseconds \S+ (\d+)/.exec(sentinelConfText)![1]);
 export const FAILOVER_TIMEOUT = Number(/failover-timeout \S+ (\d+)/.exec(sentinelConfText)![1]);
 export const REPLICAS: number = sts.spec.replicas;
+/** The key of the Secret `secrets.redis` that holds the password (what REDIS_PASSWORD references). */
+export const PASSWORD_KEY: string = container('redis').env.find((e: any) => e.name === 'REDIS_PASSWORD').valueFrom.secretKeyRef.key;
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** The HAProxy here (Debian) may be older than the pinned image: drop keywords it does not know, and say so. */
@@ -35,7 +37,7 @@ export function localHaproxyVersion(): [number, number] {
   return [Number(m[1]), Number(m[2])];
 }
 
-async function freePorts(n: number): Promise<number[]> {
+export async function freePorts(n: number): Promise<number[]> {
   const servers = await Promise.all(Array.from({ length: n }, () => new Promise<net.Server>((resolve) => {
     const s = net.createServer();
     s.listen(0, '127.0.0.1', () => resolve(s));
@@ -56,8 +58,15 @@ export class Cluster {
   sentinelProcess: (ChildProcess | undefined)[] = [];
   haproxyProcess: ChildProcess | undefined;
   haproxyNotes: string[] = [];
+  /** The Secret `secrets.redis` as the kubelet reads it when a container starts (key → value). */
+  secret: Record<string, string>;
+  /** The environment each container (`redis-0`, `sentinel-0`, ...) started with: what `kubectl exec` sees. */
+  startedEnv: Record<string, NodeJS.ProcessEnv> = {};
 
-  constructor(public password = `test-${process.pid}-${Date.now().toString(16)}`) {}
+  /** `password`: what the harness's own checks authenticate with (the Secret's password at first). */
+  constructor(public password = `test-${process.pid}-${Date.now().toString(16)}`) {
+    this.secret = { [PASSWORD_KEY]: password };
+  }
 
   async init(): Promise<void> {
     [this.proxyPort, this.proxyHealthPort, ...this.redisPorts] = await freePorts(2 + 2 * REPLICAS);
@@ -74,13 +83,21 @@ export class Cluster {
     });
   }
 
-  /** The environment the container of pod `i` would have, hostnames and ports mapped, folders in tmp. */
-  podEnv(containerName: string, i: number, password = this.password): NodeJS.ProcessEnv {
+  /**
+   * The environment the container of pod `i` would have, hostnames and ports mapped, folders in tmp. Secret
+   * keys come from `this.secret` (a missing optional key leaves the variable unset, as the kubelet does);
+   * `password` overrides the password key.
+   */
+  podEnv(containerName: string, i: number, password?: string): NodeJS.ProcessEnv {
     const env: NodeJS.ProcessEnv = { PATH: process.env.PATH, LANG: 'C' };
+    const secret = { ...this.secret, ...(password !== undefined ? { [PASSWORD_KEY]: password } : {}) };
     for (const e of container(containerName).env) {
       if (e.value !== undefined) env[e.name] = this.mapHosts(e.value);
-      else if (e.valueFrom?.secretKeyRef) env[e.name] = password;
-      else if (e.valueFrom?.fieldRef?.fieldPath === 'metadata.name') env[e.name] = `redis-${i}`;
+      else if (e.valueFrom?.secretKeyRef) {
+        const ref = e.valueFrom.secretKeyRef;
+        if (secret[ref.key] !== undefined) env[e.name] = secret[ref.key];
+        else if (!ref.optional) throw new Error(`Secret key ${ref.key} is missing: the kubelet would not start container ${containerName}`);
+      } else if (e.valueFrom?.fieldRef?.fieldPath === 'metadata.name') env[e.name] = `redis-${i}`;
     }
     const dir = path.join(this.tmp, `redis-${i}`);
     Object.assign(env, {
@@ -107,12 +124,14 @@ export class Cluster {
     return container(name).command.map((a: string) => a.replace(templatesMount, path.join(this.tmp, 'templates')));
   }
 
-  startRedis(i: number, password = this.password): void {
-    this.redisProcess[i] = this.start(`redis-${i}`, this.cmd('redis'), this.podEnv('redis', i, password));
+  startRedis(i: number, password?: string): void {
+    const env = this.startedEnv[`redis-${i}`] = this.podEnv('redis', i, password);
+    this.redisProcess[i] = this.start(`redis-${i}`, this.cmd('redis'), env);
   }
 
-  startSentinel(i: number, password = this.password): void {
-    this.sentinelProcess[i] = this.start(`sentinel-${i}`, this.cmd('sentinel'), this.podEnv('sentinel', i, password));
+  startSentinel(i: number, password?: string): void {
+    const env = this.startedEnv[`sentinel-${i}`] = this.podEnv('sentinel', i, password);
+    this.sentinelProcess[i] = this.start(`sentinel-${i}`, this.cmd('sentinel'), env);
   }
 
   /** SIGKILL of a process group and wait for it to be gone. */
@@ -133,23 +152,28 @@ export class Cluster {
     for (const d of ['run', 'sentinel-run']) fs.rmSync(path.join(this.tmp, `redis-${i}`, d), { recursive: true, force: true });
   }
 
-  startPod(i: number, password = this.password): void {
+  startPod(i: number, password?: string): void {
     this.startRedis(i, password);
     this.startSentinel(i, password);
   }
 
-  async startHaproxy(password = this.password): Promise<void> {
-    fs.mkdirSync(path.join(this.tmp, 'haproxy'), { recursive: true });
+  async startHaproxy(password = this.secret[PASSWORD_KEY]): Promise<void> {
+    this.haproxyProcess = this.spawnHaproxy('haproxy', this.proxyPort, this.proxyHealthPort, password);
+  }
+
+  /** One HAProxy pod (`name`: its folder and log) with the generated haproxy.cfg on the given ports. */
+  spawnHaproxy(name: string, port: number, healthPort: number, password: string): ChildProcess {
+    fs.mkdirSync(path.join(this.tmp, name), { recursive: true });
     let cfg = this.mapHosts(haproxyCfgText)
-      .replace(/bind :6379\b/, `bind 127.0.0.1:${this.proxyPort}`)
-      .replace(/bind :8404\b/, `bind 127.0.0.1:${this.proxyHealthPort}`);
+      .replace(/bind :6379\b/, `bind 127.0.0.1:${port}`)
+      .replace(/bind :8404\b/, `bind 127.0.0.1:${healthPort}`);
     const [major, minor] = localHaproxyVersion();
     if ((major < 3 || (major === 3 && minor < 1)) && / init-state down/.test(cfg)) {
       cfg = cfg.replace(/ init-state down/g, '');
       if (!this.haproxyNotes.length) this.haproxyNotes.push(`HAProxy ${major}.${minor} here has no init-state (3.1+): servers start UP until their first checks fail`);
     }
-    fs.writeFileSync(path.join(this.tmp, 'haproxy', 'haproxy.cfg'), cfg);
-    this.haproxyProcess = this.start('haproxy', haproxyContainer.command.map((a: string) => a.replace(haproxyMount, path.join(this.tmp, 'haproxy'))),
+    fs.writeFileSync(path.join(this.tmp, name, 'haproxy.cfg'), cfg);
+    return this.start(name, haproxyContainer.command.map((a: string) => a.replace(haproxyMount, path.join(this.tmp, name))),
       { PATH: process.env.PATH, REDIS_PASSWORD: password });
   }
 
@@ -206,7 +230,7 @@ export class Cluster {
   async runPreStop(i: number): Promise<string> {
     const preStop = container('redis').lifecycle.preStop.exec.command.map((a: string) => a.replace(templatesMount, path.join(this.tmp, 'templates')));
     return new Promise<string>((resolve, reject) => {
-      execFile(preStop[0], preStop.slice(1), { env: this.podEnv('redis', i), timeout: 30_000 }, (err, _out, stderr) => (err ? reject(err) : resolve(stderr)));
+      execFile(preStop[0], preStop.slice(1), { env: this.startedEnv[`redis-${i}`] ?? this.podEnv('redis', i), timeout: 30_000 }, (err, _out, stderr) => (err ? reject(err) : resolve(stderr)));
     });
   }
 

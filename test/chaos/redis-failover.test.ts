@@ -66,7 +66,7 @@ function podEnv(containerName: string, i: number): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = { PATH: process.env.PATH, LANG: 'C' };
   for (const e of container(containerName).env) {
     if (e.value !== undefined) env[e.name] = mapHosts(e.value);
-    else if (e.valueFrom?.secretKeyRef) env[e.name] = PASSWORD;
+    else if (e.valueFrom?.secretKeyRef && !e.valueFrom.secretKeyRef.optional) env[e.name] = PASSWORD; // optional keys: absent
     else if (e.valueFrom?.fieldRef?.fieldPath === 'metadata.name') env[e.name] = `redis-${i}`;
   }
   const dir = path.join(tmp, `redis-${i}`);

@@ -1,0 +1,123 @@
+/**
+ * The Redis password rotation procedure, as data: docs/redis.md shows it rendered as shell commands
+ * (`rotationMarkdown`, kept current by a staleness test) and the chaos test
+ * (`test/chaos/redis-rotation.test.ts`) performs exactly these steps against real redis-server,
+ * redis-sentinel and HAProxy with the generated scripts, writers running.
+ *
+ * The idea: the ACL `default` user holds BOTH passwords during the switch. Running Redis and Sentinel
+ * processes get the new one at runtime (`ACL SETUSER default >NEW`); the Secret then carries the new
+ * password plus the old one under `redis.previousPasswordKey`, so any Redis or Sentinel that (re)starts
+ * mid-rotation accepts both (start scripts, `auth_lines`) while using the new one itself; every process that
+ * reads the password only at start (probes, preStop, exporter, HAProxy, backend) is rolled; only then is the old
+ * password removed from the Secret and from every running process (`ACL SETUSER default <OLD`).
+ */
+import type { Environment } from '../config';
+import { BACKEND_DEPLOYMENT } from '../names';
+import { HAPROXY_DEPLOYMENT, STATEFULSET } from './topology';
+
+/** What a step's stdin carries: `>NEW` is the ACL rule ">" + the new password, etc. Never on a command line. */
+export type Stdin = '>NEW' | '<OLD' | 'OLD';
+
+/** A command run in every Redis pod's container (`kubectl exec -i`), the secret value piped in (redis-cli -x). */
+export interface ExecAction {
+  kind: 'exec';
+  container: 'redis' | 'sentinel';
+  /** redis-cli arguments; the Sentinel ones start with `-p 26379`. */
+  args: string[];
+  stdin: Stdin;
+  /** What the reply must be (a regex on redis-cli's output). */
+  expect: string;
+}
+
+/** The Secret `secrets.redis` changes. */
+export interface SecretAction { kind: 'secret'; set: { key: string; value: 'NEW' | 'OLD' }[]; remove: string[] }
+
+/** Rolling restarts (`kubectl rollout restart`), then waiting for them (`kubectl rollout status`). */
+export interface RollAction { kind: 'roll'; targets: string[] }
+
+export type RotationAction = ExecAction | SecretAction | RollAction;
+export interface RotationStep { title: string; why: string; actions: RotationAction[] }
+
+const SENTINEL = ['-p', '26379'];
+
+export function rotationSteps(env: Environment): RotationStep[] {
+  const r = env.config.redis;
+  const key = env.config.secrets.redis.key;
+  const prev = r.previousPasswordKey;
+  const sentinelAuth = r.sentinel.requirePassword;
+  const acl = (stdin: Stdin, expect = '^OK$'): ExecAction[] => [
+    { kind: 'exec', container: 'redis', args: ['ACL', 'SETUSER', 'default'], stdin, expect },
+    ...(sentinelAuth ? [{ kind: 'exec' as const, container: 'sentinel' as const, args: [...SENTINEL, 'ACL', 'SETUSER', 'default'], stdin, expect }] : []),
+  ];
+  return [
+    {
+      title: 'Every Redis and Sentinel accepts both passwords',
+      why: 'The ACL default user gets a second password at runtime; every client keeps working with the old one.',
+      actions: acl('>NEW'),
+    },
+    {
+      title: 'The Secret carries the new password, and the old one as the previous password',
+      why: `From now on every container that starts gets NEW; a Redis or Sentinel that (re)starts also accepts OLD (\`${prev}\`), so clients not yet restarted keep working.`,
+      actions: [{ kind: 'secret', set: [{ key, value: 'NEW' }, { key: prev, value: 'OLD' }], remove: [] }],
+    },
+    {
+      title: 'Roll everything that reads the password only at start',
+      why: 'Redis pods (probes, preStop, exporter, replication, Sentinel; the primary hands over in its preStop), then HAProxy (its health check) together with the backend (its connections).',
+      actions: [
+        { kind: 'roll', targets: [`statefulset/${STATEFULSET}`] },
+        { kind: 'roll', targets: [`deployment/${HAPROXY_DEPLOYMENT}`, `deployment/${BACKEND_DEPLOYMENT}`] },
+      ],
+    },
+    {
+      title: 'The old password goes: first from the Secret, then from every Redis and Sentinel',
+      why: 'In this order, no container that restarts later can bring the old password back.',
+      actions: [
+        { kind: 'secret', set: [], remove: [prev] },
+        ...acl('<OLD'),
+      ],
+    },
+    {
+      title: 'Check: the old password is refused everywhere',
+      why: 'redis-cli authenticates with the new password (REDISCLI_AUTH of the rolled pods), then tries AUTH with the old one.',
+      actions: [
+        { kind: 'exec', container: 'redis', args: ['AUTH'], stdin: 'OLD', expect: '^WRONGPASS' },
+        ...(sentinelAuth ? [{ kind: 'exec' as const, container: 'sentinel' as const, args: [...SENTINEL, 'AUTH'], stdin: 'OLD' as const, expect: '^WRONGPASS' }] : []),
+      ],
+    },
+  ];
+}
+
+const printf = (s: Stdin) => (s === '>NEW' ? `printf '>%s' "$NEW"` : s === '<OLD' ? `printf '<%s' "$OLD"` : `printf '%s' "$OLD"`);
+
+/** The procedure as shell commands for docs/redis.md. */
+export function rotationMarkdown(env: Environment): string {
+  const ns = env.config.namespace;
+  const secret = env.config.secrets.redis;
+  const pods = `$(seq 0 ${env.config.redis.replicas - 1})`;
+  const out: string[] = [
+    '```sh',
+    `NS=${ns}`,
+    `OLD=$(kubectl -n $NS get secret ${secret.name} -o jsonpath='{.data.${secret.key}}' | base64 -d)`,
+    'NEW=$(openssl rand -hex 32)   # no whitespace, no \'"\' (HAProxy sends it in its check)',
+    '```',
+    '',
+  ];
+  rotationSteps(env).forEach((step, n) => {
+    out.push(`${n + 1}. **${step.title}.** ${step.why}`, '', '   ```sh');
+    for (const a of step.actions) {
+      if (a.kind === 'exec') {
+        out.push(`   for i in ${pods}; do ${printf(a.stdin)} | kubectl -n $NS exec -i redis-$i -c ${a.container} -- redis-cli --no-auth-warning -x ${a.args.join(' ')}; done   # each: ${a.expect.replace(/^\^|\$$/g, '')}`);
+      } else if (a.kind === 'secret') {
+        const patch = a.set.length
+          ? `{"stringData":{${a.set.map((x) => `"${x.key}":"'"$${x.value}"'"`).join(',')}}}`
+          : `{"data":{${a.remove.map((k) => `"${k}":null`).join(',')}}}`;
+        out.push(`   kubectl -n $NS patch secret ${secret.name} --type merge -p '${patch}'`);
+      } else {
+        out.push(`   kubectl -n $NS rollout restart ${a.targets.join(' ')}`);
+        for (const t of a.targets) out.push(`   kubectl -n $NS rollout status ${t} --timeout=15m`);
+      }
+    }
+    out.push('   ```', '');
+  });
+  return out.join('\n');
+}
