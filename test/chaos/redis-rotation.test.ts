@@ -142,7 +142,9 @@ test('password rotation as docs/redis.md describes it: writers through HAProxy n
         await sleep(PRESTOP_SLEEP_S * 1000);
         const exited = new Promise((r) => oldProxy!.once('exit', r));
         cluster.signal(oldProxy, 'SIGUSR1');
-        proxyStop.exitedGracefully = await Promise.race([exited.then(() => true), sleep(GRACE_S * 1000 - (Date.now() - t)).then(() => false)]);
+        let timer: NodeJS.Timeout | undefined;
+        proxyStop.exitedGracefully = await Promise.race([exited.then(() => true), new Promise<boolean>((r) => { timer = setTimeout(() => r(false), GRACE_S * 1000 - (Date.now() - t)); })]);
+        clearTimeout(timer);
         proxyStop.stoppedAfterMs = Date.now() - t;
         if (!proxyStop.exitedGracefully) await cluster.kill(oldProxy);
         cluster.haproxyProcess = newProxy;
