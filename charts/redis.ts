@@ -7,7 +7,7 @@ import { execProbe, hardenedContainer, hardenedPodSpec, httpProbe } from '../lib
 import { k8s } from '../lib/k8s';
 import { labels, meta, selectorLabels, versionOfImage } from '../lib/k8s/labels';
 import { dnsEgress, fromNamespace, tcp } from '../lib/k8s/network';
-import { HANDOVER_KEY, commonSh, configCommandName, haproxyCfg, preStopRedisSh, redisConf, sentinelConf, startRedisSh, startSentinelSh } from '../lib/redis/files';
+import { HANDOVER_KEY, HAPROXY_DOWN_INTER_MS, commonSh, configCommandName, haproxyCfg, preStopRedisSh, redisConf, sentinelConf, startRedisSh, startSentinelSh } from '../lib/redis/files';
 import {
   HAPROXY_CONFIGMAP, HAPROXY_DEPLOYMENT, HAPROXY_HEALTH_PORT, HEADLESS_SERVICE, METRICS_PORT, NODE_CONFIGMAP, PATHS, PROXY_SERVICE,
   REDIS, REDIS_HAPROXY, REDIS_PORT, REDIS_SENTINEL, SENTINEL_PORT, SENTINEL_SERVICE, STATEFULSET, headlessDomain, redisNodes, sentinelNodes,
@@ -89,6 +89,9 @@ export class RedisChart extends EnvChart {
       { name: 'DATA_DIR', value: PATHS.data },
       // The primary's preStop waits this long for Sentinel to hand its role over (within the grace period).
       { name: 'PRESTOP_WAIT_SECONDS', value: String(preStopWaitSeconds) },
+      // How long the preStop keeps this primary paused after the new one is ready, so that HAProxy sees the new
+      // one up (rise 2 checks, HAPROXY_DOWN_INTER_MS apart, + 100 ms) before this one goes down.
+      { name: 'HANDOVER_SETTLE_MS', value: String(2 * HAPROXY_DOWN_INTER_MS + 100) },
       // How long a starting Redis waits for a quorum of Sentinels to agree (and to finish a failover that
       // concerns this pod) before it follows what it has: a failover takes down-after + failover-timeout at most.
       { name: 'START_WAIT_SECONDS', value: String(Math.ceil((r.sentinel.downAfterMilliseconds + 2 * r.sentinel.failoverTimeout) / 1000)) },

@@ -67,6 +67,20 @@ test('sentinel.conf: master pensioen-redis, quorum 2, seed timings, hostnames, a
   expect(sentinelEnv.MASTER_NAME).toBe('pensioen-redis');
 });
 
+test('the preStop hand-over keeps the old primary paused until HAProxy can see the new one (HANDOVER_SETTLE_MS = 2 x downinter + 100)', () => {
+  const cfg: string = find(objects, 'ConfigMap', 'redis-haproxy').data['haproxy.cfg'];
+  const downinter = Number(/downinter (\d+)ms/.exec(cfg)![1]);
+  const rise = Number(/ rise (\d+)/.exec(cfg)![1]);
+  const env = Object.fromEntries(container('redis').env.filter((e: any) => e.value).map((e: any) => [e.name, e.value]));
+  expect(Number(env.HANDOVER_SETTLE_MS)).toBe(rise * downinter + 100);
+  // The order in the script: wait for other replicas at the new primary, settle, then REPLICAOF.
+  const pre: string = node['prestop-redis.sh'];
+  expect(pre.indexOf('state=online')).toBeLessThan(pre.indexOf('HANDOVER_SETTLE_MS:-0'));
+  expect(pre.indexOf('HANDOVER_SETTLE_MS:-0')).toBeLessThan(pre.indexOf('local_cli REPLICAOF'));
+  // Replication PINGs are off during the hand-over (they would put replicas ahead of the new primary).
+  expect(pre.indexOf('SET repl-ping-replica-period 3600')).toBeLessThan(pre.indexOf('CLIENT PAUSE "'));
+});
+
 test('the start-up scripts are valid POSIX sh (dash -n)', () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'redis-sh-'));
   try {
@@ -84,7 +98,7 @@ test('haproxy.cfg passes `haproxy -c` and checks role:master with the password f
   expect(cfg).toContain('tcp-check send "AUTH ${REDIS_PASSWORD}\\r\\n"');
   // A replica (or a primary without enough replicas) fails the check AT ONCE: min-recv makes a mismatch conclusive.
   expect(cfg).toContain('tcp-check expect min-recv 80 rstring "role:master\\r\\nconnected_slaves:[0-9]+\\r\\nmin_slaves_good_slaves:([1-9]|[1-9][0-9]+)\\r\\n"');
-  expect(cfg).toMatch(/default-server check inter 500ms fastinter 100ms downinter 500ms fall 3 rise 2 init-state down on-marked-down shutdown-sessions /);
+  expect(cfg).toMatch(/default-server check inter 500ms fastinter 100ms downinter 100ms fall 3 rise 2 init-state down on-marked-down shutdown-sessions /);
   expect(cfg).toContain('option redispatch');
   for (let i = 0; i < 3; i++) expect(cfg).toContain(`server redis-${i} redis-${i}.redis-headless.pensioen.svc.cluster.local:6379`);
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'haproxy-'));

@@ -277,6 +277,15 @@ local_cli() { timeout 3 redis-cli --no-auth-warning -p "$REDIS_PORT" --raw "$@" 
 [ "$(local_cli ROLE | head -n 1)" = "master" ] || exit 0
 local_cli SET ${HANDOVER_KEY} "$(date +%s)" EX ${HANDOVER_MARKER_SECONDS} >/dev/null || log "could not set the hand-over marker"
 local_cli WAIT 1 1000 >/dev/null || true
+# CLIENT PAUSE WRITE does not stop the primary's replication PINGs (every repl-ping-replica-period): one that
+# lands between the promotion and the other replicas' switch leaves them ahead of the new primary, so they need
+# a full resync, and for those seconds the new primary has no replica and refuses writes (min-replicas-to-write).
+# No PINGs during the hand-over (restored if it does not happen).
+config=$(awk 'toupper($1) == "RENAME-COMMAND" && toupper($2) == "CONFIG" { print $3 }' "$TEMPLATES_DIR/redis.conf")
+config=\${config:-CONFIG}
+ping_period=$(local_cli "$config" GET repl-ping-replica-period | sed -n 2p)
+local_cli "$config" SET repl-ping-replica-period 3600 >/dev/null || true
+restore() { local_cli CLIENT UNPAUSE >/dev/null || true; local_cli "$config" SET repl-ping-replica-period "\${ping_period:-10}" >/dev/null || true; }
 local_cli CLIENT PAUSE "$((PRESTOP_WAIT_SECONDS * 1000))" WRITE >/dev/null || true
 for s in $SENTINEL_NODES; do
   h=\${s%:*}
@@ -290,11 +299,11 @@ for s in $SENTINEL_NODES; do
     set -- $(sentinel_cli -h "$h" -p "$p" SENTINEL get-master-addr-by-name "$MASTER_NAME" 2>/dev/null) x x
     case "$2" in ''|*[!0-9]*) continue ;; esac
     if [ "$1" != "$POD_HOST" ] || [ "$2" != "$REDIS_PORT" ]; then
-      local_cli REPLICAOF "$1" "$2" >/dev/null || true
-      log "handed over to $1:$2 after $((tries * 200)) ms"
-      # This pod stops next. With min-replicas-to-write, the new primary refuses writes (and HAProxy takes it
-      # out, closing every client connection) while this pod is its only replica: wait (in the time left)
-      # until enough OTHER replicas are online at the new primary (Sentinel reconfigures them one by one).
+      log "Sentinel named $1:$2 after $((tries * 200)) ms"
+      # Still paused and still primary here, so HAProxy keeps this pod up and writes wait instead of failing.
+      # With min-replicas-to-write, the new primary takes writes (and HAProxy's check passes) only once enough
+      # OTHER replicas are online at it: wait for that, then for HAProxy to see it up (HANDOVER_SETTLE_MS),
+      # and only then become a replica (HAProxy takes this pod out; a write paused here fails once).
       need=$(awk '$1 == "min-replicas-to-write" { print $2 }' "$TEMPLATES_DIR/redis.conf")
       while [ "$tries" -lt "$((PRESTOP_WAIT_SECONDS * 5))" ] && [ "\${need:-0}" -gt 0 ]; do
         others=$(timeout 3 redis-cli --no-auth-warning -h "$1" -p "$2" --raw INFO replication 2>/dev/null | tr -d '\\r' \\
@@ -303,17 +312,27 @@ for s in $SENTINEL_NODES; do
         sleep 0.2
         tries=$((tries + 1))
       done
+      sleep "$(awk -v ms="\${HANDOVER_SETTLE_MS:-0}" 'BEGIN { printf "%.3f", ms / 1000 }')"
+      local_cli REPLICAOF "$1" "$2" >/dev/null || true
+      local_cli "$config" SET repl-ping-replica-period "\${ping_period:-10}" >/dev/null || true
+      log "handed over to $1:$2 after $((tries * 200)) ms"
       exit 0
     fi
   done
   log "Sentinel named no new primary within \${PRESTOP_WAIT_SECONDS}s; stopping as primary"
-  local_cli CLIENT UNPAUSE >/dev/null || true
+  restore
   exit 0
 done
-local_cli CLIENT UNPAUSE >/dev/null || true
+restore
 log "no Sentinel accepted a failover; stopping as primary"
 `;
 }
+
+/**
+ * How often HAProxy checks a server that is down: a new primary must be seen up quickly (rise 2) after a
+ * hand-over, before the old one goes (the preStop waits 2 x this + 100 ms; HANDOVER_SETTLE_MS).
+ */
+export const HAPROXY_DOWN_INTER_MS = 100;
 
 /** The HAProxy version of an image tag (docker.io/library/haproxy:3.2.7 → [3, 2]); undefined if the tag is no version. */
 export function haproxyVersion(image: string): [number, number] | undefined {
@@ -390,7 +409,7 @@ export function haproxyCfg(env: Environment): string {
     `  tcp-check expect min-recv ${minRecv} rstring "${ready}"`,
     '  tcp-check send "QUIT\\r\\n"',
     '  tcp-check expect string +OK',
-    `  default-server check inter ${h.checkIntervalMilliseconds}ms fastinter 100ms downinter ${h.checkIntervalMilliseconds}ms fall 3 rise 2${initDown} on-marked-down shutdown-sessions resolvers cluster init-addr libc,none`,
+    `  default-server check inter ${h.checkIntervalMilliseconds}ms fastinter 100ms downinter ${HAPROXY_DOWN_INTER_MS}ms fall 3 rise 2${initDown} on-marked-down shutdown-sessions resolvers cluster init-addr libc,none`,
     ...servers,
     '',
   ].join('\n');
