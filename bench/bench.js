@@ -186,7 +186,13 @@ function main() {
     const envCount = fs.readdirSync(path.join(base, 'config')).filter((f) => f.endsWith('.yaml')).length;
     const prod = fs.readFileSync(path.join(tree, 'config', 'production.yaml'), 'utf8');
     for (let i = 1; i <= envCount * (STRESS_FACTOR - 1); i++) {
-      fs.writeFileSync(path.join(stress, 'config', `stress-${String(i).padStart(2, '0')}.yaml`), prod);
+      // Each copy its own namespace and hosts (config refuses two environments that would own the same
+      // objects or serve the same host)
+      const n = String(i).padStart(2, '0');
+      // and, since next build bakes the API URL into it, its own frontend image.
+      const copy = `namespace: pensioen-stress-${n}\n${prod.replace(/pensioen-beslissingstool\.nl/g, `stress-${n}.pensioen-beslissingstool.nl`)
+        .replace(/(pensioen-frontend:[\w.-]+)/, `$1-stress-${n}`)}`;
+      fs.writeFileSync(path.join(stress, 'config', `stress-${n}.yaml`), copy);
     }
 
     // Build what the synth runs (bundle, snapshot) and the reference outputs.
