@@ -79,7 +79,8 @@ export class MigrationsChart extends EnvChart {
       },
     });
 
-    const podSpec = hardenedPodSpec(env, {
+    // One pod: no spread; a failed pod is retried by the Job (backoffLimit), never restarted in place.
+    const pod = hardenedPodSpec(env, {
       serviceAccountName: MIGRATION_SERVICE_ACCOUNT,
       containers: [hardenedContainer({
         name: 'migrate',
@@ -91,9 +92,8 @@ export class MigrationsChart extends EnvChart {
       })],
       selector,
       writablePaths: ['/tmp'],
+      spread: false,
     });
-    // One pod: no spread; a failed pod is retried by the Job (backoffLimit), never restarted in place.
-    const { topologySpreadConstraints: _spread, ...pod } = podSpec;
 
     new k8s.KubeJob(this, 'job', {
       metadata: meta(env, migrationJobName(env), spec, hook),

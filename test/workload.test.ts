@@ -112,6 +112,10 @@ describe.each(deployments)('%s Deployment/%s', (_env, name, d, objs) => {
       && Object.entries(o.spec.selector.matchLabels).every(([k, v]) => d.spec.template.metadata.labels[k] === v));
     expect(pdbs.length).toBe(maxPods > 1 ? 1 : 0);
   });
+  test('spread over nodes and zones, counting only nodes it may run on', () => {
+    expect(pod.topologySpreadConstraints.map((t: any) => t.topologyKey)).toEqual(['kubernetes.io/hostname', 'topology.kubernetes.io/zone']);
+    for (const t of pod.topologySpreadConstraints) expect(t).toMatchObject({ nodeTaintsPolicy: 'Honor', nodeAffinityPolicy: 'Honor' });
+  });
   test('its own ServiceAccount, with no API token', () => {
     const sa = objs.find((o) => o.kind === 'ServiceAccount' && o.metadata.name === pod.serviceAccountName);
     expect(sa?.automountServiceAccountToken).toBe(false);
@@ -123,4 +127,10 @@ describe.each(deployments)('%s Deployment/%s', (_env, name, d, objs) => {
       expect(c.lifecycle.preStop.sleep.seconds).toBeLessThan(pod.terminationGracePeriodSeconds);
     }
   });
+});
+
+test('a Job\'s single pod is not spread (hardenedPodSpec spread: false)', () => {
+  const jobs = environments().flatMap((e) => objectsOf(e).filter((o) => o.kind === 'Job'));
+  expect(jobs.length).toBeGreaterThan(0);
+  for (const j of jobs) expect(j.spec.template.spec).not.toHaveProperty('topologySpreadConstraints');
 });

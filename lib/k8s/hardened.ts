@@ -146,6 +146,8 @@ export interface HardenedPodProps {
   readonly zoneSpread?: 'DoNotSchedule' | 'ScheduleAnyway';
   /** Pod-template-hash keeps the spread per ReplicaSet during rolling updates (Deployments only). */
   readonly perRevisionSpread?: boolean;
+  /** `false` for a single pod that is never spread (a Job's one pod). Default: spread over nodes and zones. */
+  readonly spread?: boolean;
   /** Default: the environment's `pod.terminationGracePeriodSeconds`. */
   readonly terminationGracePeriodSeconds?: number;
 }
@@ -197,10 +199,12 @@ export function hardenedPodSpec(env: Environment, props: HardenedPodProps): k8s.
     ...(pullSecrets ? { imagePullSecrets: pullSecrets } : {}),
     ...(props.initContainers ? { initContainers: props.initContainers } : {}),
     containers: props.containers,
-    topologySpreadConstraints: [
-      spread('kubernetes.io/hostname', props.nodeSpread ?? whenUnsatisfiable(pod.spread.nodes)),
-      spread('topology.kubernetes.io/zone', props.zoneSpread ?? whenUnsatisfiable(pod.spread.zones)),
-    ],
+    ...(props.spread === false ? {} : {
+      topologySpreadConstraints: [
+        spread('kubernetes.io/hostname', props.nodeSpread ?? whenUnsatisfiable(pod.spread.nodes)),
+        spread('topology.kubernetes.io/zone', props.zoneSpread ?? whenUnsatisfiable(pod.spread.zones)),
+      ],
+    }),
     ...(emptyDirs.length + (props.volumes?.length ?? 0) > 0 ? { volumes: [...emptyDirs, ...(props.volumes ?? [])] } : {}),
   };
 }
