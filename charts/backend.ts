@@ -7,7 +7,7 @@ import { hardenedContainer, httpProbe, livenessAndStartup } from '../lib/k8s/har
 import { meta, versionOfImage } from '../lib/k8s/labels';
 import { BACKEND, BACKEND_DEPLOYMENT, BACKEND_SERVICE, REDIS_CONFIGMAP } from '../lib/names';
 import { redisClientConfig } from '../lib/redis/topology';
-import { backendDatabaseEndpoint } from '../lib/database/names';
+import { databaseEnv, secretEnv } from '../lib/database/connection';
 
 export { BACKEND, BACKEND_DEPLOYMENT, BACKEND_SERVICE, REDIS_CONFIGMAP };
 
@@ -62,25 +62,6 @@ export class BackendChart extends EnvChart {
       pdb: b.pdb,
     });
   }
-}
-
-const secretEnv = (name: string, ref: { name: string; key: string }): k8s.EnvVar =>
-  ({ name, valueFrom: { secretKeyRef: { name: ref.name, key: ref.key } } });
-
-/**
- * DATABASE_URL (and what composes it): the one source the backend and the migration Job share. Managed: the
- * whole connection string from `secrets.database`. CloudNativePG: composed from the operator's Secret
- * `<cluster>-app` (DATABASE_USER, DATABASE_PASSWORD, defined first so that the kubelet expands them) and the
- * pooler's address (lib/database/names.ts).
- */
-export function databaseEnv(env: Environment): k8s.EnvVar[] {
-  const db = backendDatabaseEndpoint(env);
-  if (!db) return [secretEnv('DATABASE_URL', env.config.secrets.database)];
-  return [
-    secretEnv('DATABASE_USER', { name: db.secret, key: 'username' }),
-    secretEnv('DATABASE_PASSWORD', { name: db.secret, key: 'password' }),
-    { name: 'DATABASE_URL', value: `postgresql://$(DATABASE_USER):$(DATABASE_PASSWORD)@${db.host}:${db.port}/${db.database}${db.query ? `?${db.query}` : ''}` },
-  ];
 }
 
 /** The backend container's environment. */

@@ -1,7 +1,7 @@
 import { ApiObject } from 'cdk8s';
 import type { Construct } from 'constructs';
 import { BACKEND } from '../lib/names';
-import { MIGRATION_LABELS } from './migrations';
+import { MIGRATION_LABELS } from '../lib/names';
 import { EnvChart } from '../lib/constructs/env-chart';
 import type { Environment } from '../lib/config';
 import { k8s } from '../lib/k8s';
@@ -157,7 +157,7 @@ export class DatabaseChart extends EnvChart {
         policyTypes: ['Ingress', 'Egress'],
         ingress: [
           { from: [{ podSelector: { matchLabels: selectorLabels(env, BACKEND) } }], ports: [tcp(POOLER_PORT)] },
-          // The migration Job uses the same DATABASE_URL (charts/backend.ts databaseEnv).
+          // The migration Job uses the same DATABASE_URL (lib/database/connection.ts databaseEnv).
           ...(c.migrations.enabled ? [{ from: [{ podSelector: { matchLabels: selectorLabels(env, MIGRATION_LABELS) } }], ports: [tcp(POOLER_PORT)] }] : []),
           ...(c.monitoring.enabled ? [{ from: [monitoring], ports: [tcp(POOLER_METRICS_PORT)] }] : []),
         ],

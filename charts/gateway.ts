@@ -1,6 +1,5 @@
 import type { Construct } from 'constructs';
-import { BACKEND, BACKEND_SERVICE } from './backend';
-import { FRONTEND, FRONTEND_SERVICE } from './frontend';
+import { BACKEND, BACKEND_SERVICE, FRONTEND, FRONTEND_SERVICE } from '../lib/names';
 import { Certificate } from '../imports/certmanager-certificates-cert-manager.io';
 import { BackendTrafficPolicy, BackendTrafficPolicySpecRateLimitLocalRulesClientSelectorsSourceCidrType as CidrType, BackendTrafficPolicySpecRateLimitLocalRulesLimitUnit as Unit, BackendTrafficPolicySpecRateLimitType } from '../imports/envoy-backendtrafficpolicies-gateway.envoyproxy.io';
 import { ClientTrafficPolicy, type ClientTrafficPolicySpec } from '../imports/envoy-clienttrafficpolicies-gateway.envoyproxy.io';

@@ -5,14 +5,11 @@ import { k8s } from '../lib/k8s';
 import { hardenedContainer, hardenedPodSpec } from '../lib/k8s/hardened';
 import { labels, meta, selectorLabels, versionOfImage } from '../lib/k8s/labels';
 import { dnsEgress, tcp } from '../lib/k8s/network';
-import type { LabelSpec } from '../lib/k8s/labels';
-import { databaseEnv } from './backend';
+import { databaseEnv } from '../lib/database/connection';
+import { MIGRATION_JOB, MIGRATION_LABELS, MIGRATION_SERVICE_ACCOUNT } from '../lib/names';
 import { POOLER_PORT, clusterNames, cnpgOf, poolerSelector } from '../lib/database/names';
 
-/** The migration pods: not the backend's labels, so no backend Service or policy ever selects them. */
-export const MIGRATION_LABELS: LabelSpec = { name: 'pensioen-backend-migrate', component: 'migration' };
-export const MIGRATION_JOB = 'backend-migrate';
-export const MIGRATION_SERVICE_ACCOUNT = 'backend-migrate';
+export { MIGRATION_JOB, MIGRATION_LABELS, MIGRATION_SERVICE_ACCOUNT };
 
 /** `1.0.0` becomes `1-0-0`: a version as part of a Kubernetes name. */
 export function nameSafeVersion(version: string): string {

@@ -14,3 +14,8 @@ export const REDIS_CONFIGMAP = 'redis-config';
 export const FRONTEND: LabelSpec = { name: 'pensioen-frontend', component: 'frontend' };
 export const FRONTEND_DEPLOYMENT = 'frontend';
 export const FRONTEND_SERVICE = 'frontend-service';
+
+/** The migration pods: not the backend's labels, so no backend Service or policy ever selects them. */
+export const MIGRATION_LABELS: LabelSpec = { name: 'pensioen-backend-migrate', component: 'migration' };
+export const MIGRATION_JOB = 'backend-migrate';
+export const MIGRATION_SERVICE_ACCOUNT = 'backend-migrate';
