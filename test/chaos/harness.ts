@@ -246,7 +246,8 @@ export class Cluster {
   }
 }
 
-export async function until<T>(what: string, timeoutMs: number, probe: () => Promise<T | undefined>, cluster?: Cluster): Promise<T> {
+/** Polls `probe` every 100 ms until it returns a value; on time-out throws with the last error and the logs of `cluster`. */
+export async function until<T>(what: string, timeoutMs: number, probe: () => Promise<T | undefined>, cluster?: { logs(): string }): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   let last: unknown;
   while (Date.now() < deadline) {

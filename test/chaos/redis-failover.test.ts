@@ -10,11 +10,11 @@
  */
 import { type ChildProcess, execFile, execFileSync, spawn } from 'child_process';
 import * as fs from 'fs';
-import * as net from 'net';
 import * as os from 'os';
 import * as path from 'path';
 import { find, objectsOf } from '../helpers';
 import { infoFields, once, RedisError, type Reply, RespClient } from '../redis-resp';
+import { freePorts, until } from './harness';
 
 jest.setTimeout(90_000);
 
@@ -41,17 +41,6 @@ let redisPorts: number[] = [];
 let sentinelPorts: number[] = [];
 let proxyPort = 0;
 let proxyHealthPort = 0;
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-async function freePorts(n: number): Promise<number[]> {
-  const servers = await Promise.all(Array.from({ length: n }, () => new Promise<net.Server>((resolve) => {
-    const s = net.createServer();
-    s.listen(0, '127.0.0.1', () => resolve(s));
-  })));
-  const ports = servers.map((s) => (s.address() as net.AddressInfo).port);
-  await Promise.all(servers.map((s) => new Promise((r) => s.close(r))));
-  return ports;
-}
 
 /** Pod hostname[:port] → 127.0.0.1:<this pod's port>. */
 function mapHosts(text: string): string {
@@ -106,20 +95,8 @@ function startSentinel(i: number): ChildProcess {
   return sentinelProcess[i];
 }
 
-async function until<T>(what: string, timeoutMs: number, probe: () => Promise<T | undefined>): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown;
-  while (Date.now() < deadline) {
-    try {
-      const v = await probe();
-      if (v !== undefined) return v;
-    } catch (e) {
-      last = e;
-    }
-    await sleep(100);
-  }
-  throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${last ? ` (last error: ${String(last)})` : ''}\n${logs()}`);
-}
+
+const untilLogged = <T>(what: string, timeoutMs: number, probe: () => Promise<T | undefined>) => until(what, timeoutMs, probe, { logs });
 
 function logs(): string {
   return fs.readdirSync(tmp).filter((f) => f.endsWith('.log'))
@@ -150,7 +127,7 @@ beforeAll(async () => {
     startSentinel(i);
   }
   for (let i = 0; i < REPLICAS; i++) {
-    await until(`redis-${i} and sentinel-${i} to answer`, 15_000, async () => {
+    await untilLogged(`redis-${i} and sentinel-${i} to answer`, 15_000, async () => {
       const a = await once(redisPorts[i], PASSWORD, 'PING');
       const b = await once(sentinelPorts[i], PASSWORD, 'PING');
       return a === 'PONG' && b === 'PONG' ? true : undefined;
@@ -181,7 +158,7 @@ afterAll(async () => {
 test('failover: promoted within budget, writes resume through HAProxy, acknowledged keys survive, old primary rejoins; preStop hands over', async () => {
   // The set has formed: pod 0 bootstrapped as primary, every Sentinel sees 2 replicas and 2 other Sentinels.
   expect(await primaryPort(sentinelPorts[0])).toBe(redisPorts[0]);
-  await until('Sentinels to discover replicas and each other', 20_000, async () => {
+  await untilLogged('Sentinels to discover replicas and each other', 20_000, async () => {
     for (const p of sentinelPorts) {
       const v = await sentinelView(p);
       if (Number(v['num-slaves']) !== REPLICAS - 1 || Number(v['num-other-sentinels']) !== REPLICAS - 1) return undefined;
@@ -200,7 +177,7 @@ test('failover: promoted within budget, writes resume through HAProxy, acknowled
   expect(haproxyCfgText).toMatch(new RegExp(`frontend redis\\n  bind :${url.port}\\n`));
 
   // Writes through the REDIS_URL path (HAProxy), each acknowledged by at least one replica.
-  const proxy = await until('HAProxy to route to the primary', 10_000, async () => {
+  const proxy = await untilLogged('HAProxy to route to the primary', 10_000, async () => {
     const c = await RespClient.connect(proxyPort, PASSWORD);
     if ((await c.call('SET', 'probe', '1')) === 'OK') return c;
     c.close();
@@ -251,7 +228,7 @@ test('failover: promoted within budget, writes resume through HAProxy, acknowled
   process.kill(victim.pid!, 'SIGKILL');
 
   // A replica is promoted (the Sentinels agree and it reports role:master).
-  const promoted = await until('a replica to be promoted', DOWN_AFTER + FAILOVER_TIMEOUT + 5_000, async () => {
+  const promoted = await untilLogged('a replica to be promoted', DOWN_AFTER + FAILOVER_TIMEOUT + 5_000, async () => {
     const ports = await Promise.all(sentinelPorts.filter((_, i) => i !== oldPrimary).map((p) => primaryPort(p)));
     const p = ports[0];
     if (p === undefined || p === redisPorts[oldPrimary] || ports.some((q) => q !== p)) return undefined;
@@ -262,7 +239,7 @@ test('failover: promoted within budget, writes resume through HAProxy, acknowled
   expect(failoverMs).toBeLessThanOrEqual(DOWN_AFTER + FAILOVER_TIMEOUT);
 
   // Writes through HAProxy succeed again within 30 s of the kill.
-  await until('a write through HAProxy to succeed', Math.max(1, 30_000 - (Date.now() - killedAt)), async () =>
+  await untilLogged('a write through HAProxy to succeed', Math.max(1, 30_000 - (Date.now() - killedAt)), async () =>
     (await once(proxyPort, PASSWORD, 'SET', 'after', 'failover')) === 'OK' ? true : undefined);
   const writesBackMs = Date.now() - killedAt;
   process.stdout.write(`redis failover: writes through HAProxy succeed again ${writesBackMs} ms after the kill\n`);
@@ -277,12 +254,12 @@ test('failover: promoted within budget, writes resume through HAProxy, acknowled
 
   // Sentinel reconfigured the new primary with the renamed CONFIG (CONFIG REWRITE dropped its replicaof).
   const promotedIndex = redisPorts.indexOf(promoted);
-  await until('CONFIG REWRITE on the promoted replica', 5_000, async () =>
+  await untilLogged('CONFIG REWRITE on the promoted replica', 5_000, async () =>
     !/^replicaof /m.test(fs.readFileSync(path.join(tmp, `redis-${promotedIndex}`, 'run', 'redis.conf'), 'utf8')) ? true : undefined);
 
   // The old primary, restarted with the same generated start-up logic, rejoins as a replica of the new one.
   startRedis(oldPrimary);
-  const rejoined = await until('the old primary to rejoin as a replica', 20_000, async () => {
+  const rejoined = await untilLogged('the old primary to rejoin as a replica', 20_000, async () => {
     const i = await info(redisPorts[oldPrimary]);
     return i.role === 'slave' && i.master_link_status === 'up' ? i : undefined;
   });
@@ -297,7 +274,7 @@ test('failover: promoted within budget, writes resume through HAProxy, acknowled
   await gone;
   fs.rmSync(path.join(tmp, `redis-${oldPrimary}`, 'sentinel-run'), { recursive: true, force: true });
   startSentinel(oldPrimary);
-  await until('the restarted Sentinel to monitor the new primary', 10_000, async () =>
+  await untilLogged('the restarted Sentinel to monitor the new primary', 10_000, async () =>
     (await primaryPort(sentinelPorts[oldPrimary])) === promoted ? true : undefined);
   // HAProxy still routes to the new primary only.
   expect(infoFields(await once(proxyPort, PASSWORD, 'INFO', 'replication')).role).toBe('master');
@@ -313,11 +290,11 @@ test('failover: promoted within budget, writes resume through HAProxy, acknowled
   process.stdout.write(`redis preStop: primary handed over in ${handOverMs} ms\n${preStopLog}`);
   expect(preStopLog).toMatch(/handed over to 127\.0\.0\.1:\d+ after \d+ ms/);
   expect((await info(promoted)).role).toBe('slave');
-  const next = await until('the Sentinels to agree on the next primary', 10_000, async () => {
+  const next = await untilLogged('the Sentinels to agree on the next primary', 10_000, async () => {
     const p = await primaryPort(sentinelPorts[0]);
     return p !== undefined && p !== promoted && (await info(p)).role === 'master' ? p : undefined;
   });
-  await until('a write through HAProxy after the hand-over', 10_000, async () =>
+  await untilLogged('a write through HAProxy after the hand-over', 10_000, async () =>
     (await once(proxyPort, PASSWORD, 'SET', 'after', 'handover')) === 'OK' ? true : undefined);
   expect(await once(next, PASSWORD, 'GET', 'after')).toBe('handover');
 });
