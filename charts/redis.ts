@@ -7,7 +7,7 @@ import { execProbe, hardenedContainer, hardenedPodSpec, httpProbe } from '../lib
 import { k8s } from '../lib/k8s';
 import { labels, meta, selectorLabels, versionOfImage } from '../lib/k8s/labels';
 import { dnsEgress, fromNamespace, tcp } from '../lib/k8s/network';
-import { HANDOVER_KEY, HAPROXY_DOWN_INTER_MS, commonSh, configCommandName, haproxyCfg, preStopRedisSh, redisConf, sentinelConf, startRedisSh, startSentinelSh } from '../lib/redis/files';
+import { HANDOVER_KEY, HAPROXY_DOWN_INTER_MS, HAPROXY_READY_PATH, commonSh, haproxyFirstCheckRoundSeconds, configCommandName, haproxyCfg, preStopRedisSh, redisConf, sentinelConf, startRedisSh, startSentinelSh } from '../lib/redis/files';
 import {
   HAPROXY_CONFIGMAP, HAPROXY_DEPLOYMENT, HAPROXY_HEALTH_PORT, HEADLESS_SERVICE, METRICS_PORT, NODE_CONFIGMAP, PATHS, PROXY_SERVICE,
   REDIS, REDIS_HAPROXY, REDIS_PORT, REDIS_SENTINEL, SENTINEL_PORT, SENTINEL_SERVICE, STATEFULSET, headlessDomain, redisNodes, sentinelNodes,
@@ -224,7 +224,8 @@ export class RedisChart extends EnvChart {
         env: [password('REDIS_PASSWORD')],
         resources: r.haproxy.resources,
         livenessProbe: httpProbe('/healthz', 'health', { initialDelaySeconds: 5, periodSeconds: 10, timeoutSeconds: 3, failureThreshold: 3 }),
-        readinessProbe: httpProbe('/healthz', 'health', { initialDelaySeconds: 2, periodSeconds: 5, timeoutSeconds: 3, failureThreshold: 3 }),
+        // Ready (in Service `redis`) only once HAProxy's checks have found the primary: never a write to a replica.
+        readinessProbe: httpProbe(HAPROXY_READY_PATH, 'health', { initialDelaySeconds: haproxyFirstCheckRoundSeconds(r.haproxy.checkIntervalMilliseconds), periodSeconds: 2, timeoutSeconds: 3, failureThreshold: 3 }),
         writablePaths: ['/tmp'],
         volumeMounts: [{ name: 'config', mountPath: PATHS.haproxyConfig, readOnly: true }],
         runAsUser: HAPROXY_UID,

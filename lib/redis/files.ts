@@ -334,6 +334,24 @@ log "no Sentinel accepted a failover; stopping as primary"
  */
 export const HAPROXY_DOWN_INTER_MS = 100;
 
+/** haproxy.cfg's `timeout connect` and `timeout check`, in milliseconds. */
+export const HAPROXY_CONNECT_TIMEOUT_MS = 4000;
+export const HAPROXY_CHECK_TIMEOUT_MS = 2000;
+
+/** The path of HAProxy's readiness answer: 200 once its checks have found the one primary, 503 before. */
+export const HAPROXY_READY_PATH = '/ready';
+
+/**
+ * How long after HAProxy starts every server has a first check result, in seconds: HAProxy spreads the
+ * first checks over one `inter`, and a check ends after at most min(timeout connect, inter) to connect plus
+ * `timeout check` to read. Before that, a server HAProxy has not checked yet counts as up on versions
+ * without `init-state` (before 3.1), so "exactly one server up" means "the primary" only after this delay:
+ * the readiness probe's initialDelaySeconds.
+ */
+export function haproxyFirstCheckRoundSeconds(checkIntervalMs: number): number {
+  return Math.ceil((checkIntervalMs + Math.min(HAPROXY_CONNECT_TIMEOUT_MS, checkIntervalMs) + HAPROXY_CHECK_TIMEOUT_MS) / 1000);
+}
+
 /** The HAProxy version of an image tag (docker.io/library/haproxy:3.2.7 → [3, 2]); undefined if the tag is no version. */
 export function haproxyVersion(image: string): [number, number] | undefined {
   const m = /:(\d+)\.(\d+)/.exec(image.slice(image.lastIndexOf('/')));
@@ -382,19 +400,28 @@ export function haproxyCfg(env: Environment): string {
     '  option dontlognull',
     '  option redispatch',
     '  retries 3',
-    '  timeout connect 4s',
+    `  timeout connect ${HAPROXY_CONNECT_TIMEOUT_MS / 1000}s`,
     '  timeout client 330s',
     '  timeout server 330s',
-    '  timeout check 2s',
+    `  timeout check ${HAPROXY_CHECK_TIMEOUT_MS / 1000}s`,
     '',
     'resolvers cluster',
     '  parse-resolv-conf',
     '  hold valid 5s',
     '',
+    // /healthz (liveness): the process answers. /ready (readiness, the Service's endpoints): only once the
+    // checks have found exactly one server up, the primary; then it stays ready through a failover (as
+    // before). On HAProxy before 3.1 (no init-state) a fresh process counts unchecked servers as up, so a
+    // write could reach a replica: the probe's initialDelaySeconds waits out the first check round.
     'frontend health',
     '  mode http',
     `  bind :${HAPROXY_HEALTH_PORT}`,
     '  monitor-uri /healthz',
+    '  acl one_primary nbsrv(redis-primary) eq 1',
+    `  acl ready_path path ${HAPROXY_READY_PATH}`,
+    '  http-request set-var(proc.primary_seen) bool(true) if ready_path one_primary',
+    '  http-request return status 200 content-type text/plain string "primary found" if ready_path { var(proc.primary_seen) -m bool }',
+    '  http-request return status 503 content-type text/plain string "waiting for the checks to find the primary" if ready_path',
     '',
     'frontend redis',
     `  bind :${REDIS_PORT}`,

@@ -182,6 +182,8 @@ export class Cluster {
     for (let i = 0; i < REPLICAS; i++) this.startPod(i);
     await this.formed();
     await this.startHaproxy();
+    // Clients reach HAProxy through Service `redis`: only once its readiness probe passes.
+    await haproxyReady(this.proxyHealthPort);
     await until('HAProxy to route writes', 15_000, async () => ((await once(this.proxyPort, this.password, 'SET', 'probe', '1')) === 'OK' ? true : undefined));
   }
 
@@ -247,6 +249,26 @@ export class Cluster {
 }
 
 /** Polls `probe` every 100 ms until it returns a value; on time-out throws with the last error and the logs of `cluster`. */
+/**
+ * The kubelet's readiness probe of an HAProxy pod, as the generated Deployment defines it: nothing before
+ * initialDelaySeconds, then an HTTP GET every periodSeconds until successThreshold answers are 2xx. Resolves
+ * when the pod would be added to Service `redis`'s endpoints.
+ */
+export async function haproxyReady(healthPort: number, timeoutMs = 30_000): Promise<number> {
+  const probe = haproxyContainer.readinessProbe;
+  const started = Date.now();
+  await sleep(probe.initialDelaySeconds * 1000);
+  let successes = 0;
+  while (Date.now() - started < timeoutMs) {
+    const status = await fetch(`http://127.0.0.1:${healthPort}${probe.httpGet.path}`, { signal: AbortSignal.timeout(probe.timeoutSeconds * 1000) })
+      .then((r) => r.status, () => 0);
+    successes = status >= 200 && status < 400 ? successes + 1 : 0;
+    if (successes >= (probe.successThreshold ?? 1)) return Date.now() - started;
+    await sleep(probe.periodSeconds * 1000);
+  }
+  throw new Error(`HAProxy on health port ${healthPort} not ready within ${timeoutMs} ms`);
+}
+
 export async function until<T>(what: string, timeoutMs: number, probe: () => Promise<T | undefined>, cluster?: { logs(): string }): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   let last: unknown;

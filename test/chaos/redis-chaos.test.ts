@@ -6,7 +6,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { once, RedisError } from '../redis-resp';
-import { Cluster, DOWN_AFTER, FAILOVER_TIMEOUT, REPLICAS, report, sleep, until, Writers } from './harness';
+import { Cluster, DOWN_AFTER, FAILOVER_TIMEOUT, freePorts, haproxyReady, REPLICAS, report, sleep, until, Writers } from './harness';
 
 const all = [...Array(REPLICAS).keys()];
 let cluster: Cluster;
@@ -279,4 +279,31 @@ test('min-replicas-to-write: with both replicas gone the primary refuses writes 
   await until('HAProxy to refuse', 5_000, async () => {
     try { await once(cluster.proxyPort, cluster.password, 'PING'); return undefined; } catch { return true; }
   }, cluster);
+});
+
+test('a new HAProxy pod is Ready only once its checks found the primary: the first writes after readiness never reach a replica', async () => {
+  // A rollout of deployment/redis-haproxy: the Service adds a new pod at its first passing readiness probe.
+  // HAProxy before 3.1 (Debian's 2.6 here) starts every server UP until checked, so without the gated probe
+  // the first writes go round-robin to replicas (READONLY). Each start here sends a burst of new-connection
+  // writes the moment the probe passes.
+  const replies: string[] = [];
+  const readyAfterMs: number[] = [];
+  for (let n = 0; n < 5; n++) {
+    const [port, health] = await freePorts(2);
+    const proxy = cluster.spawnHaproxy(`haproxy-new-${n}`, port, health, cluster.password);
+    readyAfterMs.push(await haproxyReady(health));
+    for (let k = 0; k < 6; k++) {
+      try { replies.push(String(await once(port, cluster.password, 'SET', `ready:${n}:${k}`, '1'))); } catch (e) { replies.push(String(e)); }
+    }
+    await cluster.kill(proxy);
+  }
+  // And a pod whose checks find no primary (here: every check refused, a wrong password) never turns Ready,
+  // although the process is alive (liveness /healthz).
+  const [port, health] = await freePorts(2);
+  const lost = cluster.spawnHaproxy('haproxy-no-primary', port, health, 'not-the-password');
+  await expect(haproxyReady(health, 8_000)).rejects.toThrow(/not ready/);
+  expect((await fetch(`http://127.0.0.1:${health}/healthz`)).status).toBe(200);
+  await cluster.kill(lost);
+  report('haproxy-ready-gate', { starts: 5, readyAfterMs, replies: replies.length, notOk: replies.filter((r) => r !== 'OK') });
+  expect(replies).toEqual(Array(30).fill('OK'));
 });

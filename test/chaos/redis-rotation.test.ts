@@ -19,7 +19,7 @@ import * as path from 'path';
 import { loadEnvironments } from '../../lib/config';
 import { type ExecAction, rotationSteps, type Stdin } from '../../lib/redis/rotation';
 import { once, RedisError } from '../redis-resp';
-import { Cluster, freePorts, haproxyContainer, PASSWORD_KEY, REPLICAS, report, sleep, until, Writers } from './harness';
+import { Cluster, freePorts, haproxyContainer, haproxyReady, PASSWORD_KEY, REPLICAS, report, sleep, Writers } from './harness';
 import { find, objectsOf } from '../helpers';
 
 const all = [...Array(REPLICAS).keys()];
@@ -78,8 +78,6 @@ test('password rotation as docs/redis.md describes it: writers through HAProxy n
   const OLD = cluster.password;
   const NEW = `rotated-${process.pid}-${Date.now().toString(16)}`;
   const value = (s: Stdin | 'NEW' | 'OLD') => ({ '>NEW': `>${NEW}`, '<OLD': `<${OLD}`, OLD, NEW } as Record<string, string>)[s];
-  // HAProxy 2.6 here starts servers UP until their first checks (no init-state): let that settle first.
-  await sleep(1500);
   let service = cluster.proxyPort; // Service `redis`: where a new connection goes
   const phases: { name: string; t: number }[] = [];
   const phase = (name: string) => phases.push({ name, t: Date.now() });
@@ -128,10 +126,11 @@ test('password rotation as docs/redis.md describes it: writers through HAProxy n
       } else {
         expect(a.targets).toEqual(['deployment/redis-haproxy', 'deployment/backend']);
         phase('roll haproxy+backend');
-        // A new HAProxy pod (the Secret's password now) becomes ready; the Service sends new connections there.
+        // A new HAProxy pod (the Secret's password now) starts; once its readiness probe passes (its checks
+        // found the primary) the Service sends new connections there. No write is sent to it before.
         const [port, health] = await freePorts(2);
         const newProxy = cluster.spawnHaproxy('haproxy-rolled', port, health, cluster.secret[PASSWORD_KEY]);
-        await until('the new HAProxy to route writes', 15_000, async () => ((await once(port, NEW, 'SET', 'rot:probe', '1')) === 'OK' ? true : undefined), cluster);
+        await haproxyReady(health);
         service = port;
         // New backend pods start; the old ones stop once the new ones are ready (each finishes its write).
         v2 = new Writers(cluster, 'rot-v2', () => service, () => NEW).start();
