@@ -6,13 +6,12 @@ module.exports = {
   // @marcbachmann/cel-js (the gate's CEL library) is ES modules only: Jest's module system needs it as CommonJS.
   transform: { '^.+\\.ts$': '<rootDir>/test/esbuild-transform.js', '/node_modules/@marcbachmann/cel-js/.+\\.js$': '<rootDir>/test/esbuild-transform.js' },
   transformIgnorePatterns: ['/node_modules/(?!@marcbachmann/cel-js/)'],
-  // The chaos scenarios (minutes of real waits) and the other long real-process runs (snapshot builds,
-  // large corpora) run with `npm run test:chaos` (jest.chaos.config.js).
-  testPathIgnorePatterns: ['/node_modules/', '<rootDir>/test/chaos/'],
+  // `npm test` is the in-process lane. Suites that spawn a real tool or process (`*.tools.test.ts`: promtool,
+  // amtool, haproxy, redis-server, kubectl, strace, spawned synth and validate) run with `npm run test:tools`
+  // (jest.tools.config.js); the fault-injection scenarios with `npm run test:chaos` (jest.chaos.config.js).
+  testPathIgnorePatterns: ['/node_modules/', '<rootDir>/test/chaos/', '\\.tools\\.test\\.ts$'],
   snapshotResolver: '<rootDir>/test/snapshot-resolver.js',
   testTimeout: 60000,
-  // Jest's default is one worker per core minus one: a single worker on these 2-core machines. The
-  // real-tool suites (Redis failover, promtool) mostly wait, so one worker per core keeps both busy.
-  // Override with --maxWorkers.
+  // One worker per core (Jest's default leaves one core idle on a 2-core machine). Override with --maxWorkers.
   maxWorkers: 2,
 };

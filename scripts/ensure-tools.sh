@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs the real tools the tests judge our output with, when they are missing (Debian packages):
-# promtool (prometheus), amtool (prometheus-alertmanager), redis-server, redis-sentinel, haproxy and strace (test/crash-safety.test.ts kills
+# promtool (prometheus), amtool (prometheus-alertmanager), redis-server, redis-sentinel, haproxy and strace (test/crash-safety.tools.test.ts kills
 # synth at every rename with strace's syscall fault injection). Runs as root on CI; elsewhere it
 # uses sudo when available. Set SKIP_TOOL_INSTALL=1 to skip (the tests that need a tool then fail).
 set -euo pipefail

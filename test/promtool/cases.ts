@@ -1,7 +1,7 @@
 /**
  * promtool unit tests for every alert, generated from an environment's configuration (namespace, job
  * labels, metric names, thresholds), so that every environment's rules are proven, not only the defaults.
- * Each alert has cases where it must fire and cases where it must stay silent; `test/monitoring-promtool.test.ts`
+ * Each alert has cases where it must fire and cases where it must stay silent; `test/monitoring-promtool.tools.test.ts`
  * checks that and runs `promtool test rules` on them.
  *
  * Series use promtool's expanding notation with a 1m interval: `0+10x30` is 0, 10, ..., 300 (31 samples),
