@@ -1,5 +1,5 @@
 /**
- * `npm run test:tools`: the suites that judge the output with a real tool or process (`test/**/*.tools.test.ts`:
+ * `npm run test:tools`: the suites that judge the output with a real tool or process (`test/<name>.tools.test.ts`:
  * promtool, amtool, haproxy -c, redis-server, kubectl, strace crash injection, spawned synth/validate/diff).
  * `npm test` (jest.config.js) leaves them out; `.ci/run` runs both, then the chaos lane.
  */
