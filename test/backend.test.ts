@@ -2,7 +2,7 @@
 import { find, inlineEnvironment, objectsOf } from './helpers';
 import * as fs from 'fs';
 import * as path from 'path';
-import { CONFIG_DIR } from './helpers';
+import { FIXTURES } from './helpers';
 
 const objects = objectsOf('production');
 const deployment = find(objects, 'Deployment', 'backend');
@@ -116,7 +116,7 @@ test('ConfigMap redis-config holds a URL without credentials; no Secret object i
 });
 
 test('autoscaling off: the Deployment states replicas (3 by default) and there is no HPA', () => {
-  const text = fs.readFileSync(path.join(CONFIG_DIR, 'production.yaml'), 'utf8').replace('enabled: true', 'enabled: false');
+  const text = fs.readFileSync(path.join(FIXTURES, 'production.yaml'), 'utf8').replace('enabled: true', 'enabled: false');
   const objs = objectsOf(inlineEnvironment('production', text));
   expect(find(objs, 'Deployment', 'backend').spec.replicas).toBe(3);
   expect(objs.filter((o) => o.kind === 'HorizontalPodAutoscaler')).toEqual([]);

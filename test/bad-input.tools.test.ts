@@ -11,11 +11,11 @@ import * as path from 'path';
 import { readTree } from '../lib/output/write';
 import { asLabelValue } from '../lib/k8s/labels';
 import { main } from '../main';
-import { ROOT } from './helpers';
+import { FIXTURES, ROOT } from './helpers';
 
 const work = fs.mkdtempSync(path.join(os.tmpdir(), 'pensioen-bad-'));
 afterAll(() => fs.rmSync(work, { recursive: true, force: true }));
-const configs = Object.fromEntries(fs.readdirSync(path.join(ROOT, 'config')).map((f) => [f, fs.readFileSync(path.join(ROOT, 'config', f), 'utf8')]));
+const configs = Object.fromEntries(fs.readdirSync(FIXTURES).map((f) => [f, fs.readFileSync(path.join(FIXTURES, f), 'utf8')]));
 const production = configs['production.yaml'];
 
 /** An output folder from an earlier good synth (owned by synth): every case must leave it as it is. */
@@ -134,7 +134,7 @@ describe('OS errors: one line naming the path, documented exit code', () => {
     expectClean(r);
   });
   test('--config naming a file', () => {
-    const r = capture(() => main(['--config', path.join(ROOT, 'config', 'production.yaml'), '--out', outDir]));
+    const r = capture(() => main(['--config', path.join(FIXTURES, 'production.yaml'), '--out', outDir]));
     expect(r.stderr).toMatch(/production\.yaml: is not a folder/);
     expect(r.code).toBe(1);
   });

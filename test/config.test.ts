@@ -10,9 +10,9 @@ import { parseConfig } from '../lib/config';
 import { readTree } from '../lib/output/write';
 import { parseQuantity } from '../lib/k8s/quantity';
 import { main } from '../main';
-import { CONFIG_DIR } from './helpers';
+import { FIXTURES } from './helpers';
 
-const production = fs.readFileSync(path.join(CONFIG_DIR, 'production.yaml'), 'utf8');
+const production = fs.readFileSync(path.join(FIXTURES, 'production.yaml'), 'utf8');
 
 let work: string;
 let outDir: string;
@@ -23,7 +23,7 @@ beforeAll(() => {
   outDir = path.join(work, 'dist');
   // A real previous synth in the output folder, so "unchanged" is checked against real content.
   fs.mkdirSync(path.join(work, 'good'));
-  fs.copyFileSync(path.join(CONFIG_DIR, 'production.yaml'), path.join(work, 'good', 'production.yaml'));
+  fs.copyFileSync(path.join(FIXTURES, 'production.yaml'), path.join(work, 'good', 'production.yaml'));
   expect(runInProcess(path.join(work, 'good')).code).toBe(0);
   before = readTree(outDir);
   expect(before.size).toBeGreaterThan(3);

@@ -9,9 +9,9 @@ import * as os from 'os';
 import * as path from 'path';
 import { readTree } from '../lib/output/write';
 import { main } from '../main';
-import { CONFIG_DIR, ROOT } from './helpers';
+import { FIXTURES, ROOT } from './helpers';
 
-const production = fs.readFileSync(path.join(CONFIG_DIR, 'production.yaml'), 'utf8');
+const production = fs.readFileSync(path.join(FIXTURES, 'production.yaml'), 'utf8');
 
 let work: string;
 let outDir: string;
@@ -22,7 +22,7 @@ beforeAll(() => {
   outDir = path.join(work, 'dist');
   // A real previous synth in the output folder, so "unchanged" is checked against real content.
   fs.mkdirSync(path.join(work, 'good'));
-  fs.copyFileSync(path.join(CONFIG_DIR, 'production.yaml'), path.join(work, 'good', 'production.yaml'));
+  fs.copyFileSync(path.join(FIXTURES, 'production.yaml'), path.join(work, 'good', 'production.yaml'));
   expect(runInProcess(path.join(work, 'good')).code).toBe(0);
   before = readTree(outDir);
   expect(before.size).toBeGreaterThan(3);

@@ -9,7 +9,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { readTree } from '../lib/output/write';
-import { ROOT } from './helpers';
+import { FIXTURES, ROOT } from './helpers';
 
 const repo = fs.mkdtempSync(path.join(os.tmpdir(), 'pensioen-crash-'));
 afterAll(() => fs.rmSync(repo, { recursive: true, force: true }));
@@ -21,7 +21,7 @@ const synth = (args: string[]) => spawnSync(process.execPath, [path.join(ROOT, '
 test('a kill at any rename leaves the old or the new output, and the next run restores it first', () => {
   // The old output: a synth of a changed config, committed in a scratch repository with our .gitignore.
   const oldConfig = path.join(repo, 'old-config');
-  fs.cpSync(path.join(ROOT, 'config'), oldConfig, { recursive: true });
+  fs.cpSync(FIXTURES, oldConfig, { recursive: true });
   fs.writeFileSync(path.join(oldConfig, 'production.yaml'), fs.readFileSync(path.join(oldConfig, 'production.yaml'), 'utf8').replace(/image: pensioen-backend:\S+/, 'image: pensioen-backend:0.9.0'));
   expect(synth(['--config', oldConfig, '--out', out]).status).toBe(0);
   fs.copyFileSync(path.join(ROOT, '.gitignore'), path.join(repo, '.gitignore'));

@@ -9,7 +9,7 @@ import { z } from 'zod';
 import { configSchema } from '../lib/config';
 import { GENERATED_SECTIONS, generatedDocs } from '../lib/docs';
 import { REFERENCE_END, REFERENCE_START, withReference } from '../lib/docs/config-reference';
-import { environments, ROOT } from './helpers';
+import { configEnvironments, ROOT } from './helpers';
 
 const read = (rel: string) => fs.readFileSync(path.join(ROOT, rel), 'utf8');
 const readme = read('README.md');
@@ -17,7 +17,7 @@ const docFiles = fs.readdirSync(path.join(ROOT, 'docs'), { recursive: true, enco
   .filter((f) => f.endsWith('.md')).map((f) => `docs/${f.split(path.sep).join('/')}`).sort();
 
 describe('generated parts of docs/', () => {
-  const current = generatedDocs(ROOT, environments());
+  const current = generatedDocs(ROOT, configEnvironments());
   test.each(GENERATED_SECTIONS.map((s) => [s.file, s.what] as const))('%s: %s is current (fix: `npm run docs`)', (file) => {
     expect(read(file) === current.get(file) ? 'up to date' : `${file} is stale: run \`npm run docs\``).toBe('up to date');
   });

@@ -13,7 +13,7 @@ import { diffObjects, formatDiff, objectsOfFiles } from '../lib/output/object-di
 import { allFindings, contextOf, formatFinding } from '../lib/validate';
 import type { K8sObject } from '../lib/validate/types';
 import { renderAll, synthEnvironment } from '../main';
-import { CONFIG_DIR, ROOT, environment, find } from './helpers';
+import { FIXTURES, ROOT, environment, find } from './helpers';
 import { CRD_DIR } from './validate-fixtures';
 
 const SEED_CORS = {
@@ -24,7 +24,7 @@ const HOSTS = { api: 'api.pensioen-beslissingstool.nl', frontend: ['pensioen-bes
 
 /** Production's config with `edge` replaced (YAML merged at the top level). */
 function production(edge: Record<string, unknown>, extra: Record<string, unknown> = {}): Environment {
-  const file = path.join(CONFIG_DIR, 'production.yaml');
+  const file = path.join(FIXTURES, 'production.yaml');
   const data = { ...require('yaml').parse(fs.readFileSync(file, 'utf8')), edge, ...extra };
   return { name: 'production', file: 'config/production.yaml', config: parseConfig('config/production.yaml', stringify(data)) };
 }
@@ -256,7 +256,7 @@ describe('config: changing a value changes the output', () => {
   const objects = (edge: Record<string, unknown>, extra?: Record<string, unknown>) => objectsOf(production({ kind: 'gateway', ...edge }, extra));
   test('rate limit, CORS, HSTS, timeouts, class, name, client IP, data-plane namespace, body size', () => {
     const o = objects({ gateway: { className: 'internal', name: 'edge', hsts: 'max-age=600', timeouts: { request: '30s', backendRequest: '10s' }, clientIP: { source: 'proxy-protocol' }, dataPlaneNamespace: 'gw-pods' } },
-      { ingress: { ...require('yaml').parse(fs.readFileSync(path.join(CONFIG_DIR, 'production.yaml'), 'utf8')).ingress, rateLimitPerMinute: 30, cors: { allowOrigins: ['https://a.example'], allowCredentials: false, allowMethods: ['GET'], allowHeaders: ['X-Y'] } } });
+      { ingress: { ...require('yaml').parse(fs.readFileSync(path.join(FIXTURES, 'production.yaml'), 'utf8')).ingress, rateLimitPerMinute: 30, cors: { allowOrigins: ['https://a.example'], allowCredentials: false, allowMethods: ['GET'], allowHeaders: ['X-Y'] } } });
     const gw = find(o, 'Gateway', 'edge');
     expect(gw.spec.gatewayClassName).toBe('internal');
     const api = route(o, 'pensioen-api').spec.rules[0];
@@ -267,7 +267,7 @@ describe('config: changing a value changes the output', () => {
     expect(find(o, 'ClientTrafficPolicy', 'pensioen-client-ip').spec).toEqual({ targetRefs: [{ group: 'gateway.networking.k8s.io', kind: 'Gateway', name: 'edge' }], proxyProtocol: { optional: false } });
     expect(find(o, 'NetworkPolicy', 'backend').spec.ingress[0].from[0].namespaceSelector.matchLabels['kubernetes.io/metadata.name']).toBe('gw-pods');
     expect(route(o, 'pensioen-api').spec.parentRefs[0].name).toBe('edge');
-    const n = objects({ gateway: { implementation: 'nginx-gateway-fabric', maxBodySize: '8m' } }, { ingress: { ...require('yaml').parse(fs.readFileSync(path.join(CONFIG_DIR, 'production.yaml'), 'utf8')).ingress, rateLimitPerMinute: 30 } });
+    const n = objects({ gateway: { implementation: 'nginx-gateway-fabric', maxBodySize: '8m' } }, { ingress: { ...require('yaml').parse(fs.readFileSync(path.join(FIXTURES, 'production.yaml'), 'utf8')).ingress, rateLimitPerMinute: 30 } });
     expect(find(n, 'RateLimitPolicy', 'pensioen-api-rate-limit').spec.rateLimit.local.rules[0].rate).toBe('30r/m');
     expect(find(n, 'ClientSettingsPolicy', 'pensioen-api-client-settings').spec.body.maxSize).toBe('8m');
     expect(find(objects({ gateway: { clientIP: { source: 'x-forwarded-for', trustedHops: 2 } } }), 'ClientTrafficPolicy', 'pensioen-client-ip').spec.clientIPDetection).toEqual({ xForwardedFor: { numTrustedHops: 2 } });

@@ -8,13 +8,13 @@ import { execFileSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { CONFIG_DIR, ROOT } from './helpers';
+import { FIXTURES, ROOT } from './helpers';
 
 
 test('the command: npm run diff --config with production switched', () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'edge-diff-'));
   try {
-    const prod = fs.readFileSync(path.join(CONFIG_DIR, 'production.yaml'), 'utf8');
+    const prod = fs.readFileSync(path.join(FIXTURES, 'production.yaml'), 'utf8');
     fs.writeFileSync(path.join(dir, 'production.yaml'), `${prod}\nedge:\n  kind: gateway\n  gateway:\n    implementation: envoy-gateway\n`);
     const out = execFileSync('node', ['scripts/run-ts.js', 'scripts/diff.ts', '--config', dir], { cwd: ROOT, encoding: 'utf8', env: { ...process.env, CDK8S_CHECK_UPGRADE: 'false' } });
     expect(out).toContain('production: gateway.networking.k8s.io/HTTPRoute pensioen/pensioen-api');

@@ -9,7 +9,7 @@ import { ConfigError, type Environment } from '../lib/config';
 import { toYaml } from '../lib/output/write';
 import { loadCrds, validateCustomResource } from '../lib/validate/crd-schema';
 import { synthEnvironment } from '../main';
-import { environments, find, inlineEnvironment, ROOT } from './helpers';
+import { configEnvironments, environments, find, inlineEnvironment, FIXTURES, ROOT } from './helpers';
 
 const synthesized = (envs: Environment[]): SynthesizedEnvironment[] => envs.map((env) => ({ env, files: synthEnvironment(env) }));
 const argoFiles = (envs: Environment[]) => synthArgocd(synthesized(envs));
@@ -118,14 +118,14 @@ describe('dist/argocd/', () => {
   });
 
   test('a ClusterSecretStore in an environment is whitelisted as cluster-scoped', () => {
-    const env = inlineEnvironment('staging', `${fs.readFileSync(path.join(ROOT, 'config/staging.yaml'), 'utf8')}\n`
+    const env = inlineEnvironment('staging', `${fs.readFileSync(path.join(FIXTURES, 'staging.yaml'), 'utf8')}\n`
       .replace('    backend: azure-key-vault', '    kind: ClusterSecretStore\n    backend: azure-key-vault'));
     const project = find(argoObjects([env]), 'AppProject', 'pensioen');
     expect(project.spec.clusterResourceWhitelist).toContainEqual({ group: 'external-secrets.io', kind: 'ClusterSecretStore' });
   });
 
   test('settings that must be shared across environments are checked, naming the file and key', () => {
-    const base = fs.readFileSync(path.join(ROOT, 'config/staging.yaml'), 'utf8');
+    const base = fs.readFileSync(path.join(FIXTURES, 'staging.yaml'), 'utf8');
     const a = inlineEnvironment('staging', base);
     const b = inlineEnvironment('other', `${base}\n`.replace('gitops:\n', 'gitops:\n  repoURL: https://git.example.nl/fork.git\n'));
     expect(() => argoFiles([a, b])).toThrow(ConfigError);
@@ -138,8 +138,8 @@ describe('dist/argocd/', () => {
     expect(argoFiles(ENVS.filter((e) => !e.config.gitops.enabled))).toEqual([]);
   });
 
-  test('dist/argocd/ is committed as synthesized', () => {
-    for (const f of argoFiles(ENVS)) {
+  test('dist/argocd/ is committed as synthesized (from config/)', () => {
+    for (const f of argoFiles(configEnvironments())) {
       expect(fs.readFileSync(path.join(ROOT, 'dist', f.path), 'utf8')).toBe(toYaml(f.objects, '*'));
     }
   });

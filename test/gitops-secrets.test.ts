@@ -7,7 +7,7 @@ import { toYaml } from '../lib/output/write';
 import { withSecretsSection } from '../lib/docs/secrets';
 import { precreateCommands, secretSourcesOf } from '../lib/config/secret-sources';
 import { loadCrds, validateCustomResource } from '../lib/validate/crd-schema';
-import { environment, environments, find, inlineEnvironment, objectsOf, podSpecs, ROOT } from './helpers';
+import { configEnvironments, environment, environments, find, inlineEnvironment, objectsOf, podSpecs, FIXTURES, ROOT } from './helpers';
 
 /** Every Secret name and key the pods read (env, envFrom, volumes). A key of `*` means: the whole Secret. */
 function referencedSecrets(objects: Record<string, any>[]): Map<string, Set<string>> {
@@ -28,8 +28,8 @@ function referencedSecrets(objects: Record<string, any>[]): Map<string, Set<stri
   return out;
 }
 
-const staging = () => fs.readFileSync(path.join(ROOT, 'config/staging.yaml'), 'utf8');
-const production = () => fs.readFileSync(path.join(ROOT, 'config/production.yaml'), 'utf8');
+const staging = () => fs.readFileSync(path.join(FIXTURES, 'staging.yaml'), 'utf8');
+const production = () => fs.readFileSync(path.join(FIXTURES, 'production.yaml'), 'utf8');
 
 describe('the environments\' choices', () => {
   test('production: external-secrets from AWS Secrets Manager; staging: Azure Key Vault; onprem: pre-created', () => {
@@ -102,7 +102,7 @@ describe('pre-created Secrets (onprem)', () => {
 
   test('docs/secrets.md prints exactly the generated commands (fix: `npm run docs`)', () => {
     const readme = fs.readFileSync(path.join(ROOT, 'docs', 'secrets.md'), 'utf8');
-    expect(withSecretsSection(readme, environments()) === readme ? 'up to date' : 'stale: run `npm run docs`').toBe('up to date');
+    expect(withSecretsSection(readme, configEnvironments()) === readme ? 'up to date' : 'stale: run `npm run docs`').toBe('up to date');
     for (const c of precreateCommands(env)) expect(readme).toContain(c);
   });
 });

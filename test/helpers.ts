@@ -1,20 +1,36 @@
 /** Shared test helpers: synthesize an environment in memory and find objects in it. */
+import * as fs from 'fs';
 import * as path from 'path';
 import { parseConfig, type Environment, loadEnvironments } from '../lib/config';
 import { synthEnvironment } from '../main';
 
 export const ROOT = path.resolve(__dirname, '..');
+/** The user's environments: only tests about config/ itself read it (the gate, dist/ and generated docs are current). */
 export const CONFIG_DIR = path.join(ROOT, 'config');
+/** The tests' own environments (test/fixtures/README.md says what each covers): behaviour tests read these. */
+export const FIXTURES = path.join(ROOT, 'test', 'fixtures');
 
-/** Every environment in config/, validated. */
+let fixtureEnvs: readonly Environment[] | undefined;
+/** Every fixture environment in test/fixtures/, validated (loaded once per test file). */
 export function environments(): Environment[] {
-  return loadEnvironments(CONFIG_DIR);
+  fixtureEnvs ??= loadEnvironments(FIXTURES);
+  return [...fixtureEnvs];
 }
 
 export function environment(name: string): Environment {
   const env = environments().find((e) => e.name === name);
-  if (!env) throw new Error(`no config/${name}.yaml`);
+  if (!env) throw new Error(`no test/fixtures/${name}.yaml`);
   return env;
+}
+
+/** The text of a fixture config file (a behaviour test edits a copy of it). */
+export function fixtureText(name: string): string {
+  return fs.readFileSync(path.join(FIXTURES, `${name}.yaml`), 'utf8');
+}
+
+/** Every environment in config/ (the user's files): for tests of dist/, the generated docs and the gate on config/. */
+export function configEnvironments(): Environment[] {
+  return loadEnvironments(CONFIG_DIR);
 }
 
 /** An environment from inline YAML (for tests of one setting). */
@@ -23,10 +39,16 @@ export function inlineEnvironment(name: string, yaml: string): Environment {
 }
 
 /** All objects of an environment, in apply order, each with the file it is written to. */
+const synthesizedFixtures = new Map<string, (Record<string, any> & { __file: string })[]>();
 export function objectsOf(env: Environment | string): (Record<string, any> & { __file: string })[] {
-  const e = typeof env === 'string' ? environment(env) : env;
-  return synthEnvironment(e).flatMap((f) => f.objects.map((o) => ({ ...o, __file: f.path })));
+  if (typeof env === 'string') {
+    // A fixture by name: synthesized once per test file; each caller gets its own copy to read or change.
+    if (!synthesizedFixtures.has(env)) synthesizedFixtures.set(env, synth(environment(env)));
+    return structuredClone(synthesizedFixtures.get(env)!);
+  }
+  return synth(env);
 }
+const synth = (e: Environment) => synthEnvironment(e).flatMap((f) => f.objects.map((o) => ({ ...o, __file: f.path })));
 
 /** The one object of this kind and name; fails the test when there is none or more than one. */
 export function find(objects: Record<string, any>[], kind: string, name: string): Record<string, any> {

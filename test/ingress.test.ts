@@ -1,7 +1,7 @@
 /** The edge in production holds the seed's Ingress, TLS, ClusterIssuer, HTTPS, rate-limit and CORS values. */
 import * as fs from 'fs';
 import * as path from 'path';
-import { CONFIG_DIR, find, inlineEnvironment, objectsOf } from './helpers';
+import { FIXTURES, find, inlineEnvironment, objectsOf } from './helpers';
 
 const objects = objectsOf('production');
 const api = find(objects, 'Ingress', 'pensioen-ingress');
@@ -66,7 +66,7 @@ test('staging uses its own hosts and the letsencrypt-staging issuer (on its Gate
 });
 
 test('class and controller annotations are configuration: custom controller gets only its own', () => {
-  const text = fs.readFileSync(path.join(CONFIG_DIR, 'production.yaml'), 'utf8')
+  const text = fs.readFileSync(path.join(FIXTURES, 'production.yaml'), 'utf8')
     .replace('className: nginx', 'className: traefik')
     .replace('controller: ingress-nginx', 'controller: custom\n  annotations: { traefik.ingress.kubernetes.io/router.entrypoints: websecure }')
     // A custom controller gets no /metrics blocking rule: the app must serve metrics on their own port.

@@ -12,7 +12,7 @@ import { ConfigError, loadEnvironments, parseConfig } from '../lib/config';
 import { newEnvironmentConfig } from '../lib/config/new-env';
 import { PLACEHOLDER } from '../lib/config/placeholders';
 import { main } from '../main';
-import { CONFIG_DIR, ROOT } from './helpers';
+import { FIXTURES, ROOT } from './helpers';
 
 const work = fs.mkdtempSync(path.join(os.tmpdir(), 'new-env-')); // describe bodies below run the command at collection
 afterAll(() => fs.rmSync(work, { recursive: true, force: true }));
@@ -20,12 +20,12 @@ afterAll(() => fs.rmSync(work, { recursive: true, force: true }));
 /** A fresh project folder with a copy of config/; runs the command there. */
 function newEnv(args: string[]): { status: number | null; stdout: string; stderr: string; dir: string } {
   const dir = fs.mkdtempSync(path.join(work, 'p-'));
-  fs.cpSync(CONFIG_DIR, path.join(dir, 'config'), { recursive: true });
+  fs.cpSync(FIXTURES, path.join(dir, 'config'), { recursive: true });
   const r = spawnSync(process.execPath, [path.join(ROOT, 'scripts', 'run-ts.js'), path.join(ROOT, 'scripts', 'new-env.ts'), ...args], { cwd: dir, encoding: 'utf8' });
   return { status: r.status, stdout: r.stdout, stderr: r.stderr, dir };
 }
 
-const source = (env: string) => fs.readFileSync(path.join(CONFIG_DIR, `${env}.yaml`), 'utf8');
+const source = (env: string) => fs.readFileSync(path.join(FIXTURES, `${env}.yaml`), 'utf8');
 const problemsOf = (fn: () => unknown): string[] => {
   try { fn(); } catch (e) { if (e instanceof ConfigError) return e.problems; throw e; }
   throw new Error('expected a ConfigError');
@@ -165,7 +165,7 @@ test.each([
   expect(r.status).toBe(1);
   expect(r.stderr.trim().split('\n')).toHaveLength(1);
   expect(r.stderr.trim()).toMatch(message);
-  expect(fs.readdirSync(path.join(r.dir, 'config')).sort()).toEqual(fs.readdirSync(CONFIG_DIR).sort());
+  expect(fs.readdirSync(path.join(r.dir, 'config')).sort()).toEqual(fs.readdirSync(FIXTURES).sort());
 });
 
 test('a placeholder anywhere in a config is refused, even at a key new-env never writes', () => {

@@ -3,9 +3,9 @@ import * as path from 'path';
 import { readTree } from '../lib/output/write';
 import { buildApp, renderAll } from '../main';
 import { chartsToJson } from '../lib/constructs/charts-to-json';
-import { environments, objectsOf, ROOT } from './helpers';
+import { configEnvironments, objectsOf, ROOT } from './helpers';
 
-const rendered = renderAll(environments());
+const rendered = renderAll(configEnvironments());
 
 test('dist/ is exactly what a fresh synth writes (fix: `npm run synth` and commit dist/)', () => {
   const committed = readTree(path.join(ROOT, 'dist'));
@@ -16,7 +16,7 @@ test('dist/ is exactly what a fresh synth writes (fix: `npm run synth` and commi
 });
 
 test('charts rendered with the App prepared once equal cdk8s Chart.toJson() of each chart, in every environment', () => {
-  for (const env of environments()) {
+  for (const env of configEnvironments()) {
     const fast = chartsToJson(buildApp(env).charts);
     const plain = buildApp(env).charts.map((c) => c.toJson());
     expect(fast.map((objs) => objs.length)).toEqual(plain.map((objs) => objs.length));
@@ -25,11 +25,11 @@ test('charts rendered with the App prepared once equal cdk8s Chart.toJson() of e
 });
 
 test('two synths are byte-identical', () => {
-  expect(renderAll(environments())).toEqual(rendered);
+  expect(renderAll(configEnvironments())).toEqual(rendered);
 });
 
 test('every environment is written, each with the Namespace in its first file', () => {
-  for (const env of environments()) {
+  for (const env of configEnvironments()) {
     const files = [...rendered.keys()].filter((f) => f.startsWith(`${env.name}/`)).sort();
     expect(files.length).toBeGreaterThanOrEqual(5);
     expect(files[0]).toBe(`${env.name}/00-namespace.yaml`);
@@ -37,7 +37,7 @@ test('every environment is written, each with the Namespace in its first file', 
   }
 });
 
-describe.each(environments().map((e) => [e.name, e] as const))('%s objects', (_name, env) => {
+describe.each(configEnvironments().map((e) => [e.name, e] as const))('%s objects', (_name, env) => {
   const objects = objectsOf(env);
 
   test('names are readable: no cdk8s hash suffixes, no cdk8s address labels', () => {

@@ -9,11 +9,11 @@ import { frontendApiUrlProblems as crossEnvironmentProblems } from '../lib/confi
 import { passes, preflightChecks } from '../lib/preflight';
 import { SYNC_WAVE, WAVES } from '../lib/output/sync-waves';
 import { contextOf, formatFinding, validateObjects } from '../lib/validate';
-import { CONFIG_DIR, environments, find, inlineEnvironment, objectsOf, podSpecs } from './helpers';
+import { FIXTURES, environments, find, inlineEnvironment, objectsOf, podSpecs } from './helpers';
 
 const ENVS = environments();
-const production = fs.readFileSync(path.join(CONFIG_DIR, 'production.yaml'), 'utf8');
-const onprem = fs.readFileSync(path.join(CONFIG_DIR, 'onprem.yaml'), 'utf8');
+const production = fs.readFileSync(path.join(FIXTURES, 'production.yaml'), 'utf8');
+const onprem = fs.readFileSync(path.join(FIXTURES, 'onprem.yaml'), 'utf8');
 const prod = (edit: (t: string) => string) => inlineEnvironment('production', edit(production));
 const refusal = (yaml: string, file = 'config/production.yaml'): string => {
   try { parseConfig(file, yaml); } catch (e) { return (e as Error).message; }
@@ -255,7 +255,7 @@ describe('config rules (change a value, the output or the refusal follows)', () 
   });
 
   test('item 11: two environments sharing a frontend image must share the API host (or read it at run time)', () => {
-    const envs = loadEnvironments(CONFIG_DIR);
+    const envs = loadEnvironments(FIXTURES);
     expect(crossEnvironmentProblems(envs)).toEqual([]);
     const a = { name: 'production', file: 'config/production.yaml', config: envs.find((e) => e.name === 'production')!.config };
     const b = { name: 'staging', file: 'config/staging.yaml', config: { ...envs.find((e) => e.name === 'staging')!.config, frontend: { ...envs.find((e) => e.name === 'staging')!.config.frontend, image: 'pensioen-frontend:1.0.0' } } };

@@ -5,7 +5,7 @@ import { parse, stringify } from 'yaml';
 import { ConfigError } from '../lib/config';
 import { allFindings, contextOf } from '../lib/validate';
 import { rotationMarkdown } from '../lib/redis/rotation';
-import { environments, find, inlineEnvironment, objectsOf, podSpecs, ROOT } from './helpers';
+import { environments, find, inlineEnvironment, objectsOf, podSpecs, FIXTURES, ROOT } from './helpers';
 
 const objects = objectsOf('production');
 const redisObjects = objects.filter((o) => o.__file.endsWith('35-redis.yaml'));
@@ -16,7 +16,7 @@ const container = (name: string) => pod.containers.find((c: any) => c.name === n
 const haproxy = find(objects, 'Deployment', 'redis-haproxy');
 const np = (name: string) => find(objects, 'NetworkPolicy', name).spec;
 const lines = (text: string) => text.split('\n').filter((l) => l && !l.startsWith('#'));
-const productionYaml = fs.readFileSync(path.join(ROOT, 'config', 'production.yaml'), 'utf8');
+const productionYaml = fs.readFileSync(path.join(FIXTURES, 'production.yaml'), 'utf8');
 /** config/production.yaml with its `redis` section overridden by these keys. */
 const withRedis = (redis: Record<string, unknown>) => {
   const doc = parse(productionYaml);

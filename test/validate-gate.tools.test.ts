@@ -7,7 +7,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { readTree } from '../lib/output/write';
-import { ROOT } from './helpers';
+import { FIXTURES, ROOT } from './helpers';
 
 const tmpDirs: string[] = [];
 const tmp = (prefix: string) => {
@@ -53,7 +53,7 @@ describe('npm run validate [DIR]', () => {
 
 test('synth with a finding exits 1, prints kind/namespace/name: rule: message, and leaves --out unchanged', () => {
   const config = tmp('gate-config-');
-  for (const f of fs.readdirSync(path.join(ROOT, 'config'))) fs.copyFileSync(path.join(ROOT, 'config', f), path.join(config, f));
+  for (const f of fs.readdirSync(FIXTURES)) fs.copyFileSync(path.join(FIXTURES, f), path.join(config, f));
   fs.appendFileSync(path.join(config, 'production.yaml'),
     '\nvalidation:\n  waivers:\n    - { kind: Deployment, name: backend, rule: probe-readiness, reason: waiver that matches nothing }\n');
   const out = tmp('gate-out-');

@@ -20,10 +20,10 @@ import { loadEnvironments } from '../../lib/config';
 import { type ExecAction, rotationSteps, type Stdin } from '../../lib/redis/rotation';
 import { once, RedisError } from '../redis-resp';
 import { Cluster, freePorts, haproxyContainer, haproxyReady, PASSWORD_KEY, REPLICAS, report, sleep, Writers } from './harness';
-import { find, objectsOf } from '../helpers';
+import { find, FIXTURES, objectsOf } from '../helpers';
 
 const all = [...Array(REPLICAS).keys()];
-const production = loadEnvironments(path.join(__dirname, '..', '..', 'config')).find((e) => e.name === 'production')!;
+const production = loadEnvironments(FIXTURES).find((e) => e.name === 'production')!;
 const steps = rotationSteps(production);
 const proxyPod = find(objectsOf('production'), 'Deployment', 'redis-haproxy').spec.template.spec;
 const PRESTOP_SLEEP_S: number = haproxyContainer.lifecycle?.preStop?.sleep?.seconds ?? 0;
