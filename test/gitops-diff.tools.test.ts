@@ -30,7 +30,7 @@ describe('diffObjects', () => {
     expect(d.removed).toEqual([{ id: 'production: core/Service pensioen/old', file: 'production/20-frontend.yaml' }]);
     expect(d.changed).toEqual([{ id: 'production: apps/Deployment pensioen/backend', file: 'production/10-backend.yaml', fields: [
       { path: 'spec.replicas', before: 3, after: 4 },
-      { path: 'spec.template.spec.containers[0].image', before: 'ghcr.io/x/backend:1.0.0', after: 'ghcr.io/x/backend:1.1.0' },
+      { path: 'spec.template.spec.containers[backend].image', before: 'ghcr.io/x/backend:1.0.0', after: 'ghcr.io/x/backend:1.1.0' },
     ] }]);
     const text = formatDiff(d);
     expect(text).toContain('1 added, 1 removed, 1 changed, 0 moved.');

@@ -61,11 +61,45 @@ function pathOf(base: string, key: string | number): string {
   return /^[A-Za-z_][A-Za-z0-9_]*$/.test(key) ? (base ? `${base}.${key}` : key) : `${base}[${JSON.stringify(key)}]`;
 }
 
-/** The changed leaves between two values (objects by key, arrays by index). */
+/**
+ * The fields that identify an item of a Kubernetes list, in the order they are tried: `name` (containers, env,
+ * volumes, ports, rules of a PrometheusRule group), group and kind (an AppProject's whitelists), `alert` and
+ * `record` (rules), `key`, `port`/`containerPort`, `topologyKey`, `path`. A list is matched by the first one
+ * that every item on both sides has, with no value twice, as `kubectl diff` and dyff match list items.
+ */
+const ITEM_KEYS: readonly (readonly string[])[] = [['name'], ['group', 'kind'], ['alert'], ['record'], ['key'], ['port'], ['containerPort'], ['topologyKey'], ['path']];
+
+/** The name of every item of both lists by one shared identifying field, or undefined (compare by position). */
+export function itemNames(before: unknown[], after: unknown[]): { before: string[]; after: string[] } | undefined {
+  const items = [...before, ...after];
+  if (items.length === 0 || !items.every(isPlainObject)) return undefined;
+  for (const fields of ITEM_KEYS) {
+    const nameOf = (x: unknown) => fields.map((f) => (x as Record<string, unknown>)[f]);
+    if (!items.every((x) => nameOf(x).every((v) => typeof v === 'string' || typeof v === 'number'))) continue;
+    const names = (xs: unknown[]) => xs.map((x) => nameOf(x).join('/'));
+    const b = names(before);
+    const a = names(after);
+    if (new Set(b).size === b.length && new Set(a).size === a.length) return { before: b, after: a };
+  }
+  return undefined;
+}
+
+/** The changed leaves between two values (objects by key, lists by item name where they have one, else by index). */
 export function fieldChanges(before: unknown, after: unknown, base = ''): FieldChange[] {
   if (isPlainObject(before) && isPlainObject(after)) {
     const keys = [...new Set([...Object.keys(before), ...Object.keys(after)])].sort();
     return keys.flatMap((k) => fieldChanges(before[k], after[k], pathOf(base, k)));
+  }
+  const named = Array.isArray(before) && Array.isArray(after) ? itemNames(before, after) : undefined;
+  if (named && Array.isArray(before) && Array.isArray(after)) {
+    const b = new Map(named.before.map((n, i) => [n, before[i]]));
+    const a = new Map(named.after.map((n, i) => [n, after[i]]));
+    const out: FieldChange[] = [];
+    for (const n of [...named.before, ...named.after.filter((x) => !b.has(x))]) out.push(...fieldChanges(b.get(n), a.get(n), `${base}[${n}]`));
+    const kept = named.before.filter((n) => a.has(n));
+    const keptAfter = named.after.filter((n) => b.has(n));
+    if (kept.join('\n') !== keptAfter.join('\n')) out.push({ path: `${base} (order)`, before: kept, after: keptAfter });
+    return out;
   }
   if (Array.isArray(before) && Array.isArray(after)) {
     const n = Math.max(before.length, after.length);
