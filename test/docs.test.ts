@@ -62,6 +62,7 @@ describe('README', () => {
 
 describe('links and cited paths', () => {
   const pages = ['README.md', ...docFiles];
+  const runbookPages = fs.readdirSync(path.join(ROOT, 'runbooks')).filter((f) => f.endsWith('.md')).map((f) => `runbooks/${f}`);
 
   test.each(pages)('%s: every relative link points at a file or folder in the repository, and every anchor at a heading', (page) => {
     const text = read(page);
@@ -73,6 +74,20 @@ describe('links and cited paths', () => {
       const abs = file ? path.resolve(path.dirname(path.join(ROOT, page)), file) : path.join(ROOT, page);
       if (!abs.startsWith(ROOT + path.sep) || !fs.existsSync(abs)) { broken.push(`${target}: no such file`); continue; }
       if (anchor && abs.endsWith('.md') && !anchorsOf(fs.readFileSync(abs, 'utf8')).has(anchor)) broken.push(`${target}: no heading #${anchor}`);
+    }
+    expect(broken).toEqual([]);
+  });
+
+  test.each([...pages, ...runbookPages])('%s: every "see docs/<page>[#anchor]" names a page and heading that exist, every "see <AlertName>" an alert with a runbook', (page) => {
+    const text = read(page);
+    const broken: string[] = [];
+    for (const m of text.matchAll(/\b[Ss]ee (docs\/[A-Za-z0-9_./-]*[A-Za-z0-9_-](?:\.md)?)(#[a-z0-9-]+)?/g)) {
+      const file = m[1].endsWith('.md') || fs.existsSync(path.join(ROOT, m[1])) ? m[1] : `${m[1]}.md`;
+      if (!fs.existsSync(path.join(ROOT, file))) broken.push(`${m[0]}: no ${file}`);
+      else if (m[2] && !anchorsOf(read(file)).has(m[2].slice(1))) broken.push(`${m[0]}: no heading ${m[2]} in ${file}`);
+    }
+    for (const m of text.matchAll(/\b[Ss]ee `?([A-Z][a-z]+(?:[A-Z][a-z0-9]*)+)`?/g)) {
+      if (!fs.existsSync(path.join(ROOT, 'runbooks', `${m[1]}.md`))) broken.push(`${m[0]}: no alert ${m[1]} (runbooks/${m[1]}.md)`);
     }
     expect(broken).toEqual([]);
   });
