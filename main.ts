@@ -24,6 +24,7 @@ import type { EnvChart } from './lib/constructs/env-chart';
 import { type Environment, loadEnvironments } from './lib/config';
 import { CliError, EXIT, projectRoot, runCli, shown } from './lib/cli/errors';
 import { architectureDocs, writeArchitectureDocs } from './lib/docs/architecture';
+import { monitoringNotices } from './lib/monitoring/edge';
 import { type ManifestFile, OutputRefused, recoverInterrupted, toYaml, writeTree, writeTreeAtomically } from './lib/output/write';
 import { withSyncAnnotations } from './lib/output/sync-waves';
 import { contextOf, formatFinding, validateEnvironments, validateObjects } from './lib/validate';
@@ -127,6 +128,8 @@ export function main(argv: string[]): number {
       if (process.env.PENSIOEN_SYNTH_DEBUG) process.stderr.write(`synth: docs/architecture/ ${(performance.now() - docsStart).toFixed(1)} ms\n`);
     }
     process.stdout.write(`synth: wrote ${files.size} files for ${envs.map((e) => e.name).join(', ')} to ${out}/\n`);
+    // What the environment's config switched off and why (e.g. edge alerts its edge cannot feed).
+    for (const { env } of synthesized) for (const n of monitoringNotices(env)) process.stdout.write(`synth: ${env.name}: ${n}\n`);
     return EXIT.ok;
   }, { trailer: (n) => `synth failed: ${n} problem(s); nothing was written (${out}/ is unchanged)` });
 }

@@ -11,6 +11,7 @@ import {
   REDIS_METRICS_SERVICE_LABELS, REDIS_SERVICE_MONITOR,
 } from '../lib/monitoring/names';
 import { postgresExporter } from '../lib/monitoring/postgres-exporter';
+import { edgeMetricsSource, ENVOY_METRICS_PATH, ENVOY_METRICS_PORT } from '../lib/monitoring/edge';
 import { alertGroups, alertLabels, type AlertRule, runbookUrl, seconds, type Team } from '../lib/monitoring/rules';
 import { sloRuleGroups } from '../lib/monitoring/slo';
 import { alertmanagerConfigSpec } from '../lib/monitoring/alertmanager';
@@ -142,6 +143,27 @@ export class MonitoringChart extends EnvChart {
           namespaceSelector: inOwnNamespace,
           selector: { matchLabels: selectorLabels(env, POSTGRES_EXPORTER_LABELS) },
           endpoints: [endpoint('metrics', m.jobs.postgres)],
+        },
+      });
+    }
+
+    // The Gateway's Envoy proxies (edge.kind gateway, Envoy Gateway): the edge alerts read their statistics.
+    const edge = edgeMetricsSource(env);
+    if (edge && 'podMonitor' in edge.scrape) {
+      const pm = edge.scrape.podMonitor;
+      new PodMonitor(this, 'edge-pod-monitor', {
+        metadata: withSelector(pm.name),
+        spec: {
+          namespaceSelector: { matchNames: [pm.namespace] },
+          selector: { matchLabels: pm.podLabels },
+          podMetricsEndpoints: [{
+            port: ENVOY_METRICS_PORT,
+            path: ENVOY_METRICS_PATH,
+            scheme: PodMonitorSpecPodMetricsEndpointsScheme.HTTP,
+            interval: m.scrapeInterval,
+            scrapeTimeout: seconds(m.scrapeInterval) < 10 ? m.scrapeInterval : '10s',
+            relabelings: [{ action: PodMonitorSpecPodMetricsEndpointsRelabelingsAction.REPLACE, targetLabel: 'job', replacement: pm.job }],
+          }],
         },
       });
     }

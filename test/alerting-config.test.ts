@@ -6,7 +6,7 @@
 import { find, inlineEnvironment, objectsOf } from './helpers';
 import { parseConfig } from '../lib/config';
 import { externalSecretsOf } from '../lib/validate';
-import { edgesOf } from '../lib/monitoring/edge';
+import { edgesOf, monitoringNotices } from '../lib/monitoring/edge';
 import { allSynthesizedAlerts } from './monitoring-helpers';
 
 const BASE = `
@@ -23,6 +23,7 @@ test.each([
   ['an objective too low for a 14.4x page', '  slo: { availability: { objective: 0.9 } }', /monitoring\.slo\.availability\.objective: is too low for burn-rate alerts.*allowed: above 0\.9306/],
   ['a window that is not a duration', '  slo: { window: 30 days }', /monitoring\.slo\.window: must be a Prometheus duration/],
   ['a window shorter than the 3d alert window', '  slo: { window: 3d }', /monitoring\.slo\.window: must be at least 7d/],
+  ['a p95 threshold that is no bucket boundary (the ratio needs its bucket)', '  thresholds: { latencyP95Seconds: 2 }', /^config\/x\.yaml: monitoring\.thresholds\.latencyP95Seconds: must be a bucket boundary of http_request_duration_seconds \(allowed: 0\.1, 0\.5, 1;.*got 2$/],
   ['a latency threshold that is no bucket boundary', '  slo: { latency: { thresholdSeconds: 0.3 } }', /monitoring\.slo\.latency\.thresholdSeconds: must be a bucket boundary of http_request_duration_seconds \(allowed: 0\.1, 0\.5, 1;/],
   ['a PagerDuty receiver that references no Secret', `  alerting:
     receivers: { pager: { pagerduty: {} }, slack: { slack: { apiUrl: { name: s, key: k }, channel: '#x' } } }
@@ -69,6 +70,47 @@ test('the edge alerts select the Ingresses the ingress chart creates; a custom c
   // A custom controller needs backend.metricsPort (issue 13: only ingress-nginx gets the /metrics block).
   const custom = inlineEnvironment('c', `${BASE}ingress: { controller: custom }\nbackend: { metricsPort: 9000 }\n`);
   expect(allSynthesizedAlerts(custom).map((a) => a.alert)).not.toContain('EdgeHighErrorRate');
+  expect(monitoringNotices(custom)).toEqual([expect.stringMatching(/^edge alerts \(EdgeHighErrorRate, EdgeRateLimiting\) are off: ingress\.controller is "custom"/)]);
+  expect(monitoringNotices(env)).toEqual([]);
+});
+
+test('with edge.kind gateway on Envoy Gateway the edge alerts read the proxies\' own statistics, scraped by a PodMonitor of the Gateway\'s pods', () => {
+  const env = inlineEnvironment('g', `${BASE}edge: { kind: gateway, gateway: { implementation: envoy-gateway } }\n`);
+  const objects = objectsOf(env);
+  // The routes the alerts name exist.
+  const routes = objects.filter((o) => o.kind === 'HTTPRoute').map((o) => o.metadata.name);
+  for (const e of edgesOf(env)) expect(routes).toContain(e.name.split('/')[2]);
+  const alerts = allSynthesizedAlerts(env);
+  const exprs = alerts.map((a) => a.expr).join('\n');
+  expect(exprs).not.toContain('nginx_ingress_controller_requests');
+  const errors = alerts.find((a) => a.alert === 'EdgeHighErrorRate')!;
+  expect(errors.expr).toContain('rate(envoy_cluster_upstream_rq_xx{job="edge-proxy",envoy_cluster_name=~"httproute/pensioen/(pensioen-api|pensioen-frontend)/rule/[0-9]+",envoy_response_code_class="5"}[5m])');
+  expect(alerts.find((a) => a.alert === 'EdgeRateLimiting')!.expr).toContain('rate(envoy_http_local_rate_limiter_http_local_rate_limit_rate_limited{job="edge-proxy"}[5m])');
+  const pm = find(objects, 'PodMonitor', 'edge-proxy');
+  expect(pm.spec).toMatchObject({
+    namespaceSelector: { matchNames: ['envoy-gateway-system'] },
+    selector: { matchLabels: { 'gateway.envoyproxy.io/owning-gateway-name': 'pensioen-gateway', 'gateway.envoyproxy.io/owning-gateway-namespace': 'pensioen' } },
+    podMetricsEndpoints: [{ port: 'metrics', path: '/stats/prometheus', relabelings: [{ action: 'replace', targetLabel: 'job', replacement: 'edge-proxy' }] }],
+  });
+  // MetricSeriesMissing watches the proxies' series, not ingress-nginx's.
+  const missing = alerts.filter((a) => a.alert === 'MetricSeriesMissing').map((a) => a.labels.metric);
+  expect(missing).toEqual(expect.arrayContaining(['envoy_cluster_upstream_rq_xx', 'envoy_http_local_rate_limiter_http_local_rate_limit_rate_limited']));
+  expect(missing).not.toContain('nginx_ingress_controller_requests');
+  // A shared Gateway: its pods, in its data-plane namespace.
+  const shared = inlineEnvironment('s', `${BASE}edge: { kind: gateway, gateway: { dataPlaneNamespace: eg-shared, shared: { name: public, namespace: gateways, httpSectionName: http, apiSectionName: api, frontendSectionName: web } } }\n`);
+  expect(find(objectsOf(shared), 'PodMonitor', 'edge-proxy').spec).toMatchObject({
+    namespaceSelector: { matchNames: ['eg-shared'] },
+    selector: { matchLabels: { 'gateway.envoyproxy.io/owning-gateway-name': 'public', 'gateway.envoyproxy.io/owning-gateway-namespace': 'gateways' } },
+  });
+});
+
+test('with NGINX Gateway Fabric (no status codes in its metrics) the edge alerts are off, and synth says why', () => {
+  const env = inlineEnvironment('n', `${BASE}edge: { kind: gateway, gateway: { implementation: nginx-gateway-fabric, className: nginx } }\n`);
+  const alerts = allSynthesizedAlerts(env);
+  expect(alerts.map((a) => a.alert)).not.toContain('EdgeHighErrorRate');
+  expect(alerts.map((a) => a.labels.metric)).not.toContain('nginx_ingress_controller_requests');
+  expect(objectsOf(env).filter((o) => o.kind === 'PodMonitor').map((o) => o.metadata.name)).not.toContain('edge-proxy');
+  expect(monitoringNotices(env)).toEqual([expect.stringMatching(/are off: NGINX Gateway Fabric \(NGINX Open Source\) exports no response status codes/)]);
 });
 
 test('alerting.enabled: false leaves the AlertmanagerConfig out, and its Secrets out of the list', () => {

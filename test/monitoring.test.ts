@@ -59,10 +59,20 @@ describe('PrometheusRule pensioen-alerts', () => {
   });
 
   test('thresholds and names come from the config', () => {
-    expect(alert('HighLatencyP95')[0].expr).toContain('histogram_quantile(0.95,');
+    // A bucket ratio (more than 5% slower than the threshold's bucket), not histogram_quantile: the quantile
+    // never exceeds the top finite bucket (1s by default), so `> 1` could not fire.
+    expect(alert('HighLatencyP95')[0].expr).not.toContain('histogram_quantile');
     // prometheus-fastapi-instrumentator's names by default (monitoring.metrics.exporter)
-    expect(alert('HighLatencyP95')[0].expr).toContain('rate(http_request_duration_seconds_bucket{job="backend",namespace="pensioen"}[5m])');
-    expect(alert('HighLatencyP95')[0].expr).toMatch(/> 1$/);
+    expect(alert('HighLatencyP95')[0].expr).toContain('rate(http_request_duration_seconds_bucket{job="backend",namespace="pensioen",le=~"1(\\\\.0)?"}[5m])');
+    expect(alert('HighLatencyP95')[0].expr).toContain('rate(http_request_duration_seconds_count{job="backend",namespace="pensioen"}[5m])');
+    expect(alert('HighLatencyP95')[0].expr).toMatch(/\) > 0\.05$/);
+    const half = inlineEnvironment('half', `
+registry: registry.example.nl/pensioen
+certManager: { email: ops@example.nl }
+network: { databaseCidrs: [10.1.0.0/24] }
+monitoring: { thresholds: { latencyP95Seconds: 0.5 } }
+`);
+    expect(synthesizedAlerts(half).find((a) => a.alert === 'HighLatencyP95')!.expr).toContain('le="0.5"');
     expect(alert('BackendHpaAtMaxReplicas')[0]).toMatchObject({ for: '15m' });
     expect(alert('BackendHpaAtMaxReplicas')[0].expr).toContain('horizontalpodautoscaler="backend-hpa"');
     // allkeys-lru (the default): a full cache is normal, the eviction rate alerts instead of memory near max.

@@ -43,12 +43,12 @@ export function sloSchema() {
 
 const ratio = () => z.number().gt(0, { message: 'must be a ratio between 0 and 1 (exclusive 0)' }).max(1, { message: 'must be a ratio between 0 and 1' });
 
-export const EDGE_SOURCES = ['auto', 'ingress-nginx', 'none'] as const;
+export const EDGE_SOURCES = ['auto', 'none'] as const;
 
 export function edgeAlertsSchema() {
   return z.strictObject({
     source: z.enum(EDGE_SOURCES).default('auto')
-      .describe('Whose metrics the edge alerts read: "auto" (from `ingress.controller`: ingress-nginx reads nginx_ingress_controller_requests; custom has none), "ingress-nginx" or "none"'),
+      .describe('Edge alerts: "auto" reads the metrics of the edge `edge.kind` and the implementation really run (ingress-nginx: nginx_ingress_controller_requests; Envoy Gateway: its proxies\' envoy_cluster_upstream_rq_xx and local rate-limit counter, scraped by the PodMonitor `edge-proxy`; NGINX Gateway Fabric and a custom ingress controller export no status codes we can read: off, and synth says why), or "none"'),
     errorRatio: ratio().default(0.05).describe('EdgeHighErrorRate: share of an edge\'s responses that are 5xx (over 5 minutes, and over the short window)'),
     rateLimitedRatio: ratio().default(0.05).describe('EdgeRateLimiting: share of an edge\'s responses that are 429 (rate limited)'),
     for: duration().default('5m').describe('How long either ratio must stay above its threshold'),

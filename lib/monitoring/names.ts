@@ -13,6 +13,9 @@ export const POSTGRES_EXPORTER_LABELS = { name: 'postgres-exporter', component: 
 /** The Ingresses of charts/ingress.ts, as the edge alerts select them (a test checks they exist). */
 export const API_INGRESS = 'pensioen-ingress';
 export const FRONTEND_INGRESS = 'pensioen-frontend-ingress';
+/** The HTTPRoutes of charts/gateway.ts (edge.kind: gateway), as the edge alerts select them (a test checks they exist). */
+export const API_ROUTE = 'pensioen-api';
+export const FRONTEND_ROUTE = 'pensioen-frontend';
 /** The SLO rules and the routing. */
 export const SLO_PROMETHEUS_RULE = 'pensioen-slo';
 export const ALERTMANAGER_CONFIG = 'pensioen-routing';

@@ -12,8 +12,8 @@
  */
 import { HANDOVER_KEY, HANDOVER_MARKER_SECONDS } from '../redis/files';
 import type { Environment } from '../config';
-import { edgeMetricsSource, edgesOf } from './edge';
-import { backendMetrics } from './metrics';
+import { edgeMetricsSource, type Share } from './edge';
+import { backendMetrics, leMatcher } from './metrics';
 import { BACKEND_HPA } from './names';
 import { metricNames, seriesProducers } from './series';
 import { sloRuleGroups } from './slo';
@@ -131,14 +131,22 @@ export function alertGroups(env: Environment): AlertGroup[] {
     },
     {
       alert: 'HighLatencyP95',
+      // A bucket ratio, not histogram_quantile: p95 is above the threshold L exactly when more than 5% of the
+      // requests took longer than L, i.e. are not counted in the bucket le=L (a boundary: a config rule). The
+      // quantile cannot do this at the top finite bucket: for requests beyond it, histogram_quantile returns
+      // the bucket's bound, which is never above it. With no traffic the ratio is 0/0 = NaN: silent.
       expr: promql`
-        histogram_quantile(0.95,
-          sum by (namespace, job, le) (rate(${bm.requestDuration}_bucket{${backend}}[5m]))
-        ) > ${t.latencyP95Seconds}`,
+        (
+          1 - (
+            sum by (namespace, job) (rate(${bm.requestDuration}_bucket{${backend},${leMatcher(t.latencyP95Seconds)}}[5m]))
+          /
+            sum by (namespace, job) (rate(${bm.requestDuration}_count{${backend}}[5m]))
+          )
+        ) > 0.05`,
       for: t.latencyFor,
       severity: 'warning',
       summary: `Backend p95 latency above ${t.latencyP95Seconds}s`,
-      description: `95% of the requests to job {{ $labels.job }} in namespace {{ $labels.namespace }} finish within {{ $value | humanizeDuration }}, above the threshold of ${t.latencyP95Seconds}s.`,
+      description: `{{ $value | humanizePercentage }} of the requests to job {{ $labels.job }} in namespace {{ $labels.namespace }} took longer than ${t.latencyP95Seconds}s over the last 5 minutes: the 95th percentile is above the threshold of ${t.latencyP95Seconds}s.`,
     },
   ];
   if (c.backend.autoscaling.enabled) {
@@ -351,48 +359,45 @@ export function alertGroups(env: Environment): AlertGroup[] {
 }
 
 /**
- * The edge's 5xx and 429 shares per edge, from the controller's own metrics (lib/monitoring/edge.ts). Both
- * also over the short window, so a burst that is over does not keep the alert up (as HighErrorRate).
+ * The edge's 5xx and 429 shares, from the edge's own metrics (lib/monitoring/edge.ts: which ones follows
+ * `edge.kind` and the implementation). Both also over the short window, so a burst that is over does not
+ * keep the alert up (as HighErrorRate).
  */
 function edgeAlerts(env: Environment): AlertRule[] {
   const src = edgeMetricsSource(env);
   if (!src) return [];
   const e = env.config.monitoring.edge;
   const short = shortWindow(env.config.monitoring.scrapeInterval);
-  const sels = src.selectors(env, edgesOf(env));
-  const by = `sum by (${src.edgeLabel})`;
-  const rateOf = (extra: string, w: string) =>
-    `${by} (${sels.map((sl) => `rate(${src.metric}{${sl}${extra}}[${w}])`).join(' or ')})`;
-  const ratio = (status: string, threshold: number) => promql`
+  const ratio = (sh: Share, threshold: number) => promql`
     (
-      ${rateOf(`,${src.statusLabel}=~"${status}"`, '5m')}
+      ${sh.part('5m')}
     /
-      ${rateOf('', '5m')}
+      ${sh.whole('5m')}
     ) > ${threshold}
-    and on (${src.edgeLabel})
+    and on (${sh.edgeLabel})
     (
-      ${rateOf(`,${src.statusLabel}=~"${status}"`, short)}
+      ${sh.part(short)}
     /
-      ${rateOf('', short)}
+      ${sh.whole(short)}
     ) > ${threshold}`;
   const pct = (r: number) => `${+(r * 100).toFixed(2)}%`;
   return [
     {
       alert: 'EdgeHighErrorRate',
-      expr: ratio('5..', e.errorRatio),
+      expr: ratio(src.errors, e.errorRatio),
       for: e.for,
       severity: 'critical',
       summary: `More than ${pct(e.errorRatio)} of the responses at an edge are 5xx`,
-      description: `{{ $value | humanizePercentage }} of the responses of {{ $labels.${src.edgeLabel} }} (${src.id}) were 5xx over the last 5 minutes (threshold ${pct(e.errorRatio)}). 502/503/504 with no backend errors mean the controller cannot reach the backend; 503 can also be the controller's own rate limit.`,
+      description: `{{ $value | humanizePercentage }} of the responses of ${src.errors.what} {{ $labels.${src.errors.edgeLabel} }} (${src.id}) were 5xx over the last 5 minutes (threshold ${pct(e.errorRatio)}). 502/503/504 with no backend errors mean the edge cannot reach the backend.`,
     },
     {
       alert: 'EdgeRateLimiting',
-      expr: ratio('429', e.rateLimitedRatio),
+      expr: ratio(src.rateLimited, e.rateLimitedRatio),
       for: e.for,
       severity: 'warning',
       team: 'security',
       summary: `More than ${pct(e.rateLimitedRatio)} of the requests at an edge are rate limited (429)`,
-      description: `{{ $value | humanizePercentage }} of the requests to {{ $labels.${src.edgeLabel} }} (${src.id}) were refused with 429 over the last 5 minutes (threshold ${pct(e.rateLimitedRatio)}): abuse, or every client shares one bucket because the controller does not see real client IPs.`,
+      description: `{{ $value | humanizePercentage }} of the requests to ${src.rateLimited.what} {{ $labels.${src.rateLimited.edgeLabel} }} (${src.id}) were refused with 429 over the last 5 minutes (threshold ${pct(e.rateLimitedRatio)}): abuse, or every client shares one bucket because the edge does not see real client IPs.`,
     },
   ];
 }

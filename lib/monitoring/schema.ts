@@ -31,6 +31,7 @@ export function monitoringSchema() {
       backend: jobName().default('backend').describe('job label of the backend\'s /metrics (set by its ServiceMonitor)'),
       redis: jobName().default('redis').describe('job label of the redis_exporter sidecars'),
       postgres: jobName().default('postgres').describe('job label of the postgres_exporter'),
+      edge: jobName().default('edge-proxy').describe('job label of the Gateway\'s Envoy proxies (edge.kind gateway with envoy-gateway; set by the PodMonitor `edge-proxy`)'),
     }).prefault({}).describe('job labels the ServiceMonitors set and the alert rules select on'),
     metrics: z.strictObject({
       exporter: z.enum(EXPORTER_NAMES).default('prometheus-fastapi-instrumentator')
@@ -51,7 +52,7 @@ export function monitoringSchema() {
     thresholds: z.strictObject({
       errorRatio: ratio().default(0.05).describe('HighErrorRate: share of requests answered 5xx (over 5 minutes)'),
       errorRatioFor: duration().default('5m').describe('HighErrorRate: how long the ratio must stay above the threshold'),
-      latencyP95Seconds: z.number().positive().default(1).describe('HighLatencyP95: 95th percentile of request duration, in seconds'),
+      latencyP95Seconds: z.number().positive().default(1).describe('HighLatencyP95: fires when more than 5% of the requests (p95) take longer than this, in seconds; must be a bucket boundary of the duration histogram'),
       latencyFor: duration().default('10m').describe('HighLatencyP95: how long p95 must stay above the threshold'),
       redisMemoryRatio: ratio().default(0.9).describe('RedisMemoryNearMax (maxmemoryPolicy noeviction or volatile-*): used memory as a share of maxmemory'),
       redisEvictionsPerSecond: z.number().min(0).default(50).describe('RedisEvictionRateHigh (maxmemoryPolicy allkeys-*): evicted keys per second, sustained 15 minutes'),
@@ -78,6 +79,14 @@ export function monitoringSchema() {
       ctx.addIssue({
         code: 'custom', path: ['slo', 'latency', 'thresholdSeconds'],
         message: `must be a bucket boundary of ${bm.requestDuration} (allowed: ${bm.durationBuckets.join(', ')}; set monitoring.metrics.durationBuckets when the backend uses other buckets), got ${m.slo.latency.thresholdSeconds}`,
+      });
+    }
+    // HighLatencyP95 counts the requests slower than the threshold from its bucket: it must be a boundary
+    // (histogram_quantile could never exceed the largest finite bucket, so a threshold there never fired).
+    if (!bm.durationBuckets.includes(m.thresholds.latencyP95Seconds)) {
+      ctx.addIssue({
+        code: 'custom', path: ['thresholds', 'latencyP95Seconds'],
+        message: `must be a bucket boundary of ${bm.requestDuration} (allowed: ${bm.durationBuckets.join(', ')}; set monitoring.metrics.durationBuckets when the backend uses other buckets), got ${m.thresholds.latencyP95Seconds}`,
       });
     }
   }).describe('Monitoring: PrometheusRule, ServiceMonitors, postgres_exporter, Grafana dashboard, SLOs and alert routing (see [monitoring.md](monitoring.md) and [alerting.md](alerting.md))');

@@ -5,7 +5,7 @@
  */
 import type { Environment } from '../config';
 import { cnpgSeriesProducers } from './cnpg-rules';
-import { edgeMetricsSource, edgesOf } from './edge';
+import { edgeMetricsSource } from './edge';
 import { backendMetrics } from './metrics';
 import { BACKEND_HPA } from './names';
 
@@ -62,7 +62,7 @@ export function seriesProducers(env: Environment): Producer[] {
       producer: 'cert-manager\'s controller metrics (scraped with its chart\'s ServiceMonitor, `prometheus.servicemonitor.enabled=true`, labelled `release: <kube-prometheus-stack release>` through `prometheus.servicemonitor.labels`)',
       presence: { selectors: [`exported_namespace="${ns}"`, `namespace="${ns}"`], target: 'cert-manager' },
     },
-    ...(edge ? [{ metric: edge.metric, producer: edge.producer, presence: { selectors: edge.selectors(env, edgesOf(env)), target: edge.id } }] : []),
+    ...(edge ? edge.series.map((x) => ({ metric: x.metric, producer: edge.producer, presence: { selectors: x.selectors, target: 'podMonitor' in edge.scrape ? edge.scrape.podMonitor.job : edge.scrape.external } })) : []),
     ...cnpgSeriesProducers(env),
   ];
 }

@@ -239,6 +239,9 @@ function monitorFindings(o: K8sObject, objects: K8sObject[], templates: PodTempl
   if (!o.apiVersion?.startsWith('monitoring.coreos.com/')) return [];
   const nsSel = o.spec?.namespaceSelector ?? {};
   const inScope = (x: K8sObject) => nsSel.any === true || (nsSel.matchNames?.length ? nsSel.matchNames.includes(namespaceOf(x)) : sameNs(x, o));
+  // A monitor of pods another operator runs in a namespace the output does not touch (the Gateway's Envoy
+  // proxies in Envoy Gateway's namespace): nothing here to check it against.
+  if (nsSel.matchNames?.length && !objects.some((x) => nsSel.matchNames.includes(namespaceOf(x)))) return [];
   const out: Finding[] = [];
   const endpoints: any[] = what === 'service' ? o.spec?.endpoints ?? [] : o.spec?.podMetricsEndpoints ?? [];
   if (what === 'service') {

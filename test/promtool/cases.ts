@@ -93,34 +93,40 @@ export function alertCases(env: Environment): AlertCase[] {
     add('HighErrorRate', 'silent: no 5xx series ever', [s(req, { ...pod, [st]: '200' }, '0+1000x60')], [[forMin + 2, silent]]);
   }
 
-  // --- HighLatencyP95: buckets around the threshold L.
+  // --- HighLatencyP95: the backend's real buckets (Python's prometheus_client writes "1.0"), 100 requests a
+  // minute, a share of them slower than the threshold L (in the buckets above it, +Inf at the top).
   {
     const job = { job: m.jobs.backend, namespace: ns };
-    const pod = { ...job, instance: '10.0.0.1:8000', pod: 'backend-7d9f-abcde' };
+    const pod = { ...job, instance: '10.0.0.1:8000', pod: 'backend-7d9f-abcde', handler: '/api/v1/rules', method: 'POST' };
     const L = t.latencyP95Seconds;
-    const les = [L / 4, L / 2, L, 2 * L, 4 * L].map((x) => String(+x.toFixed(6))).concat('+Inf');
+    const pyLe = (x: number) => (Number.isInteger(x) ? `${x}.0` : String(x));
+    const bounds = [...bm.durationBuckets].sort((a, b) => a - b);
+    const fast = bounds.find((x) => x <= L)!; // the lowest bucket at or under L
+    const above = bounds.find((x) => x > L); // the bucket above L, or none (L is the top finite bucket)
     const bucket = `${bm.requestDuration}_bucket`;
-    /**
-     * Cumulative buckets for phases of 100 requests a minute, each phase with every request in bucket
-     * `idx` of `les` (so buckets idx and above count it) for `n` minutes; the first sample is 0.
-     */
-    const hist = (phases: { idx: number; n: number }[]) => les.map((le, i) => {
-      let value = 0;
-      const parts = ['0'];
-      for (const ph of phases) {
-        const inc = i >= ph.idx ? 100 : 0;
-        parts.push(`${value + inc}+${inc}x${ph.n - 1}`);
-        value += inc * ph.n;
-      }
-      return s(bucket, { ...pod, le }, parts.join(' '));
-    });
+    /** Phases of 100 requests a minute, `slow` of them above L (the first sample is 0). */
+    const hist = (phases: { slow: number; n: number }[]) => {
+      const counter = (perMin: (p: { slow: number }) => number) => {
+        let v = 0;
+        const parts = ['0'];
+        for (const ph of phases) { const inc = perMin(ph); parts.push(`${v + inc}+${inc}x${ph.n - 1}`); v += inc * ph.n; }
+        return parts.join(' ');
+      };
+      return [
+        ...bounds.map((le) => s(bucket, { ...pod, le: pyLe(le) }, counter((ph) => (le >= (above ?? Infinity) ? 100 : le >= fast ? 100 - ph.slow : 0)))),
+        s(bucket, { ...pod, le: '+Inf' }, counter(() => 100)),
+        s(`${bm.requestDuration}_count`, pod, counter(() => 100)),
+      ];
+    };
     const forMin = minutes(t.latencyFor);
     const labels = { ...job, severity: 'warning' };
-    add('HighLatencyP95', `fires: every request takes between ${L}s and ${2 * L}s`, hist([{ idx: 3, n: 60 }]), [[forMin - 1, silent], [forMin + 2, fires(labels)]]);
-    add('HighLatencyP95', `silent: every request takes under ${L / 2}s`, hist([{ idx: 1, n: 60 }]), [[forMin + 2, silent], [40, silent]]);
-    add('HighLatencyP95', 'silent: slow for 2 minutes, then fast again', hist([{ idx: 1, n: 10 }, { idx: 3, n: 2 }, { idx: 1, n: 40 }]),
+    add('HighLatencyP95', `fires: every request takes longer than ${L}s${above ? '' : ' (beyond the largest finite bucket)'}`, hist([{ slow: 100, n: 60 }]), [[forMin - 1, silent], [forMin + 2, fires(labels)]]);
+    add('HighLatencyP95', `fires: 10% of the requests take longer than ${L}s`, hist([{ slow: 10, n: 60 }]), [[forMin + 2, fires(labels)]]);
+    add('HighLatencyP95', `silent: 4% of the requests take longer than ${L}s (p95 is under it)`, hist([{ slow: 4, n: 60 }]), [[forMin + 2, silent], [40, silent]]);
+    add('HighLatencyP95', `silent: every request takes under ${L}s`, hist([{ slow: 0, n: 60 }]), [[forMin + 2, silent], [40, silent]]);
+    add('HighLatencyP95', 'silent: slow for 2 minutes, then fast again', hist([{ slow: 0, n: 10 }, { slow: 100, n: 2 }, { slow: 0, n: 40 }]),
       [[12, silent], [10 + forMin, silent], [20, silent], [30, silent]]);
-    add('HighLatencyP95', 'silent: no traffic at all', les.map((le) => s(bucket, { ...pod, le }, '500x60')), [[forMin + 2, silent]]);
+    add('HighLatencyP95', 'silent: no traffic at all', hist([{ slow: 0, n: 1 }]).map((x) => ({ ...x, values: '500x60' })), [[forMin + 2, silent]]);
   }
 
   // --- BackendHpaAtMaxReplicas
@@ -303,35 +309,66 @@ export function alertCases(env: Environment): AlertCase[] {
     add('MetricsTargetMissing', 'silent: every target scraped', Object.values(present), [[forMin + 2, silent]]);
   }
 
-  // --- EdgeHighErrorRate and EdgeRateLimiting: the controller's counter per Ingress, 1000 requests a minute.
+  // --- EdgeHighErrorRate and EdgeRateLimiting, 1000 requests a minute, as each edge's source exports them.
   const edge = edgeMetricsSource(env);
-  if (edge) {
+  if (edge?.id === 'ingress-nginx') {
     const e = m.edge;
     const forMin = minutes(e.for);
     const [ingress] = edgesOf(env).map((x) => x.name);
+    const metric = edge.series[0].metric;
     // Scraped by the controller's ServiceMonitor: the Ingress's namespace is exported_namespace.
     const scraped = { job: 'ingress-nginx-controller', namespace: c.network.ingressControllerNamespace, exported_namespace: ns, ingress, controller_class: 'k8s.io/ingress-nginx', method: 'GET' };
     const honoured = { job: 'ingress-nginx-controller', namespace: ns, ingress, method: 'GET' };
     const traffic = (status: string, ratio: number, labels: Record<string, string> = scraped, n = 40) => [
-      s(edge.metric, { ...labels, [edge.statusLabel]: '200' }, `0+${1000 - Math.round(1000 * ratio)}x${n}`),
-      s(edge.metric, { ...labels, [edge.statusLabel]: status }, `0+${Math.round(1000 * ratio)}x${n}`),
+      s(metric, { ...labels, status: '200' }, `0+${1000 - Math.round(1000 * ratio)}x${n}`),
+      s(metric, { ...labels, status }, `0+${Math.round(1000 * ratio)}x${n}`),
     ];
     const spike = (status: string, ratio: number) => [
-      s(edge.metric, { ...scraped, [edge.statusLabel]: '200' }, `0+1000x10 ${10000 + 1000 - Math.round(1000 * ratio)}+${1000 - Math.round(1000 * ratio)}x1 ${12000 - 2 * Math.round(1000 * ratio) + 1000}+1000x30`),
-      s(edge.metric, { ...scraped, [edge.statusLabel]: status }, `0x10 ${Math.round(1000 * ratio)}+${Math.round(1000 * ratio)}x1 ${2 * Math.round(1000 * ratio)}x30`),
+      s(metric, { ...scraped, status: '200' }, `0+1000x10 ${10000 + 1000 - Math.round(1000 * ratio)}+${1000 - Math.round(1000 * ratio)}x1 ${12000 - 2 * Math.round(1000 * ratio) + 1000}+1000x30`),
+      s(metric, { ...scraped, status }, `0x10 ${Math.round(1000 * ratio)}+${Math.round(1000 * ratio)}x1 ${2 * Math.round(1000 * ratio)}x30`),
     ];
     for (const [alert, status, threshold, severity] of [
       ['EdgeHighErrorRate', '503', e.errorRatio, 'critical'],
       ['EdgeRateLimiting', '429', e.rateLimitedRatio, 'warning'],
     ] as const) {
       const bad = Math.min(2 * threshold, (1 + threshold) / 2);
-      const labels = { [edge.edgeLabel]: ingress, severity };
+      const labels = { ingress, severity };
       add(alert, `fires: ${+(bad * 100).toFixed(2)}% ${status} at ${ingress}, sustained`, traffic(status, bad), [[forMin - 1, silent], [forMin + 3, fires(labels)]]);
       add(alert, `fires: scraped with honorLabels (namespace is the Ingress's)`, traffic(status, bad, honoured), [[forMin + 3, fires(labels)]]);
       add(alert, `silent: ${+(threshold * 20).toFixed(2)}% ${status}`, traffic(status, threshold / 5), [[forMin + 3, silent], [30, silent]]);
       add(alert, `silent: a 2-minute burst of ${+(bad * 100).toFixed(2)}% ${status}`, spike(status, bad), [[12, silent], [14, silent], [16, silent], [18, silent], [25, silent]]);
       add(alert, 'silent: an Ingress of another namespace', traffic(status, bad, { ...scraped, exported_namespace: 'other' }), [[forMin + 3, silent]]);
     }
+  }
+  if (edge?.id === 'envoy-gateway') {
+    // Envoy's statistics as the PodMonitor edge-proxy scrapes them from one proxy pod: 5xx per route rule's
+    // cluster by response code class, the local rate limiter's counter per proxy.
+    const e = m.edge;
+    const forMin = minutes(e.for);
+    const job = m.jobs.edge;
+    const proxy = { job, namespace: c.edge.gateway.dataPlaneNamespace ?? 'envoy-gateway-system', pod: 'envoy-pensioen-gateway-5d8f-abcde', instance: '10.0.3.1:19001' };
+    const [api, frontend] = edgesOf(env).map((x) => x.name);
+    const xx = (cluster: string, cls: string, perMin: number, n = 40) => s('envoy_cluster_upstream_rq_xx', { ...proxy, envoy_cluster_name: cluster, envoy_response_code_class: cls }, `0+${perMin}x${n}`);
+    const limited = (perMin: number, n = 40) => s('envoy_http_local_rate_limiter_http_local_rate_limit_rate_limited', proxy, `0+${perMin}x${n}`);
+    const errBad = Math.min(2 * e.errorRatio, (1 + e.errorRatio) / 2);
+    const errors = (ratio: number, cluster = api) => [xx(cluster, '2', 1000 - Math.round(1000 * ratio)), xx(cluster, '5', Math.round(1000 * ratio)), xx(cluster === api ? frontend : api, '2', 1000)];
+    add('EdgeHighErrorRate', `fires: ${+(errBad * 100).toFixed(2)}% 5xx at ${api}, sustained`, [...errors(errBad), limited(0)],
+      [[forMin - 1, silent], [forMin + 3, fires({ envoy_cluster_name: api, severity: 'critical' })]]);
+    add('EdgeHighErrorRate', `fires: ${+(errBad * 100).toFixed(2)}% 5xx at ${frontend}`, [...errors(errBad, frontend), limited(0)],
+      [[forMin + 3, fires({ envoy_cluster_name: frontend, severity: 'critical' })]]);
+    add('EdgeHighErrorRate', `silent: ${+(e.errorRatio * 20).toFixed(2)}% 5xx`, [...errors(e.errorRatio / 5), limited(0)], [[forMin + 3, silent], [30, silent]]);
+    add('EdgeHighErrorRate', 'silent: 5xx of a route of another namespace', [
+      xx(api.replace(`/${ns}/`, '/other/'), '5', 500), xx(api.replace(`/${ns}/`, '/other/'), '2', 500), xx(api, '2', 1000), limited(0),
+    ], [[forMin + 3, silent]]);
+    const rlBad = Math.min(2 * e.rateLimitedRatio, (1 + e.rateLimitedRatio) / 2);
+    const rl = (ratio: number) => [xx(api, '2', 1000 - Math.round(1000 * ratio)), xx(frontend, '2', 1000), limited(Math.round(1000 * ratio))];
+    add('EdgeRateLimiting', `fires: ${+(rlBad * 100).toFixed(2)}% of the API's requests rate limited, sustained`, rl(rlBad),
+      [[forMin - 1, silent], [forMin + 3, fires({ job, severity: 'warning' })]]);
+    add('EdgeRateLimiting', `silent: ${+(e.rateLimitedRatio * 20).toFixed(2)}% rate limited`, rl(e.rateLimitedRatio / 5), [[forMin + 3, silent], [30, silent]]);
+    add('EdgeRateLimiting', 'silent: a 2-minute burst of 429s', [
+      xx(api, '2', 1000, 40), xx(frontend, '2', 1000),
+      s('envoy_http_local_rate_limiter_http_local_rate_limit_rate_limited', proxy, `0x10 ${Math.round(1000 * rlBad)}+${Math.round(1000 * rlBad)}x1 ${2 * Math.round(1000 * rlBad)}x30`),
+    ], [[12, silent], [14, silent], [16, silent], [18, silent], [25, silent]]);
   }
 
   // --- MetricSeriesMissing: one rule per series an alert reads. Each fires when its series is absent (for
@@ -375,9 +412,21 @@ export function selectorLabels(body: string, equalityOnly = false): Record<strin
   const out: Record<string, string> = {};
   for (const [, k, op, v] of body.matchAll(/([a-zA-Z_][a-zA-Z0-9_]*)\s*(=~|!=|!~|=)\s*"((?:[^"\\]|\\.)*)"/g)) {
     if (op === '=') out[k] = v;
-    else if (op === '=~' && !equalityOnly) out[k] = v.split('|')[0].replace(/\\\\/g, '\\');
+    else if (op === '=~' && !equalityOnly) out[k] = regexExample(v);
   }
   return out;
+}
+
+/**
+ * A value the (PromQL string-escaped) regular expression of a matcher matches, for the simple shapes the rules
+ * use: `a|b` (the first), `x(a|b)y` (the first alternative), `(\\.0)?` (left out), `[0-9]+` (a digit).
+ */
+export function regexExample(v: string): string {
+  const r = v.replace(/\\\\/g, '\\')
+    .replace(/\([^()]*\)\?/g, '')
+    .replace(/\(([^()|]*)(\|[^()]*)?\)/g, '$1')
+    .replace(/\[0-9\]\+/g, '0');
+  return r.split('|')[0].replace(/\\(.)/g, '$1');
 }
 
 /** A promtool unit-test file (rule_files relative to the test file). */
