@@ -53,7 +53,7 @@ export function alertLabels(env: Environment, group: { team: Team }, r: AlertRul
 
 /** Names of every alert the rules can contain (also the runbook file names). */
 export const ALERT_NAMES = [
-  'HighErrorRate', 'HighLatencyP95', 'BackendHpaAtMaxReplicas', 'PodCrashLooping', 'PodNotReady',
+  'HighErrorRate', 'HighLatencyP95', 'BackendHpaAtMaxReplicas', 'PodCrashLooping', 'PodInitContainerStuck', 'PodNotReady',
   'DatabaseDown', 'PostgresConnectionsNearLimit',
   'RedisDown', 'RedisNoPrimary', 'RedisMultiplePrimaries', 'RedisFailoverHappened', 'RedisMemoryNearMax', 'RedisEvictionRateHigh', 'RedisRejectedConnections',
   'CertificateExpiringSoon', 'MetricsTargetMissing', 'MetricSeriesMissing',
@@ -173,6 +173,23 @@ export function alertGroups(env: Environment): AlertGroup[] {
       severity: 'warning',
       summary: 'A container is crash-looping',
       description: 'Container {{ $labels.container }} of pod {{ $labels.namespace }}/{{ $labels.pod }} has been in CrashLoopBackOff for 15 minutes.',
+    },
+    {
+      alert: 'PodInitContainerStuck',
+      // PodCrashLooping reads app containers only: an init container that crash-loops, cannot pull its image
+      // or keeps running (wait-for-schema while the database is behind the image) is seen here. Waiting
+      // behind an earlier init container (PodInitializing) is not stuck; max_over_time bridges the moments
+      // between a failed run and its CrashLoopBackOff.
+      expr: promql`
+        max by (namespace, pod, container) (
+          max_over_time(kube_pod_init_container_status_waiting_reason{namespace="${ns}",reason!="PodInitializing"}[5m])
+          or
+          max_over_time(kube_pod_init_container_status_running{namespace="${ns}"}[5m])
+        ) == 1`,
+      for: '15m',
+      severity: 'warning',
+      summary: 'A pod has been stuck in an init container for 15 minutes',
+      description: 'Init container {{ $labels.container }} of pod {{ $labels.namespace }}/{{ $labels.pod }} has been running or waiting (crash loop, image pull) for 15 minutes: the pod cannot start. wait-for-schema: the database is behind the image\'s migrations (did the migration Job fail?).',
     },
     {
       alert: 'PodNotReady',

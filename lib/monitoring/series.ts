@@ -49,6 +49,8 @@ export function seriesProducers(env: Environment): Producer[] {
     { metric: 'pg_stat_activity_count', producer: postgres, presence: sel(m.jobs.postgres) },
     { metric: 'pg_settings_max_connections', producer: postgres, presence: sel(m.jobs.postgres) },
     { metric: 'kube_pod_container_status_waiting_reason', producer: ksm, presence: { absentIsNormal: 'kube-state-metrics exports it only while a container is waiting' } },
+    { metric: 'kube_pod_init_container_status_waiting_reason', producer: ksm, presence: { absentIsNormal: 'kube-state-metrics exports it only while an init container is waiting' } },
+    { metric: 'kube_pod_init_container_status_running', producer: ksm, presence: { absentIsNormal: 'it exists only for pods that have init containers' } },
     { metric: 'kube_pod_status_ready', producer: ksm, presence: inNs },
     { metric: 'kube_pod_status_phase', producer: ksm, presence: { absentIsNormal: 'MetricsTargetMissing (target kube-state-metrics) covers it' } },
     { metric: 'kube_deployment_status_replicas_available', producer: ksm, presence: inNs },

@@ -154,6 +154,22 @@ export function alertCases(env: Environment): AlertCase[] {
     add('PodCrashLooping', 'silent: a pod of another namespace', [s(name, { ...pod, namespace: 'other' }, '1x30')], [[21, silent]]);
   }
 
+  // --- PodInitContainerStuck: kube-state-metrics' init container state of a backend pod.
+  {
+    const pod = { job: 'kube-state-metrics', namespace: ns, pod: 'backend-7d9f-abcde', container: 'wait-for-schema' };
+    const waiting = (reason: string, values: string) => s('kube_pod_init_container_status_waiting_reason', { ...pod, reason }, values);
+    const running = (values: string) => s('kube_pod_init_container_status_running', pod, values);
+    const labels = { namespace: ns, pod: pod.pod, container: pod.container, severity: 'warning' };
+    // The schema wait runs 10 minutes, fails, waits in CrashLoopBackOff, runs again (one minute with neither).
+    add('PodInitContainerStuck', 'fires: wait-for-schema runs out its timeout and crash-loops', [
+      running('1x9 0x4 1x9 0x4 1x9'), waiting('CrashLoopBackOff', '_x10 1x3 _x10 1x3 _x9'),
+    ], [[10, silent], [17, fires(labels)], [35, fires(labels)]]);
+    add('PodInitContainerStuck', 'fires: the init container\'s image cannot be pulled', [running('0x30'), waiting('ImagePullBackOff', '1x30')], [[10, silent], [17, fires(labels)]]);
+    add('PodInitContainerStuck', 'silent: the schema wait took 2 minutes, then the pod started', [running('1x2 0x28')], [[10, silent], [20, silent]]);
+    add('PodInitContainerStuck', 'silent: waiting behind an earlier init container (PodInitializing)', [running('0x30'), waiting('PodInitializing', '1x30')], [[20, silent]]);
+    add('PodInitContainerStuck', 'silent: a pod of another namespace', [running('0x30'), s('kube_pod_init_container_status_waiting_reason', { ...pod, namespace: 'other', reason: 'CrashLoopBackOff' }, '1x30')], [[20, silent]]);
+  }
+
   // --- PodNotReady
   {
     const pod = { job: 'kube-state-metrics', namespace: ns, pod: 'frontend-5c8d-xyz12' };
