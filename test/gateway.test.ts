@@ -317,6 +317,8 @@ describe('npm run diff: switching production from ingress to gateway, object by 
       'production: gateway.networking.k8s.io/HTTPRoute pensioen/pensioen-api',
       'production: gateway.networking.k8s.io/HTTPRoute pensioen/pensioen-frontend',
       'production: gateway.networking.k8s.io/HTTPRoute pensioen/pensioen-https-redirect',
+      // the edge alerts then read the Envoy proxies' own statistics
+      'production: monitoring.coreos.com/PodMonitor pensioen/edge-proxy',
     ]);
     const changed = Object.fromEntries(d.changed.map((c) => [c.id, c.fields.map((f) => f.path)]));
     expect(changed['production: cert-manager.io/ClusterIssuer letsencrypt-prod']).toEqual(expect.arrayContaining([expect.stringMatching(/^spec\.acme\.solvers\[0\]\.http01\.(ingress|gatewayHTTPRoute)/)]));
