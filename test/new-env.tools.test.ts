@@ -84,7 +84,7 @@ describe.each(['staging', 'production'])('new-env acceptance --from %s', (from) 
     const problems = problemsOf(() => parseConfig('config/acceptance.yaml', text));
     expect(problems).toHaveLength(placeholders.length);
     expect(problems).toContain('config/acceptance.yaml: ingress.apiHost: placeholder from new-env: set the API host of this environment');
-    expect(problems).toContain('config/acceptance.yaml: ingress.clusterIssuer: placeholder from new-env: set the ClusterIssuer (allowed: letsencrypt-prod, letsencrypt-staging)');
+    expect(problems).toContain('config/acceptance.yaml: ingress.clusterIssuer: placeholder from new-env: set the issuer that signs this environment\'s certificates (allowed: letsencrypt-prod, letsencrypt-staging)');
     for (const p of problems) expect(p).toMatch(/^config\/acceptance\.yaml: [\w.[\]]+: placeholder from new-env: set /);
   });
 

@@ -3,7 +3,8 @@
  * kept, with every value that would collide with the source replaced by the placeholder `CHANGE-ME` (loading
  * refuses it until it is set, see placeholders.ts): the namespace and Argo CD destination, hosts and CORS
  * origins, TLS Secrets, the ClusterIssuer choice, an explicit instance / ENVIRONMENT / remote secret names, and
- * the cloud identity the External Secrets store uses. Values the source leaves to their default get the
+ * the cloud identity the External Secrets store uses, the CloudNativePG backup destination and the cluster's
+ * API-server and node address ranges. Values the source leaves to their default get the
  * placeholder too (production's hosts are defaults), so nothing is inherited silently.
  */
 import * as fs from 'fs';
@@ -81,6 +82,14 @@ export function newEnvironmentConfig(name: string, sourceName: string, sourceTex
   mark(['ingress', 'apiTlsSecretName'], source.ingress.apiTlsSecretName);
   mark(['ingress', 'frontendTlsSecretName'], source.ingress.frontendTlsSecretName);
   mark(['ingress', 'clusterIssuer'], source.ingress.clusterIssuer);
+  // Values of the source's cluster and storage: a copy would archive into the source's backups, or admit
+  // (and call) the source cluster's API server and nodes.
+  const cnpg = source.database.mode === 'cloudnative-pg' ? source.database.cloudnativePg : undefined;
+  if (cnpg) {
+    mark(['database', 'cloudnativePg', 'backup', 'objectStore', 'destinationPath'], cnpg.backup.objectStore.destinationPath);
+    mark(['database', 'cloudnativePg', 'apiServerCidrs'], cnpg.apiServerCidrs, true);
+  }
+  if (source.network.ingressControllerNodeCidrs?.length) mark(['network', 'ingressControllerNodeCidrs'], source.network.ingressControllerNodeCidrs, true);
   const sp = source.secretsProvider;
   if (has(['secretsProvider', 'remoteKeyPrefix'])) mark(['secretsProvider', 'remoteKeyPrefix'], sp.remoteKeyPrefix);
   for (const k of Object.keys(sp.remoteKeys ?? {})) mark(['secretsProvider', 'remoteKeys', k], sp.remoteKeys[k]);

@@ -16,7 +16,10 @@ export const PLACEHOLDER_HINTS: Record<string, string> = {
   'ingress.cors.allowOrigins[]': 'the origins of this environment\'s frontend (https://<frontend host>)',
   'ingress.apiTlsSecretName': 'the Secret cert-manager writes this environment\'s API certificate to',
   'ingress.frontendTlsSecretName': 'the Secret cert-manager writes this environment\'s frontend certificate to',
-  'ingress.clusterIssuer': 'the ClusterIssuer (allowed: letsencrypt-prod, letsencrypt-staging)',
+  'ingress.clusterIssuer': 'the issuer that signs this environment\'s certificates',
+  'database.cloudnativePg.backup.objectStore.destinationPath': 'where this environment\'s base backups and WAL go (two environments sharing a destination would archive into, and restore from, each other\'s backups)',
+  'database.cloudnativePg.apiServerCidrs[]': 'the addresses of this cluster\'s API server (`kubectl get endpoints kubernetes -n default`)',
+  'network.ingressControllerNodeCidrs[]': 'the node address range of this cluster\'s ingress controller',
   'secretsProvider.remoteKeyPrefix': 'the prefix of this environment\'s remote secrets (or remove the key: "<instance>-")',
   'secretsProvider.remoteKeys': 'the remote secret of this environment',
   'secretsProvider.store.aws.roleArn': 'the IAM role (IRSA) of this environment\'s External Secrets reader',
@@ -32,13 +35,28 @@ export function hintKey(path: ReadonlyArray<PropertyKey>): string {
 
 export const PLACEHOLDER_MESSAGE = 'placeholder from new-env: set';
 
+/** The issuers this environment's config defines (certManager.issuers), or the default Let's Encrypt pair. */
+function issuerNames(value: unknown): string[] {
+  const issuers = (value as { certManager?: { issuers?: { name?: unknown }[] } } | undefined)?.certManager?.issuers;
+  const names = Array.isArray(issuers) ? issuers.map((i) => i?.name).filter((n): n is string => typeof n === 'string' && !n.includes(PLACEHOLDER)) : [];
+  return Array.isArray(issuers) ? names : ['letsencrypt-prod', 'letsencrypt-staging'];
+}
+
+/** The hint for one key path; what is allowed comes from the environment's own config where it decides it. */
+function hintFor(path: PropertyKey[], value: unknown): string {
+  const key = hintKey(path);
+  const hint = PLACEHOLDER_HINTS[key] ?? 'a value of this environment\'s own';
+  if (key === 'ingress.clusterIssuer') return `${hint} (allowed: ${issuerNames(value).join(', ') || 'a name in certManager.issuers'})`;
+  return hint;
+}
+
 /** One issue per string of the raw config that still contains the placeholder, at its key path, in document order. */
 export function placeholderIssues(value: unknown): { path: PropertyKey[]; message: string }[] {
   const out: { path: PropertyKey[]; message: string }[] = [];
   const walk = (v: unknown, path: PropertyKey[]) => {
     if (typeof v === 'string') {
       if (v.includes(PLACEHOLDER)) {
-        out.push({ path, message: `${PLACEHOLDER_MESSAGE} ${PLACEHOLDER_HINTS[hintKey(path)] ?? 'a value of this environment\'s own'}` });
+        out.push({ path, message: `${PLACEHOLDER_MESSAGE} ${hintFor(path, value)}` });
       }
     } else if (Array.isArray(v)) v.forEach((x, i) => walk(x, [...path, i]));
     else if (v && typeof v === 'object') for (const [k, x] of Object.entries(v)) walk(x, [...path, k]);

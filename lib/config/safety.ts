@@ -303,7 +303,17 @@ export function refineSafety(c: any, ctx: Ctx): void {
 export interface EnvIdentity {
   readonly name: string;
   readonly file: string;
-  readonly config: { namespace: string; gitops: { enabled: boolean; destinationServer: string }; ingress: { apiHost: string; frontendHosts: string[] } };
+  readonly config: {
+    namespace: string; gitops: { enabled: boolean; destinationServer: string }; ingress: { apiHost: string; frontendHosts: string[] };
+    database?: { mode: string; cloudnativePg?: { backup?: { objectStore?: { endpointURL?: string; destinationPath?: string } } } };
+  };
+}
+
+/** Where an environment's backups go (endpoint and path, trailing slashes dropped), or undefined. */
+function backupDestination(e: EnvIdentity): string | undefined {
+  const store = e.config.database?.mode === 'cloudnative-pg' ? e.config.database.cloudnativePg?.backup?.objectStore : undefined;
+  if (!store?.destinationPath) return undefined;
+  return `${(store.endpointURL ?? '').replace(/\/+$/, '')} ${store.destinationPath.replace(/\/+$/, '')}`;
 }
 
 /** Rules across environments: names that collide with output folders, shared objects or hosts. */
@@ -316,7 +326,13 @@ export function crossEnvironmentProblems(envs: readonly EnvIdentity[]): string[]
   }
   const owner = new Map<string, EnvIdentity>();
   const hosts = new Map<string, EnvIdentity>();
+  const backups = new Map<string, EnvIdentity>();
   for (const e of envs) {
+    const dest = backupDestination(e);
+    const other = dest ? backups.get(dest) : undefined;
+    if (other) {
+      problems.push(`${e.file}: database.cloudnativePg.backup.objectStore.destinationPath: "${dest!.split(' ')[1]}" is also ${other.name}'s backup destination (${other.file}); each environment needs its own (its WAL would be archived into, and restores would read, the other's backups)`);
+    } else if (dest) backups.set(dest, e);
     // Only Argo CD environments name their cluster; one applied with kubectl may go anywhere.
     const key = !e.config.gitops.enabled ? `kubectl ${e.name}` : `${e.config.gitops.destinationServer.replace(/\/+$/, '').replace(/:443$/, '')} ${e.config.namespace}`;
     const o = owner.get(key);
