@@ -185,7 +185,7 @@ export class GatewayChart extends EnvChart {
       });
       new ClientSettingsPolicy(this, 'client-settings', {
         metadata: meta(env, 'pensioen-api-client-settings', BACKEND),
-        spec: { targetRef: apiRouteRef, body: { maxSize: g.maxBodySize } },
+        spec: { targetRef: apiRouteRef, body: { maxSize: g.maxBodySize === 'unlimited' ? '0' : g.maxBodySize } },
       });
     }
   }

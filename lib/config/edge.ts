@@ -48,8 +48,10 @@ export const edgeSchema = z.strictObject({
         .describe('Where the client IP comes from (rate limiting is per client IP): "x-forwarded-for" (a load balancer that appends it), "proxy-protocol", or "direct" (an L4 load balancer that keeps the source IP)'),
       trustedHops: z.number().int().min(1).default(1).describe('With x-forwarded-for: how many proxies in front of the Gateway append to it'),
     }).prefault({}).describe('Client IP detection (Envoy Gateway ClientTrafficPolicy on a generated Gateway; with NGINX Gateway Fabric set it in its NginxProxy, see docs/gateway-api.md)'),
-    maxBodySize: z.string().regex(/^\d{1,4}(k|m|g)?$/, { message: 'must be an NGINX size such as 1m or 512k' }).default('1m')
-      .describe('Largest request body the API accepts (ingress-nginx\'s default proxy-body-size; NGINX Gateway Fabric ClientSettingsPolicy)'),
+    maxBodySize: z.string().regex(/^(\d{1,4}(k|m|g)?|unlimited)$/, { message: 'must be an NGINX size such as 1m or 512k (or unlimited)' }).default('1m')
+      // NGINX reads a size of 0 as "no limit": that must be asked for by name, never reached by a typo.
+      .refine((v) => !/^0+(k|m|g)?$/.test(v), { message: 'is 0, which NGINX reads as "no limit on the request body" (allowed: a size such as 1m or 512k; write unlimited to turn the limit off on purpose)' })
+      .describe('Largest request body the API accepts (ingress-nginx\'s default proxy-body-size; NGINX Gateway Fabric ClientSettingsPolicy); `unlimited` turns the limit off (NGINX\'s 0)'),
   }).prefault({}).describe('The Gateway API edge (with `kind: gateway`)'),
 }).prefault({}).superRefine((e, ctx) => {
   const t = e.gateway.timeouts;

@@ -47,7 +47,14 @@ const cors = z.strictObject({
   allowCredentials: z.boolean().default(true).describe('Whether browsers may send credentials'),
   allowMethods: z.array(z.enum(['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'])).min(1).default(['GET', 'POST']).describe('Allowed HTTP methods'),
   allowHeaders: z.array(z.string().regex(/^[A-Za-z0-9-]+$/, { message: 'must be an HTTP header name' })).default(['Content-Type']).describe('Allowed request headers'),
-}).prefault({}).describe('CORS policy of the API (also passed to the backend as CORS_ORIGINS)');
+}).prefault({}).superRefine((c, ctx) => {
+  // A wildcard origin (https://*, https://*.nl) with credentials: any matching site could make requests with
+  // the user's cookies (the Fetch standard forbids "*" with credentials; the controllers echo the origin).
+  if (!c.allowCredentials) return;
+  c.allowOrigins.forEach((o, i) => {
+    if (o.includes('*')) ctx.addIssue({ code: 'custom', path: ['allowOrigins', i], message: `"${o}" is a wildcard origin and allowCredentials is true: every site it matches could make logged-in requests to the API (allowed: exact origins such as https://www.example.nl, or allowCredentials: false)` });
+  });
+}).describe('CORS policy of the API (also passed to the backend as CORS_ORIGINS)');
 
 export const configSchema = z.strictObject({
   namespace: dnsLabel().default('pensioen').describe('Namespace every namespaced object goes into (the synth creates it)'),

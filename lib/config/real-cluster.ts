@@ -8,7 +8,7 @@
  * runs in `loadEnvironments`, which sees every file.
  */
 import { z } from 'zod';
-import { dnsLabel, dnsName } from './types';
+import { dnsLabel, dnsName, resources } from './types';
 
 const CIDR = /^((25[0-5]|2[0-4]\d|1?\d?\d)\.){3}(25[0-5]|2[0-4]\d|1?\d?\d)\/(3[0-2]|[12]?\d)$|^[0-9a-fA-F:]+\/(12[0-8]|1[01]\d|[1-9]?\d)$/;
 
@@ -64,10 +64,8 @@ export const migrationsSchema = z.strictObject({
   waitForSchema: z.boolean().default(true)
     .describe('Backend pods wait in an init container until the database is at the image\'s Alembic head (`alembic current` = `alembic heads`): a failed migration leaves new pods un-Ready and the old ones serving'),
   waitTimeoutSeconds: z.number().int().min(10).default(600).describe('Seconds the init container waits before it fails (the pod restarts it)'),
-  resources: z.strictObject({
-    requests: z.strictObject({ cpu: z.string().default('100m'), memory: z.string().default('256Mi') }).prefault({}),
-    limits: z.strictObject({ cpu: z.string().default('1000m'), memory: z.string().default('512Mi') }).prefault({}),
-  }).prefault({}).describe('Resources of the migration container (and the schema wait)'),
+  resources: resources({ cpuRequest: '100m', memoryRequest: '256Mi', cpuLimit: '1000m', memoryLimit: '512Mi' })
+    .describe('Resources of the migration container (and the schema wait); a request may not exceed its limit'),
 }).prefault({}).describe('Database migrations (Alembic): Job `backend-migrate` (see docs/real-cluster.md)');
 
 // ---- certificate issuers -----------------------------------------------------------------------------
@@ -142,6 +140,28 @@ export const DEFAULT_ISSUERS = [
 
 export const cidrList = () => z.array(z.string().regex(CIDR, { message: 'must be a CIDR such as 10.0.0.0/16' }));
 
+// ---- ACME contact e-mail ---------------------------------------------------------------------------------
+
+/** Domains Let's Encrypt (Boulder, policy/pa.go `forbiddenMailDomains`) refuses after the @. */
+const FORBIDDEN_MAIL_DOMAINS = ['example.com', 'example.net', 'example.org'];
+/** Top-level names that are not public (RFC 2606, RFC 6761, RFC 6762, RFC 8375, ICANN's .internal): Boulder wants an ICANN suffix. */
+const NON_PUBLIC_TLDS = ['example', 'invalid', 'local', 'localhost', 'test', 'internal', 'home', 'lan', 'corp', 'localdomain', 'arpa', 'onion', 'alt'];
+
+export function isLetsEncrypt(server: string): boolean {
+  return /^https:\/\/acme(-staging)?-v02\.api\.letsencrypt\.org\//.test(server);
+}
+
+/** Why Let's Encrypt would refuse this ACME contact address (Boulder's ValidEmail), or undefined. */
+export function letsEncryptEmailProblem(email: string): string | undefined {
+  const domain = email.slice(email.lastIndexOf('@') + 1).toLowerCase().replace(/\.$/, '');
+  if (FORBIDDEN_MAIL_DOMAINS.includes(domain)) return `"${email}" is in ${domain}, a domain reserved for examples (RFC 2606)`;
+  if (/^\[|^\d+(\.\d+){3}$/.test(domain)) return `"${email}" has an IP address for a domain`;
+  if (!domain.includes('.')) return `"${email}" has no public domain ("${domain}" is a single label)`;
+  const tld = domain.slice(domain.lastIndexOf('.') + 1);
+  if (NON_PUBLIC_TLDS.includes(tld)) return `"${email}" is in .${tld}, which is not a public domain`;
+  return undefined;
+}
+
 // ---- rules ---------------------------------------------------------------------------------------------
 
 type Ctx = z.core.$RefinementCtx;
@@ -178,6 +198,11 @@ export function refineRealCluster(c: any, ctx: Ctx): void {
     seen.add(i.name);
     if (i.type !== 'ca' && !i.email && !c.certManager.email) {
       ctx.addIssue({ code: 'custom', path: ['certManager', 'issuers', n, 'email'], message: 'is required for an ACME issuer (or set certManager.email)' });
+    }
+    if (i.type !== 'ca' && isLetsEncrypt(i.server)) {
+      const email: string | undefined = i.email ?? c.certManager.email;
+      const why = email === undefined ? undefined : letsEncryptEmailProblem(email);
+      if (why) ctx.addIssue({ code: 'custom', path: i.email ? ['certManager', 'issuers', n, 'email'] : ['certManager', 'email'], message: `${why}; Let's Encrypt refuses the account, so "${i.name}" never issues a certificate (allowed: a mailbox in a public domain you read)` });
     }
   });
   const used = issuers.find((i) => i.name === c.ingress.clusterIssuer);

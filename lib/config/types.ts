@@ -17,6 +17,9 @@ const IMAGE = /^(?<repo>[a-z0-9]+([._\/:-][a-z0-9]+)*?)(:(?<tag>[\w][\w.-]{0,127
 
 export const quantity = () =>
   z.string().regex(QUANTITY, { message: 'must be a Kubernetes quantity such as 500m, 1, 512Mi or 1Gi' });
+/** The size of a PersistentVolumeClaim: a quantity above 0 (the API server refuses a claim of 0 or less). */
+export const storageSize = () =>
+  quantity().refine((q) => parseQuantity(q) > 0, { message: 'must be a size above 0 such as 10Gi (the API server refuses a PersistentVolumeClaim of 0 or less)' });
 export const dnsName = () =>
   z.string().regex(DNS_SUBDOMAIN, { message: 'must be a valid DNS name (lower-case letters, digits, "-" and ".", at most 253 characters)' });
 export const dnsLabel = () =>

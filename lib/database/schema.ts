@@ -12,7 +12,9 @@
  */
 import { z } from 'zod';
 import { parseQuantity } from '../k8s/quantity';
-import { dnsLabel, dnsName, imageRef, port, quantity, resources } from '../config/types';
+import { dnsLabel, dnsName, imageRef, port, resources, storageSize } from '../config/types';
+import { clusterNameProblem, parameterProblems } from './cnpg-webhook';
+import { parseCron } from './cron';
 import { databaseLimitsShape, maxBackendPods } from '../config/real-cluster';
 
 const CIDR = /^((25[0-5]|2[0-4]\d|1?\d?\d)\.){3}(25[0-5]|2[0-4]\d|1?\d?\d)\/(3[0-2]|[12]?\d)$|^[0-9a-fA-F:]+\/(12[0-8]|1[01]\d|[1-9]?\d)$/;
@@ -34,11 +36,23 @@ export function isRfc3339(v: string): boolean {
   if (!m) return false;
   const [, y, mo, d, h, mi, s] = m.map(Number);
   const date = new Date(Date.UTC(y, mo - 1, d));
+  // The offset too: +99:99 is no time zone (Go's time.Parse refuses an hour above 23 or a minute above 59).
+  const off = /^[+-](\d{2}):(\d{2})$/.exec(m[8]);
+  if (off && (Number(off[1]) > 23 || Number(off[2]) > 59)) return false;
   return date.getUTCMonth() === mo - 1 && date.getUTCDate() === d && h <= 23 && mi <= 59 && s <= 59;
 }
 
+/** Days a Barman retention policy (30d, 4w, 3m) keeps, at least: a month counts as 28 days. */
+export function retentionDays(policy: string): number {
+  const m = /^(\d+)([dwm])$/.exec(policy);
+  return m ? Number(m[1]) * ({ d: 1, w: 7, m: 28 } as Record<string, number>)[m[2]] : NaN;
+}
+
+/** The clock the recovery window is judged by (tests set it). */
+export const clock = { now: (): number => Date.now() };
+
 const storage = (size: string, what: string) => z.strictObject({
-  size: quantity().default(size).describe(`Size of each instance's ${what} PersistentVolumeClaim`),
+  size: storageSize().default(size).describe(`Size of each instance's ${what} PersistentVolumeClaim`),
   storageClass: z.string().min(1).optional().describe('storageClassName of the claims; the cluster default when left out (use a class that allows volume expansion)'),
 }).prefault({});
 
@@ -198,9 +212,35 @@ export function refineDatabase(c: any, ctx: Ctx): void {
   if (parseQuantity(cnpg.resources.requests.memory) !== parseQuantity(cnpg.resources.limits.memory)) {
     ctx.addIssue({ code: 'custom', path: at('resources', 'requests', 'memory'), message: `must equal limits.memory (${cnpg.resources.limits.memory}), got ${cnpg.resources.requests.memory}: PostgreSQL must not be the first pod the kubelet evicts or the OOM killer picks (CloudNativePG recommends the Guaranteed class)` });
   }
+  // What CloudNativePG's webhook refuses (lib/database/cnpg-webhook.ts).
+  const names: [(string | number)[], string][] = [[at('clusterName'), cnpg.clusterName]];
+  if (cnpg.recovery.enabled) names.push([at('recovery', 'clusterName'), cnpg.recovery.clusterName]);
+  for (const [path, name] of names) {
+    const why = clusterNameProblem(name);
+    if (why) ctx.addIssue({ code: 'custom', path, message: why });
+  }
+  for (const p of parameterProblems(cnpg.parameters, cnpg.instances, parseQuantity(cnpg.walStorage.size))) {
+    ctx.addIssue({ code: 'custom', path: at('parameters', p.key), message: p.message });
+  }
+  const cron = parseCron(cnpg.backup.schedule);
+  if ('error' in cron) {
+    ctx.addIssue({ code: 'custom', path: at('backup', 'schedule'), message: `"${cnpg.backup.schedule}" cannot be parsed by CloudNativePG's cron parser (robfig/cron: ${cron.error}); its webhook refuses the ScheduledBackup (allowed: six fields, seconds first, such as "0 0 2 * * *")` });
+  } else if (cron.schedule.length > 0 && cron.schedule[0].size > 1) {
+    ctx.addIssue({ code: 'custom', path: at('backup', 'schedule'), message: `"${cnpg.backup.schedule}" starts a base backup ${cron.schedule[0].size} times a minute (the first field is seconds); a base backup copies the whole database (allowed: one second value, such as "0 0 2 * * *" for 02:00:00 daily)` });
+  }
   const r = cnpg.recovery;
   if (r.targetTime !== undefined && !isRfc3339(r.targetTime)) {
-    ctx.addIssue({ code: 'custom', path: at('recovery', 'targetTime'), message: `"${r.targetTime}" is not an RFC 3339 time (allowed: e.g. 2026-11-30T14:05:00Z or 2026-11-30T15:05:00+01:00)` });
+    ctx.addIssue({ code: 'custom', path: at('recovery', 'targetTime'), message: `"${r.targetTime}" is not an RFC 3339 time (allowed: e.g. 2026-11-30T14:05:00Z or 2026-11-30T15:05:00+01:00; offsets up to +23:59)` });
+  } else if (r.targetTime !== undefined && r.enabled) {
+    const t = Date.parse(r.targetTime);
+    const policy = cnpg.backup.objectStore.retentionPolicy;
+    const days = retentionDays(policy);
+    const now = clock.now();
+    if (t > now) {
+      ctx.addIssue({ code: 'custom', path: at('recovery', 'targetTime'), message: `${r.targetTime} is in the future: no archived WAL reaches it yet and the recovery would fail (allowed: a time between now minus backup.objectStore.retentionPolicy ${policy} and now)` });
+    } else if (t < now - days * 86400000) {
+      ctx.addIssue({ code: 'custom', path: at('recovery', 'targetTime'), message: `${r.targetTime} is older than backup.objectStore.retentionPolicy ${policy} (${days} days): the base backups and WAL before it are deleted, so no recovery can reach it (allowed: a time within the last ${days} days)` });
+    }
   }
   if (r.clusterName === cnpg.clusterName) {
     ctx.addIssue({ code: 'custom', path: at('recovery', 'clusterName'), message: `must differ from database.cloudnativePg.clusterName (${cnpg.clusterName}): the recovery Cluster runs next to it` });

@@ -10,6 +10,11 @@ import { duration, durationSeconds, labelName } from './prom-types';
 const objective = (def: number) => z.number()
   .gt(0, { message: 'must be a ratio strictly between 0 and 1, such as 0.999 for 99.9%' })
   .lt(1, { message: 'must be a ratio strictly between 0 and 1, such as 0.999 for 99.9% (1 leaves no error budget)' })
+  // The rules and annotations write the objective and its budget as percentages with 4 decimals
+  // (lib/monitoring/slo.ts): closer to 1 the budget reads 0%, the objective 100%, and any single error pages.
+  .refine((o) => o <= 0 || o >= 1 || (+((1 - o) * 100).toFixed(4) > 0 && +(o * 100).toFixed(4) < 100), {
+    message: 'leaves an error budget that rounds to 0 (the alert would say "Objective 100%" and page on any single error) (allowed: at most 0.999999, such as 0.999 for 99.9%)',
+  })
   .default(def);
 
 export function sloSchema() {

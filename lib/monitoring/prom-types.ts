@@ -5,7 +5,8 @@ import { z } from 'zod';
 export const DURATION = /^((\d+)y)?((\d+)w)?((\d+)d)?((\d+)h)?((\d+)m)?((\d+)s)?((\d+)ms)?$/;
 export const duration = () =>
   z.string().regex(DURATION, { message: 'must be a Prometheus duration such as 30s, 5m or 1h' })
-    .refine((v) => v.length > 0 && v !== '0s', { message: 'must be a positive Prometheus duration such as 30s, 5m or 1h' });
+    // Any zero (0s, 0m, 0h): Alertmanager refuses a zero group_interval or repeat_interval ("cannot be zero").
+    .refine((v) => v.length > 0 && durationSeconds(v) > 0, { message: 'must be a positive Prometheus duration such as 30s, 5m or 1h (zero is refused)' });
 export const labelName = () => z.string().regex(/^[a-zA-Z_][a-zA-Z0-9_]*$/, { message: 'must be a Prometheus label name (letters, digits and "_")' });
 
 /** Seconds in a Prometheus duration such as 30s, 1m, 1h30m or 30d. */

@@ -4,7 +4,7 @@
  */
 import { z } from 'zod';
 import { parseQuantity } from '../k8s/quantity';
-import { dnsName, imageRef, quantity, resources } from '../config/types';
+import { dnsName, imageRef, resources, storageSize } from '../config/types';
 
 /** Commands a client may never run in production (a cache flush or a blocking scan by mistake). */
 export const DANGEROUS_COMMANDS = ['FLUSHALL', 'FLUSHDB', 'CONFIG', 'DEBUG', 'KEYS'] as const;
@@ -80,7 +80,7 @@ export function redisSchemaShape() {
     // limit >= 2 x maxmemory (fork copy-on-write during AOF rewrite and full sync) + the replica output buffer.
     resources: resources({ cpuRequest: '100m', memoryRequest: '384Mi', cpuLimit: '500m', memoryLimit: '768Mi' }),
     persistence: z.strictObject({
-      size: quantity().default('2Gi').describe('Size of each Redis pod\'s PersistentVolumeClaim (AOF and RDB files)'),
+      size: storageSize().default('2Gi').describe('Size of each Redis pod\'s PersistentVolumeClaim (AOF and RDB files)'),
       storageClass: z.string().min(1).optional().describe('storageClassName of the claims; the cluster default when left out'),
     }).prefault({}).describe('PersistentVolumeClaims of the StatefulSet (volumeClaimTemplate `data`)'),
     antiAffinity: z.enum(['required', 'preferred']).default('required')
