@@ -7,6 +7,7 @@ import { hardenedContainer, httpProbe, livenessAndStartup } from '../lib/k8s/har
 import { meta, versionOfImage } from '../lib/k8s/labels';
 import { BACKEND, BACKEND_DEPLOYMENT, BACKEND_SERVICE, REDIS_CONFIGMAP } from '../lib/names';
 import { redisClientConfig } from '../lib/redis/topology';
+import { managedCaVolume } from '../lib/redis/managed';
 import { databaseEnv, secretEnv } from '../lib/database/connection';
 
 export { BACKEND, BACKEND_DEPLOYMENT, BACKEND_SERVICE, REDIS_CONFIGMAP };
@@ -27,9 +28,11 @@ export class BackendChart extends EnvChart {
 
     new k8s.KubeConfigMap(this, 'redis-config', {
       metadata: meta(env, REDIS_CONFIGMAP, { name: 'redis', component: 'cache' }),
-      // REDIS_URL (key `url`, through HAProxy) and the Sentinel endpoints for Sentinel-aware clients.
+      // REDIS_URL (key `url`, through HAProxy) and the Sentinel endpoints for Sentinel-aware clients; with a
+      // managed cache its URL (rediss://) and, for a private CA, where the CA file is.
       data: redisClientConfig(env),
     });
+    const ca = managedCaVolume(env);
 
     const schemaWait = c.migrations.enabled && c.migrations.waitForSchema ? schemaWaitContainer(env) : undefined;
     this.workload = new Workload(this, 'backend', {
@@ -49,8 +52,9 @@ export class BackendChart extends EnvChart {
         ...livenessAndStartup('http', b.livenessProbe, b.startupProbe),
         readinessProbe: httpProbe(b.healthPath, 'http', b.readinessProbe),
         writablePaths: ['/tmp'],
+        ...(ca ? { volumeMounts: [ca.mount] } : {}),
       }],
-      ...(schemaWait ? { pod: { initContainers: [schemaWait] } } : {}),
+      ...(schemaWait || ca ? { pod: { ...(schemaWait ? { initContainers: [schemaWait] } : {}), ...(ca ? { volumes: [ca.volume] } : {}) } } : {}),
       scale: b.autoscaling.enabled ? { autoscaling: b.autoscaling } : { replicas: b.replicas },
       service: {
         name: BACKEND_SERVICE,
@@ -70,8 +74,14 @@ export function backendEnv(env: Environment): k8s.EnvVar[] {
   const b = c.backend;
   return [
     ...databaseEnv(env),
-    { name: 'REDIS_URL', valueFrom: { configMapKeyRef: { name: REDIS_CONFIGMAP, key: 'url' } } },
+    // The same two settings with every cache: REDIS_URL (ConfigMap `redis-config`, or with a managed cache
+    // possibly a Secret) and REDIS_PASSWORD; REDIS_TLS_CA_FILE only for a managed cache with a private CA.
+    c.redis.mode === 'managed' && c.redis.managed?.urlSecret
+      ? { name: 'REDIS_URL', valueFrom: { secretKeyRef: { name: c.redis.managed.urlSecret.name, key: c.redis.managed.urlSecret.key } } }
+      : { name: 'REDIS_URL', valueFrom: { configMapKeyRef: { name: REDIS_CONFIGMAP, key: 'url' } } },
     secretEnv('REDIS_PASSWORD', c.secrets.redis),
+    ...(c.redis.mode === 'managed' && c.redis.managed?.caSecret
+      ? [{ name: 'REDIS_TLS_CA_FILE', valueFrom: { configMapKeyRef: { name: REDIS_CONFIGMAP, key: 'tls-ca-file' } } }] : []),
     secretEnv('SECRET_KEY', c.secrets.app),
     { name: 'ENVIRONMENT', value: c.appEnvironment ?? env.name },
     { name: 'DEBUG', value: String(b.debug) },

@@ -1,6 +1,7 @@
 import { ApiObject } from 'cdk8s';
 import type { Construct } from 'constructs';
 import { BACKEND } from '../lib/names';
+import { cacheMetricsServiceLabels } from '../lib/redis/topology';
 import { EnvChart } from '../lib/constructs/env-chart';
 import type { Environment } from '../lib/config';
 import { k8s } from '../lib/k8s';
@@ -8,7 +9,7 @@ import { labels, meta, PART_OF, selectorLabels } from '../lib/k8s/labels';
 import { dashboardJson } from '../lib/monitoring/dashboard';
 import {
   ALERTMANAGER_CONFIG, BACKEND_SERVICE_MONITOR, DASHBOARD_CONFIGMAP, SLO_PROMETHEUS_RULE, POSTGRES_EXPORTER, POSTGRES_EXPORTER_LABELS, PROMETHEUS_RULE,
-  REDIS_METRICS_SERVICE_LABELS, REDIS_SERVICE_MONITOR,
+  REDIS_SERVICE_MONITOR,
 } from '../lib/monitoring/names';
 import { postgresExporter } from '../lib/monitoring/postgres-exporter';
 import { edgeMetricsSource, ENVOY_METRICS_PATH, ENVOY_METRICS_PORT } from '../lib/monitoring/edge';
@@ -101,14 +102,18 @@ export class MonitoringChart extends EnvChart {
       },
     });
 
-    new ServiceMonitor(this, 'redis-service-monitor', {
-      metadata: withSelector(REDIS_SERVICE_MONITOR),
-      spec: {
-        namespaceSelector: inOwnNamespace,
-        selector: { matchLabels: REDIS_METRICS_SERVICE_LABELS },
-        endpoints: [endpoint('metrics', m.jobs.redis)],
-      },
-    });
+    // The redis_exporters: sidecars of the cache pods, or the one watching a managed cache (none with cloud metrics).
+    const cacheMetrics = cacheMetricsServiceLabels(env);
+    if (cacheMetrics) {
+      new ServiceMonitor(this, 'redis-service-monitor', {
+        metadata: withSelector(REDIS_SERVICE_MONITOR),
+        spec: {
+          namespaceSelector: inOwnNamespace,
+          selector: { matchLabels: cacheMetrics },
+          endpoints: [endpoint('metrics', m.jobs.redis)],
+        },
+      });
+    }
 
     const cnpg = cnpgOf(env);
     if (cnpg) {

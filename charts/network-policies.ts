@@ -54,10 +54,14 @@ export class NetworkPoliciesChart extends EnvChart {
       ],
       egress: [
         dns,
-        {
-          to: [{ podSelector: { matchExpressions: [{ key: 'app.kubernetes.io/component', operator: 'In', values: REDIS_COMPONENTS }] } }],
-          ports: REDIS_PORTS.map(tcp),
-        },
+        // The cache: the in-cluster pods (HAProxy, and Sentinel for Sentinel-aware clients), or the managed
+        // cache's CIDRs and port.
+        c.redis.mode === 'managed'
+          ? { to: c.redis.managed!.cidrs.map((cidr) => ({ ipBlock: { cidr } })), ports: [tcp(c.redis.managed!.port)] }
+          : {
+            to: [{ podSelector: { matchExpressions: [{ key: 'app.kubernetes.io/component', operator: 'In', values: REDIS_COMPONENTS }] } }],
+            ports: REDIS_PORTS.map(tcp),
+          },
         // PostgreSQL: the managed database's CIDRs, or (cloudnative-pg) only the PgBouncer pods in front of the Cluster.
         cnpg
           ? { to: [{ podSelector: poolerSelector(clusterNames(cnpg)) }], ports: [tcp(POOLER_PORT)] }

@@ -9,9 +9,11 @@ import { labels, meta, selectorLabels, versionOfImage } from '../lib/k8s/labels'
 import { dnsEgress, fromNamespace, tcp } from '../lib/k8s/network';
 import { HANDOVER_KEY, HAPROXY_DOWN_INTER_MS, HAPROXY_READY_PATH, commonSh, haproxyFirstCheckRoundSeconds, configCommandName, haproxyCfg, preStopRedisSh, redisConf, sentinelConf, startRedisSh, startSentinelSh } from '../lib/redis/files';
 import {
-  HAPROXY_CONFIGMAP, HAPROXY_DEPLOYMENT, HAPROXY_HEALTH_PORT, HEADLESS_SERVICE, METRICS_PORT, NODE_CONFIGMAP, PATHS, PROXY_SERVICE,
-  REDIS, REDIS_HAPROXY, REDIS_PORT, REDIS_SENTINEL, SENTINEL_PORT, SENTINEL_SERVICE, STATEFULSET, headlessDomain, redisNodes, sentinelNodes,
+  HAPROXY_CONFIGMAP, HAPROXY_DEPLOYMENT, HAPROXY_HEALTH_PORT, METRICS_PORT, PATHS, PROXY_SERVICE,
+  REDIS_HAPROXY, REDIS_PORT, SENTINEL_PORT, cacheNames, headlessDomain, redisNodes, sentinelNodes,
 } from '../lib/redis/topology';
+import { cacheImage } from '../lib/redis/schema';
+import { ManagedCacheExporter } from '../lib/redis/managed';
 
 /** UIDs of the official images' own users. */
 const REDIS_UID = 999;
@@ -32,7 +34,16 @@ export class RedisChart extends EnvChart {
     super(scope, 'redis', env, '35-redis.yaml');
     const c = env.config;
     const r = c.redis;
-    const redisSpec = { ...REDIS, version: versionOfImage(r.image) };
+    if (r.mode === 'managed') {
+      // No cache in the cluster: at most the exporter that watches the managed endpoint.
+      if (r.managed?.metrics === 'exporter') new ManagedCacheExporter(this, env);
+      return;
+    }
+    // Redis or Valkey: the same topology; names, binaries and the image follow the engine (lib/redis/topology.ts).
+    const n = cacheNames(env);
+    const image = cacheImage(r);
+    const STATEFULSET = n.statefulset;
+    const redisSpec = { ...n.pods, version: versionOfImage(image) };
     const proxySpec = { ...REDIS_HAPROXY, version: versionOfImage(r.haproxy.image) };
     const redisSelector = selectorLabels(env, redisSpec);
     const proxySelector = selectorLabels(env, proxySpec);
@@ -41,14 +52,14 @@ export class RedisChart extends EnvChart {
     new k8s.KubeServiceAccount(this, `sa-${STATEFULSET}`, { metadata: meta(env, STATEFULSET, redisSpec), automountServiceAccountToken: false });
 
     new k8s.KubeConfigMap(this, 'node-config', {
-      metadata: meta(env, NODE_CONFIGMAP, redisSpec),
+      metadata: meta(env, n.nodeConfigMap, redisSpec),
       data: {
-        'redis.conf': redisConf(env),
+        [n.conf]: redisConf(env),
         'sentinel.conf': sentinelConf(env),
-        'common.sh': commonSh(),
-        'start-redis.sh': startRedisSh(),
-        'start-sentinel.sh': startSentinelSh(),
-        'prestop-redis.sh': preStopRedisSh(),
+        'common.sh': commonSh(n),
+        'start-redis.sh': startRedisSh(n),
+        'start-sentinel.sh': startSentinelSh(n),
+        'prestop-redis.sh': preStopRedisSh(n),
       },
     });
     new k8s.KubeConfigMap(this, 'haproxy-config', {
@@ -59,7 +70,7 @@ export class RedisChart extends EnvChart {
     // ---- Services
     const svcPort = (name: string, port: number): k8s.ServicePort => ({ name, port, targetPort: k8s.IntOrString.fromString(name), protocol: 'TCP' });
     new k8s.KubeService(this, 'headless', {
-      metadata: meta(env, HEADLESS_SERVICE, redisSpec),
+      metadata: meta(env, n.headless, redisSpec),
       spec: {
         clusterIp: 'None',
         publishNotReadyAddresses: true,
@@ -68,7 +79,7 @@ export class RedisChart extends EnvChart {
       },
     });
     new k8s.KubeService(this, 'sentinel-service', {
-      metadata: meta(env, SENTINEL_SERVICE, { ...REDIS_SENTINEL, version: redisSpec.version }),
+      metadata: meta(env, n.sentinelService, { ...n.sentinelSpec, version: redisSpec.version }),
       spec: { type: 'ClusterIP', selector: redisSelector, ports: [svcPort('sentinel', SENTINEL_PORT)] },
     });
 
@@ -97,17 +108,17 @@ export class RedisChart extends EnvChart {
       { name: 'START_WAIT_SECONDS', value: String(Math.ceil((r.sentinel.downAfterMilliseconds + 2 * r.sentinel.failoverTimeout) / 1000)) },
       password('REDIS_PASSWORD'),
       password('REDISCLI_AUTH'),
-      // Only during a password rotation (docs/redis.md): the previous password, which a (re)starting Redis
+      // Only during a password rotation (docs/cache.md): the previous password, which a (re)starting Redis
       // and Sentinel then accept besides the new one. Optional: normally the key is absent.
       { name: 'REDIS_PREVIOUS_PASSWORD', valueFrom: { secretKeyRef: { name: c.secrets.redis.name, key: r.previousPasswordKey, optional: true } } },
     ];
     const templatesMount: k8s.VolumeMount = { name: 'templates', mountPath: PATHS.templates, readOnly: true };
-    const cli = (port: number, ...cmd: string[]) => ['redis-cli', '--no-auth-warning', '-p', String(port), ...cmd];
+    const cli = (port: number, ...cmd: string[]) => [n.cli, '--no-auth-warning', '-p', String(port), ...cmd];
     const ping = (port: number, accept: string) => ['sh', '-c', `${cli(port, 'ping').join(' ')} | grep -Eq '${accept}'`];
 
     const redis: k8s.Container = { ...hardenedContainer({
       name: 'redis',
-      image: r.image,
+      image,
       command: ['sh', `${PATHS.templates}/start-redis.sh`],
       ports: [{ name: 'redis', containerPort: REDIS_PORT }],
       env: nodeEnv,
@@ -122,10 +133,10 @@ export class RedisChart extends EnvChart {
     }), lifecycle: { preStop: { exec: { command: ['sh', `${PATHS.templates}/prestop-redis.sh`] } } } };
     // Without a Sentinel password, the probes must not send one.
     const sentinelPing = r.sentinel.requirePassword ? ping(SENTINEL_PORT, '^PONG')
-      : ['sh', '-c', `env -u REDISCLI_AUTH redis-cli -p ${SENTINEL_PORT} ping | grep -q '^PONG'`];
+      : ['sh', '-c', `env -u REDISCLI_AUTH ${n.cli} -p ${SENTINEL_PORT} ping | grep -q '^PONG'`];
     const sentinel = hardenedContainer({
       name: 'sentinel',
-      image: r.image,
+      image,
       command: ['sh', `${PATHS.templates}/start-sentinel.sh`],
       ports: [{ name: 'sentinel', containerPort: SENTINEL_PORT }],
       env: nodeEnv,
@@ -166,7 +177,7 @@ export class RedisChart extends EnvChart {
         selector: redisSelector,
         writablePaths: [PATHS.runtime, '/tmp'],
         volumes: [
-          { name: 'templates', configMap: { name: NODE_CONFIGMAP, defaultMode: 0o444 } },
+          { name: 'templates', configMap: { name: n.nodeConfigMap, defaultMode: 0o444 } },
           { name: 'sentinel-runtime', emptyDir: { sizeLimit: k8s.Quantity.fromString('16Mi') } },
         ],
       }),
@@ -180,7 +191,7 @@ export class RedisChart extends EnvChart {
     new k8s.KubeStatefulSet(this, 'statefulset', {
       metadata: meta(env, STATEFULSET, redisSpec),
       spec: {
-        serviceName: HEADLESS_SERVICE,
+        serviceName: n.headless,
         replicas: r.replicas,
         // Pods start and restart independently (a lost pod 0 never blocks pods 1 and 2); the start-up
         // scripts make the first start safe: with no Sentinel knowing a primary, all agree on pod 0.
@@ -191,7 +202,7 @@ export class RedisChart extends EnvChart {
           metadata: {
             labels: labels(env, redisSpec),
             // A changed redis.conf, sentinel.conf or script rolls the pods (no hash in any name).
-            annotations: { 'pensioen.nl/config-version': configVersion([redisConf(env), sentinelConf(env), commonSh(), startRedisSh(), startSentinelSh(), preStopRedisSh()]) },
+            annotations: { 'pensioen.nl/config-version': configVersion([redisConf(env), sentinelConf(env), commonSh(n), startRedisSh(n), startSentinelSh(n), preStopRedisSh(n)]) },
           },
           spec: redisPod,
         },
@@ -207,7 +218,7 @@ export class RedisChart extends EnvChart {
     });
 
     new k8s.KubePodDisruptionBudget(this, 'redis-pdb', {
-      metadata: meta(env, 'redis-pdb', redisSpec),
+      metadata: meta(env, n.pdb, redisSpec),
       spec: { maxUnavailable: int(r.pdb.maxUnavailable), selector: { matchLabels: redisSelector } },
     });
 
@@ -242,14 +253,14 @@ export class RedisChart extends EnvChart {
     });
 
     // ---- NetworkPolicies (on top of the namespace's default deny)
-    const n = c.network;
+    const net = c.network;
     const npSpec = { name: 'redis', component: 'network-policy' };
     const pods = (sel: Record<string, string>): k8s.NetworkPolicyPeer => ({ podSelector: { matchLabels: sel } });
     const backend = selectorLabels(env, BACKEND);
-    const monitoring = fromNamespace(n.monitoringNamespace);
+    const monitoring = fromNamespace(net.monitoringNamespace);
     const dns = dnsEgress(c);
     new k8s.KubeNetworkPolicy(this, 'np-redis', {
-      metadata: meta(env, 'redis', npSpec),
+      metadata: meta(env, n.podPolicy, npSpec),
       spec: {
         podSelector: { matchLabels: redisSelector },
         policyTypes: ['Ingress', 'Egress'],
@@ -261,8 +272,10 @@ export class RedisChart extends EnvChart {
         egress: [dns, { to: [pods(redisSelector)], ports: [tcp(REDIS_PORT), tcp(SENTINEL_PORT)] }],
       },
     });
+    // Named per engine: during a switch of engine the old engine's policy stays until it is pruned, so the
+    // HAProxy pods not yet rolled keep reaching the old engine's pods (NetworkPolicies add up).
     new k8s.KubeNetworkPolicy(this, 'np-haproxy', {
-      metadata: meta(env, 'redis-haproxy', npSpec),
+      metadata: meta(env, n.haproxyPolicy, npSpec),
       spec: {
         podSelector: { matchLabels: proxySelector },
         policyTypes: ['Ingress', 'Egress'],

@@ -1,11 +1,16 @@
 #!/usr/bin/env bash
 # Installs the real tools the tests judge our output with, when they are missing (Debian packages):
 # promtool (prometheus), amtool (prometheus-alertmanager), redis-server, redis-sentinel, haproxy and strace (test/crash-safety.tools.test.ts kills
-# synth at every rename with strace's syscall fault injection). Runs as root on CI; elsewhere it
-# uses sudo when available. Set SKIP_TOOL_INSTALL=1 to skip (the tests that need a tool then fail).
+# synth at every rename with strace's syscall fault injection), Valkey 8 (valkey-server, valkey-sentinel, valkey-cli: the
+# chaos suite runs against both cache engines; Debian has Valkey only in bookworm-backports, enabled here only when a
+# Valkey package is missing), redis_exporter (prometheus-redis-exporter: the managed-cache TLS test) and openssl.
+# Runs as root on CI; elsewhere it uses sudo when available. Set SKIP_TOOL_INSTALL=1 to skip (the tests that need a
+# tool then fail).
 set -euo pipefail
 [ "${SKIP_TOOL_INSTALL:-0}" = "1" ] && exit 0
-declare -A pkg_of=([promtool]=prometheus [amtool]=prometheus-alertmanager [redis-server]=redis-server [redis-sentinel]=redis-sentinel [haproxy]=haproxy [strace]=strace)
+declare -A pkg_of=([promtool]=prometheus [amtool]=prometheus-alertmanager [redis-server]=redis-server [redis-sentinel]=redis-sentinel [haproxy]=haproxy [strace]=strace
+  [prometheus-redis-exporter]=prometheus-redis-exporter [openssl]=openssl
+  [valkey-server]=valkey-server/bookworm-backports [valkey-sentinel]=valkey-sentinel/bookworm-backports [valkey-cli]=valkey-tools/bookworm-backports)
 missing=()
 for tool in "${!pkg_of[@]}"; do
   command -v "$tool" >/dev/null 2>&1 || missing+=("${pkg_of[$tool]}")
@@ -15,6 +20,11 @@ sudo=""
 [ "$(id -u)" -ne 0 ] && sudo="sudo"
 echo "ensure-tools: installing ${missing[*]}" >&2
 export DEBIAN_FRONTEND=noninteractive
+if printf '%s\n' "${missing[@]}" | grep -q '/bookworm-backports$' && ! grep -rqs 'bookworm-backports' /etc/apt/sources.list /etc/apt/sources.list.d/; then
+  # Backports packages are installed only when asked for by name (/bookworm-backports): nothing else changes.
+  printf 'Types: deb\nURIs: http://deb.debian.org/debian\nSuites: bookworm-backports\nComponents: main\nSigned-By: /usr/share/keyrings/debian-archive-keyring.gpg\n' \
+    | $sudo tee /etc/apt/sources.list.d/bookworm-backports.sources >/dev/null
+fi
 $sudo apt-get update -qq >/dev/null
 # --no-install-recommends and policy-rc.d: install the binaries only, start no system service.
 printf '#!/bin/sh\nexit 101\n' | $sudo tee /usr/sbin/policy-rc.d >/dev/null && $sudo chmod +x /usr/sbin/policy-rc.d

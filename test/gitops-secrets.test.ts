@@ -16,7 +16,7 @@ function referencedSecrets(objects: Record<string, any>[]): Map<string, Set<stri
   for (const { spec } of podSpecs(objects)) {
     for (const c of [...(spec.initContainers ?? []), ...(spec.containers ?? [])]) {
       // An optional key is absent normally and the pod starts without it (Redis's previous-password, only
-      // during a password rotation: docs/redis.md); it need not be produced.
+      // during a password rotation: docs/cache.md); it need not be produced.
       for (const e of c.env ?? []) if (e.valueFrom?.secretKeyRef && !e.valueFrom.secretKeyRef.optional) add(e.valueFrom.secretKeyRef.name, e.valueFrom.secretKeyRef.key);
       for (const e of c.envFrom ?? []) if (e.secretRef) add(e.secretRef.name, '*');
     }

@@ -301,8 +301,8 @@ test('min-replicas-to-write follows the config into redis.conf and the HAProxy c
   expect(off.cfg).not.toContain('min_slaves');
 });
 
-test('docs/redis.md shows the password rotation exactly as lib/redis/rotation.ts lists it (what the chaos test performs)', () => {
-  const doc = fs.readFileSync(path.join(ROOT, 'docs', 'redis.md'), 'utf8');
+test('docs/cache.md shows the password rotation exactly as lib/redis/rotation.ts lists it (what the chaos test performs)', () => {
+  const doc = fs.readFileSync(path.join(ROOT, 'docs', 'cache.md'), 'utf8');
   const production = environments().find((e) => e.name === 'production')!;
   const start = '<!-- rotation:start (generated from lib/redis/rotation.ts; test/redis.test.ts keeps it current) -->\n';
   const end = '<!-- rotation:end -->';

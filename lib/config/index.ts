@@ -7,7 +7,7 @@
 import * as path from 'path';
 import { z } from 'zod';
 import { DNS_LABEL, dnsLabel, dnsName, imageRef, port, resources } from './types';
-import { redisSchemaShape, refineRedis, refineRedisSecret } from '../redis/schema';
+import { cacheModeProblems, redisSchemaShape, refineRedis, refineRedisSecret } from '../redis/schema';
 import { gitopsSchema, secretsProviderSchema } from './gitops';
 import { edgeSchema } from './edge';
 import { monitoringSchema } from '../monitoring/schema';
@@ -158,9 +158,9 @@ export const configSchema = z.strictObject({
   gitops: gitopsSchema,
   redis: z.strictObject({
     url: z.string().regex(/^rediss?:\/\/[^:@\s]+(:\d+)?(\/\d+)?$/, { message: 'must be redis://host:port/db without credentials' })
-      .default('redis://redis:6379/0').describe('REDIS_URL in ConfigMap redis-config (no credentials: the password comes from `secrets.redis`)'),
+      .default('redis://redis:6379/0').describe('REDIS_URL in ConfigMap redis-config with the in-cluster cache (no credentials: the password comes from `secrets.redis`); with mode managed it comes from `redis.managed`'),
     ...redisSchemaShape(),
-  }).prefault({}).superRefine(refineRedis).describe('Redis with Sentinel (StatefulSet `redis`, HAProxy `redis-haproxy` in front; see [redis.md](redis.md))'),
+  }).prefault({}).superRefine(refineRedis).describe('The cache: Redis or Valkey with Sentinel in the cluster (StatefulSet `redis` or `valkey`, HAProxy `redis-haproxy` in front), or a managed service; see [cache.md](cache.md)'),
   monitoring: monitoringSchema(),
   database: databaseSchema(),
   migrations: migrationsSchema,
@@ -260,10 +260,13 @@ export function parseConfig(file: string, text: string): EnvConfig {
   const placeholders = placeholderIssues(data);
   const placeholderAt = new Set(placeholders.map((p) => keyPath(p.path)));
   const result = configSchema.safeParse(data, { reportInput: true });
-  if (!result.success || placeholders.length > 0) {
+  // Rules on the cache section as written (keys that mean nothing with a managed cache, TLS in production).
+  const cache = cacheModeProblems(data, path.basename(file).replace(/\.ya?ml$/, ''));
+  if (!result.success || placeholders.length > 0 || cache.length > 0) {
     const rest = (result.error?.issues ?? []).filter((i) => !placeholderAt.has(keyPath(i.path)));
     throw new ConfigError([
       ...placeholders.map((p) => `${file}: ${keyPath(p.path)}: ${p.message}`),
+      ...cache.map((p) => `${file}: ${keyPath(p.path)}: ${p.message}`),
       ...rest.flatMap((i) => describeIssue(file, i, allowedKeysAt).split('\n')),
     ]);
   }

@@ -33,6 +33,8 @@ function valueHint(declaredBy: readonly string[], key: string): string {
   if (declaredBy.includes('secrets.database')) return `'postgresql://USER:PASSWORD@HOST:5432/rules_engine'`;
   if (declaredBy.some((d) => d.startsWith('database.cloudnativePg.backup.objectStore.credentials'))) return `'<${key} of the backup bucket>'`;
   if (declaredBy.some((d) => d.startsWith('database.cloudnativePg.backup.objectStore.endpointCA'))) return `"$(cat object-store-ca.crt)"`;
+  if (declaredBy.includes('redis.managed.urlSecret')) return `'rediss://CACHE_ENDPOINT:6379/0'`;
+  if (declaredBy.includes('redis.managed.caSecret')) return `"$(cat cache-ca.crt)"`;
   if (/data-source-name|dsn/i.test(key)) return `'postgresql://MONITOR_USER:PASSWORD@HOST:5432/rules_engine?sslmode=require'`;
   // Alertmanager receivers: credentials someone else issues, never random.
   if (declaredBy.some((d) => d.endsWith('.pagerduty.routingKey'))) return `'PAGERDUTY_EVENTS_V2_INTEGRATION_KEY'`;

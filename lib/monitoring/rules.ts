@@ -11,6 +11,10 @@
  * alert reads (add the metric to lib/monitoring/series.ts), and the routing tests cover its route.
  */
 import { HANDOVER_KEY, HANDOVER_MARKER_SECONDS } from '../redis/files';
+import { cacheMetricsServiceLabels } from '../redis/topology';
+
+/** The cache alerts that make sense for a managed cache (no Sentinel, no primaries to count). */
+export const MANAGED_CACHE_ALERTS = ['RedisDown', 'RedisMemoryNearMax', 'RedisEvictionRateHigh', 'RedisRejectedConnections'];
 import type { Environment } from '../config';
 import { edgeMetricsSource, type Share } from './edge';
 import { backendMetrics, leMatcher } from './metrics';
@@ -293,7 +297,7 @@ export function alertGroups(env: Environment): AlertGroup[] {
       severity: 'warning' as const,
       labels: { team: 'database' },
       summary: `Redis evicts more than ${t.redisEvictionsPerSecond} keys per second`,
-      description: `Redis in pod {{ $labels.namespace }}/{{ $labels.pod }} has evicted {{ $value | humanize }} keys/s for 15 minutes (maxmemory ${c.redis.maxmemory}, policy ${c.redis.maxmemoryPolicy}): the cache is too small for the working set.`,
+      description: `Redis in pod {{ $labels.namespace }}/{{ $labels.pod }} has evicted {{ $value | humanize }} keys/s for 15 minutes (maxmemory ${c.redis.mode === 'managed' ? 'of the managed cache' : c.redis.maxmemory}, policy ${c.redis.maxmemoryPolicy}): the cache is too small for the working set.`,
     }] : [{
       alert: 'RedisMemoryNearMax',
       // Only when maxmemory is set (redis_memory_max_bytes > 0); otherwise the ratio would be +Inf. Only with a
@@ -349,7 +353,7 @@ export function alertGroups(env: Environment): AlertGroup[] {
   });
   const targetRules: AlertRule[] = [
     missing('up', backend, m.jobs.backend),
-    missing('up', redis, m.jobs.redis),
+    ...(cacheMetricsServiceLabels(env) ? [missing('up', redis, m.jobs.redis)] : []),
     missing('up', postgres, m.jobs.postgres),
     missing('kube_pod_status_phase', `namespace="${ns}"`, 'kube-state-metrics'),
   ];
@@ -366,7 +370,9 @@ export function alertGroups(env: Environment): AlertGroup[] {
     cnpgOf(env)
       ? { name: CNPG_RULE_GROUP, team: 'database', rules: cnpgAlertRules(env) }
       : { name: 'pensioen-postgres', team: 'database', rules: postgresRules },
-    { name: 'pensioen-redis', team: 'platform', rules: redisRules },
+    // A managed cache fails over by itself (no Sentinel, no primary to count): the connection, memory and
+    // eviction alerts stay while an exporter watches it; with the cloud's metrics, the cloud's alarms instead.
+    ...(cacheMetricsServiceLabels(env) ? [{ name: 'pensioen-redis', team: 'platform' as const, rules: c.redis.mode === 'managed' ? redisRules.filter((r) => MANAGED_CACHE_ALERTS.includes(r.alert)) : redisRules }] : []),
     { name: 'pensioen-certificates', team: 'platform', rules: certificateRules },
     ...(edgeRules.length ? [{ name: 'pensioen-edge', team: 'platform' as const, rules: edgeRules }] : []),
     { name: 'pensioen-scrape-targets', team: 'platform', rules: targetRules },

@@ -1,5 +1,5 @@
 /**
- * The Redis password rotation procedure, as data: docs/redis.md shows it rendered as shell commands
+ * The Redis password rotation procedure, as data: docs/cache.md shows it rendered as shell commands
  * (`rotationMarkdown`, kept current by a staleness test) and the chaos test
  * (`test/chaos/redis-rotation.test.ts`) performs exactly these steps against real redis-server,
  * redis-sentinel and HAProxy with the generated scripts, writers running.
@@ -13,7 +13,7 @@
  */
 import type { Environment } from '../config';
 import { BACKEND_DEPLOYMENT } from '../names';
-import { HAPROXY_DEPLOYMENT, STATEFULSET } from './topology';
+import { HAPROXY_DEPLOYMENT, cacheNames } from './topology';
 
 /** What a step's stdin carries: `>NEW` is the ACL rule ">" + the new password, etc. Never on a command line. */
 export type Stdin = '>NEW' | '<OLD' | 'OLD';
@@ -64,7 +64,7 @@ export function rotationSteps(env: Environment): RotationStep[] {
       title: 'Roll everything that reads the password only at start',
       why: 'Redis pods (probes, preStop, exporter, replication, Sentinel; the primary hands over in its preStop), then HAProxy (its health check) together with the backend (its connections).',
       actions: [
-        { kind: 'roll', targets: [`statefulset/${STATEFULSET}`] },
+        { kind: 'roll', targets: [`statefulset/${cacheNames(env).statefulset}`] },
         { kind: 'roll', targets: [`deployment/${HAPROXY_DEPLOYMENT}`, `deployment/${BACKEND_DEPLOYMENT}`] },
       ],
     },
@@ -78,7 +78,7 @@ export function rotationSteps(env: Environment): RotationStep[] {
     },
     {
       title: 'Check: the old password is refused everywhere',
-      why: 'redis-cli authenticates with the new password (REDISCLI_AUTH of the rolled pods), then tries AUTH with the old one.',
+      why: `${cacheNames(env).cli} authenticates with the new password (REDISCLI_AUTH of the rolled pods), then tries AUTH with the old one.`,
       actions: [
         { kind: 'exec', container: 'redis', args: ['AUTH'], stdin: 'OLD', expect: '^WRONGPASS' },
         ...(sentinelAuth ? [{ kind: 'exec' as const, container: 'sentinel' as const, args: [...SENTINEL, 'AUTH'], stdin: 'OLD' as const, expect: '^WRONGPASS' }] : []),
@@ -89,11 +89,12 @@ export function rotationSteps(env: Environment): RotationStep[] {
 
 const printf = (s: Stdin) => (s === '>NEW' ? `printf '>%s' "$NEW"` : s === '<OLD' ? `printf '<%s' "$OLD"` : `printf '%s' "$OLD"`);
 
-/** The procedure as shell commands for docs/redis.md. */
+/** The procedure as shell commands for docs/cache.md. */
 export function rotationMarkdown(env: Environment): string {
   const ns = env.config.namespace;
   const secret = env.config.secrets.redis;
   const pods = `$(seq 0 ${env.config.redis.replicas - 1})`;
+  const names = cacheNames(env);
   const out: string[] = [
     '```sh',
     `NS=${ns}`,
@@ -106,7 +107,7 @@ export function rotationMarkdown(env: Environment): string {
     out.push(`${n + 1}. **${step.title}.** ${step.why}`, '', '   ```sh');
     for (const a of step.actions) {
       if (a.kind === 'exec') {
-        out.push(`   for i in ${pods}; do ${printf(a.stdin)} | kubectl -n $NS exec -i redis-$i -c ${a.container} -- redis-cli --no-auth-warning -x ${a.args.join(' ')}; done   # each: ${a.expect.replace(/^\^|\$$/g, '')}`);
+        out.push(`   for i in ${pods}; do ${printf(a.stdin)} | kubectl -n $NS exec -i ${names.statefulset}-$i -c ${a.container} -- ${names.cli} --no-auth-warning -x ${a.args.join(' ')}; done   # each: ${a.expect.replace(/^\^|\$$/g, '')}`);
       } else if (a.kind === 'secret') {
         const patch = a.set.length
           ? `{"stringData":{${a.set.map((x) => `"${x.key}":"'"$${x.value}"'"`).join(',')}}}`

@@ -1,10 +1,27 @@
 /**
- * The `redis` section of the configuration (besides `redis.url`, which lives in `lib/config/index.ts`): the
- * Redis + Sentinel StatefulSet, its HAProxy, the exporter, persistence and the command policy.
+ * The `redis` section of the configuration (besides `redis.url`, which lives in `lib/config/index.ts`): where the
+ * cache runs (`mode`: in the cluster with Sentinel and HAProxy, or a managed service), which engine runs in the
+ * cluster (`engine`: Redis or Valkey), the StatefulSet, its HAProxy, the exporter, persistence and the command policy.
  */
+import * as path from 'path';
 import { z } from 'zod';
 import { parseQuantity } from '../k8s/quantity';
-import { dnsName, imageRef, resources, storageSize } from '../config/types';
+import { dnsName, imageRef, port, resources, storageSize } from '../config/types';
+
+/** The engines that run in the cluster, and their pinned images (`redis.image` defaults to the engine's). */
+export const CACHE_ENGINES = ['redis', 'valkey'] as const;
+export type CacheEngine = typeof CACHE_ENGINES[number];
+export const ENGINE_IMAGES: Record<CacheEngine, string> = {
+  redis: 'docker.io/library/redis:7.4.6',
+  valkey: 'docker.io/valkey/valkey:8.0.12',
+};
+/** Keys of `redis` that mean something with a managed cache; every other one configures in-cluster pods. */
+export const MANAGED_MODE_KEYS = ['mode', 'managed', 'maxmemoryPolicy', 'exporter'] as const;
+const CIDR = /^((25[0-5]|2[0-4]\d|1?\d?\d)\.){3}(25[0-5]|2[0-4]\d|1?\d?\d)\/(3[0-2]|[12]?\d)$|^[0-9a-fA-F:]+\/(12[0-8]|1[01]\d|[1-9]?\d)$/;
+const secretKeyRef = (what: string) => z.strictObject({
+  name: dnsName().describe('Name of the Secret'),
+  key: z.string().regex(/^[-._a-zA-Z0-9]+$/, { message: 'must be a Secret key (letters, digits, "-", "_", ".")' }).describe('Key in that Secret'),
+}).describe(what);
 
 /** Commands a client may never run in production (a cache flush or a blocking scan by mistake). */
 export const DANGEROUS_COMMANDS = ['FLUSHALL', 'FLUSHDB', 'CONFIG', 'DEBUG', 'KEYS'] as const;
@@ -22,7 +39,7 @@ export const REQUIRED_COMMANDS: Record<string, string> = {
   CLIENT: 'Sentinel (CLIENT KILL) and the preStop hand-over (CLIENT PAUSE)', SCRIPT: 'Sentinel (SCRIPT KILL of a busy primary)',
   PUBLISH: 'Sentinel (hello channel)', SUBSCRIBE: 'Sentinel (hello channel)', SET: 'the preStop hand-over marker',
   WAIT: 'writers that wait for a replica', SLOWLOG: 'the exporter', LATENCY: 'the exporter', DBSIZE: 'the exporter',
-  MEMORY: 'the exporter', COMMAND: 'clients and the exporter', ACL: 'password rotation (docs/redis.md)',
+  MEMORY: 'the exporter', COMMAND: 'clients and the exporter', ACL: 'password rotation (docs/cache.md)',
 };
 /** Redis memory sizes as redis.conf takes them: 256mb, 1gb, 524288000. */
 const REDIS_MEMORY = /^\d+(b|kb|mb|gb)?$/i;
@@ -36,8 +53,12 @@ export function redisBytes(v: string): number {
 
 export function redisSchemaShape() {
   return {
-    image: imageRef().default('docker.io/library/redis:7.4.6')
-      .describe('Redis image (Redis and Sentinel containers); full reference with registry, pinned tag. Runs as the image\'s uid 999'),
+    mode: z.enum(['in-cluster', 'managed']).default('in-cluster')
+      .describe('Where the cache runs: "in-cluster" (StatefulSet with Sentinel, HAProxy in front; `engine` picks Redis or Valkey) or "managed" (a cloud service such as ElastiCache or Azure Cache for Redis, `redis.managed`: no cache pods in the cluster). Comparison and switching: [cache.md](cache.md)'),
+    engine: z.enum(CACHE_ENGINES).default('redis')
+      .describe('In-cluster engine: "redis" (Redis 7.4, RSALv2/SSPL) or "valkey" (Valkey 8, BSD-3). Same topology; Valkey runs under its own names (StatefulSet `valkey`, fresh volumes), so a switch empties the cache ([cache.md](cache.md#switching))'),
+    image: imageRef().optional()
+      .describe(`Image of the Redis or Valkey and Sentinel containers (full reference with registry, pinned tag); default per engine: ${Object.entries(ENGINE_IMAGES).map(([e, i]) => `${e} \`${i}\``).join(', ')}. Runs as the image's uid 999`),
     replicas: z.number().int().min(3, { message: 'must be at least 3 (one primary, two replicas, three Sentinels)' }).default(3)
       .describe('Redis pods, each with a Sentinel sidecar: one primary, the rest replicas'),
     masterName: z.string().regex(/^[a-zA-Z0-9._-]+$/, { message: 'must be letters, digits, ".", "_" and "-"' }).default('pensioen-redis')
@@ -58,9 +79,9 @@ export function redisSchemaShape() {
       .default({ CONFIG: 'PENSIOEN-ADMIN-CONFIG' })
       .describe('Commands renamed in Redis (rename-command NAME NEWNAME); Sentinel (sentinel rename-command) and the exporter are told the new names. CONFIG must be renamed or kept, never disabled: Sentinel needs it to fail over'),
     previousPasswordKey: z.string().regex(/^[-._a-zA-Z0-9]+$/, { message: 'must be a Secret key (letters, digits, "-", "_", ".")' }).default('previous-password')
-      .describe('Key of the Secret `secrets.redis` that holds the previous Redis password while a password rotation is under way ([redis.md](redis.md#password-rotation-without-an-outage)). Optional: normally the key is absent and only the password is accepted; while it is present, a Redis or Sentinel that (re)starts accepts both (ACL default user with two passwords). Never put a value in git'),
+      .describe('Key of the Secret `secrets.redis` that holds the previous Redis password while a password rotation is under way ([cache.md](cache.md#password-rotation-without-an-outage)). Optional: normally the key is absent and only the password is accepted; while it is present, a Redis or Sentinel that (re)starts accepts both (ACL default user with two passwords). Never put a value in git'),
     minReplicasToWrite: z.number().int().min(0).default(1)
-      .describe('redis.conf min-replicas-to-write: the primary refuses writes (NOREPLICAS) unless this many replicas acknowledged within minReplicasMaxLagSeconds; a frozen or cut-off old primary thus cannot take writes that a failover discards. 0 turns it off. Cost: with fewer replicas up, writes fail (docs/redis.md)'),
+      .describe('redis.conf min-replicas-to-write: the primary refuses writes (NOREPLICAS) unless this many replicas acknowledged within minReplicasMaxLagSeconds; a frozen or cut-off old primary thus cannot take writes that a failover discards. 0 turns it off. Cost: with fewer replicas up, writes fail (docs/cache.md)'),
     minReplicasMaxLagSeconds: z.number().int().min(1).default(10)
       .describe('redis.conf min-replicas-max-lag: seconds since a replica\'s last acknowledgement for it to count towards minReplicasToWrite'),
     replicaOutputBuffer: z.strictObject({
@@ -101,10 +122,31 @@ export function redisSchemaShape() {
         maxUnavailable: z.number().int().min(1).default(1).describe('HAProxy pods a voluntary disruption may take down at once'),
       }).prefault({}).describe('PodDisruptionBudget `redis-haproxy-pdb`'),
     }).prefault({}).describe('HAProxy in front of the current primary (Service `redis`, what REDIS_URL points at)'),
+    managed: z.strictObject({
+      host: dnsName().optional().describe('Endpoint of the managed cache (ElastiCache primary endpoint, Azure Cache host name); REDIS_URL becomes redis[s]://host:port/database. Or `urlSecret`'),
+      port: port().default(6379).describe('Port of the managed cache (ElastiCache 6379; Azure Cache TLS 6380)'),
+      database: z.number().int().min(0).max(15).default(0).describe('Database number in REDIS_URL'),
+      tls: z.boolean().default(true).describe('TLS in transit (rediss://); required in production'),
+      urlSecret: secretKeyRef('REDIS_URL from this Secret key instead of `host`/`port` (e.g. written by Terraform or External Secrets); no credentials in it, the AUTH token stays in `secrets.redis`').optional(),
+      caSecret: secretKeyRef('A private CA bundle (PEM) to verify the cache\'s certificate with, mounted into the backend (REDIS_TLS_CA_FILE) and the exporter; not needed for ElastiCache and Azure Cache (public CAs)').optional(),
+      cidrs: z.array(z.string().regex(CIDR, { message: 'must be a CIDR such as 10.0.0.0/16' })).min(1)
+        .describe('CIDRs of the managed cache (its subnets): NetworkPolicy egress of the backend and the exporter, to `port` only'),
+      metrics: z.enum(['exporter', 'cloud']).default('exporter')
+        .describe('"exporter": a redis_exporter Deployment scrapes the endpoint (TLS and AUTH as the backend), with the connection and eviction alerts; "cloud": no exporter, the cloud\'s metrics and alarms instead ([cache.md](cache.md#managed))'),
+    }).optional().describe('The managed cache (`mode: managed` only)'),
   };
 }
 
+/** The image of the in-cluster engine: `redis.image`, else the engine's pinned default. */
+export function cacheImage(r: { engine: CacheEngine; image?: string }): string {
+  return r.image ?? ENGINE_IMAGES[r.engine];
+}
+
 interface RedisSection {
+  mode: 'in-cluster' | 'managed';
+  engine: CacheEngine;
+  image?: string;
+  managed?: { host?: string; urlSecret?: unknown };
   replicas: number;
   quorum: number;
   maxmemory: string;
@@ -117,6 +159,19 @@ interface RedisSection {
 
 /** Cross-field rules of the `redis` section. */
 export function refineRedis(r: RedisSection, ctx: z.RefinementCtx): void {
+  if (r.mode === 'managed') {
+    if (!r.managed) ctx.addIssue({ code: 'custom', path: ['managed'], message: 'is required with mode managed (allowed: host or urlSecret, port, tls, cidrs, ...)' });
+    else if ((r.managed.host === undefined) === (r.managed.urlSecret === undefined)) {
+      ctx.addIssue({ code: 'custom', path: ['managed'], message: 'needs exactly one of host (REDIS_URL built from host, port, tls) and urlSecret (REDIS_URL from a Secret)' });
+    }
+  }
+  if (r.image !== undefined) {
+    const repo = path.posix.basename(r.image.split('@')[0].replace(/:[^/:]*$/, ''));
+    const other = r.engine === 'redis' ? 'valkey' : 'redis';
+    if (repo.includes(other) && !repo.includes(r.engine)) {
+      ctx.addIssue({ code: 'custom', path: ['image'], message: `is a ${other} image but engine is ${r.engine} (allowed: a ${r.engine} image such as ${ENGINE_IMAGES[r.engine]}, or leave image out for that default)` });
+    }
+  }
   const majority = Math.floor(r.replicas / 2) + 1;
   if (r.quorum < majority || r.quorum > r.replicas) {
     ctx.addIssue({ code: 'custom', path: ['quorum'], message: `must be a majority of replicas (${majority}–${r.replicas}), got ${r.quorum}` });
@@ -160,4 +215,32 @@ export function refineRedisSecret(c: { redis?: { previousPasswordKey?: string };
   if (prev !== undefined && prev === key) {
     ctx.addIssue({ code: 'custom', path: ['redis', 'previousPasswordKey'], message: `must differ from secrets.redis.key ("${key}"): it holds the previous password during a rotation (allowed: another key of that Secret, default previous-password)` });
   }
+}
+
+/**
+ * Rules on the `redis` section as written (before defaults): with a managed cache, the keys that configure
+ * in-cluster pods (Sentinel, HAProxy, replicas, persistence, ...) have nothing to configure and are refused;
+ * `managed` only with mode managed; a managed cache in production (the environment or its ENVIRONMENT is
+ * "production") uses TLS.
+ */
+export function cacheModeProblems(raw: unknown, envName: string): { path: (string | number)[]; message: string }[] {
+  const c = raw as { appEnvironment?: unknown; redis?: Record<string, unknown> } | undefined;
+  const r = c?.redis;
+  if (!r || typeof r !== 'object' || Array.isArray(r)) return [];
+  const out: { path: (string | number)[]; message: string }[] = [];
+  if (r.mode === 'managed') {
+    for (const k of Object.keys(r)) {
+      if (!(MANAGED_MODE_KEYS as readonly string[]).includes(k)) {
+        out.push({ path: ['redis', k], message: `only with mode in-cluster: a managed cache runs no ${k === 'sentinel' || k === 'masterName' || k === 'quorum' ? 'Sentinels' : 'cache pods'} in the cluster (allowed with mode managed: ${MANAGED_MODE_KEYS.join(', ')})` });
+      }
+    }
+    const m = r.managed as Record<string, unknown> | undefined;
+    const production = envName === 'production' || c?.appEnvironment === 'production';
+    if (production && m && typeof m === 'object' && m.tls === false) {
+      out.push({ path: ['redis', 'managed', 'tls'], message: 'must be true in production: the AUTH token and the data would cross the network in clear text (allowed: true; enable in-transit encryption on the cache)' });
+    }
+  } else if (r.managed !== undefined) {
+    out.push({ path: ['redis', 'managed'], message: `only with mode managed (mode is ${JSON.stringify(r.mode ?? 'in-cluster')})` });
+  }
+  return out;
 }

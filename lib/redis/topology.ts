@@ -3,6 +3,7 @@
  * Services, the generated config files and the client ConfigMap agree.
  */
 import type { Environment } from '../config';
+import type { CacheEngine } from './schema';
 
 export const REDIS_PORT = 6379;
 export const SENTINEL_PORT = 26379;
@@ -23,6 +24,52 @@ export const HAPROXY_DEPLOYMENT = 'redis-haproxy';
 export const NODE_CONFIGMAP = 'redis-node';
 export const HAPROXY_CONFIGMAP = 'redis-haproxy';
 
+/**
+ * What differs between the in-cluster engines: object names (Valkey runs under its own names, so a switch of
+ * engine starts a new StatefulSet on new volumes instead of rolling Valkey onto Redis's files, and the old
+ * engine's objects keep serving until they are pruned), binaries and the server's config file name. HAProxy
+ * (`redis-haproxy`), Service `redis` and ConfigMap `redis-config` keep their names: the backend never changes.
+ */
+export interface CacheNames {
+  engine: CacheEngine;
+  statefulset: string;
+  headless: string;
+  sentinelService: string;
+  nodeConfigMap: string;
+  pdb: string;
+  /** NetworkPolicy of the cache pods, and the one of HAProxy towards them. */
+  podPolicy: string;
+  haproxyPolicy: string;
+  server: string;
+  sentinel: string;
+  cli: string;
+  /** The server's config file (template and rendered copy). */
+  conf: string;
+  /** Labels of the cache pods (selector: `name`) and of the Sentinel Service. */
+  pods: { name: string; component: string };
+  sentinelSpec: { name: string; component: string };
+}
+
+export function engineNames(engine: CacheEngine): CacheNames {
+  if (engine === 'redis') {
+    return {
+      engine, statefulset: STATEFULSET, headless: HEADLESS_SERVICE, sentinelService: SENTINEL_SERVICE, nodeConfigMap: NODE_CONFIGMAP,
+      pdb: 'redis-pdb', podPolicy: 'redis', haproxyPolicy: 'redis-haproxy',
+      server: 'redis-server', sentinel: 'redis-sentinel', cli: 'redis-cli', conf: 'redis.conf', pods: REDIS, sentinelSpec: REDIS_SENTINEL,
+    };
+  }
+  return {
+    engine, statefulset: 'valkey', headless: 'valkey-headless', sentinelService: 'valkey-sentinel', nodeConfigMap: 'valkey-node',
+    pdb: 'valkey-pdb', podPolicy: 'valkey', haproxyPolicy: 'valkey-haproxy',
+    server: 'valkey-server', sentinel: 'valkey-sentinel', cli: 'valkey-cli', conf: 'valkey.conf',
+    pods: { name: 'valkey', component: 'redis' }, sentinelSpec: { name: 'valkey', component: 'sentinel' },
+  };
+}
+
+export function cacheNames(env: Environment): CacheNames {
+  return engineNames(env.config.redis.engine);
+}
+
 /** Where the pod's files are. */
 export const PATHS = {
   /** The ConfigMap `redis-node` (templates and scripts, read-only). */
@@ -35,12 +82,12 @@ export const PATHS = {
 };
 
 export function headlessDomain(env: Environment): string {
-  return `${HEADLESS_SERVICE}.${env.config.namespace}.svc.${env.config.redis.clusterDomain}`;
+  return `${cacheNames(env).headless}.${env.config.namespace}.svc.${env.config.redis.clusterDomain}`;
 }
 
 /** Stable DNS name of Redis pod `i` (through the headless Service). */
 export function podHost(env: Environment, i: number): string {
-  return `${STATEFULSET}-${i}.${headlessDomain(env)}`;
+  return `${cacheNames(env).statefulset}-${i}.${headlessDomain(env)}`;
 }
 
 export function podHosts(env: Environment): string[] {
@@ -56,14 +103,48 @@ export function sentinelNodes(env: Environment): string[] {
   return podHosts(env).map((h) => `${h}:${SENTINEL_PORT}`);
 }
 
-/** The data of ConfigMap `redis-config` (its key `url` is REDIS_URL): what clients need, never a password. */
+/** Where a private CA of a managed cache is mounted in the backend and the exporter (REDIS_TLS_CA_FILE). */
+export const MANAGED_CA_DIR = '/etc/pensioen/redis-ca';
+export const MANAGED_CA_FILE = `${MANAGED_CA_DIR}/ca.crt`;
+
+/** REDIS_URL of a managed cache given by host (undefined when it comes from `managed.urlSecret`). */
+export function managedUrl(env: Environment): string | undefined {
+  const m = env.config.redis.managed;
+  return m?.host ? `${m.tls ? 'rediss' : 'redis'}://${m.host}:${m.port}/${m.database}` : undefined;
+}
+
+/**
+ * The data of ConfigMap `redis-config` (its key `url` is REDIS_URL): what clients need, never a password. The
+ * Sentinel keys only where Sentinels run; with a managed cache the URL (unless it comes from a Secret) and, for a
+ * private CA, where its file is.
+ */
 export function redisClientConfig(env: Environment): Record<string, string> {
   const r = env.config.redis;
+  if (r.mode === 'managed') {
+    const url = managedUrl(env);
+    return {
+      ...(url ? { url } : {}),
+      ...(r.managed?.caSecret ? { 'tls-ca-file': MANAGED_CA_FILE } : {}),
+    };
+  }
   return {
     url: r.url,
     'sentinel-master-name': r.masterName,
     'sentinel-hosts': sentinelNodes(env).join(','),
-    'sentinel-service': `${SENTINEL_SERVICE}.${env.config.namespace}.svc.${r.clusterDomain}:${SENTINEL_PORT}`,
+    'sentinel-service': `${cacheNames(env).sentinelService}.${env.config.namespace}.svc.${r.clusterDomain}:${SENTINEL_PORT}`,
     'sentinel-requires-password': String(r.sentinel.requirePassword),
   };
+}
+
+/**
+ * Labels of the Service in front of the exporters the ServiceMonitor `redis` selects: the cache pods' headless
+ * Service (the redis_exporter sidecars), the managed cache's exporter, or none (managed, `metrics: cloud`).
+ */
+export function cacheMetricsServiceLabels(env: Environment): Record<string, string> | undefined {
+  const r = env.config.redis;
+  if (r.mode === 'managed') {
+    return r.managed?.metrics === 'exporter' ? { 'app.kubernetes.io/name': 'redis-exporter', 'app.kubernetes.io/component': 'metrics' } : undefined;
+  }
+  const pods = cacheNames(env).pods;
+  return { 'app.kubernetes.io/name': pods.name, 'app.kubernetes.io/component': pods.component };
 }

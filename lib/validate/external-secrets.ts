@@ -44,6 +44,10 @@ export function externalSecretsOf(config: EnvConfig): ExternalSecret[] {
   }
   const ca = cnpg?.backup.objectStore.endpointCA;
   if (ca) entries.push({ name: ca.name, key: ca.key, declaredBy: 'database.cloudnativePg.backup.objectStore.endpointCA' });
+  // A managed cache: REDIS_URL from a Secret, a private CA bundle.
+  const managedCache = config.redis?.mode === 'managed' ? config.redis.managed : undefined;
+  if (managedCache?.urlSecret) entries.push({ ...managedCache.urlSecret, declaredBy: 'redis.managed.urlSecret' });
+  if (managedCache?.caSecret) entries.push({ ...managedCache.caSecret, declaredBy: 'redis.managed.caSecret' });
   const typed: { name: string; key: string; declaredBy: string; type?: 'dockerconfigjson' | 'tls' }[] = [];
   (config.pod?.imagePullSecrets ?? []).forEach((name, i) => typed.push({ name, key: '.dockerconfigjson', declaredBy: `pod.imagePullSecrets[${i}]`, type: 'dockerconfigjson' }));
   // Secrets of namespaced Issuers live in the environment's namespace (a ClusterIssuer's in cert-manager's).

@@ -7,11 +7,13 @@
  */
 import { type ChildProcess, execFile, execFileSync, spawn } from 'child_process';
 import * as fs from 'fs';
-import * as net from 'net';
 import * as os from 'os';
 import * as path from 'path';
 import { find, objectsOf } from '../helpers';
 import { infoFields, once, RedisError, type Reply, RespClient } from '../redis-resp';
+import { freePorts, sleep, until } from './harness-ports';
+
+export { freePorts, sleep, until };
 
 export const objects = objectsOf('production');
 export const nodeFiles: Record<string, string> = find(objects, 'ConfigMap', 'redis-node').data;
@@ -29,22 +31,11 @@ export const FAILOVER_TIMEOUT = Number(/failover-timeout \S+ (\d+)/.exec(sentine
 export const REPLICAS: number = sts.spec.replicas;
 /** The key of the Secret `secrets.redis` that holds the password (what REDIS_PASSWORD references). */
 export const PASSWORD_KEY: string = container('redis').env.find((e: any) => e.name === 'REDIS_PASSWORD').valueFrom.secretKeyRef.key;
-export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** The HAProxy here (Debian) may be older than the pinned image: drop keywords it does not know, and say so. */
 export function localHaproxyVersion(): [number, number] {
   const m = /version (\d+)\.(\d+)/.exec(execFileSync('haproxy', ['-v']).toString())!;
   return [Number(m[1]), Number(m[2])];
-}
-
-export async function freePorts(n: number): Promise<number[]> {
-  const servers = await Promise.all(Array.from({ length: n }, () => new Promise<net.Server>((resolve) => {
-    const s = net.createServer();
-    s.listen(0, '127.0.0.1', () => resolve(s));
-  })));
-  const ports = servers.map((s) => (s.address() as net.AddressInfo).port);
-  await Promise.all(servers.map((s) => new Promise((r) => s.close(r))));
-  return ports;
 }
 
 export class Cluster {
@@ -248,7 +239,6 @@ export class Cluster {
   }
 }
 
-/** Polls `probe` every 100 ms until it returns a value; on time-out throws with the last error and the logs of `cluster`. */
 /**
  * The kubelet's readiness probe of an HAProxy pod, as the generated Deployment defines it: nothing before
  * initialDelaySeconds, then an HTTP GET every periodSeconds until successThreshold answers are 2xx. Resolves
@@ -267,21 +257,6 @@ export async function haproxyReady(healthPort: number, timeoutMs = 30_000): Prom
     await sleep(probe.periodSeconds * 1000);
   }
   throw new Error(`HAProxy on health port ${healthPort} not ready within ${timeoutMs} ms`);
-}
-
-export async function until<T>(what: string, timeoutMs: number, probe: () => Promise<T | undefined>, cluster?: { logs(): string }): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown;
-  while (Date.now() < deadline) {
-    try {
-      const v = await probe();
-      if (v !== undefined) return v;
-    } catch (e) {
-      last = e;
-    }
-    await sleep(100);
-  }
-  throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${last ? ` (last error: ${String(last)})` : ''}\n${cluster?.logs() ?? ''}`);
 }
 
 type Mode = 'wait' | 'fresh' | 'plain';

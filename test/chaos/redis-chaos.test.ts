@@ -1,7 +1,7 @@
 /**
  * Issue 12's fault table, each scenario on a fresh set (harness.ts: the generated scripts and configs with real
  * redis-server, redis-sentinel and haproxy on loopback), writers through HAProxy the whole time, and afterwards a
- * read-back of every acknowledged key. Figures go to stdout ("chaos[...]") for docs/redis.md.
+ * read-back of every acknowledged key. Figures go to stdout ("chaos[...]") for docs/cache.md.
  */
 import * as fs from 'fs';
 import * as path from 'path';

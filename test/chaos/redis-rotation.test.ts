@@ -1,5 +1,5 @@
 /**
- * Issue 12 item 7: the Redis password rotation of docs/redis.md, performed step by step exactly as
+ * Issue 12 item 7: the Redis password rotation of docs/cache.md, performed step by step exactly as
  * `lib/redis/rotation.ts` lists it (the same data renders the documented commands), against real redis-server,
  * redis-sentinel and HAProxy running the generated scripts (harness.ts), with writers through HAProxy the whole
  * time (SET + WAIT on one connection, the same on a new connection per write, plain SETs).
@@ -74,7 +74,7 @@ async function acceptsEverywhere(password: string): Promise<(true | string)[]> {
   return Promise.all([...cluster.redisPorts, ...cluster.sentinelPorts].map((p) => accepts(p, password)));
 }
 
-test('password rotation as docs/redis.md describes it: writers through HAProxy never fail, nothing acknowledged is lost, the old password is refused at the end', async () => {
+test('password rotation as docs/cache.md describes it: writers through HAProxy never fail, nothing acknowledged is lost, the old password is refused at the end', async () => {
   const OLD = cluster.password;
   const NEW = `rotated-${process.pid}-${Date.now().toString(16)}`;
   const value = (s: Stdin | 'NEW' | 'OLD') => ({ '>NEW': `>${NEW}`, '<OLD': `<${OLD}`, OLD, NEW } as Record<string, string>)[s];
