@@ -27,6 +27,7 @@ import { architectureDocs, writeArchitectureDocs } from './lib/docs/architecture
 import { monitoringNotices } from './lib/monitoring/edge';
 import { type ManifestFile, OutputRefused, recoverInterrupted, toYaml, writeTree, writeTreeAtomically } from './lib/output/write';
 import { withSyncAnnotations } from './lib/output/sync-waves';
+import { runningEdges } from './lib/config/edge';
 import { contextOf, formatFinding, validateEnvironments, validateObjects } from './lib/validate';
 
 /** Builds the cdk8s App of one environment; its charts in apply order. */
@@ -41,7 +42,8 @@ export function buildApp(env: Environment): { app: App; charts: EnvChart[] } {
     new FrontendChart(app, env),
     new NetworkPoliciesChart(app, env),
     new RedisChart(app, env),
-    env.config.edge.kind === 'gateway' ? new GatewayChart(app, env) : new IngressChart(app, env),
+    // The edge, and during a migration (edge.migrateFrom) the one being retired too: 40-ingress.yaml, 40-gateway.yaml.
+    ...runningEdges(env.config.edge).sort().map((k) => (k === 'gateway' ? new GatewayChart(app, env) : new IngressChart(app, env))),
     ...(env.config.monitoring.enabled ? [new MonitoringChart(app, env)] : []),
   ];
   return { app, charts };

@@ -13,6 +13,7 @@ import { ClientSettingsPolicy } from '../imports/ngf-clientsettingspolicies-gate
 import { RateLimitPolicy } from '../imports/ngf-ratelimitpolicies-gateway.nginx.org';
 import { EnvChart } from '../lib/constructs/env-chart';
 import type { Environment } from '../lib/config';
+import { certificateEdge } from '../lib/config/edge';
 import { certIssuers } from '../lib/edge/acme';
 import { edgeIssuerRef, issuerAnnotation } from '../lib/tls/issuers';
 import { gatewayListeners, listenerName } from '../lib/edge/gateway-names';
@@ -48,14 +49,18 @@ export class GatewayChart extends EnvChart {
     const g = c.edge.gateway;
     const edge = { name: PART_OF, component: 'edge' };
     const l = gatewayListeners(env);
-    certIssuers(this, env);
+    // The issuers and cert-manager's annotation (or explicit Certificates) live on the edge that obtains the
+    // certificates: during a migration from the Ingress edge, the Ingresses do until they are retired, and this
+    // Gateway serves the same TLS Secrets.
+    const obtainsCertificates = certificateEdge(c.edge) === 'gateway';
+    if (obtainsCertificates) certIssuers(this, env);
 
     const frontendHosts = c.ingress.frontendHosts;
     if (l.gateway.generated) {
       const tls = (secret: string) => ({ mode: GatewaySpecListenersTlsMode.TERMINATE, certificateRefs: [{ group: '', kind: 'Secret', name: secret }] });
       const hosts: [string, string][] = [[c.ingress.apiHost, c.ingress.apiTlsSecretName], ...frontendHosts.map((h): [string, string] => [h, c.ingress.frontendTlsSecretName])];
       new Gateway(this, 'gateway', {
-        metadata: meta(env, g.name, edge, issuerAnnotation(c)),
+        metadata: meta(env, g.name, edge, obtainsCertificates ? issuerAnnotation(c) : {}),
         spec: {
           gatewayClassName: g.className,
           listeners: hosts.flatMap(([host, secret]) => [
@@ -72,8 +77,10 @@ export class GatewayChart extends EnvChart {
           metadata: meta(env, name, labels),
           spec: { secretName, dnsNames, issuerRef: edgeIssuerRef(c), privateKey: { rotationPolicy: 'Always' as any } },
         });
-      cert('pensioen-api-tls', c.ingress.apiTlsSecretName, [c.ingress.apiHost], BACKEND);
-      cert('pensioen-frontend-tls', c.ingress.frontendTlsSecretName, frontendHosts, FRONTEND);
+      if (obtainsCertificates) {
+        cert('pensioen-api-tls', c.ingress.apiTlsSecretName, [c.ingress.apiHost], BACKEND);
+        cert('pensioen-frontend-tls', c.ingress.frontendTlsSecretName, frontendHosts, FRONTEND);
+      }
       new ReferenceGrant(this, 'tls-grant', {
         metadata: meta(env, 'shared-gateway-tls', edge),
         spec: {

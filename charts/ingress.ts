@@ -1,6 +1,7 @@
 import type { Construct } from 'constructs';
 import { BACKEND, BACKEND_SERVICE, FRONTEND, FRONTEND_SERVICE } from '../lib/names';
 import { EnvChart } from '../lib/constructs/env-chart';
+import { certificateEdge } from '../lib/config/edge';
 import { certIssuers } from '../lib/edge/acme';
 import type { EnvConfig, Environment } from '../lib/config';
 import { k8s } from '../lib/k8s';
@@ -46,10 +47,13 @@ export class IngressChart extends EnvChart {
   constructor(scope: Construct, env: Environment) {
     super(scope, 'ingress', env, '40-ingress.yaml');
     const c = env.config;
-    certIssuers(this, env);
+    // The issuers and cert-manager's annotation live on the edge that obtains the certificates (during a
+    // migration to the Gateway API: this one, until it is retired).
+    const obtainsCertificates = certificateEdge(c.edge) === 'ingress';
+    if (obtainsCertificates) certIssuers(this, env);
 
     const annotations = (kind: 'api' | 'frontend') => ({
-      ...issuerAnnotation(c),
+      ...(obtainsCertificates ? issuerAnnotation(c) : {}),
       ...controllerAnnotations(c, kind),
       ...c.ingress.annotations,
     });

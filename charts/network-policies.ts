@@ -2,7 +2,7 @@ import type { Construct } from 'constructs';
 import { BACKEND, FRONTEND } from '../lib/names';
 import { EnvChart } from '../lib/constructs/env-chart';
 import type { Environment } from '../lib/config';
-import { dataPlaneNamespaceOf } from '../lib/config/edge';
+import { dataPlaneNamespaceOf, runningEdges } from '../lib/config/edge';
 import { k8s } from '../lib/k8s';
 import { POSTGRES_EXPORTER_LABELS, POSTGRES_EXPORTER_PORT } from '../lib/monitoring/names';
 import { meta, PART_OF, selectorLabels } from '../lib/k8s/labels';
@@ -32,8 +32,9 @@ export class NetworkPoliciesChart extends EnvChart {
     // Who brings outside traffic in: the ingress controller, or the Gateway's data plane (edge.kind gateway);
     // plus node addresses when it runs on hostNetwork (its packets then come from the node, which no
     // namespace selector matches).
-    const edgeNs = c.edge.kind === 'gateway' ? dataPlaneNamespaceOf(c.edge) : n.ingressControllerNamespace;
-    const fromEdge: k8s.NetworkPolicyPeer[] = [fromNamespace(edgeNs), ...n.ingressControllerNodeCidrs.map((cidr) => ({ ipBlock: { cidr } }))];
+    // During a migration (edge.migrateFrom) both edges bring traffic in until the old one is retired.
+    const edgeNamespaces = runningEdges(c.edge).map((k) => (k === 'gateway' ? dataPlaneNamespaceOf(c.edge) : n.ingressControllerNamespace));
+    const fromEdge: k8s.NetworkPolicyPeer[] = [...edgeNamespaces.map(fromNamespace), ...n.ingressControllerNodeCidrs.map((cidr) => ({ ipBlock: { cidr } }))];
     const cnpg = cnpgOf(env);
     const policy = (id: string, podSelector: Record<string, string>, s: Omit<k8s.NetworkPolicySpec, 'podSelector'>) =>
       new k8s.KubeNetworkPolicy(this, id, { metadata: meta(env, id, spec), spec: { podSelector: { matchLabels: podSelector }, ...s } });

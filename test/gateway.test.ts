@@ -330,6 +330,6 @@ describe('npm run diff: switching production from ingress to gateway, object by 
 
 test('docs/gateway-api.md documents the switch and the README links it', () => {
   const doc = fs.readFileSync(path.join(ROOT, 'docs', 'gateway-api.md'), 'utf8');
-  for (const s of ['## Migration from ingress-nginx', 'Rollback', 'DNS hand-over', 'config.enableGatewayAPI=true', 'v1.6.1', '## ingress-nginx annotation -> Gateway API', 'limit-rpm', 'staging']) expect(doc).toContain(s);
+  for (const s of ['## Migrating from ingress-nginx', 'Rollback', 'DNS hand-over', 'config.enableGatewayAPI=true', 'v1.6.1', '## ingress-nginx annotation -> Gateway API', 'limit-rpm', 'staging']) expect(doc).toContain(s);
   expect(fs.readFileSync(path.join(ROOT, 'README.md'), 'utf8')).toContain('[docs/gateway-api.md](docs/gateway-api.md)');
 });

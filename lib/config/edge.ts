@@ -19,6 +19,8 @@ const gwDuration = () => z.string().regex(/^([0-9]{1,5}(h|m|s|ms)){1,4}$/, { mes
 export const edgeSchema = z.strictObject({
   kind: z.enum(['ingress', 'gateway']).default('ingress')
     .describe('"ingress": Ingresses for the ingress controller (`ingress.*`); "gateway": Gateway API HTTPRoutes (`edge.gateway`), see docs/gateway-api.md'),
+  migrateFrom: z.enum(['ingress', 'gateway']).optional()
+    .describe('During a switch of `kind`: the edge being retired keeps serving (its objects, NetworkPolicy admission and Argo CD kinds stay) and keeps obtaining the certificates (DNS still points at it) until this key is removed; see docs/gateway-api.md, "Migrating from ingress-nginx"'),
   gateway: z.strictObject({
     implementation: z.string().default('envoy-gateway').superRefine((v, ctx) => {
       if (!(GATEWAY_IMPLEMENTATIONS as readonly string[]).includes(v)) {
@@ -54,6 +56,9 @@ export const edgeSchema = z.strictObject({
       .describe('Largest request body the API accepts (ingress-nginx\'s default proxy-body-size; NGINX Gateway Fabric ClientSettingsPolicy); `unlimited` turns the limit off (NGINX\'s 0)'),
   }).prefault({}).describe('The Gateway API edge (with `kind: gateway`)'),
 }).prefault({}).superRefine((e, ctx) => {
+  if (e.migrateFrom === e.kind) {
+    ctx.addIssue({ code: 'custom', path: ['migrateFrom'], message: `is the edge being retired and must differ from edge.kind (${e.kind}); remove it once the migration is done (allowed: ${e.kind === 'ingress' ? '"gateway"' : '"ingress"'})` });
+  }
   const t = e.gateway.timeouts;
   if (![t.request, t.backendRequest].every((d) => /^([0-9]{1,5}(h|m|s|ms)){1,4}$/.test(d))) return; // reported above
   const secs = (d: string) => [...d.matchAll(/(\d+)(h|ms|m|s)/g)].reduce((n, m) => n + Number(m[1]) * ({ h: 3600, m: 60, s: 1, ms: 0.001 } as Record<string, number>)[m[2]], 0);
@@ -64,6 +69,19 @@ export const edgeSchema = z.strictObject({
 
 /** Where each implementation runs its data plane by default (its Helm chart's namespace). */
 const DATA_PLANE_NAMESPACE: Record<GatewayImplementation, string> = { 'envoy-gateway': 'envoy-gateway-system', 'nginx-gateway-fabric': 'nginx-gateway' };
+
+/** The edges that run: `kind`, and during a migration the one being retired. */
+export function runningEdges(e: z.output<typeof edgeSchema>): ('ingress' | 'gateway')[] {
+  return e.migrateFrom ? [e.kind, e.migrateFrom] : [e.kind];
+}
+
+/**
+ * The edge that obtains the certificates (cert-manager's annotation and the HTTP-01 solver): during a
+ * migration the one being retired, since DNS still points at it; the other serves the same TLS Secrets.
+ */
+export function certificateEdge(e: z.output<typeof edgeSchema>): 'ingress' | 'gateway' {
+  return e.migrateFrom ?? e.kind;
+}
 
 export function dataPlaneNamespaceOf(e: z.output<typeof edgeSchema>): string {
   return e.gateway.dataPlaneNamespace ?? DATA_PLANE_NAMESPACE[e.gateway.implementation];

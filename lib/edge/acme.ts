@@ -6,18 +6,19 @@ import type { Construct } from 'constructs';
 import { ApiObject } from 'cdk8s';
 import type { ClusterIssuerSpecAcmeSolvers } from '../../imports/certmanager-clusterissuers-cert-manager.io';
 import type { Environment } from '../config';
+import { certificateEdge } from '../config/edge';
 import { clusterMeta, meta, PART_OF } from '../k8s/labels';
 import { issuerSpec } from '../tls/issuers';
 import { gatewayListeners } from './gateway-names';
 
 /**
- * The HTTP-01 solver: through the ingress class (edge.kind ingress), or through an HTTPRoute that
- * cert-manager creates per challenge and attaches to the Gateway's port-80 listener(s) (edge.kind
- * gateway; `gatewayHTTPRoute.parentRefs`, cert-manager >= 1.15 with Gateway API support enabled).
+ * The HTTP-01 solver, on the edge that obtains the certificates (`certificateEdge`: edge.kind, or during
+ * a migration the edge being retired): through the ingress class, or through an HTTPRoute that
+ * cert-manager creates per challenge and attaches to the Gateway's port-80 listener(s) ( `gatewayHTTPRoute.parentRefs`, cert-manager >= 1.15 with Gateway API support enabled).
  */
 export function http01Solver(env: Environment): ClusterIssuerSpecAcmeSolvers {
   const c = env.config;
-  if (c.edge.kind === 'ingress') return { http01: { ingress: { ingressClassName: c.ingress.className } } };
+  if (certificateEdge(c.edge) === 'ingress') return { http01: { ingress: { ingressClassName: c.ingress.className } } };
   const l = gatewayListeners(env);
   return {
     http01: {
