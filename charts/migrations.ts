@@ -6,23 +6,18 @@ import { hardenedContainer, hardenedPodSpec } from '../lib/k8s/hardened';
 import { labels, meta, selectorLabels, versionOfImage } from '../lib/k8s/labels';
 import { dnsEgress, tcp } from '../lib/k8s/network';
 import { databaseEnv } from '../lib/database/connection';
-import { MIGRATION_JOB, MIGRATION_LABELS, MIGRATION_SERVICE_ACCOUNT } from '../lib/names';
+import { MIGRATION_JOB, MIGRATION_LABELS, MIGRATION_SERVICE_ACCOUNT, migrationJobNameOf } from '../lib/names';
 import { POOLER_PORT, clusterNames, cnpgOf, poolerSelector } from '../lib/database/names';
 
 export { MIGRATION_JOB, MIGRATION_LABELS, MIGRATION_SERVICE_ACCOUNT };
 
-/** `1.0.0` becomes `1-0-0`: a version as part of a Kubernetes name. */
-export function nameSafeVersion(version: string): string {
-  return version.toLowerCase().replace(/[^a-z0-9-]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 40) || 'unversioned';
-}
-
-/** The Job's name: fixed for Argo CD (a hook replaced on each sync), per image version for kubectl apply. */
+/** The Job's name: fixed for Argo CD (a hook replaced on each sync), per image for kubectl apply (lib/names.ts). */
 export function migrationJobName(env: Environment): string {
   if (env.config.gitops.enabled) return MIGRATION_JOB;
   const image = env.config.backend.image;
   const version = versionOfImage(image);
   const digest = /@sha256:([a-f0-9]{12})/.exec(image)?.[1];
-  return `${MIGRATION_JOB}-${nameSafeVersion(version === 'digest' ? digest ?? 'digest' : version)}`;
+  return migrationJobNameOf(`${env.config.registry}/${image}`, version === 'digest' ? digest ?? 'digest' : version);
 }
 
 /**
@@ -33,7 +28,7 @@ export function migrationJobName(env: Environment): string {
  *   sync). Argo CD waits for the hook to complete; when it fails, the sync operation fails and the waves
  *   after it (the Deployment) are not applied. Not `PreSync`: PreSync hooks run before every wave, so on the
  *   first sync the Namespace, the database Secret and the NetworkPolicies would not exist yet.
- * - `kubectl apply` (no Argo CD): a Job named after the image version (`backend-migrate-1-0-0`) in
+ * - `kubectl apply` (no Argo CD): a Job named after the image (`backend-migrate-1-0-0-<hash of the image reference>`) in
  *   `09-migrations.yaml`, applied and waited for before the rest (docs/real-cluster.md). A Job's pod
  *   template is immutable, so each version gets its own Job; re-applying the same version changes nothing.
  *

@@ -8,6 +8,7 @@ import { ConfigError, parseConfig } from '../lib/config';
 import { clock } from '../lib/database/schema';
 import { parseCron } from '../lib/database/cron';
 import { cnpgOverrides, cnpgYaml, merge } from './database-helpers';
+import { inlineEnvironment, objectsOf } from './helpers';
 
 type Obj = Record<string, any>;
 const BASE: Obj = { registry: 'registry.example.nl/pensioen', certManager: { email: 'ops@example.nl' }, network: { databaseCidrs: ['10.0.0.0/8'] } };
@@ -169,5 +170,30 @@ describe('every error names its config key', () => {
   test('a migration resource that is not a quantity is a migrations.resources error, not a gate finding about backend.resources', () => {
     expectOne(base({ migrations: { resources: { limits: { memory: 'lots' } } } }), /^config\/x\.yaml: migrations\.resources\.limits\.memory: must be a Kubernetes quantity/);
     expectOne(base({ migrations: { resources: { requests: { cpu: '2' } } } }), /^config\/x\.yaml: migrations\.resources\.requests\.cpu: must not exceed limits\.cpu \(1000m\), got 2$/);
+  });
+});
+
+describe('migration Job names (kubectl apply: one immutable Job per image)', () => {
+  const jobName = (image: string, registry = 'registry.example.nl/pensioen') => {
+    const env = inlineEnvironment('kubectl', stringify(merge(BASE, { registry, gitops: { enabled: false }, backend: { image } })));
+    const jobs = objectsOf(env).filter((o) => o.kind === 'Job');
+    expect(jobs).toHaveLength(1);
+    return jobs[0].metadata.name as string;
+  };
+  test('tags 1.0.0 and 1_0_0 get different names', () => {
+    expect(jobName('pensioen-backend:1.0.0')).not.toBe(jobName('pensioen-backend:1_0_0'));
+  });
+  test('two long tags sharing their first 40 characters get different names, each at most 63 characters', () => {
+    const a = jobName(`pensioen-backend:${'x'.repeat(40)}-build-1`);
+    const b = jobName(`pensioen-backend:${'x'.repeat(40)}-build-2`);
+    expect(a).not.toBe(b);
+    for (const n of [a, b]) expect(n.length).toBeLessThanOrEqual(63);
+  });
+  test('the same tag with another digest, or from another registry, gets another name; the same image the same name', () => {
+    const d = (c: string) => `pensioen-backend:1.0.0@sha256:${c.repeat(64)}`;
+    expect(jobName(d('a'))).not.toBe(jobName(d('b')));
+    expect(jobName('pensioen-backend:1.0.0')).not.toBe(jobName('pensioen-backend:1.0.0', 'other.example.nl/pensioen'));
+    expect(jobName('pensioen-backend:1.0.0')).toBe(jobName('pensioen-backend:1.0.0'));
+    expect(jobName('pensioen-backend:1.0.0')).toMatch(/^backend-migrate-1-0-0-[0-9a-f]{8}$/);
   });
 });
