@@ -22,6 +22,7 @@ import { RedisChart } from './charts/redis';
 import { chartsToJson } from './lib/constructs/charts-to-json';
 import type { EnvChart } from './lib/constructs/env-chart';
 import { type Environment, loadEnvironments } from './lib/config';
+import { configWarnings } from './lib/config/warnings';
 import { CliError, EXIT, projectRoot, runCli, shown } from './lib/cli/errors';
 import { architectureDocs, writeArchitectureDocs } from './lib/docs/architecture';
 import { monitoringNotices } from './lib/monitoring/edge';
@@ -104,6 +105,8 @@ export function main(argv: string[]): number {
     const recovered = recoverInterrupted(opts.outDir);
     if (recovered) process.stderr.write(`synth: ${recovered}\n`);
     const envs = loadEnvironments(opts.configDir);
+    // Gaps that do not stop the synth (lib/config/warnings.ts).
+    for (const w of envs.flatMap(configWarnings)) process.stderr.write(`synth: warning: ${w}\n`);
     // Validation gate (lib/validate): nothing is written when any object would be rejected.
     const synthesized = envs.map((env) => ({ env, files: synthEnvironment(env) }));
     const gateStart = performance.now();

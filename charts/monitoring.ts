@@ -16,6 +16,7 @@ import { edgeMetricsSource, ENVOY_METRICS_PATH, ENVOY_METRICS_PORT } from '../li
 import { alertGroups, alertLabels, type AlertRule, runbookUrl, seconds, type Team } from '../lib/monitoring/rules';
 import { sloRuleGroups } from '../lib/monitoring/slo';
 import { alertmanagerConfigSpec } from '../lib/monitoring/alertmanager';
+import { HEARTBEAT_ALERT, HEARTBEAT_PROMETHEUS_RULE, heartbeatRule } from '../lib/monitoring/heartbeat';
 import { AlertmanagerConfig } from '../imports/prom-alertmanagerconfigs-monitoring.coreos.com';
 import { PrometheusRule, PrometheusRuleSpecGroupsRulesExpr } from '../imports/prom-prometheusrules-monitoring.coreos.com';
 import { ServiceMonitor, ServiceMonitorSpecEndpointsRelabelingsAction, ServiceMonitorSpecEndpointsScheme } from '../imports/prom-servicemonitors-monitoring.coreos.com';
@@ -89,6 +90,21 @@ export class MonitoringChart extends EnvChart {
         ...AlertmanagerConfig.GVK,
         metadata: withSelector(ALERTMANAGER_CONFIG),
         spec: alertmanagerConfigSpec(env),
+      });
+    }
+
+    // The heartbeat: an always-firing Watchdog of this namespace, routed to the dead man's switch
+    // (lib/monitoring/heartbeat.ts). Its own object: it is not an alert anyone is paged by.
+    if (m.alerting.enabled && m.heartbeat) {
+      const rule = heartbeatRule(c.namespace);
+      new PrometheusRule(this, 'heartbeat-rule', {
+        metadata: withSelector(HEARTBEAT_PROMETHEUS_RULE),
+        spec: {
+          groups: [{
+            name: 'pensioen-heartbeat',
+            rules: [{ ...rule, expr: PrometheusRuleSpecGroupsRulesExpr.fromString(rule.expr), annotations: { ...rule.annotations, runbook_url: runbookUrl(env, HEARTBEAT_ALERT) } }],
+          }],
+        },
       });
     }
 

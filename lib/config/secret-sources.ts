@@ -39,6 +39,8 @@ function valueHint(declaredBy: readonly string[], key: string): string {
   // Alertmanager receivers: credentials someone else issues, never random.
   if (declaredBy.some((d) => d.endsWith('.pagerduty.routingKey'))) return `'PAGERDUTY_EVENTS_V2_INTEGRATION_KEY'`;
   if (declaredBy.some((d) => d.endsWith('.slack.apiUrl'))) return `'https://hooks.slack.com/services/T000/B000/XXXX'`;
+  if (declaredBy.includes('monitoring.heartbeat.url')) return `'https://hc-ping.com/CHECK-UUID'`;
+  if (declaredBy.includes('monitoring.heartbeat.apiKey')) return `'OPSGENIE_API_INTEGRATION_KEY'`;
   return '"$(openssl rand -hex 32)"';
 }
 

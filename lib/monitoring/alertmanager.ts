@@ -14,6 +14,7 @@
 import type { Environment } from '../config';
 import { NULL_RECEIVER } from './alerting-schema';
 import { ALERTMANAGER_CONFIG } from './names';
+import { HEARTBEAT_ALERT, HEARTBEAT_RECEIVER, heartbeatTiming } from './heartbeat';
 
 /** The contract for planned events (e.g. a planned Redis hand-over): any alert with this label is dropped. */
 export const PLANNED_LABEL = 'planned';
@@ -35,6 +36,7 @@ export interface AmcReceiver {
   name: string;
   pagerdutyConfigs?: { routingKey: SecretKeyRef; sendResolved: boolean; description: string; details: { key: string; value: string }[] }[];
   slackConfigs?: { apiURL: SecretKeyRef; channel: string; sendResolved: boolean; title: string; text: string; titleLink: string }[];
+  webhookConfigs?: { urlSecret: SecretKeyRef; sendResolved: boolean; httpConfig?: { authorization: { type: string; credentials: SecretKeyRef } } }[];
 }
 export interface AmcInhibitRule { sourceMatch: Matcher[]; targetMatch: Matcher[]; equal: string[] }
 /** The spec of the AlertmanagerConfig, as it appears in dist/ (JSON field names of the CRD). */
@@ -76,6 +78,22 @@ export function alertmanagerConfigSpec(env: Environment): AmcSpec {
       });
     }
   }
+  // The heartbeat (lib/monitoring/heartbeat.ts): the dead man's switch gets only the Watchdog, never a
+  // resolved message (a "resolved" POST would count as a ping while the Watchdog is gone).
+  const hb = env.config.monitoring.heartbeat;
+  if (hb) {
+    receivers.push({
+      name: HEARTBEAT_RECEIVER,
+      webhookConfigs: [{
+        urlSecret: { name: hb.url.name, key: hb.url.key },
+        sendResolved: false,
+        ...(hb.apiKey ? { httpConfig: { authorization: { type: 'GenieKey', credentials: { name: hb.apiKey.name, key: hb.apiKey.key } } } } : {}),
+      }],
+    });
+  }
+  const heartbeatRoutes: AmcRoute[] = hb
+    ? [{ receiver: HEARTBEAT_RECEIVER, matchers: [eq('alertname', HEARTBEAT_ALERT)], groupBy: ['alertname', 'namespace'], ...heartbeatTiming(hb) }]
+    : [];
   return {
     route: {
       receiver: a.defaultReceiver,
@@ -84,6 +102,8 @@ export function alertmanagerConfigSpec(env: Environment): AmcSpec {
       groupInterval: a.groupInterval,
       repeatInterval: a.repeatInterval,
       routes: [
+        // First: the Watchdog goes to the dead man's switch only (never to a person), every ping interval.
+        ...heartbeatRoutes,
         // Planned events (a planned Redis hand-over, maintenance) never notify anyone.
         { receiver: NULL_RECEIVER, matchers: [eq(PLANNED_LABEL, PLANNED_VALUE)] },
         ...a.routes.map((r) => ({
@@ -195,6 +215,13 @@ export function operatorAlertmanagerConfig(
         title: s.title,
         title_link: s.titleLink,
         text: s.text,
+      })),
+    } : {}),
+    ...(r.webhookConfigs ? {
+      webhook_configs: r.webhookConfigs.map((w) => ({
+        send_resolved: w.sendResolved,
+        url: secretValue(w.urlSecret),
+        ...(w.httpConfig ? { http_config: { authorization: { type: w.httpConfig.authorization.type, credentials: secretValue(w.httpConfig.authorization.credentials) } } } : {}),
       })),
     } : {}),
   }));

@@ -63,6 +63,8 @@ export const ALERT_NAMES = [
   'CertificateExpiringSoon', 'MetricsTargetMissing', 'MetricSeriesMissing',
   'EdgeHighErrorRate', 'EdgeRateLimiting',
   'BackendAvailabilityBudgetBurn', 'BackendLatencyBudgetBurn',
+  // The heartbeat (lib/monitoring/heartbeat.ts, PrometheusRule pensioen-heartbeat): always firing.
+  'Watchdog',
 ] as const;
 
 export function runbookUrl(env: Environment, alert: string): string {

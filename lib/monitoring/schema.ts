@@ -7,6 +7,7 @@ import { dnsLabel, imageRef, resources } from '../config/types';
 import { duration, labelName } from './prom-types';
 import { alertingSchema, edgeAlertsSchema, sloSchema } from './alerting-schema';
 import { backendMetrics, EXPORTER_NAMES } from './metrics';
+import { heartbeatSchema } from './heartbeat';
 
 /** A Prometheus metric name. */
 const metricName = () => z.string().regex(/^[a-zA-Z_:][a-zA-Z0-9_:]*$/, { message: 'must be a Prometheus metric name (letters, digits, "_" and ":")' });
@@ -49,6 +50,7 @@ export function monitoringSchema() {
     slo: sloSchema(),
     edge: edgeAlertsSchema(),
     alerting: alertingSchema(),
+    heartbeat: heartbeatSchema(),
     thresholds: z.strictObject({
       errorRatio: ratio().default(0.05).describe('HighErrorRate: share of requests answered 5xx (over 5 minutes)'),
       errorRatioFor: duration().default('5m').describe('HighErrorRate: how long the ratio must stay above the threshold'),
@@ -73,6 +75,9 @@ export function monitoringSchema() {
       folder: z.string().min(1).optional().describe('Grafana folder (annotation grafana_folder, honoured when the sidecar sets folderAnnotation)'),
     }).prefault({}).describe('Grafana dashboard ConfigMap `pensioen-dashboard`'),
   }).prefault({}).superRefine((m, ctx) => {
+    if (m.heartbeat && !m.alerting.enabled) {
+      ctx.addIssue({ code: 'custom', path: ['heartbeat'], message: 'needs monitoring.alerting.enabled: true (the Watchdog reaches the dead man\'s switch through the AlertmanagerConfig); remove heartbeat or enable alerting' });
+    }
     // The latency SLO counts requests under the threshold from one histogram bucket: it must be a boundary.
     const bm = backendMetrics(m.metrics);
     if (m.slo.latency.enabled && !bm.durationBuckets.includes(m.slo.latency.thresholdSeconds)) {

@@ -36,6 +36,12 @@ export function externalSecretsOf(config: EnvConfig): ExternalSecret[] {
       if (r.pagerduty?.routingKey) entries.push({ ...r.pagerduty.routingKey, declaredBy: `monitoring.alerting.receivers.${name}.pagerduty.routingKey` });
       if (r.slack?.apiUrl) entries.push({ ...r.slack.apiUrl, declaredBy: `monitoring.alerting.receivers.${name}.slack.apiUrl` });
     }
+    // The dead man's switch: its ping URL (and Opsgenie's API key).
+    const hb = config.monitoring.heartbeat;
+    if (hb) {
+      entries.push({ ...hb.url, declaredBy: 'monitoring.heartbeat.url' });
+      if (hb.apiKey) entries.push({ ...hb.apiKey, declaredBy: 'monitoring.heartbeat.apiKey' });
+    }
   }
   const cred = cnpg?.backup.objectStore.credentials;
   if (cred?.type === 'secret') {
