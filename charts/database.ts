@@ -5,6 +5,7 @@ import { MIGRATION_LABELS } from '../lib/names';
 import { EnvChart } from '../lib/constructs/env-chart';
 import type { Environment } from '../lib/config';
 import { k8s } from '../lib/k8s';
+import { SPREAD_HONOR } from '../lib/k8s/hardened';
 import { meta, PART_OF, selectorLabels, versionOfImage } from '../lib/k8s/labels';
 import { dnsEgress, fromNamespace, tcp } from '../lib/k8s/network';
 import {
@@ -231,8 +232,8 @@ function clusterSpec(env: Environment, cnpg: CnpgConfig, name: string, bootstrap
       topologyKey: 'kubernetes.io/hostname',
     },
     topologySpreadConstraints: [
-      { maxSkew: 1, topologyKey: 'kubernetes.io/hostname', whenUnsatisfiable: cnpg.antiAffinity === 'required' ? 'DoNotSchedule' : 'ScheduleAnyway', labelSelector: instancePods },
-      { maxSkew: 1, topologyKey: 'topology.kubernetes.io/zone', whenUnsatisfiable: 'ScheduleAnyway', labelSelector: instancePods },
+      { maxSkew: 1, topologyKey: 'kubernetes.io/hostname', whenUnsatisfiable: cnpg.antiAffinity === 'required' ? 'DoNotSchedule' : 'ScheduleAnyway', labelSelector: instancePods, ...SPREAD_HONOR },
+      { maxSkew: 1, topologyKey: 'topology.kubernetes.io/zone', whenUnsatisfiable: 'ScheduleAnyway', labelSelector: instancePods, ...SPREAD_HONOR },
     ],
     // The operator's own PodMonitor is deprecated; 50-monitoring.yaml has ours.
     monitoring: { enablePodMonitor: false },
@@ -268,8 +269,8 @@ function poolerSpec(env: Environment, cnpg: CnpgConfig, cluster: string): Record
       spec: {
         containers: [{ name: 'pgbouncer', resources: p.resources }],
         topologySpreadConstraints: [
-          { maxSkew: 1, topologyKey: 'kubernetes.io/hostname', whenUnsatisfiable: 'DoNotSchedule', labelSelector: pods },
-          { maxSkew: 1, topologyKey: 'topology.kubernetes.io/zone', whenUnsatisfiable: 'ScheduleAnyway', labelSelector: pods },
+          { maxSkew: 1, topologyKey: 'kubernetes.io/hostname', whenUnsatisfiable: 'DoNotSchedule', labelSelector: pods, ...SPREAD_HONOR },
+          { maxSkew: 1, topologyKey: 'topology.kubernetes.io/zone', whenUnsatisfiable: 'ScheduleAnyway', labelSelector: pods, ...SPREAD_HONOR },
         ],
       },
     },

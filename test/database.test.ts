@@ -42,8 +42,8 @@ describe('onprem: 08-database.yaml', () => {
     expect(s.affinity).toEqual({ enablePodAntiAffinity: true, podAntiAffinityType: 'required', topologyKey: 'kubernetes.io/hostname' });
     const sel = { matchLabels: { 'cnpg.io/cluster': 'pensioen-db', 'cnpg.io/podRole': 'instance' } };
     expect(s.topologySpreadConstraints).toEqual([
-      { maxSkew: 1, topologyKey: 'kubernetes.io/hostname', whenUnsatisfiable: 'DoNotSchedule', labelSelector: sel },
-      { maxSkew: 1, topologyKey: 'topology.kubernetes.io/zone', whenUnsatisfiable: 'ScheduleAnyway', labelSelector: sel },
+      { maxSkew: 1, topologyKey: 'kubernetes.io/hostname', whenUnsatisfiable: 'DoNotSchedule', labelSelector: sel, nodeAffinityPolicy: 'Honor', nodeTaintsPolicy: 'Honor' },
+      { maxSkew: 1, topologyKey: 'topology.kubernetes.io/zone', whenUnsatisfiable: 'ScheduleAnyway', labelSelector: sel, nodeAffinityPolicy: 'Honor', nodeTaintsPolicy: 'Honor' },
     ]);
     expect(s.enablePDB).toBe(true);
     expect(s.primaryUpdateStrategy).toBe('unsupervised');
@@ -99,8 +99,8 @@ describe('onprem: 08-database.yaml', () => {
         spec: {
           containers: [{ name: 'pgbouncer', resources: { requests: { cpu: '100m', memory: '64Mi' }, limits: { cpu: '500m', memory: '128Mi' } } }],
           topologySpreadConstraints: [
-            { maxSkew: 1, topologyKey: 'kubernetes.io/hostname', whenUnsatisfiable: 'DoNotSchedule', labelSelector: { matchLabels: { 'cnpg.io/poolerName': 'pensioen-db-pooler-rw' } } },
-            { maxSkew: 1, topologyKey: 'topology.kubernetes.io/zone', whenUnsatisfiable: 'ScheduleAnyway', labelSelector: { matchLabels: { 'cnpg.io/poolerName': 'pensioen-db-pooler-rw' } } },
+            { maxSkew: 1, topologyKey: 'kubernetes.io/hostname', whenUnsatisfiable: 'DoNotSchedule', labelSelector: { matchLabels: { 'cnpg.io/poolerName': 'pensioen-db-pooler-rw' } }, nodeAffinityPolicy: 'Honor', nodeTaintsPolicy: 'Honor' },
+            { maxSkew: 1, topologyKey: 'topology.kubernetes.io/zone', whenUnsatisfiable: 'ScheduleAnyway', labelSelector: { matchLabels: { 'cnpg.io/poolerName': 'pensioen-db-pooler-rw' } }, nodeAffinityPolicy: 'Honor', nodeTaintsPolicy: 'Honor' },
           ],
         },
       },

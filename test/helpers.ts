@@ -70,3 +70,22 @@ export function podSpecs(objects: Record<string, any>[]): { owner: string; spec:
   }
   return out;
 }
+
+/**
+ * Every `topologySpreadConstraints` list anywhere in the objects (any depth): pod templates of our workloads and
+ * of the operators' custom resources (a CloudNativePG Cluster keeps it in `spec`, a Pooler in `spec.template.spec`).
+ */
+export function topologySpreads(objects: Record<string, any>[]): { owner: string; at: string; constraints: Record<string, any>[] }[] {
+  const out: { owner: string; at: string; constraints: Record<string, any>[] }[] = [];
+  const walk = (owner: string, v: unknown, at: string): void => {
+    if (Array.isArray(v)) v.forEach((x, i) => walk(owner, x, `${at}[${i}]`));
+    else if (v && typeof v === 'object') {
+      for (const [k, x] of Object.entries(v)) {
+        if (k === 'topologySpreadConstraints' && Array.isArray(x)) out.push({ owner, at: `${at}.${k}`, constraints: x });
+        else walk(owner, x, `${at}.${k}`);
+      }
+    }
+  };
+  for (const o of objects) walk(`${o.kind}/${o.metadata?.name}`, o.spec, 'spec');
+  return out;
+}

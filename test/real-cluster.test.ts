@@ -9,7 +9,7 @@ import { frontendApiUrlProblems as crossEnvironmentProblems } from '../lib/confi
 import { passes, preflightChecks } from '../lib/preflight';
 import { SYNC_WAVE, WAVES } from '../lib/output/sync-waves';
 import { contextOf, formatFinding, validateObjects } from '../lib/validate';
-import { FIXTURES, environments, find, inlineEnvironment, objectsOf, podSpecs } from './helpers';
+import { FIXTURES, environments, find, inlineEnvironment, objectsOf, podSpecs, topologySpreads } from './helpers';
 
 const ENVS = environments();
 const production = fs.readFileSync(path.join(FIXTURES, 'production.yaml'), 'utf8');
@@ -41,12 +41,17 @@ describe.each(ENVS.map((e) => [e.name, e] as const))('%s', (_n, env) => {
     }
   });
 
-  test('item 4: every topology spread honours taints and node affinity, hard/soft from pod.spread', () => {
-    const specs = podSpecs(objects).filter((p) => p.spec.topologySpreadConstraints);
-    expect(specs.length).toBeGreaterThan(2);
-    for (const { owner, spec } of specs) {
-      for (const t of spec.topologySpreadConstraints) {
-        expect({ owner, taints: t.nodeTaintsPolicy, affinity: t.nodeAffinityPolicy }).toEqual({ owner, taints: 'Honor', affinity: 'Honor' });
+  test('item 4: every topology spread the output defines honours taints and node affinity (operator pod templates too), hard/soft from pod.spread', () => {
+    // Wherever a topologySpreadConstraints list sits: our pod templates, and the ones operators turn into pods
+    // (CloudNativePG Cluster.spec, Pooler.spec.template.spec).
+    const spreads = topologySpreads(objects);
+    expect(spreads.length).toBeGreaterThan(2);
+    if (env.config.database.mode === 'cloudnative-pg') {
+      expect(spreads.map((s) => s.owner)).toEqual(expect.arrayContaining([expect.stringMatching(/^Cluster\//), expect.stringMatching(/^Pooler\//)]));
+    }
+    for (const { owner, at, constraints } of spreads) {
+      for (const t of constraints) {
+        expect({ owner, at, taints: t.nodeTaintsPolicy, affinity: t.nodeAffinityPolicy }).toEqual({ owner, at, taints: 'Honor', affinity: 'Honor' });
       }
     }
     const backend = find(objects, 'Deployment', 'backend').spec.template.spec.topologySpreadConstraints;

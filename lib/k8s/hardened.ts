@@ -164,6 +164,12 @@ export function imagePullSecretsOf(env: Environment): k8s.LocalObjectReference[]
 }
 
 /**
+ * Every topology spread the output defines counts only nodes the pod may run on, ours and the operators' pod
+ * templates alike (CloudNativePG Cluster and Pooler): see `hardenedPodSpec`.
+ */
+export const SPREAD_HONOR = { nodeAffinityPolicy: 'Honor', nodeTaintsPolicy: 'Honor' } as const;
+
+/**
  * A pod spec under the restricted profile, spread across nodes and zones, with no service account token.
  *
  * The spread counts only nodes the pod may run on (`nodeTaintsPolicy: Honor`, `nodeAffinityPolicy: Honor`;
@@ -179,8 +185,7 @@ export function hardenedPodSpec(env: Environment, props: HardenedPodProps): k8s.
     topologyKey,
     whenUnsatisfiable,
     labelSelector: { matchLabels: props.selector },
-    nodeAffinityPolicy: 'Honor',
-    nodeTaintsPolicy: 'Honor',
+    ...SPREAD_HONOR,
     ...(props.perRevisionSpread ? { matchLabelKeys: ['pod-template-hash'] } : {}),
   });
   return {
