@@ -231,6 +231,37 @@ function toolNamespacesOf(c: any): [string, string][] {
   return out;
 }
 
+/** Query parameter names that carry a credential (compared lower-case, `-` as `_`). */
+const CREDENTIAL_PARAMETERS = new Set([
+  'password', 'passwd', 'pass', 'pwd', 'sslpassword', 'secret', 'client_secret', 'token', 'access_token', 'auth_token',
+  'private_token', 'id_token', 'refresh_token', 'key', 'api_key', 'apikey', 'access_key', 'secret_key', 'auth',
+  'credential', 'credentials', 'sig', 'signature', 'x_amz_signature', 'x_amz_credential', 'x_amz_security_token',
+]);
+
+/** Why a query string holds a credential (the first such parameter), or undefined. */
+export function credentialParameterOf(query: string): string | undefined {
+  for (const [name] of new URLSearchParams(query)) {
+    if (CREDENTIAL_PARAMETERS.has(name.toLowerCase().replace(/-/g, '_'))) return name;
+  }
+  return undefined;
+}
+
+/**
+ * Why a URL in the config carries a credential, or undefined: a password (`user:token@`), a user name on
+ * http(s) (a token passed as the user, `https://ghp_...@github.com`), or a credential-looking query parameter.
+ * SSH user names (`git@github.com:...`, `ssh://git@...`) are not secrets.
+ */
+export function urlCredentialProblem(value: string): string | undefined {
+  if (!/^[a-z][a-z0-9+.-]*:\/\//i.test(value)) return undefined;
+  let u: URL;
+  try { u = new URL(value); } catch { return undefined; }
+  if (u.password) return 'holds a password or token in the URL (user:secret@)';
+  if (u.username && /^https?:$/.test(u.protocol)) return 'holds a user name in an http(s) URL (where a token usually goes: https://token@host)';
+  const p = credentialParameterOf(u.search);
+  if (p) return `holds a credential-looking query parameter "${p}="`;
+  return undefined;
+}
+
 /** The reserved and dangerous values of one environment (run as the config schema's last refinement). */
 export function refineSafety(c: any, ctx: Ctx): void {
   // Control characters: every string lands in a header, a path, a script or a config file somewhere.
@@ -239,6 +270,18 @@ export function refineSafety(c: any, ctx: Ctx): void {
     const bad = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/.exec(s);
     if (bad) issue(ctx, p, `contains the control character U+${bad[0].charCodeAt(0).toString(16).padStart(4, '0').toUpperCase()} (newline, tab, ...); it would break the header, path, script or config file it ends up in (allowed: printable characters only)`);
   }
+  // Credentials in URLs and connection queries: every config value ends up in dist/ (and in git), where
+  // anyone who can read the repository or the objects reads them. Secrets come from Secrets (docs/secrets.md).
+  for (const [p, s] of stringsOf(c)) {
+    const why = urlCredentialProblem(s);
+    if (why && p.length > 0 && s !== p[p.length - 1]) {
+      const hint = p.join('.') === 'gitops.repoURL' ? 'give Argo CD the repository credentials as a repository Secret in its namespace' : 'pass the credential through a Secret';
+      issue(ctx, p, `${why}; it would be written in plain text to dist/ and git (allowed: the URL without credentials; ${hint})`);
+    }
+  }
+  const query = c.database?.cloudnativePg?.connectionQuery;
+  const qp = typeof query === 'string' ? credentialParameterOf(query) : undefined;
+  if (qp) issue(ctx, ['database', 'cloudnativePg', 'connectionQuery'], `holds a credential-looking parameter "${qp}=": DATABASE_URL is written in plain text to dist/ and git (allowed: connection options such as sslmode=require; the password comes from the Cluster's Secret)`);
   // The namespace: never the cluster's or a tool's own.
   const ns: string = c.namespace;
   if (typeof ns === 'string') {
