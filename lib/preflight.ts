@@ -3,9 +3,8 @@
  * derived from its configuration and its synthesized objects (`npm run preflight -- <env>` prints them,
  * `--run` runs them). Each check is a read-only `kubectl get`.
  */
-import * as fs from 'fs';
 import * as path from 'path';
-import { parse } from 'yaml';
+import { loadCrds } from './validate/crd-schema';
 import type { Environment } from './config';
 import { manualSecretsOf, secretSourcesOf } from './config/secret-sources';
 import { apiGroup, isBuiltinGroup } from './output/sync-waves';
@@ -24,13 +23,13 @@ export interface Check {
   readonly expect?: string | RegExp;
 }
 
-/** CRD names (`<plural>.<group>`) by `group/Kind`, read from the pinned CRDs. */
+/**
+ * CRD names (`<plural>.<group>`) by `group/Kind`, from the pinned CRDs: the gate's CRD index (parsed once per
+ * process and kept in the build cache while the files are unchanged), not a parse of every CRD per call.
+ */
 export function crdNames(crdDir = path.resolve('crds')): Map<string, string> {
   const out = new Map<string, string>();
-  for (const f of fs.readdirSync(crdDir).filter((x) => x.endsWith('.yaml')).sort()) {
-    const d = parse(fs.readFileSync(path.join(crdDir, f), 'utf8'));
-    if (d?.kind === 'CustomResourceDefinition') out.set(`${d.spec.group}/${d.spec.names.kind}`, d.metadata.name);
-  }
+  for (const v of loadCrds(crdDir).values()) out.set(`${v.group}/${v.kind}`, v.crdName);
   return out;
 }
 

@@ -1,21 +1,12 @@
 /** The kubectl path: `kubectl apply -f dist/<env>/` in one pass, and the on-prem environment. */
 import * as fs from 'fs';
 import * as path from 'path';
-import { parseAllDocuments } from 'yaml';
+import { crdNames } from '../lib/preflight';
 import { isBuiltinGroup } from '../lib/output/sync-waves';
 import { environment, environments, find, objectsOf, ROOT } from './helpers';
 
 /** group/kind of every CRD in crds/ (the operators' CRDs docs/deploy.md lists as prerequisites), to its CRD name. */
-function crdKinds(): Map<string, string> {
-  const out = new Map<string, string>();
-  for (const f of fs.readdirSync(path.join(ROOT, 'crds')).filter((x) => x.endsWith('.yaml'))) {
-    for (const d of parseAllDocuments(fs.readFileSync(path.join(ROOT, 'crds', f), 'utf8'))) {
-      const crd = d.toJS({ maxAliasCount: -1 });
-      if (crd?.kind === 'CustomResourceDefinition') out.set(`${crd.spec.group}/${crd.spec.names.kind}`, crd.metadata.name);
-    }
-  }
-  return out;
-}
+const crdKinds = () => crdNames(path.join(ROOT, 'crds'));
 
 describe.each(environments().map((e) => [e.name, e] as const))('%s', (name, env) => {
   const objects = objectsOf(env);

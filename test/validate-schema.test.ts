@@ -3,7 +3,6 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import Ajv from 'ajv';
-import { contextOf } from '../lib/validate';
 import { clearMemoryCaches, crdVersionsOf, loadCrds, pruneSchema, strictSchema, validateCustomResource } from '../lib/validate/crd-schema';
 import { jsPatternOf } from '../lib/validate/go-regex';
 import { PROJECT_CRDS, backendPod, findingsAfter, pick } from './validate-fixtures';
@@ -78,7 +77,10 @@ describe('custom resources', () => {
     const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'gate-crds-'));
     const dir = path.join(tmp, 'crds');
     fs.mkdirSync(dir);
-    for (const f of fs.readdirSync(PROJECT_CRDS).filter((f) => f.endsWith('.yaml'))) fs.copyFileSync(path.join(PROJECT_CRDS, f), path.join(dir, f));
+    // The CRDs these cases read (test/validate-crd-corpus.tools.test.ts compiles all of them).
+    const used = ['cert-manager.io_clusterissuers', 'monitoring.coreos.com_servicemonitors', 'monitoring.coreos.com_prometheusrules', 'argoproj.io_applications',
+      'argoproj.io_appprojects', 'external-secrets.io_externalsecrets', 'external-secrets.io_secretstores', 'external-secrets.io_clustersecretstores'];
+    for (const f of used) fs.copyFileSync(path.join(PROJECT_CRDS, `${f}.yaml`), path.join(dir, `${f}.yaml`));
     afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
     const crds = loadCrds(dir);
     const rule = (spec: Record<string, any>) => ({ apiVersion: 'monitoring.coreos.com/v1', kind: 'PrometheusRule', metadata: { name: 'r', namespace: 'n' }, spec });
@@ -113,13 +115,6 @@ describe('custom resources', () => {
       expect(cached).toEqual(fresh);
       expect(fresh[0]).toEqual([]);
       expect(fresh[1].map((f) => f.message)).toEqual([expect.stringContaining('date-time')]);
-    });
-    test('every version of every CRD compiles with ajv, whole (no pruning)', () => {
-      const ctx = contextOf(undefined, dir);
-      for (const v of ctx.crds.values()) {
-        expect(() => new Ajv({ strict: false, allErrors: true, logger: false, unicodeRegExp: false, validateSchema: false }).addFormat('int32', true).addFormat('int64', true).addFormat('byte', true).addFormat('date-time', true).compile(strictSchema(v.schema(), true))).not.toThrow();
-        expect(() => validateCustomResource({ apiVersion: `${v.group}/${v.version}`, kind: v.kind, metadata: { name: 'x', namespace: 'n' } }, v)).not.toThrow();
-      }
     });
   });
 

@@ -30,6 +30,8 @@ export interface CrdVersion {
   readonly version: string;
   readonly kind: string;
   readonly namespaced: boolean;
+  /** The CRD's own name, `<plural>.<group>` (what `kubectl get crd` takes). */
+  readonly crdName: string;
   readonly file: string;
   /** The version's openAPIV3Schema, read when first needed. */
   readonly schema: () => Record<string, any>;
@@ -41,7 +43,7 @@ export interface CrdVersion {
 export type CrdRegistry = Map<string, CrdVersion>;
 
 /** Bumped whenever the cached forms change shape, so old cache entries are never read. */
-const CACHE_FORMAT = 5;
+const CACHE_FORMAT = 6;
 type Meta = Omit<CrdVersion, 'schema' | 'file' | 'cacheKey'>;
 type Parsed = { meta: Meta; schema: Record<string, any> }[];
 
@@ -54,7 +56,7 @@ function parseCrdText(text: string): Parsed {
     if (crd?.kind !== 'CustomResourceDefinition' || !crd.spec?.names?.kind) continue;
     for (const v of crd.spec.versions ?? []) {
       const schema = v.schema?.openAPIV3Schema;
-      if (schema) out.push({ meta: { group: crd.spec.group, version: v.name, kind: crd.spec.names.kind, namespaced: crd.spec.scope !== 'Cluster' }, schema });
+      if (schema) out.push({ meta: { group: crd.spec.group, version: v.name, kind: crd.spec.names.kind, namespaced: crd.spec.scope !== 'Cluster', crdName: crd.metadata.name }, schema });
     }
   }
   return out;
