@@ -5,7 +5,7 @@
 import { stringify } from 'yaml';
 import { emitPlain, toYamlDocument, YAML_OPTIONS } from '../lib/output/yaml';
 
-/** What the emitter must match: `yaml`'s own stringify with our options. */
+/** What the emitter must match: `yaml`'s own stringify with our options (YAML 1.1 readers' tags as `compat`: lib/output/yaml11.ts). */
 export const reference = (v: unknown): string => stringify(v, YAML_OPTIONS);
 
 /** mulberry32: a small deterministic PRNG. */
@@ -30,6 +30,8 @@ export const FRAGMENTS = [
   'true', 'True', 'TRUE', 'tRue', 'false', 'FALSE', 'yes', 'No', 'on', 'OFF', 'y', 'null', 'Null', 'NULL', 'nULL', '~',
   '0', '00', '007', '-1', '+1', '12', '1_000', '0o17', '0o8', '0x1F', '0xg', '0b101', '1e3', '1E-3', '-1.5e+10', '.5', '1.', '+.5', '1.2.3',
   '.inf', '-.Inf', '+.INF', '.nan', '.NaN', 'nan', 'inf', '2001-12-14', '2001-12-14t21:59:43.10-05:00', '12:30:00', '1:20',
+  // go-yaml v2 reads numbers after removing every `_`, with Go's prefixes in either case; PyYAML's timestamps
+  '0B101', '0X1F', '0O17', '_', '-_1', '0_x1F', '1e1_0', '.5_0', '1_0.5', '2024_01_15', '2024-1-5', '2001-12-14 21:59:43.', 'Y', 'n', 'oN',
   'a', 'abc', 'word', 'key', 'app.kubernetes.io/name', 'https://example.com/x?y=1#z', 'x y', 'é', '€', 'ß', '日本', '😀',
   '\u2028', '\u2029', '\u0085', '\u00a0', '\ufeff', '\x00', '\x07', '\x08', '\x0b', '\x0c', '\x1b', '\x1f', '\x7f', '\x9f', '\ud800', '\udfff',
 ];

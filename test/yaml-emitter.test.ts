@@ -1,6 +1,6 @@
 /**
  * The dedicated YAML emitter (lib/output/yaml.ts) against `yaml`'s own stringify with the options we write
- * with, byte for byte: every object of every environment's synth output, then a generated corpus (seeded,
+ * with (`compat`: the YAML 1.1 readers' tags, so both quote what kubectl or PyYAML would misread), byte for byte: every object of every environment's synth output, then a generated corpus (seeded,
  * so a failure reproduces) of nested JSON full of strings that are hard to write as YAML. The same corpus
  * ten times larger, with other seeds, runs in `npm run test:chaos` (test/chaos/yaml-emitter-corpus.test.ts).
  */

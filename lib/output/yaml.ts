@@ -2,7 +2,9 @@
  * A dedicated YAML emitter for the plain JSON data we write (maps, lists, strings, numbers, booleans, null).
  *
  * Its output is byte-identical to `yaml` 2.9.1's `stringify(value, { lineWidth: 0, minContentWidth: 0,
- * indentSeq: true })` (the `yaml` package stays pinned; `test/yaml-emitter.test.ts` compares both byte for
+ * indentSeq: true, compat })` with `compat` the YAML 1.1 readers' tags of ./yaml11.ts: a string that kubectl
+ * (go-yaml v2) or PyYAML would read as a boolean, number, null, date, merge key or `=` is quoted, keys
+ * included, even where YAML 1.2 would read it plain as a string (`on`, `y`, `1_000`, `2024-01-15`). (The `yaml` package stays pinned; `test/yaml-emitter.test.ts` compares both byte for
  * byte over every synthesized object and a generated adversarial corpus). It mirrors the structure of
  * `yaml/dist/stringify/*.js` for exactly that option set: with `lineWidth: 0` no line is ever folded, so
  * block scalars are always literal (`|`), and quoted scalars are never wrapped.
@@ -17,9 +19,13 @@
  * to an explicit `? key`) and a scalar at the document root.
  */
 import { stringify as yamlStringify } from 'yaml';
+import { mayBeSpecialIn11, notAStringIn11, READER_TAGS, YAML11_SCHEMA_TAGS } from './yaml11';
 
-/** The options every caller of this module relies on; `yaml` gets exactly these when a document is delegated. */
-export const YAML_OPTIONS = { lineWidth: 0, minContentWidth: 0, indentSeq: true } as const;
+/**
+ * The options every caller of this module relies on; `yaml` gets exactly these when a document is delegated.
+ * `compat`: a string is written plain only when YAML 1.1 readers read it as that string too (./yaml11.ts).
+ */
+export const YAML_OPTIONS = { lineWidth: 0, minContentWidth: 0, indentSeq: true, compat: [...YAML11_SCHEMA_TAGS, ...READER_TAGS] as any[] } as const;
 
 /** Thrown (and caught in `toYamlDocument`) when a value needs `yaml` itself. */
 const DELEGATE: unique symbol = Symbol('delegate to yaml');
@@ -182,6 +188,8 @@ function plain(value: string, implicitKey: boolean, indent: string): string {
   if (mayMatchCoreTag(str)) {
     for (const re of CORE_TAG_TESTS) if (re.test(str)) return quoted(value, implicitKey, indent);
   }
+  // and what a YAML 1.1 reader (kubectl, Argo CD, the API server, PyYAML) would read as something else
+  if (mayBeSpecialIn11(str) && notAStringIn11(str)) return quoted(value, implicitKey, indent);
   return str;
 }
 
