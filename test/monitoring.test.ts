@@ -180,7 +180,7 @@ describe('postgres_exporter', () => {
   const [c] = pod.containers;
 
   test('pinned image from config, one replica, DATA_SOURCE_NAME from the read-only monitoring Secret', () => {
-    expect(c.image).toBe('quay.io/prometheuscommunity/postgres-exporter:v0.17.1');
+    expect(c.image).toBe('quay.io/prometheuscommunity/postgres-exporter:v0.20.1');
     expect(deployment.spec.replicas).toBe(1);
     expect(c.env).toEqual([{ name: 'DATA_SOURCE_NAME', valueFrom: { secretKeyRef: { name: 'postgres-exporter-secrets', key: 'data-source-name' } } }]);
     expect(JSON.stringify(c.env)).not.toContain('db-secrets');

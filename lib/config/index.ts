@@ -18,6 +18,7 @@ import {
   probeTiming, refineRealCluster, spreadSchema, startupSchema,
 } from './real-cluster';
 import { databaseSchema, refineDatabase } from '../database/schema';
+import { imagesSchema, refineImages } from './images';
 
 const CIDR = /^((25[0-5]|2[0-4]\d|1?\d?\d)\.){3}(25[0-5]|2[0-4]\d|1?\d?\d)\/(3[0-2]|[12]?\d)$|^[0-9a-fA-F:]+\/(12[0-8]|1[01]\d|[1-9]?\d)$/;
 
@@ -164,6 +165,7 @@ export const configSchema = z.strictObject({
   monitoring: monitoringSchema(),
   database: databaseSchema(),
   migrations: migrationsSchema,
+  images: imagesSchema,
   validation: z.strictObject({
     waivers: z.array(z.strictObject({
       kind: z.string().min(1).describe('Kind of the object'),
@@ -172,7 +174,7 @@ export const configSchema = z.strictObject({
       reason: z.string().min(10, { message: 'must explain the waiver in at least 10 characters' }).describe('Why the finding is acceptable'),
     })).default([]).describe('Findings of the validation gate that are accepted, per object and rule, with a reason'),
   }).prefault({}).describe('Validation gate'),
-}).superRefine(refineSafety).superRefine(refineRealCluster).superRefine(refineDatabase).superRefine(refineRedisSecret);
+}).superRefine(refineSafety).superRefine(refineRealCluster).superRefine(refineDatabase).superRefine(refineRedisSecret).superRefine(refineImages);
 
 export type EnvConfig = z.output<typeof configSchema>;
 

@@ -65,7 +65,7 @@ export function monitoringSchema() {
     }).prefault({}).describe('Alert thresholds'),
     postgresExporter: z.strictObject({
       enabled: z.boolean().default(true).describe('Run postgres_exporter (Deployment `postgres-exporter`) so that up{job="postgres"} exists'),
-      image: imageRef().default('quay.io/prometheuscommunity/postgres-exporter:v0.17.1').describe('postgres_exporter image, pinned tag'),
+      image: imageRef().default('quay.io/prometheuscommunity/postgres-exporter:v0.20.1').describe('postgres_exporter image, pinned tag'),
       resources: resources({ cpuRequest: '25m', memoryRequest: '32Mi', cpuLimit: '200m', memoryLimit: '128Mi' }),
     }).prefault({}).describe('postgres_exporter for the managed PostgreSQL (reads DATA_SOURCE_NAME from `secrets.monitoringDatabase`)'),
     grafana: z.strictObject({

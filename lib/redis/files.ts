@@ -355,7 +355,7 @@ export function haproxyFirstCheckRoundSeconds(checkIntervalMs: number): number {
   return Math.ceil((checkIntervalMs + Math.min(HAPROXY_CONNECT_TIMEOUT_MS, checkIntervalMs) + HAPROXY_CHECK_TIMEOUT_MS) / 1000);
 }
 
-/** The HAProxy version of an image tag (docker.io/library/haproxy:3.2.7 → [3, 2]); undefined if the tag is no version. */
+/** The HAProxy version of an image tag (docker.io/library/haproxy:3.2.24@sha256:... → [3, 2]); undefined if the tag is no version. */
 export function haproxyVersion(image: string): [number, number] | undefined {
   const m = /:(\d+)\.(\d+)/.exec(image.slice(image.lastIndexOf('/')));
   return m ? [Number(m[1]), Number(m[2])] : undefined;

@@ -12,7 +12,7 @@ import { dnsName, imageRef, port, resources, storageSize } from '../config/types
 export const CACHE_ENGINES = ['redis', 'valkey'] as const;
 export type CacheEngine = typeof CACHE_ENGINES[number];
 export const ENGINE_IMAGES: Record<CacheEngine, string> = {
-  redis: 'docker.io/library/redis:7.4.6',
+  redis: 'docker.io/library/redis:7.4.11@sha256:c6eabf748fc7a61dbb5a705c78bcf3d6377b1127a97d0ce965c11c44ba46896f',
   valkey: 'docker.io/valkey/valkey:8.0.12',
 };
 /** Keys of `redis` that mean something with a managed cache; every other one configures in-cluster pods. */
@@ -114,7 +114,7 @@ export function redisSchemaShape() {
       resources: resources({ cpuRequest: '25m', memoryRequest: '32Mi', cpuLimit: '100m', memoryLimit: '64Mi' }),
     }).prefault({}).describe('redis_exporter sidecar (port `metrics`, 9121)'),
     haproxy: z.strictObject({
-      image: imageRef().default('docker.io/library/haproxy:3.2.7').describe('HAProxy image (runs as the image\'s uid 99)'),
+      image: imageRef().default('docker.io/library/haproxy:3.2.24@sha256:b89c23154f8c5df97f2bd06aceb69d2190ed97b46b35708edc104b659dce0eae').describe('HAProxy image (runs as the image\'s uid 99)'),
       replicas: z.number().int().min(1).default(2).describe('HAProxy replicas behind Service `redis`'),
       checkIntervalMilliseconds: z.number().int().min(100).max(1000).default(500).describe('How often HAProxy asks every Redis pod for its role (a replica or demoted primary is down within this + 0.2 s; at most 1000 so that no write reaches a replica for more than ~1 s)'),
       resources: resources({ cpuRequest: '50m', memoryRequest: '64Mi', cpuLimit: '250m', memoryLimit: '128Mi' }),
