@@ -173,12 +173,12 @@ test('HAProxy: 2 replicas, PDB, spread, runs as uid 99 with its config read-only
   expect(find(objects, 'PodDisruptionBudget', 'redis-pdb').spec).toEqual({ maxUnavailable: 1, selector: { matchLabels: sts.spec.selector.matchLabels } });
   const c = haproxy.spec.template.spec.containers[0];
   expect(c.securityContext).toMatchObject({ runAsUser: 99, runAsGroup: 99, readOnlyRootFilesystem: true });
-  expect(c.image).toMatch(/^docker\.io\/library\/haproxy:[23]\.\d+\.\d+$/);
+  expect(c.image).toMatch(/^docker\.io\/library\/haproxy:[23]\.\d+\.\d+@sha256:[a-f0-9]{64}$/);
   expect(haproxy.spec.template.spec.topologySpreadConstraints.map((t: any) => t.topologyKey)).toEqual(['kubernetes.io/hostname', 'topology.kubernetes.io/zone']);
 });
 
 test('containers: images pinned, the images\' own users, restricted, probes everywhere', () => {
-  expect(container('redis').image).toMatch(/^docker\.io\/library\/redis:7\.\d+\.\d+$/);
+  expect(container('redis').image).toMatch(/^docker\.io\/library\/redis:7\.\d+\.\d+@sha256:[a-f0-9]{64}$/);
   expect(container('sentinel').image).toBe(container('redis').image);
   expect(container('metrics').image).toMatch(/^docker\.io\/oliver006\/redis_exporter:v1\.\d+\.\d+$/);
   expect(container('redis').securityContext.runAsUser).toBe(999);
