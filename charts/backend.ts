@@ -9,6 +9,7 @@ import { BACKEND, BACKEND_DEPLOYMENT, BACKEND_SERVICE, REDIS_CONFIGMAP } from '.
 import { redisClientConfig } from '../lib/redis/topology';
 import { managedCaVolume } from '../lib/redis/managed';
 import { databaseEnv, secretEnv } from '../lib/database/connection';
+import { schemaWaitScript } from '../lib/database/schema-wait';
 
 export { BACKEND, BACKEND_DEPLOYMENT, BACKEND_SERVICE, REDIS_CONFIGMAP };
 
@@ -92,25 +93,7 @@ export function backendEnv(env: Environment): k8s.EnvVar[] {
   ];
 }
 
-/**
- * Shell of the schema wait: polls until `alembic current` names exactly the revisions of `alembic heads`
- * (the image's migrations are applied), and fails after the timeout (the kubelet restarts it, the pod stays
- * un-Ready: the rollout stalls and the old pods keep serving).
- */
-export function schemaWaitScript(timeoutSeconds: number): string {
-  return [
-    'set -u',
-    `deadline=$(( $(date +%s) + ${timeoutSeconds} ))`,
-    'want=$(alembic heads 2>/dev/null | awk \'{print $1}\' | sort | tr "\\n" " ")',
-    'if [ -z "$want" ]; then echo "schema-wait: alembic heads printed nothing (no migrations in the image?)" >&2; exit 1; fi',
-    'while :; do',
-    '  have=$(alembic current 2>/dev/null | awk \'{print $1}\' | sort | tr "\\n" " ")',
-    '  if [ "$have" = "$want" ]; then echo "schema-wait: database at $want"; exit 0; fi',
-    '  if [ "$(date +%s)" -ge "$deadline" ]; then echo "schema-wait: database at \'$have\', image needs \'$want\' (did the migration Job backend-migrate fail?)" >&2; exit 1; fi',
-    '  sleep 5',
-    'done',
-  ].join('\n');
-}
+export { schemaWaitScript };
 
 /** Init container of the backend: waits until the database schema is the image's (see `migrations.waitForSchema`). */
 export function schemaWaitContainer(env: Environment): k8s.Container {

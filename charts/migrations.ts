@@ -6,6 +6,7 @@ import { hardenedContainer, hardenedPodSpec } from '../lib/k8s/hardened';
 import { labels, meta, selectorLabels, versionOfImage } from '../lib/k8s/labels';
 import { dnsEgress, tcp } from '../lib/k8s/network';
 import { databaseEnv } from '../lib/database/connection';
+import { migrationCommand } from '../lib/database/schema-wait';
 import { MIGRATION_JOB, MIGRATION_LABELS, MIGRATION_SERVICE_ACCOUNT, migrationJobNameOf } from '../lib/names';
 import { POOLER_PORT, clusterNames, cnpgOf, poolerSelector } from '../lib/database/names';
 
@@ -33,8 +34,10 @@ export function migrationJobName(env: Environment): string {
  *   template is immutable, so each version gets its own Job; re-applying the same version changes nothing.
  *
  * In both, the backend's `wait-for-schema` init container (migrations.waitForSchema) keeps new pods
- * un-Ready until the database is at the image's Alembic head, so a failed migration stalls the rollout
- * (maxUnavailable 0: the old pods keep serving) instead of running new code on an old schema.
+ * un-Ready while the database is behind the image's Alembic head, so a failed migration stalls the rollout
+ * (maxUnavailable 0: the old pods keep serving) instead of running new code on an old schema. A rollback
+ * (an older image on a database a newer one migrated) neither waits nor fails: the Job's guard skips the
+ * migration and the wait starts the pod (lib/database/schema-wait.ts).
  */
 export class MigrationsChart extends EnvChart {
   constructor(scope: Construct, env: Environment) {
@@ -77,7 +80,8 @@ export class MigrationsChart extends EnvChart {
       containers: [hardenedContainer({
         name: 'migrate',
         image: `${c.registry}/${c.backend.image}`,
-        command: m.command,
+        // The rollback guard, then migrations.command as given (lib/database/schema-wait.ts).
+        command: migrationCommand(m.command),
         env: [...databaseEnv(env), { name: 'PYTHONDONTWRITEBYTECODE', value: '1' }],
         resources: m.resources,
         writablePaths: ['/tmp'],

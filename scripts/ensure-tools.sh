@@ -3,7 +3,8 @@
 # promtool (prometheus), amtool (prometheus-alertmanager), redis-server, redis-sentinel, haproxy and strace (test/crash-safety.tools.test.ts kills
 # synth at every rename with strace's syscall fault injection), Valkey 8 (valkey-server, valkey-sentinel, valkey-cli: the
 # chaos suite runs against both cache engines; Debian has Valkey only in bookworm-backports, enabled here only when a
-# Valkey package is missing), redis_exporter (prometheus-redis-exporter: the managed-cache TLS test) and openssl.
+# Valkey package is missing), redis_exporter (prometheus-redis-exporter: the managed-cache TLS test), openssl, and PostgreSQL 15, alembic and
+# python3-psycopg2 (test/schema-wait.tools.test.ts).
 # Runs as root on CI; elsewhere it uses sudo when available. Set SKIP_TOOL_INSTALL=1 to skip (the tests that need a
 # tool then fail).
 set -euo pipefail
@@ -15,6 +16,11 @@ missing=()
 for tool in "${!pkg_of[@]}"; do
   command -v "$tool" >/dev/null 2>&1 || missing+=("${pkg_of[$tool]}")
 done
+# test/schema-wait.tools.test.ts: a PostgreSQL 15 cluster of its own (initdb, pg_ctl), the alembic CLI and the
+# driver it connects with (for /usr/bin/python3, the CLI's interpreter).
+[ -x /usr/lib/postgresql/15/bin/initdb ] || missing+=(postgresql-15)
+command -v alembic >/dev/null 2>&1 || missing+=(alembic)
+/usr/bin/python3 -c 'import psycopg2' >/dev/null 2>&1 || missing+=(python3-psycopg2)
 [ ${#missing[@]} -eq 0 ] && exit 0
 sudo=""
 [ "$(id -u)" -ne 0 ] && sudo="sudo"

@@ -98,7 +98,9 @@ describe.each(ENVS.map((e) => [e.name, e] as const))('%s', (_n, env) => {
     const backend = find(objects, 'Deployment', 'backend').spec.template.spec;
     const c = job.spec.template.spec.containers[0];
     expect(c.image).toBe(backend.containers[0].image);
-    expect(c.command).toEqual(['alembic', 'upgrade', 'head']);
+    // migrations.command as given, behind the rollback guard (proven with Alembic and PostgreSQL in schema-wait.tools.test.ts)
+    expect(c.command.slice(0, 2)).toEqual(['sh', '-c']);
+    expect(c.command.slice(3)).toEqual(['migrate', 'alembic', 'upgrade', 'head']);
     expect(c.env.find((e: any) => e.name === 'DATABASE_URL')).toEqual(backend.containers[0].env.find((e: any) => e.name === 'DATABASE_URL'));
     expect(c.securityContext).toMatchObject({ runAsNonRoot: true, allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, capabilities: { drop: ['ALL'] } });
     expect(job.spec).toMatchObject({ backoffLimit: 2, activeDeadlineSeconds: 900, ttlSecondsAfterFinished: 86400 });
