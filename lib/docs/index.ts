@@ -10,6 +10,7 @@ import type { Environment } from '../config';
 import { withReference } from './config-reference';
 import { withSecretsSection } from './secrets';
 import { withWaiverList } from './waivers';
+import { withProcedureSection } from './procedure';
 
 export interface GeneratedSection {
   /** Path of the Markdown file, relative to the repository root. */
@@ -26,10 +27,15 @@ export const GENERATED_SECTIONS: readonly GeneratedSection[] = [
   { file: 'docs/validation.md', what: 'waived findings (from validation.waivers in config/)', update: withWaiverList },
 ];
 
+/** Sections generated from dist/ under a root (docs/onprem-install.md's procedure). */
+export const distSections = (root: string): GeneratedSection[] => [
+  { file: 'docs/onprem-install.md', what: 'the kubectl install procedure (from dist/ by lib/deploy/procedure.ts)', update: withProcedureSection(root) },
+];
+
 /** Every generated file's current text, by path relative to `root`, applying each section in turn. */
 export function generatedDocs(root: string, envs: Environment[]): Map<string, string> {
   const out = new Map<string, string>();
-  for (const s of GENERATED_SECTIONS) {
+  for (const s of [...GENERATED_SECTIONS, ...distSections(root)]) {
     const before = out.get(s.file) ?? fs.readFileSync(path.join(root, s.file), 'utf8');
     out.set(s.file, s.update(before, envs));
   }
