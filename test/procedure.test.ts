@@ -79,7 +79,7 @@ test('the names follow the config: another namespace and version', () => {
   const env = inlineEnvironment('onprem', `namespace: pensioen-acc\n${fixtureText('onprem').replace(/^namespace: .*$/m, '')}`.replace(/pensioen-backend:[\w.-]+/, 'pensioen-backend:2.3.4'));
   const p = kubectlProcedure(env, objectsOf(env));
   const all = p.install.flatMap((s) => s.commands).join('\n');
-  expect(all).toContain('kubectl -n pensioen-acc wait --for=condition=complete job/backend-migrate-2-3-4 ');
+  expect(all).toMatch(/kubectl -n pensioen-acc wait --for=condition=complete job\/backend-migrate-2-3-4-[0-9a-f]{8} /);
   expect(all).not.toContain('-n pensioen ');
 });
 
