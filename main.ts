@@ -4,7 +4,6 @@
  *   npm run synth                      # every environment into dist/
  *   node bin/synth.js --config DIR --out DIR
  */
-import * as fs from 'fs';
 import * as path from 'path';
 import { App } from 'cdk8s';
 import { synthArgocd, type SynthesizedEnvironment } from './charts/argocd';
@@ -24,7 +23,6 @@ import type { EnvChart } from './lib/constructs/env-chart';
 import { type Environment, loadEnvironments } from './lib/config';
 import { configWarnings } from './lib/config/warnings';
 import { CliError, EXIT, projectRoot, runCli, shown } from './lib/cli/errors';
-import { architectureDocs, writeArchitectureDocs } from './lib/docs/architecture';
 import { monitoringNotices } from './lib/monitoring/edge';
 import { type ManifestFile, OutputRefused, recoverInterrupted, toYaml, writeTree, writeTreeAtomically } from './lib/output/write';
 import { withSyncAnnotations } from './lib/output/sync-waves';
@@ -125,13 +123,8 @@ export function main(argv: string[]): number {
       throw e;
     }
     if (opts.mirrorDir) writeTree(opts.mirrorDir, files);
-    // The repository's own dist/: its architecture pages follow (docs/architecture/, from the objects just written).
-    if (path.resolve(opts.outDir) === path.resolve('dist') && fs.existsSync(path.resolve('docs'))) {
-      const docsStart = performance.now();
-      writeArchitectureDocs(process.cwd(), architectureDocs(new Map(synthesized.map(({ env, files: f }) =>
-        [env.name, f.flatMap((file) => file.objects.map((o) => ({ ...o, __file: file.path }) as any))]))));
-      if (process.env.PENSIOEN_SYNTH_DEBUG) process.stderr.write(`synth: docs/architecture/ ${(performance.now() - docsStart).toFixed(1)} ms\n`);
-    }
+    // Synth writes only the output folder (and its scratch siblings .<out>.synth-new/-old, lib/output/write.ts):
+    // the generated docs, docs/architecture/ included, are `npm run docs`'s.
     process.stdout.write(`synth: wrote ${files.size} files for ${envs.map((e) => e.name).join(', ')} to ${out}/\n`);
     // What the environment's config switched off and why (e.g. edge alerts its edge cannot feed).
     for (const { env } of synthesized) for (const n of monitoringNotices(env)) process.stdout.write(`synth: ${env.name}: ${n}\n`);
