@@ -18,7 +18,7 @@
  */
 import type { Environment } from '../config';
 import { clusterNames, cnpgOf } from '../database/names';
-import type { Producer } from './series';
+import type { Producer } from './rule-types';
 
 /** An alert rule of lib/monitoring/rules.ts, always for the database team. */
 export interface DatabaseAlertRule {

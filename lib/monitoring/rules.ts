@@ -24,24 +24,9 @@ import { sloRuleGroups } from './slo';
 import { CNPG_RULE_GROUP, cnpgAlertRules } from './cnpg-rules';
 import { cnpgOf } from '../database/names';
 
-export type Severity = 'critical' | 'warning' | 'info';
-export type Team = 'platform' | 'database' | 'security';
+export type { AlertRule, Severity, Team } from './rule-types';
+import type { AlertRule, Team } from './rule-types';
 
-export interface AlertRule {
-  readonly alert: string;
-  readonly expr: string;
-  /** Omitted: fires on the first evaluation that matches. */
-  readonly for?: string;
-  readonly severity: Severity;
-  /** Who gets it; default: the group's team. */
-  readonly team?: Team;
-  /** Extra static labels (besides severity, team and namespace). */
-  readonly labels?: Record<string, string>;
-  readonly summary: string;
-  readonly description: string;
-  /** Extra annotations (besides summary, description and runbook_url). */
-  readonly annotations?: Record<string, string>;
-}
 
 export interface AlertGroup {
   readonly name: string;

@@ -9,15 +9,8 @@ import { edgeMetricsSource } from './edge';
 import { backendMetrics } from './metrics';
 import { BACKEND_HPA } from './names';
 
-export interface Producer {
-  readonly metric: string;
-  readonly producer: string;
-  /**
-   * Selector bodies (alternatives, ORed) of this environment's series, for MetricSeriesMissing; or why the
-   * series' absence is no fault (it only exists while something is wrong, or another alert covers it).
-   */
-  readonly presence: { readonly selectors: string[]; readonly target: string } | { readonly absentIsNormal: string };
-}
+export type { Producer } from './rule-types';
+import type { Producer } from './rule-types';
 
 export function seriesProducers(env: Environment): Producer[] {
   const m = env.config.monitoring;

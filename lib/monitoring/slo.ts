@@ -9,7 +9,7 @@
 import type { Environment } from '../config';
 import { durationSeconds } from './prom-types';
 import { backendMetrics, leMatcher } from './metrics';
-import type { AlertRule } from './rules';
+import type { AlertRule } from './rule-types';
 
 export interface RecordingRule {
   readonly record: string;

@@ -8,7 +8,7 @@
  */
 import type { EnvConfig, Environment } from '../config';
 import type { IssuerConfig } from '../config/real-cluster';
-import { http01Solver } from '../edge/acme';
+import { http01Solver } from '../edge/http01-solver';
 import { toJson_ClusterIssuerSpecAcmeSolvers } from '../../imports/certmanager-clusterissuers-cert-manager.io';
 
 function dns01Solver(i: Extract<IssuerConfig, { type: 'acme-dns01' }>): Record<string, any> {

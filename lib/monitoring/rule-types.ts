@@ -1,0 +1,35 @@
+/**
+ * The shapes the monitoring modules share: an alert rule (lib/monitoring/rules.ts and the groups beside it) and a
+ * producer of a series (lib/monitoring/series.ts). In a file of their own so that the modules that build
+ * groups and producers need not import each other.
+ */
+
+export type Severity = 'critical' | 'warning' | 'info';
+export type Team = 'platform' | 'database' | 'security';
+
+export interface AlertRule {
+  readonly alert: string;
+  readonly expr: string;
+  /** Omitted: fires on the first evaluation that matches. */
+  readonly for?: string;
+  readonly severity: Severity;
+  /** Who gets it; default: the group's team. */
+  readonly team?: Team;
+  /** Extra static labels (besides severity, team and namespace). */
+  readonly labels?: Record<string, string>;
+  readonly summary: string;
+  readonly description: string;
+  /** Extra annotations (besides summary, description and runbook_url). */
+  readonly annotations?: Record<string, string>;
+}
+
+/** A series an environment's scrape targets produce, and who produces it. */
+export interface Producer {
+  readonly metric: string;
+  readonly producer: string;
+  /**
+   * Selector bodies (alternatives, ORed) of this environment's series, for MetricSeriesMissing; or why the
+   * series' absence is no fault (it only exists while something is wrong, or another alert covers it).
+   */
+  readonly presence: { readonly selectors: string[]; readonly target: string } | { readonly absentIsNormal: string };
+}
