@@ -1,7 +1,10 @@
 /**
- * `npm run test:chaos`: the long real-tool scenarios (Redis, Sentinel and HAProxy faults with real waits;
- * also the synth runner's snapshot builds and the large YAML emitter corpus),
- * one file at a time (they time failovers: a busy machine distorts the figures). `npm test` skips test/chaos/.
+ * `npm run test:chaos`: the long real-tool scenarios (Redis, Sentinel and HAProxy faults with real waits, against
+ * both engines: `redis-*.test.ts` and `valkey-*.test.ts` run the same scenarios; also the synth runner's snapshot
+ * builds and the large YAML emitter corpus). Three workers on two cores: the fault scenarios mostly wait (their
+ * limits come from the mechanism: Sentinel's down-after, HAProxy's check interval), so Redis's and Valkey's suites
+ * run side by side while the CPU-bound files (SLO burn rates, snapshot builds, corpus) take the third; the lane
+ * takes about what one engine took alone. `npm test` skips test/chaos/.
  */
 const base = require('./jest.config.js');
 
@@ -11,5 +14,5 @@ module.exports = {
   roots: ['<rootDir>/test/chaos'],
   testPathIgnorePatterns: [],
   testTimeout: 180000,
-  maxWorkers: 1,
+  maxWorkers: 3,
 };

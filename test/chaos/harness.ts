@@ -9,16 +9,20 @@ import { type ChildProcess, execFile, execFileSync, spawn } from 'child_process'
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { find, objectsOf } from '../helpers';
+import { find } from '../helpers';
+import { chaosEngine, chaosObjects, names, podHostPattern } from './engine';
 import { infoFields, once, RedisError, type Reply, RespClient } from '../redis-resp';
 import { freePorts, sleep, until } from './harness-ports';
 
 export { freePorts, sleep, until };
 
-export const objects = objectsOf('production');
-export const nodeFiles: Record<string, string> = find(objects, 'ConfigMap', 'redis-node').data;
+/** The engine under test (engine.ts: Redis unless the test file chose Valkey) and its generated objects. */
+export const ENGINE = chaosEngine();
+export const NAMES = names();
+export const objects = chaosObjects();
+export const nodeFiles: Record<string, string> = find(objects, 'ConfigMap', NAMES.nodeConfigMap).data;
 export const haproxyCfgText: string = find(objects, 'ConfigMap', 'redis-haproxy').data['haproxy.cfg'];
-export const sts = find(objects, 'StatefulSet', 'redis');
+export const sts = find(objects, 'StatefulSet', NAMES.statefulset);
 const podSpec = sts.spec.template.spec;
 export const container = (name: string) => podSpec.containers.find((c: any) => c.name === name);
 export const haproxyContainer = find(objects, 'Deployment', 'redis-haproxy').spec.template.spec.containers[0];
@@ -68,7 +72,7 @@ export class Cluster {
 
   /** Pod hostname[:port] → 127.0.0.1:<this pod's port>. */
   mapHosts(text: string): string {
-    return text.replace(/\bredis-(\d+)\.redis-headless\.[a-z0-9.-]+\.svc\.cluster\.local:(\d+)/g, (_m, i: string, port: string) => {
+    return text.replace(podHostPattern(), (_m, i: string, port: string) => {
       const ports = port === '26379' ? this.sentinelPorts : this.redisPorts;
       return `127.0.0.1:${ports[Number(i)]}`;
     });
@@ -88,7 +92,7 @@ export class Cluster {
         const ref = e.valueFrom.secretKeyRef;
         if (secret[ref.key] !== undefined) env[e.name] = secret[ref.key];
         else if (!ref.optional) throw new Error(`Secret key ${ref.key} is missing: the kubelet would not start container ${containerName}`);
-      } else if (e.valueFrom?.fieldRef?.fieldPath === 'metadata.name') env[e.name] = `redis-${i}`;
+      } else if (e.valueFrom?.fieldRef?.fieldPath === 'metadata.name') env[e.name] = `${NAMES.statefulset}-${i}`;
     }
     const dir = path.join(this.tmp, `redis-${i}`);
     Object.assign(env, {
@@ -172,6 +176,9 @@ export class Cluster {
     expect(sts.spec.podManagementPolicy).toBe('Parallel');
     for (let i = 0; i < REPLICAS; i++) this.startPod(i);
     await this.formed();
+    // The engine under test is the one running (Valkey reports server_name:valkey; Redis 7.0 has no server_name).
+    const server = infoFields(await once(this.redisPorts[0], this.password, 'INFO', 'server'));
+    expect(server.server_name ?? 'redis').toBe(ENGINE);
     await this.startHaproxy();
     // Clients reach HAProxy through Service `redis`: only once its readiness probe passes.
     await haproxyReady(this.proxyHealthPort);
@@ -365,7 +372,7 @@ export class Writers {
 }
 
 export function report(scenario: string, figures: Record<string, unknown>): void {
-  const line = `chaos[${scenario}] ${Object.entries(figures).map(([k, v]) => `${k}=${typeof v === 'object' ? JSON.stringify(v) : String(v)}`).join(' ')}\n`;
+  const line = `chaos[${ENGINE === 'redis' ? '' : `${ENGINE}: `}${scenario}] ${Object.entries(figures).map(([k, v]) => `${k}=${typeof v === 'object' ? JSON.stringify(v) : String(v)}`).join(' ')}\n`;
   process.stdout.write(line);
   fs.appendFileSync(path.join(os.tmpdir(), `redis-chaos-figures-${process.ppid}.log`), line);
 }

@@ -1,0 +1,29 @@
+/**
+ * Which in-cluster engine a chaos suite runs against: Redis (the default) or Valkey. A `valkey-*.test.ts` file
+ * calls `useEngine('valkey')` and then requires the shared scenarios; Jest gives every test file its own
+ * module registry, so each file has its own engine. The generated objects are the production fixture's, with `redis.engine`
+ * set: the same settings, the engine's names, binaries and image.
+ */
+import type { Environment } from '../../lib/config';
+import { engineNames } from '../../lib/redis/topology';
+import type { CacheEngine } from '../../lib/redis/schema';
+import { environment, objectsOf } from '../helpers';
+
+let engine: CacheEngine = 'redis';
+
+export function useEngine(e: CacheEngine): void { engine = e; }
+export function chaosEngine(): CacheEngine { return engine; }
+export const names = () => engineNames(engine);
+
+/** Production's environment with this engine (production's config leaves `redis.image` to the engine's default). */
+export function chaosEnvironment(): Environment {
+  const production = environment('production');
+  return { ...production, config: { ...production.config, redis: { ...production.config.redis, engine } } };
+}
+
+export function chaosObjects(): ReturnType<typeof objectsOf> {
+  return engine === 'redis' ? objectsOf('production') : objectsOf(chaosEnvironment());
+}
+
+/** `redis-0.redis-headless.<ns>.svc.cluster.local:6379` (or valkey-...) of the generated files, for mapping to loopback. */
+export const podHostPattern = () => new RegExp(`\\b${names().statefulset}-(\\d+)\\.${names().headless}\\.[a-z0-9.-]+\\.svc\\.cluster\\.local:(\\d+)`, 'g');

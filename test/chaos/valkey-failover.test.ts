@@ -1,0 +1,5 @@
+/** The failover and preStop hand-over test (redis-failover.scenarios.ts) against Valkey: the production fixture with redis.engine valkey (test/chaos/engine.ts). */
+import { useEngine } from './engine';
+
+useEngine('valkey');
+require('./redis-failover.scenarios');

@@ -1,0 +1,5 @@
+/** The password rotation (redis-rotation.scenarios.ts) against Valkey: the production fixture with redis.engine valkey (test/chaos/engine.ts). */
+import { useEngine } from './engine';
+
+useEngine('valkey');
+require('./redis-rotation.scenarios');
