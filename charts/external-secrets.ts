@@ -86,11 +86,18 @@ export class ExternalSecretsChart extends EnvChart {
             // A remote secret that disappears leaves the last value in place rather than breaking running pods.
             deletionPolicy: ExternalSecretSpecTargetDeletionPolicy.RETAIN,
           },
-          // One key: the remote secret's whole value. Several keys: one JSON property each.
-          data: s.keys.map((key) => ({
-            secretKey: key,
-            remoteRef: s.keys.length === 1 ? { key: s.remoteKey } : { key: s.remoteKey, property: key },
-          })),
+          // One key: the remote secret's whole value. Several keys: one JSON property each. A Secret with keys that
+          // exist only at times (the previous Redis password during a rotation): every property of the remote JSON,
+          // so that adding and removing that property in the store reaches the Secret (a missing \`data\` property
+          // would fail the sync; a key set on the Secret by hand would be reverted).
+          ...(s.optionalKeys?.length
+            ? { dataFrom: [{ extract: { key: s.remoteKey } }] }
+            : {
+              data: s.keys.map((key) => ({
+                secretKey: key,
+                remoteRef: s.keys.length === 1 ? { key: s.remoteKey } : { key: s.remoteKey, property: key },
+              })),
+            }),
         },
       });
     }

@@ -3,7 +3,7 @@ import { BACKEND } from '../lib/names';
 import { Workload } from '../lib/constructs/workload';
 import { EnvChart } from '../lib/constructs/env-chart';
 import type { Environment } from '../lib/config';
-import { execProbe, hardenedContainer, hardenedPodSpec, httpProbe } from '../lib/k8s/hardened';
+import { execProbe, hardenedContainer, hardenedPodSpec, httpProbe, volumeNameForPath } from '../lib/k8s/hardened';
 import { k8s } from '../lib/k8s';
 import { labels, meta, selectorLabels, versionOfImage } from '../lib/k8s/labels';
 import { dnsEgress, fromNamespace, tcp } from '../lib/k8s/network';
@@ -169,18 +169,23 @@ export class RedisChart extends EnvChart {
       runAsGroup: EXPORTER_UID,
     });
 
+    // The runtime folder holds the rendered redis.conf with requirepass and masterauth: memory-backed (tmpfs),
+    // so the password never reaches the node's disk; it counts against the container's memory limit (16Mi).
+    const runtimeVolume = volumeNameForPath(PATHS.runtime);
     const podAffinityTerm = { topologyKey: 'kubernetes.io/hostname', labelSelector: { matchLabels: redisSelector } };
+    const basePod = hardenedPodSpec(env, {
+      serviceAccountName: STATEFULSET,
+      containers: [redis, sentinel, exporter],
+      selector: redisSelector,
+      writablePaths: [PATHS.runtime, '/tmp'],
+      volumes: [
+        { name: 'templates', configMap: { name: n.nodeConfigMap, defaultMode: 0o444 } },
+        { name: 'sentinel-runtime', emptyDir: { sizeLimit: k8s.Quantity.fromString('16Mi') } },
+      ],
+    });
     const redisPod: k8s.PodSpec = {
-      ...hardenedPodSpec(env, {
-        serviceAccountName: STATEFULSET,
-        containers: [redis, sentinel, exporter],
-        selector: redisSelector,
-        writablePaths: [PATHS.runtime, '/tmp'],
-        volumes: [
-          { name: 'templates', configMap: { name: n.nodeConfigMap, defaultMode: 0o444 } },
-          { name: 'sentinel-runtime', emptyDir: { sizeLimit: k8s.Quantity.fromString('16Mi') } },
-        ],
-      }),
+      ...basePod,
+      volumes: basePod.volumes!.map((v) => (v.name === runtimeVolume ? { name: v.name, emptyDir: { medium: 'Memory', sizeLimit: k8s.Quantity.fromString('16Mi') } } : v)),
       affinity: {
         podAntiAffinity: r.antiAffinity === 'required'
           ? { requiredDuringSchedulingIgnoredDuringExecution: [podAffinityTerm] }

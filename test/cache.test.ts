@@ -5,9 +5,10 @@
  */
 import { ConfigError } from '../lib/config';
 import { allFindings, contextOf } from '../lib/validate';
-import { rotationMarkdown } from '../lib/redis/rotation';
+import { rotationMarkdown, rotationSteps } from '../lib/redis/rotation';
+import { secretSourcesOf } from '../lib/config/secret-sources';
 import { ENGINE_IMAGES } from '../lib/redis/schema';
-import { find, objectsOf } from './helpers';
+import { environment, find, objectsOf } from './helpers';
 import { cacheEnv, MANAGED } from './fixtures/cache';
 
 const names = (objs: Record<string, any>[], file = '35-redis.yaml') => objs.filter((o) => o.__file.endsWith(file)).map((o) => `${o.kind}/${o.metadata.name}`).sort();
@@ -226,4 +227,51 @@ describe('config rules', () => {
     expect(problems({ engine: 'keydb' })).toEqual(['config/staging.yaml: redis.engine: got "keydb" (allowed: "redis", "valkey")']);
     expect(problems({ mode: 'cluster' })).toEqual(['config/staging.yaml: redis.mode: got "cluster" (allowed: "in-cluster", "managed")']);
   });
+});
+
+describe('password rotation through External Secrets', () => {
+  test.each(['production', 'staging'])('%s: the ExternalSecret of secrets.redis carries every key the rotation sets and drops the one it removes', (name) => {
+    const env = environment(name);
+    expect(env.config.secretsProvider.type).toBe('external-secrets');
+    const secret = env.config.secrets.redis;
+    const source = secretSourcesOf(env).find((s) => s.name === secret.name)!;
+    const es = find(objectsOf(env), 'ExternalSecret', secret.name).spec;
+    // Every property of the remote JSON becomes a key, and a property removed in the store leaves the Secret:
+    // nothing the rotation does is reverted by the operator, and no property it adds is missing.
+    expect(es.dataFrom).toEqual([{ extract: { key: source.remoteKey } }]);
+    expect(es.data).toBeUndefined();
+    const touched = rotationSteps(env).flatMap((s) => s.actions).flatMap((a) => (a.kind === 'secret' ? [...a.set.map((x) => x.key), ...a.remove] : []));
+    expect([...new Set(touched)].sort()).toEqual([...source.keys, ...(source.optionalKeys ?? [])].sort());
+    expect(source.optionalKeys).toEqual([env.config.redis.previousPasswordKey]);
+    expect(gate(env)).toEqual([]);
+  });
+
+  test('the documented procedure changes the store and waits for the Secret, never patches the Secret the operator owns', () => {
+    const md = rotationMarkdown(environment('production'));
+    expect(md).not.toContain('kubectl -n $NS patch secret');
+    expect(md).toContain('aws secretsmanager put-secret-value --region eu-central-1 --secret-id pensioen-production-redis-secrets --secret-string "{\\"redis-password\\":\\"$NEW\\",\\"previous-password\\":\\"$OLD\\"}"');
+    expect(md).toContain('kubectl -n $NS annotate externalsecret redis-secrets force-sync=$(date +%s) --overwrite');
+    expect(rotationMarkdown(environment('staging'))).toMatch(/az keyvault secret set --vault-name \S+ --name \S+redis-secrets --value "\{\\"redis-password\\":\\"\$NEW\\"\}"/);
+    expect(rotationMarkdown(environment('onprem'))).toContain('kubectl -n $NS patch secret');
+  });
+
+  test('a managed cache has no rotation key: the ExternalSecret maps the token as before', () => {
+    const env = cacheEnv({ mode: 'managed', managed: MANAGED }, 'staging', {
+      secretsProvider: { type: 'external-secrets', store: { kind: 'SecretStore', backend: 'aws-secrets-manager', aws: { region: 'eu-central-1', roleArn: 'arn:aws:iam::111122223333:role/x' } } },
+    });
+    const es = find(objectsOf(env), 'ExternalSecret', 'redis-secrets').spec;
+    expect(es.dataFrom).toBeUndefined();
+    expect(es.data).toEqual([{ secretKey: 'redis-password', remoteRef: { key: 'pensioen-staging-redis-secrets' } }]);
+  });
+});
+
+test.each(['redis', 'valkey'])('%s: the rendered server config with the password lives on a memory-backed volume', (engine) => {
+  const objs = objectsOf(cacheEnv({ engine }));
+  const pod = objs.find((o) => o.kind === 'StatefulSet')!.spec.template.spec;
+  const redis = pod.containers.find((c: any) => c.name === 'redis');
+  const runtime = redis.volumeMounts.find((m: any) => m.mountPath === redis.env.find((e: any) => e.name === 'RUNTIME_DIR').value);
+  expect(pod.volumes.find((v: any) => v.name === runtime.name)).toEqual({ name: runtime.name, emptyDir: { medium: 'Memory', sizeLimit: '16Mi' } });
+  // start-redis.sh writes the password lines only into that folder.
+  const script = find(objs, 'ConfigMap', engine === 'redis' ? 'redis-node' : 'valkey-node').data['start-redis.sh'];
+  expect(script).toMatch(/auth_lines\n  echo "masterauth[^\n]*\n[\s\S]*\} >> "\$RUNTIME_DIR\//);
 });

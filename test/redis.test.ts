@@ -202,9 +202,9 @@ test('containers: images pinned, the images\' own users, restricted, probes ever
   expect(container('redis').lifecycle).toEqual({ preStop: { exec: { command: ['sh', '/opt/redis/templates/prestop-redis.sh'] } } });
   expect(container('redis').env).toContainEqual({ name: 'PRESTOP_WAIT_SECONDS', value: '10' });
   expect(haproxy.spec.template.spec.containers[0].lifecycle).toEqual({ preStop: { sleep: { seconds: 5 } } });
-  // The password lives in a writable emptyDir copy, never on the ConfigMap mount.
+  // The password lives in a writable, memory-backed emptyDir copy, never on the ConfigMap mount or the node's disk.
   expect(container('redis').volumeMounts).toContainEqual({ name: 'templates', mountPath: '/opt/redis/templates', readOnly: true });
-  expect(pod.volumes).toContainEqual({ name: 'run-redis', emptyDir: { sizeLimit: '256Mi' } });
+  expect(pod.volumes).toContainEqual({ name: 'run-redis', emptyDir: { medium: 'Memory', sizeLimit: '16Mi' } });
   expect(pod.volumes).toContainEqual({ name: 'sentinel-runtime', emptyDir: { sizeLimit: '16Mi' } });
 });
 

@@ -30,9 +30,11 @@ export function secretsSection(envs: Environment[]): string {
       out.push(`**${env.name}** (\`secretsProvider.type: external-secrets\`): \`05-secrets.yaml\` has a ${p.store.kind} \`${p.store.name}\` for`,
         `${storeOf(env)} and one ExternalSecret per Secret, refreshed every \`${p.refreshInterval}\`. The store must hold:`, '',
         '| remote secret | becomes Secret | value |', '| --- | --- | --- |',
-        ...secretSourcesOf(env).map((s) => `| \`${s.remoteKey}\` | \`${s.name}\` | ${s.keys.length === 1
-          ? `the value of key \`${s.keys[0]}\` (plain text)`
-          : `JSON with the properties ${s.keys.map((k) => `\`${k}\``).join(', ')}`} |`),
+        ...secretSourcesOf(env).map((s) => `| \`${s.remoteKey}\` | \`${s.name}\` | ${s.optionalKeys?.length
+          ? `JSON with the properties ${s.keys.map((k) => `\`${k}\``).join(', ')} (and ${s.optionalKeys.map((k) => `\`${k}\``).join(', ')} only during a password rotation: [cache.md](cache.md#password-rotation-without-an-outage)); every property becomes a key`
+          : s.keys.length === 1
+            ? `the value of key \`${s.keys[0]}\` (plain text)`
+            : `JSON with the properties ${s.keys.map((k) => `\`${k}\``).join(', ')}`} |`),
         '');
       const manual = manualSecretsOf(env);
       if (manual.length > 0) {

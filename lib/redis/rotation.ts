@@ -14,6 +14,10 @@
 import type { Environment } from '../config';
 import { BACKEND_DEPLOYMENT } from '../names';
 import { HAPROXY_DEPLOYMENT, cacheNames } from './topology';
+import { secretSourcesOf } from '../config/secret-sources';
+
+/** my-vault of https://my-vault.vault.azure.net. */
+const vaultName = (url: string) => new URL(url).hostname.split('.')[0];
 
 /** What a step's stdin carries: `>NEW` is the ACL rule ">" + the new password, etc. Never on a command line. */
 export type Stdin = '>NEW' | '<OLD' | 'OLD';
@@ -95,6 +99,11 @@ export function rotationMarkdown(env: Environment): string {
   const secret = env.config.secrets.redis;
   const pods = `$(seq 0 ${env.config.redis.replicas - 1})`;
   const names = cacheNames(env);
+  // The Secret's keys as the procedure goes (OLD/NEW stand for the shell variables).
+  const state = new Map<string, 'NEW' | 'OLD'>([[secret.key, 'OLD']]);
+  const p = env.config.secretsProvider;
+  const store = p.type === 'external-secrets' ? p.store : undefined;
+  const remoteKey = store ? secretSourcesOf(env).find((s) => s.name === secret.name)!.remoteKey : '';
   const out: string[] = [
     '```sh',
     `NS=${ns}`,
@@ -109,10 +118,24 @@ export function rotationMarkdown(env: Environment): string {
       if (a.kind === 'exec') {
         out.push(`   for i in ${pods}; do ${printf(a.stdin)} | kubectl -n $NS exec -i ${names.statefulset}-$i -c ${a.container} -- ${names.cli} --no-auth-warning -x ${a.args.join(' ')}; done   # each: ${a.expect.replace(/^\^|\$$/g, '')}`);
       } else if (a.kind === 'secret') {
-        const patch = a.set.length
-          ? `{"stringData":{${a.set.map((x) => `"${x.key}":"'"$${x.value}"'"`).join(',')}}}`
-          : `{"data":{${a.remove.map((k) => `"${k}":null`).join(',')}}}`;
-        out.push(`   kubectl -n $NS patch secret ${secret.name} --type merge -p '${patch}'`);
+        for (const x of a.set) state.set(x.key, x.value);
+        for (const k of a.remove) state.delete(k);
+        if (store) {
+          // With External Secrets the store is the source: the ExternalSecret copies every property of the remote
+          // JSON into the Secret (a key patched into the Secret by hand would be reverted at the next refresh).
+          const json = `"{${[...state].map(([k, v]) => `\\"${k}\\":\\"$${v}\\"`).join(',')}}"`;
+          out.push(store.backend === 'aws-secrets-manager'
+            ? `   aws secretsmanager put-secret-value --region ${store.aws!.region} --secret-id ${remoteKey} --secret-string ${json}`
+            : `   az keyvault secret set --vault-name ${vaultName(store.azure!.vaultUrl)} --name ${remoteKey} --value ${json}`);
+          out.push(`   kubectl -n $NS annotate externalsecret ${secret.name} force-sync=$(date +%s) --overwrite`);
+          for (const x of a.set) out.push(`   until [ "$(kubectl -n $NS get secret ${secret.name} -o jsonpath='{.data.${x.key}}' | base64 -d)" = "$${x.value}" ]; do sleep 2; done`);
+          for (const k of a.remove) out.push(`   while [ -n "$(kubectl -n $NS get secret ${secret.name} -o jsonpath='{.data.${k}}')" ]; do sleep 2; done`);
+        } else {
+          const patch = a.set.length
+            ? `{"stringData":{${a.set.map((x) => `"${x.key}":"'"$${x.value}"'"`).join(',')}}}`
+            : `{"data":{${a.remove.map((k) => `"${k}":null`).join(',')}}}`;
+          out.push(`   kubectl -n $NS patch secret ${secret.name} --type merge -p '${patch}'`);
+        }
       } else {
         out.push(`   kubectl -n $NS rollout restart ${a.targets.join(' ')}`);
         for (const t of a.targets) out.push(`   kubectl -n $NS rollout status ${t} --timeout=15m`);

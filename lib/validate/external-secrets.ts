@@ -19,6 +19,11 @@ export interface ExternalSecret {
    * created by hand, never synced by an ExternalSecret.
    */
   readonly type?: 'dockerconfigjson' | 'tls';
+  /**
+   * Keys the Secret holds only at times (Redis's previous password, during a password rotation): pods reference
+   * them as optional, an ExternalSecret must carry them when the remote has them and not fail when it has not.
+   */
+  readonly optionalKeys?: readonly string[];
 }
 
 export function externalSecretsOf(config: EnvConfig): ExternalSecret[] {
@@ -61,6 +66,9 @@ export function externalSecretsOf(config: EnvConfig): ExternalSecret[] {
     if (i.kind !== 'Issuer') return;
     for (const s of issuerSecrets(i)) for (const key of s.keys) typed.push({ name: s.name, key, declaredBy: `certManager.issuers[${n}]`, ...(s.type === 'tls' ? { type: 'tls' as const } : {}) });
   });
+  // The in-cluster cache's password rotation: the previous password is in the Secret only during a rotation.
+  const optional: { name: string; key: string }[] = [];
+  if (config.redis && config.redis.mode !== 'managed' && config.secrets?.redis) optional.push({ name: config.secrets.redis.name, key: config.redis.previousPasswordKey });
   // Other sections that reference Secrets created outside git add their entries above this line.
   const byName = new Map<string, { keys: Set<string>; declaredBy: string[]; type?: 'dockerconfigjson' | 'tls' }>();
   for (const e of [...entries, ...typed]) {
@@ -70,5 +78,8 @@ export function externalSecretsOf(config: EnvConfig): ExternalSecret[] {
     if ('type' in e && e.type) s.type = e.type as 'dockerconfigjson' | 'tls';
     byName.set(e.name, s);
   }
-  return [...byName].map(([name, s]) => ({ name, keys: [...s.keys].sort(), declaredBy: s.declaredBy, ...(s.type ? { type: s.type } : {}) }));
+  return [...byName].map(([name, s]) => {
+    const opt = optional.filter((o) => o.name === name && !s.keys.has(o.key)).map((o) => o.key).sort();
+    return { name, keys: [...s.keys].sort(), declaredBy: s.declaredBy, ...(s.type ? { type: s.type } : {}), ...(opt.length ? { optionalKeys: opt } : {}) };
+  });
 }
