@@ -148,7 +148,9 @@ describe('onprem: 08-database.yaml', () => {
     expect(wave(pooler)).toBeLessThan(wave(of(onprem, 'Deployment', 'backend')));
     // kubectl apply order: the database file before the migrations.
     expect(cluster.__file < migrate.__file).toBe(true);
-    for (const o of [store, cluster, pooler, backup]) expect(o.metadata.annotations[SYNC_OPTIONS]).toBe(SKIP_DRY_RUN);
+    for (const o of [pooler, backup]) expect(o.metadata.annotations[SYNC_OPTIONS]).toBe(SKIP_DRY_RUN);
+    // The objects that own the data are also kept from pruning without confirmation and from Application deletion.
+    for (const o of [store, cluster]) expect(o.metadata.annotations[SYNC_OPTIONS]).toBe(`Prune=confirm,Delete=false,${SKIP_DRY_RUN}`);
   });
 
   test('the validation gate accepts every object (CRD schemas, references to operator-created pods and Secrets)', () => {

@@ -1,5 +1,5 @@
 /** Argo CD sync annotations on every object of every environment, decided by kind and API group. */
-import { isBuiltinGroup, SKIP_DRY_RUN, SYNC_OPTIONS, SYNC_WAVE, syncWaveOf, WAVES, withSyncAnnotations } from '../lib/output/sync-waves';
+import { DELETE_FALSE, isBuiltinGroup, PRUNE_CONFIRM, SKIP_DRY_RUN, SYNC_OPTIONS, SYNC_WAVE, syncWaveOf, WAVES, withSyncAnnotations } from '../lib/output/sync-waves';
 import { environments, objectsOf } from './helpers';
 
 const ENVS = environments();
@@ -43,6 +43,28 @@ describe.each(ENVS.map((e) => [e.name, e] as const))('%s', (_name, env) => {
     }
     expect(objects.some((o) => o.kind === 'ClusterIssuer' || o.kind === 'Issuer')).toBe(true);
   });
+
+  test('the Namespace and every object that owns data are neither pruned without confirmation nor deleted with the Application', () => {
+    const options = (o: Record<string, any>) => String(o.metadata.annotations?.[SYNC_OPTIONS] ?? '').split(',');
+    const holdsData = (o: Record<string, any>) => (o.kind === 'Namespace' && groupOf(o) === '')
+      || o.kind === 'PersistentVolumeClaim'
+      || (o.kind === 'StatefulSet' && (o.spec.volumeClaimTemplates ?? []).length > 0)
+      || (groupOf(o) === 'postgresql.cnpg.io' && o.kind === 'Cluster')
+      || (groupOf(o) === 'barmancloud.cnpg.io' && o.kind === 'ObjectStore');
+    const held = objects.filter(holdsData);
+    expect(held.map((o) => o.kind)).toContain('Namespace');
+    if (env.config.database.mode === 'cloudnative-pg') expect(held.map((o) => o.kind)).toEqual(expect.arrayContaining(['Cluster', 'ObjectStore']));
+    if (objects.some((o) => o.kind === 'StatefulSet')) expect(held.map((o) => o.kind)).toContain('StatefulSet');
+    for (const o of held) {
+      expect({ o: `${o.kind}/${o.metadata.name}`, options: options(o) })
+        .toEqual({ o: `${o.kind}/${o.metadata.name}`, options: expect.arrayContaining([PRUNE_CONFIRM, DELETE_FALSE]) });
+    }
+    // Everything else stays prunable (a Deployment renamed in git is pruned as before).
+    for (const o of objects.filter((x) => !holdsData(x) && !['StatefulSet'].includes(x.kind))) {
+      expect({ o: `${o.kind}/${o.metadata.name}`, prune: options(o).some((x) => x.startsWith('Prune=') || x.startsWith('Delete=')) })
+        .toEqual({ o: `${o.kind}/${o.metadata.name}`, prune: false });
+    }
+  });
 });
 
 describe('withSyncAnnotations (generic: any kind, any group)', () => {
@@ -74,5 +96,17 @@ describe('withSyncAnnotations (generic: any kind, any group)', () => {
     expect(out.metadata.annotations).toEqual({ [SYNC_WAVE]: '5', [SYNC_OPTIONS]: `Prune=false,${SKIP_DRY_RUN}`, other: 'x' });
     expect(input.metadata.annotations[SYNC_OPTIONS]).toBe('Prune=false');
     expect(withSyncAnnotations(out).metadata.annotations[SYNC_OPTIONS]).toBe(`Prune=false,${SKIP_DRY_RUN}`);
+  });
+
+  test('protection by kind: data owners get Prune=confirm and Delete=false, an own Prune=/Delete= option wins', () => {
+    const opts = (apiVersion: string, kind: string, own?: string) => withSyncAnnotations({ apiVersion, kind, metadata: { name: 'x', ...(own ? { annotations: { [SYNC_OPTIONS]: own } } : {}) } }).metadata.annotations[SYNC_OPTIONS];
+    expect(opts('v1', 'Namespace')).toBe(`${PRUNE_CONFIRM},${DELETE_FALSE}`);
+    expect(opts('v1', 'PersistentVolumeClaim')).toBe(`${PRUNE_CONFIRM},${DELETE_FALSE}`);
+    expect(opts('apps/v1', 'StatefulSet')).toBe(`${PRUNE_CONFIRM},${DELETE_FALSE}`);
+    expect(opts('postgresql.cnpg.io/v1', 'Cluster')).toBe(`${PRUNE_CONFIRM},${DELETE_FALSE},${SKIP_DRY_RUN}`);
+    expect(opts('barmancloud.cnpg.io/v1', 'ObjectStore')).toBe(`${PRUNE_CONFIRM},${DELETE_FALSE},${SKIP_DRY_RUN}`);
+    expect(opts('apps/v1', 'Deployment')).toBeUndefined();
+    expect(opts('example.org/v1', 'Namespace')).toBe(SKIP_DRY_RUN);
+    expect(opts('v1', 'Namespace', 'Prune=false')).toBe(`Prune=false,${DELETE_FALSE}`);
   });
 });

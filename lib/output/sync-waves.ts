@@ -23,12 +23,32 @@
  * that is not built into Kubernetes): its CRD comes from an operator installed separately, and without this a
  * first sync fails its dry run when the CRD is not there yet.
  *
- * An annotation an object already carries wins (a sync-wave is kept; sync-options are merged).
+ * `argocd.argoproj.io/sync-options: Prune=confirm,Delete=false` on the Namespace and on every object that owns
+ * data (`PROTECTED_KINDS`: claims, the Redis StatefulSet whose volumeClaimTemplates own the Redis volumes, the
+ * CloudNativePG Cluster that owns the PostgreSQL volumes, the Barman Cloud ObjectStore of its backups): a
+ * rename or removal in git no longer prunes them without a person confirming it in Argo CD (`Prune=confirm`),
+ * and deleting the environment's Application (a renamed environment, `gitops.enabled: false`) leaves them in
+ * the cluster (`Delete=false`). Retiring an environment on purpose is in docs/gitops.md.
+ *
+ * An annotation an object already carries wins (a sync-wave is kept; sync-options are merged, and an object's
+ * own Prune= or Delete= option is kept).
  */
 
 export const SYNC_WAVE = 'argocd.argoproj.io/sync-wave';
 export const SYNC_OPTIONS = 'argocd.argoproj.io/sync-options';
 export const SKIP_DRY_RUN = 'SkipDryRunOnMissingResource=true';
+
+/** Sync options that keep data: pruning waits for a person's confirmation; deleting the Application leaves the object. */
+export const PRUNE_CONFIRM = 'Prune=confirm';
+export const DELETE_FALSE = 'Delete=false';
+/** group/kind of the objects that are, or own, an environment's data ("" is the core group). */
+export const PROTECTED_KINDS = new Set([
+  '/Namespace', '/PersistentVolumeClaim', 'apps/StatefulSet', 'postgresql.cnpg.io/Cluster', 'barmancloud.cnpg.io/ObjectStore',
+]);
+
+export function isProtected(o: { apiVersion: string; kind: string }): boolean {
+  return PROTECTED_KINDS.has(`${apiGroup(o.apiVersion)}/${o.kind}`);
+}
 
 /** The waves, in order. Numbers are strings in the annotation. */
 export const WAVES = { namespace: -3, safetyNet: -2, prerequisites: -1, edge: 0, migrations: 1, workloads: 2, autoscaling: 3 } as const;
@@ -94,10 +114,13 @@ export function syncWaveOf(o: { apiVersion: string; kind: string; metadata?: { a
 export function withSyncAnnotations<T extends Record<string, any>>(o: T): T {
   const annotations: Record<string, string> = { ...(o.metadata?.annotations ?? {}) };
   if (annotations[SYNC_WAVE] === undefined) annotations[SYNC_WAVE] = String(syncWaveOf(o as any));
-  if (!isBuiltinGroup(apiGroup(o.apiVersion))) {
-    const options = (annotations[SYNC_OPTIONS] ?? '').split(',').map((s) => s.trim()).filter(Boolean);
-    if (!options.includes(SKIP_DRY_RUN)) options.push(SKIP_DRY_RUN);
-    annotations[SYNC_OPTIONS] = options.join(',');
+  const options = (annotations[SYNC_OPTIONS] ?? '').split(',').map((s) => s.trim()).filter(Boolean);
+  const has = (name: string) => options.some((x) => x.startsWith(`${name}=`));
+  if (isProtected(o as any)) {
+    if (!has('Prune')) options.push(PRUNE_CONFIRM);
+    if (!has('Delete')) options.push(DELETE_FALSE);
   }
+  if (!isBuiltinGroup(apiGroup(o.apiVersion)) && !options.includes(SKIP_DRY_RUN)) options.push(SKIP_DRY_RUN);
+  if (options.length > 0) annotations[SYNC_OPTIONS] = options.join(',');
   return { ...o, metadata: { ...o.metadata, annotations } };
 }
