@@ -99,7 +99,7 @@ describe('withSyncAnnotations (generic: any kind, any group)', () => {
   });
 
   test('protection by kind: data owners get Prune=confirm and Delete=false, an own Prune=/Delete= option wins', () => {
-    const opts = (apiVersion: string, kind: string, own?: string) => withSyncAnnotations({ apiVersion, kind, metadata: { name: 'x', ...(own ? { annotations: { [SYNC_OPTIONS]: own } } : {}) } }).metadata.annotations[SYNC_OPTIONS];
+    const opts = (apiVersion: string, kind: string, own?: string) => (withSyncAnnotations({ apiVersion, kind, metadata: { name: 'x', ...(own ? { annotations: { [SYNC_OPTIONS]: own } } : {}) } }) as Record<string, any>).metadata.annotations[SYNC_OPTIONS];
     expect(opts('v1', 'Namespace')).toBe(`${PRUNE_CONFIRM},${DELETE_FALSE}`);
     expect(opts('v1', 'PersistentVolumeClaim')).toBe(`${PRUNE_CONFIRM},${DELETE_FALSE}`);
     expect(opts('apps/v1', 'StatefulSet')).toBe(`${PRUNE_CONFIRM},${DELETE_FALSE}`);
