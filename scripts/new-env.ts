@@ -3,9 +3,8 @@
  * that would collide with the source replaced by a CHANGE-ME placeholder (lib/config/new-env.ts). The synth
  * refuses the file until each placeholder is set.
  */
-import * as fs from 'fs';
 import * as path from 'path';
-import { checkName, NewEnvError, newEnvironmentConfig } from '../lib/config/new-env';
+import { createEnvironment, NewEnvError } from '../lib/config/new-env';
 
 function run(argv: string[]): number {
   const configDir = path.resolve('config');
@@ -18,12 +17,7 @@ function run(argv: string[]): number {
     else if (name === undefined) name = argv[i];
     else throw new NewEnvError(`new-env: one environment name only, got "${name}" and "${argv[i]}" (usage: npm run new-env -- <name> --from <env>)`);
   }
-  const envs = fs.readdirSync(configDir).filter((f) => f.endsWith('.yaml')).map((f) => f.slice(0, -5)).sort();
-  if (!from) throw new NewEnvError(`new-env: missing --from <env> (allowed: ${envs.join(', ')})`);
-  if (!envs.includes(from)) throw new NewEnvError(`new-env: --from ${from}: no config/${from}.yaml (allowed: ${envs.join(', ')})`);
-  checkName(name, configDir);
-  const out = newEnvironmentConfig(name!, from, fs.readFileSync(path.join(configDir, `${from}.yaml`), 'utf8'));
-  fs.writeFileSync(path.join(configDir, `${name}.yaml`), out.text, { flag: 'wx' });
+  const out = createEnvironment(configDir, name, from);
   process.stdout.write([
     `new-env: wrote config/${name}.yaml from config/${from}.yaml; set the ${out.placeholders.length} placeholder(s) (CHANGE-ME):`,
     ...out.placeholders.map((p) => `  ${p}`),

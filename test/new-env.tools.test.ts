@@ -151,7 +151,7 @@ test('an explicit instance, ENVIRONMENT and remote secret names become placehold
 });
 
 test.each([
-  [['staging', '--from', 'production'], /^new-env: config\/staging\.yaml already exists; choose another name or edit that file$/],
+  [['staging', '--from', 'production'], /^new-env: config\/staging\.yaml: already exists; choose another name or edit that file$/],
   [['Acceptance_1', '--from', 'staging'], /^new-env: "Acceptance_1" is not a valid environment name \(allowed: lower-case letters, digits and "-"/],
   [[`${'a'.repeat(55)}`, '--from', 'staging'], /is not a valid environment name .*at most 54 characters/],
   [['argocd', '--from', 'staging'], /^new-env: "argocd" is reserved/],

@@ -13,9 +13,10 @@ import { parseDocument, Scalar, YAMLSeq } from 'yaml';
 import { ConfigError, type EnvConfig, parseConfig } from './index';
 import { PLACEHOLDER } from './placeholders';
 import { DNS_LABEL } from './types';
+import { RESERVED_ENV_NAMES } from './safety';
 
-/** Folder names in dist/ that are not environments. */
-const RESERVED = new Set(['argocd']);
+/** Names synth refuses for an environment (lib/config/safety.ts): refused here up front, before a file exists. */
+const RESERVED = new Set(RESERVED_ENV_NAMES);
 /** app.kubernetes.io/instance defaults to `pensioen-<name>`: a label value of at most 63 characters. */
 const MAX_NAME = 63 - 'pensioen-'.length;
 
@@ -35,10 +36,66 @@ export function checkName(name: string | undefined, configDir: string): string {
   if (!DNS_LABEL.test(name) || name.length > MAX_NAME) {
     throw new NewEnvError(`new-env: ${JSON.stringify(name)} is not a valid environment name (allowed: lower-case letters, digits and "-", starting with a letter or digit, at most ${MAX_NAME} characters)`);
   }
-  if (RESERVED.has(name)) throw new NewEnvError(`new-env: "${name}" is reserved (dist/${name}/ holds the Argo CD objects); choose another name`);
+  if (RESERVED.has(name)) {
+    throw new NewEnvError(`new-env: "${name}" is reserved (${name === 'argocd' ? 'dist/argocd/ holds the Argo CD objects of every environment' : `synth refuses it: dist/${name}/ would not be an environment folder`}); choose another name (reserved: ${RESERVED_ENV_NAMES.join(', ')})`);
+  }
   const file = path.join(configDir, `${name}.yaml`);
-  if (fs.existsSync(file)) throw new NewEnvError(`new-env: ${path.relative(process.cwd(), file) || file} already exists; choose another name or edit that file`);
+  const shown = path.relative(process.cwd(), file) || file;
+  const problem = targetProblem(file);
+  if (problem) throw new NewEnvError(`new-env: ${shown}: ${problem}`);
   return name;
+}
+
+/** Why the new file cannot be written at `file` (something is already there), or undefined. One line each. */
+function targetProblem(file: string): string | undefined {
+  let st: fs.Stats;
+  try {
+    st = fs.lstatSync(file);
+  } catch (e: any) {
+    if (e.code === 'ENOENT') return undefined;
+    return `cannot be checked (${e.code ?? e.message}); fix the config folder's permissions`;
+  }
+  if (st.isSymbolicLink()) {
+    const to = fs.readlinkSync(file);
+    const dangling = !fs.existsSync(file);
+    return `is a symbolic link to ${to}${dangling ? ', which does not exist' : ''}; new-env does not write through links: remove the link (rm ${path.basename(file)}) or choose another name`;
+  }
+  if (st.isDirectory()) return 'is a folder, not a file; remove or rename the folder, or choose another name';
+  if (!st.isFile()) return 'exists and is not a regular file (a FIFO, socket or device); remove it or choose another name';
+  return 'already exists; choose another name or edit that file';
+}
+
+/**
+ * `npm run new-env`: checks everything first (the config folder, the source, the name, the target), then writes
+ * config/<name>.yaml; on any problem a NewEnvError (one line) and nothing written.
+ */
+export function createEnvironment(configDir: string, name: string | undefined, from: string | undefined): { file: string; placeholders: string[] } {
+  let entries: string[];
+  try {
+    entries = fs.readdirSync(configDir);
+  } catch (e: any) {
+    throw new NewEnvError(`new-env: ${path.relative(process.cwd(), configDir) || configDir}: ${e.code === 'ENOENT' ? 'no config folder here; run new-env from the project root' : e.code === 'ENOTDIR' ? 'is not a folder' : `cannot be read (${e.code ?? e.message})`}`);
+  }
+  const envs = entries.filter((f) => f.endsWith('.yaml')).map((f) => f.slice(0, -5)).sort();
+  if (!from) throw new NewEnvError(`new-env: missing --from <env> (allowed: ${envs.join(', ')})`);
+  if (!envs.includes(from)) throw new NewEnvError(`new-env: --from ${from}: no config/${from}.yaml (allowed: ${envs.join(', ')})`);
+  checkName(name, configDir);
+  let sourceText: string;
+  try {
+    sourceText = fs.readFileSync(path.join(configDir, `${from}.yaml`), 'utf8');
+  } catch (e: any) {
+    throw new NewEnvError(`new-env: config/${from}.yaml: cannot be read (${e.code === 'EISDIR' ? 'it is a folder' : e.code === 'ENOENT' ? 'a symbolic link to a file that does not exist' : e.code ?? e.message}); fix it or choose another --from`);
+  }
+  const out = newEnvironmentConfig(name!, from, sourceText);
+  const file = path.join(configDir, `${name}.yaml`);
+  try {
+    fs.writeFileSync(file, out.text, { flag: 'wx' });
+  } catch (e: any) {
+    // Something appeared between the check and the write, or the folder is not writable.
+    const why = e.code === 'EEXIST' || e.code === 'EISDIR' ? targetProblem(file) ?? 'already exists' : e.code === 'EACCES' ? 'permission denied; fix the config folder\'s permissions' : `cannot be written (${e.code ?? e.message})`;
+    throw new NewEnvError(`new-env: ${path.relative(process.cwd(), file) || file}: ${why}`);
+  }
+  return { file, placeholders: out.placeholders };
 }
 
 /** The new config's text, from the source's text (its file name is only used in comments and messages). */
