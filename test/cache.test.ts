@@ -204,6 +204,8 @@ describe('config rules', () => {
       'config/staging.yaml: redis.haproxy: only with mode in-cluster: a managed cache runs no cache pods in the cluster (allowed with mode managed: mode, managed, maxmemoryPolicy, exporter)',
     ]);
     expect(problems({ managed: MANAGED })).toEqual(['config/staging.yaml: redis.managed: only with mode managed (mode is "in-cluster")']);
+    expect(problems({ mode: 'managed', managed: MANAGED, url: 'rediss://cache:6379/0' })).toEqual([
+      'config/staging.yaml: redis.url: only with mode in-cluster: with a managed cache REDIS_URL comes from redis.managed (host, port, tls, database, or urlSecret)']);
   });
 
   test('a managed cache needs its endpoint: host or urlSecret, exactly one, and CIDRs', () => {

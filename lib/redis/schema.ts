@@ -230,7 +230,9 @@ export function cacheModeProblems(raw: unknown, envName: string): { path: (strin
   const out: { path: (string | number)[]; message: string }[] = [];
   if (r.mode === 'managed') {
     for (const k of Object.keys(r)) {
-      if (!(MANAGED_MODE_KEYS as readonly string[]).includes(k)) {
+      if (k === 'url') {
+        out.push({ path: ['redis', 'url'], message: 'only with mode in-cluster: with a managed cache REDIS_URL comes from redis.managed (host, port, tls, database, or urlSecret)' });
+      } else if (!(MANAGED_MODE_KEYS as readonly string[]).includes(k)) {
         out.push({ path: ['redis', k], message: `only with mode in-cluster: a managed cache runs no ${k === 'sentinel' || k === 'masterName' || k === 'quorum' ? 'Sentinels' : 'cache pods'} in the cluster (allowed with mode managed: ${MANAGED_MODE_KEYS.join(', ')})` });
       }
     }
