@@ -27,7 +27,7 @@ import { monitoringNotices } from './lib/monitoring/edge';
 import { type ManifestFile, OutputRefused, recoverInterrupted, toYaml, writeTree, writeTreeAtomically } from './lib/output/write';
 import { withSyncAnnotations } from './lib/output/sync-waves';
 import { runningEdges } from './lib/config/edge';
-import { contextOf, formatFinding, validateEnvironments, validateObjects } from './lib/validate';
+import { contextOf, formatFinding, validateEnvironments, validateObjects, yaml11TreeFindings } from './lib/validate';
 
 /** Builds the cdk8s App of one environment; its charts in apply order. */
 export function buildApp(env: Environment): { app: App; charts: EnvChart[] } {
@@ -116,6 +116,12 @@ export function main(argv: string[]): number {
       return EXIT.invalid;
     }
     const files = renderSynthesized(synthesized, argocd);
+    // The files as kubectl, Argo CD and the API server read them (YAML 1.1) must hold what the gate checked.
+    const misread = yaml11TreeFindings(files, envs);
+    if (misread.length > 0) {
+      process.stderr.write(`${misread.map(formatFinding).join('\n')}\nsynth failed: ${misread.length} value(s) read differently by YAML 1.1 readers; nothing was written (${out}/ is unchanged)\n`);
+      return EXIT.invalid;
+    }
     try {
       writeTreeAtomically(opts.outDir, files);
     } catch (e) {

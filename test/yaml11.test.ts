@@ -3,12 +3,13 @@
  * pre-commit PyYAML. A config string that a 1.1 reader resolves to a boolean, number, null, date, merge key or
  * `=` must come out quoted, keys included. The real readers judge the same cases in yaml11.tools.test.ts.
  */
-import { parseAllDocuments } from 'yaml';
-import { renderSynthesized } from '../main';
-import { synthEnvironment } from '../main';
+import { parseAllDocuments, stringify } from 'yaml';
+import { renderSynthesized, synthEnvironment } from '../main';
 import { READER_TAGS } from '../lib/output/yaml11';
 import { emitPlain } from '../lib/output/yaml';
-import { environment, fixtureText, inlineEnvironment } from './helpers';
+import { formatFinding, validateTree, yaml11TreeFindings } from '../lib/validate';
+import { mayDifferIn11, yaml11Findings } from '../lib/validate/yaml11';
+import { environment, environments, fixtureText, inlineEnvironment } from './helpers';
 import type { Environment } from '../lib/config';
 
 /** Every file of the environment as written. */
@@ -84,5 +85,84 @@ describe('regression cases: each reads the same under YAML 1.1 as under 1.2', ()
     const text = readsTheSame(environment('onprem')).get('onprem/50-monitoring.yaml')!;
     expect(text).toContain('matchType: "="');
     expect(text).not.toMatch(/matchType: =\n/);
+  });
+});
+
+/** What an emitter that quotes only for YAML 1.2 wrote (the output before the emitter knew YAML 1.1). */
+function renderedFor12Only(env: Environment): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const f of synthEnvironment(env)) out.set(f.path, f.objects.map((o) => `---\n${stringify(o, { lineWidth: 0, minContentWidth: 0, indentSeq: true })}`).join(''));
+  return out;
+}
+
+describe('the gate reads every file as YAML 1.1 too and refuses any difference, naming the object path and config key', () => {
+  const lines = (files: Map<string, string>, env: Environment) => yaml11TreeFindings(files, [env]).map(formatFinding);
+
+  test('the output of every fixture reads the same (and the quick lexer pass finds nothing to look at closely)', () => {
+    for (const env of environments()) {
+      const files = rendered(env);
+      expect(yaml11TreeFindings(files, [env])).toEqual([]);
+      for (const [name, text] of files) expect([name, mayDifferIn11(text)]).toEqual([name, false]);
+    }
+  });
+
+  test('wal_compression: on unquoted (the onprem output as it was committed) is refused on the Cluster', () => {
+    const env = environment('onprem');
+    const text = rendered(env).get('onprem/08-database.yaml')!.replace('wal_compression: "on"', 'wal_compression: on');
+    expect(lines(new Map([['onprem/08-database.yaml', text]]), env)).toEqual([
+      'onprem: Cluster/pensioen/pensioen-db: yaml-1.1: onprem/08-database.yaml (document 2): spec.postgresql.parameters.wal_compression: "on" in YAML 1.2 reads as the boolean true in YAML 1.1 (kubectl, Argo CD, the API server; PyYAML): it must be quoted (config key: database.cloudnativePg.parameters.wal_compression)',
+    ]);
+  });
+
+  test('npm run validate refuses it too (validateTree), beside the other gate rules', () => {
+    const env = environment('onprem');
+    const files = rendered(env);
+    files.set('onprem/08-database.yaml', files.get('onprem/08-database.yaml')!.replace('wal_compression: "on"', 'wal_compression: on'));
+    const found = validateTree(files, [env]).filter((f) => f.rule === 'yaml-1.1');
+    expect(found.map((f) => [f.kind, f.name, f.configKey])).toEqual([['Cluster', 'pensioen-db', 'database.cloudnativePg.parameters.wal_compression']]);
+  });
+
+  test('a bare = (matchType in 50-monitoring.yaml) is refused: PyYAML cannot load it', () => {
+    const env = environment('onprem');
+    const text = rendered(env).get('onprem/50-monitoring.yaml')!.replace(/matchType: "="/g, 'matchType: =');
+    const found = lines(new Map([['onprem/50-monitoring.yaml', text]]), env);
+    expect(found.length).toBeGreaterThan(0);
+    for (const l of found) expect(l).toMatch(/matchType: "=" in YAML 1\.2 reads as PyYAML's value tag \(PyYAML cannot load the file\)/);
+  });
+
+  test('the issue\'s cases, written by a YAML 1.2-only emitter, are each refused with the config key', () => {
+    const env = onpremWith('yes', (t) => t.replace('image: pensioen-backend:1.0.0', 'image: pensioen-backend:2024_01_15')
+      .replace('ingress:\n', 'ingress:\n  annotations: { y: "n" }\n')
+      .replace('    apiServerPort: 6443\n', '    apiServerPort: 6443\n    parameters: { synchronous_commit: "off" }\n'));
+    const found = yaml11TreeFindings(renderedFor12Only(env), [env]);
+    const about = (re: RegExp) => found.filter((f) => re.test(f.message));
+    // the release version label on every object of the backend (its value is the image tag)
+    const version = about(/app\.kubernetes\.io\/version"\]: "2024_01_15" in YAML 1\.2 reads as the number 20240115/);
+    expect(version.length).toBeGreaterThan(5);
+    expect(version[0].configKey).toBe('backend.image (its tag)');
+    expect(about(/- name: ENVIRONMENT|env\[\d+\]\.value: "yes" in YAML 1\.2 reads as the boolean true/)[0].configKey).toBe('the environment name (the config file name)');
+    expect(about(/annotations\.y: the key "y" reads as "true"/)[0]).toMatchObject({ kind: 'Ingress', configKey: 'ingress.annotations.y' });
+    expect(about(/parameters\.synchronous_commit: "off" in YAML 1\.2 reads as the boolean false/)[0]).toMatchObject({ kind: 'Cluster', configKey: 'database.cloudnativePg.parameters.synchronous_commit' });
+  });
+
+  test('a merge key, a date, a base-60 number, Go-only numbers and tags are each a difference', () => {
+    const obj = (body: string) => `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: x\ndata:\n${body}`;
+    const cases: [string, RegExp][] = [
+      ['  a: 2024-01-15\n', /data\.a: "2024-01-15" in YAML 1\.2 reads as a timestamp/],
+      ['  a: 1:20\n', /data\.a: "1:20" in YAML 1\.2 reads as the number 80/],
+      ['  a: 0O17\n', /data\.a: "0O17" in YAML 1\.2 reads as the number 15/],
+      ['  a: 1e1_0\n', /data\.a: "1e1_0" in YAML 1\.2 reads as the number 10000000000/],
+      ['  a: 0b101\n', /data\.a: "0b101" in YAML 1\.2 reads as the number 5/],
+      ['  a: ~\n  b: Off\n', /data\.b: "Off" in YAML 1\.2 reads as the boolean false/],
+      ['  n: x\n', /data\.n: the key "n" reads as "false"/],
+      ['  b: &m {x: "1"}\n  c:\n    <<: *m\n', /data\.c\.<<|data\.c\["<<"\]: the key "<<" is a merge key/],
+    ];
+    for (const [body, re] of cases) {
+      const found = yaml11Findings(obj(body), 'x.yaml').map((f) => f.message);
+      expect([body, found.some((m) => re.test(m))]).toEqual([body, true]);
+    }
+    // and what reads the same stays silent: quoted forms, plain decimals, true/false/null
+    expect(yaml11Findings(obj('  a: "on"\n  b: \'2024-01-15\'\n  c: "="\n  "y": "1_000"\n'), 'x.yaml')).toEqual([]);
+    expect(yaml11Findings('a: 1\nb: -2.5\nc: true\nd: null\ne: [0, 10]\n', 'x.yaml')).toEqual([]);
   });
 });

@@ -18,6 +18,7 @@ import { referenceFindings } from './references';
 import { schemaFindings } from './schema';
 import { type Finding, type K8sObject, CLUSTER_SCOPE, findingOf, sortFindings } from './types';
 import { podTemplateOf } from './workloads';
+import { configKeyOfValue, yaml11Findings } from './yaml11';
 
 export { formatFinding, type Finding } from './types';
 export { externalSecretsOf } from './external-secrets';
@@ -129,7 +130,7 @@ export function objectsOfFiles(files: Map<string, string>, shownDir = ''): { obj
  */
 export function validateTree(files: Map<string, string>, envs: Environment[], crdDir = DEFAULT_CRD_DIR, shownDir = ''): Finding[] {
   const { objects, problems } = objectsOfFiles(files, shownDir);
-  const out = [...problems];
+  const out = [...problems, ...yaml11TreeFindings(files, envs, shownDir)];
   for (const [group, list] of [...objects].sort(([a], [b]) => a.localeCompare(b))) {
     out.push(...validateObjects(list, contextOf(envs.find((e) => e.name === group), crdDir)).map((f) => ({ ...f, env: group === '.' ? undefined : group })));
   }
@@ -139,4 +140,24 @@ export function validateTree(files: Map<string, string>, envs: Environment[], cr
 /** The gate on synthesized environments (each with its own waivers and external Secrets), before anything is written. */
 export function validateEnvironments(synthesized: { env: Environment; files: { objects: K8sObject[] }[] }[], crdDir = DEFAULT_CRD_DIR): Finding[] {
   return synthesized.flatMap(({ env, files }) => validateObjects(files.flatMap((f) => f.objects), contextOf(env, crdDir)).map((f) => ({ ...f, env: env.name })));
+}
+
+/**
+ * Every file read as YAML 1.1 too (kubectl, Argo CD, the API server, PyYAML: lib/validate/yaml11.ts): a value
+ * that reads differently than under YAML 1.2 is a finding on its object, with the config key it came from
+ * (the environment's config, by the file's first folder; for other files, such as argocd/, every config).
+ */
+export function yaml11TreeFindings(files: Map<string, string>, envs: Environment[], shownDir = ''): Finding[] {
+  const out: Finding[] = [];
+  for (const [rel, text] of files) {
+    if (!/\.ya?ml$/.test(rel)) continue;
+    const group = rel.includes('/') ? rel.split('/')[0] : '.';
+    const env = envs.find((e) => e.name === group);
+    const keyOf = (scalar: string) => env
+      ? configKeyOfValue(env.config, scalar, env.name)
+      : envs.map((e) => { const k = configKeyOfValue(e.config, scalar, e.name); return k && `${e.file}: ${k}`; }).find((k) => k);
+    const shown = shownDir ? `${shownDir}/${rel}` : rel;
+    out.push(...yaml11Findings(text, shown, keyOf).map((f) => ({ ...f, env: group === '.' ? undefined : group })));
+  }
+  return out;
 }
