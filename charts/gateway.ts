@@ -133,7 +133,7 @@ export class GatewayChart extends EnvChart {
       },
       // No backendRefs and no filters: the spec says every request it matches MUST get a 500 from the Gateway
       // (conformance test HTTPRouteNoBackendRefs); the longer prefix wins over `/`, so the backend never sees it.
-      { name: 'not-public', matches: BLOCKED_API_PATHS.map(prefix) },
+      { name: 'not-public', matches: [...BLOCKED_API_PATHS, ...c.backend.privatePaths].map(prefix) },
     ];
     new HttpRoute(this, 'api', {
       metadata: meta(env, GATEWAY_API_ROUTE, BACKEND),

@@ -71,13 +71,15 @@ export class IngressChart extends EnvChart {
       },
     });
 
-    // /metrics is never routed from the internet. With backend.metricsPort the app serves it on a port the
-    // edge never points at. Without it (the app serves /metrics on its HTTP port), ingress-nginx routes
-    // /metrics (exact, and everything below /metrics/) to the backend rewritten to a path it answers 404
-    // for: an Exact path outranks the API Ingress's Prefix "/" for the same host. Only the standard
-    // rewrite-target annotation is used (snippet annotations are off by default in current ingress-nginx).
-    if (c.backend.metricsPort === undefined && c.ingress.controller === 'ingress-nginx') {
-      const path = c.backend.metricsPath;
+    // /metrics and the private paths (FastAPI's API docs by default) are never routed from the internet. With
+    // backend.metricsPort the app serves /metrics on a port the edge never points at. Otherwise (and for every
+    // private path) ingress-nginx routes the path (exact, and everything below it) to the backend rewritten to
+    // a path it answers 404 for: an Exact path, and a longer Prefix, outrank the API Ingress's Prefix "/" for
+    // the same host. Only the standard rewrite-target annotation is used (snippet annotations are off by
+    // default in current ingress-nginx). The Ingress keeps its name from when it blocked /metrics only.
+    const blocked = [...(c.backend.metricsPort === undefined ? [c.backend.metricsPath] : []), ...c.backend.privatePaths];
+    if (blocked.length > 0 && c.ingress.controller === 'ingress-nginx') {
+      const to = { service: { name: BACKEND_SERVICE, port: { number: c.backend.port } } };
       new k8s.KubeIngress(this, 'metrics-block', {
         metadata: meta(env, METRICS_BLOCK_INGRESS, BACKEND, {
           ...controllerAnnotations(c, 'frontend'),
@@ -89,10 +91,10 @@ export class IngressChart extends EnvChart {
           rules: [{
             host: c.ingress.apiHost,
             http: {
-              paths: [
-                { path, pathType: 'Exact', backend: { service: { name: BACKEND_SERVICE, port: { number: c.backend.port } } } },
-                { path: `${path}/`, pathType: 'Prefix', backend: { service: { name: BACKEND_SERVICE, port: { number: c.backend.port } } } },
-              ],
+              paths: blocked.flatMap((path) => [
+                { path, pathType: 'Exact', backend: to },
+                { path: `${path}/`, pathType: 'Prefix', backend: to },
+              ]),
             },
           }],
         },

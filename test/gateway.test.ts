@@ -89,7 +89,7 @@ describe.each([['envoy-gateway', envoy], ['nginx-gateway-fabric', ngf]] as const
   test('/metrics is never routed to the backend: only a rule with no backendRefs and no filters matches it', () => {
     const r = route(objects, 'pensioen-api');
     const blocked = r.spec.rules.find((x: any) => x.name === 'not-public');
-    expect(blocked).toEqual({ name: 'not-public', matches: [{ path: { type: 'PathPrefix', value: '/metrics' } }] });
+    expect(blocked).toEqual({ name: 'not-public', matches: ['/metrics', '/docs', '/redoc', '/openapi.json'].map((value) => ({ path: { type: 'PathPrefix', value } })) });
     // Gateway API precedence: the longest matching path prefix wins, so every path the backend serves
     // metrics on (/metrics, /metrics/, /metrics/x) picks the rule without a backend (500 by the spec).
     const reaching = (p: string) => r.spec.rules

@@ -70,7 +70,8 @@ test('class and controller annotations are configuration: custom controller gets
     .replace('className: nginx', 'className: traefik')
     .replace('controller: ingress-nginx', 'controller: custom\n  annotations: { traefik.ingress.kubernetes.io/router.entrypoints: websecure }')
     // A custom controller gets no /metrics blocking rule: the app must serve metrics on their own port.
-    .replace('backend:\n', 'backend:\n  metricsPort: 9000\n');
+    // nor one for the API docs: the app must not serve them.
+    .replace('backend:\n', 'backend:\n  metricsPort: 9000\n  privatePaths: []\n');
   const o = find(objectsOf(inlineEnvironment('production', text)), 'Ingress', 'pensioen-ingress');
   expect(o.spec.ingressClassName).toBe('traefik');
   const own = Object.fromEntries(Object.entries(o.metadata.annotations).filter(([k]) => !k.startsWith('argocd.argoproj.io/')));

@@ -95,6 +95,9 @@ export const configSchema = z.strictObject({
     }).prefault({}).describe('PodDisruptionBudget'),
     metricsPort: port().optional().describe('A separate container port where the app serves /metrics (Prometheus scrapes it; the Service\'s port for the edge never exposes it); left out: /metrics on `port`, and the edge answers it with 404'),
     metricsPath: z.string().regex(/^\//).default('/metrics').describe('Path of the Prometheus metrics, never routed from the internet'),
+    privatePaths: z.array(z.string().regex(/^\/[A-Za-z0-9._~-]+(\/[A-Za-z0-9._~-]+)*$/, { message: 'must be a path such as /docs (letters, digits, ".", "_", "~", "-" between slashes, no trailing slash)' }))
+      .default(['/docs', '/redoc', '/openapi.json'])
+      .describe('Paths of the backend the edge never routes from the internet, each with everything below it (answered by the edge like `metricsPath`): FastAPI\'s interactive API docs and schema by default. [] publishes them (an environment for API consumers)'),
   }).prefault({}).describe('The FastAPI backend'),
   frontend: z.strictObject({
     image: imageRef().default('pensioen-frontend:1.0.0').describe('Frontend image (name:tag, below `registry`)'),
