@@ -67,8 +67,8 @@ test('the edge alerts select the Ingresses the ingress chart creates; a custom c
   const edge = allSynthesizedAlerts(env).find((a) => a.alert === 'EdgeRateLimiting')!;
   expect(edge.expr).toContain('nginx_ingress_controller_requests{exported_namespace="pensioen",ingress=~"pensioen-ingress|pensioen-frontend-ingress",status=~"429"}');
   expect(edge.labels).toMatchObject({ severity: 'warning', team: 'security' });
-  // A custom controller needs backend.metricsPort (issue 13: only ingress-nginx gets the /metrics block).
-  const custom = inlineEnvironment('c', `${BASE}ingress: { controller: custom }\nbackend: { metricsPort: 9000 }\n`);
+  // A custom controller needs backend.metricsPort (issue 13: only ingress-nginx gets the /metrics block). A custom controller also blocks no API docs (backend.privatePaths []).
+  const custom = inlineEnvironment('c', `${BASE}ingress: { controller: custom }\nbackend: { metricsPort: 9000, privatePaths: [] }\n`);
   expect(allSynthesizedAlerts(custom).map((a) => a.alert)).not.toContain('EdgeHighErrorRate');
   expect(monitoringNotices(custom)).toEqual([expect.stringMatching(/^edge alerts \(EdgeHighErrorRate, EdgeRateLimiting\) are off: ingress\.controller is "custom"/)]);
   expect(monitoringNotices(env)).toEqual([]);
