@@ -1,0 +1,30 @@
+/**
+ * Invariants over generated configurations (test/invariants.ts), seeded and reproducible: a failure prints
+ * the seed and the shrunk configuration; re-run it with FC_SEED=<seed>. Every failure found becomes a named
+ * regression test below. The long run (thousands of cases) is test/invariants.tools.test.ts.
+ */
+import * as fc from 'fast-check';
+import { checkInvariants, configArbitrary, load, NAMES_FILE_AND_KEY } from './invariants';
+
+const SEED = Number(process.env.FC_SEED ?? 20261203);
+
+test('every generated configuration is refused with a config-key error or synthesizes output where every invariant holds', () => {
+  fc.assert(fc.property(configArbitrary, (g) => {
+    const env = load(g);
+    if (Array.isArray(env)) {
+      for (const p of env) expect(p).toMatch(NAMES_FILE_AND_KEY);
+      return;
+    }
+    expect(checkInvariants(env)).toEqual([]);
+  }), { seed: SEED, numRuns: Number(process.env.FC_RUNS ?? 60), endOnFailure: true });
+});
+
+test('the generator reaches every mode: both edges and both gateway implementations, each fixture, YAML 1.1 traps, refusals and successes', () => {
+  const sample = fc.sample(configArbitrary, { seed: SEED, numRuns: 60 });
+  const loaded = sample.map(load);
+  expect(new Set(sample.map((g) => g.base))).toEqual(new Set(['production', 'staging', 'onprem']));
+  expect(sample.some((g) => /kind: gateway/.test(g.yaml) && /nginx-gateway-fabric/.test(g.yaml))).toBe(true);
+  expect(sample.some((g) => /kind: ingress/.test(g.yaml))).toBe(true);
+  expect(sample.some((g) => ['yes', 'on', 'y', 'no', 'null'].includes(g.name))).toBe(true);
+  expect(loaded.filter((e) => !Array.isArray(e)).length).toBeGreaterThan(20);
+});
