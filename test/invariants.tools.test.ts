@@ -7,7 +7,7 @@ import * as fc from 'fast-check';
 import { checkInvariants, configArbitrary, load, NAMES_FILE_AND_KEY } from './invariants';
 
 const SEED = Number(process.env.FC_SEED ?? 4242);
-const RUNS = Number(process.env.FC_RUNS ?? 1000);
+const RUNS = Number(process.env.FC_RUNS ?? 500);
 
 test(`${RUNS} generated configurations: refused with a config-key error, or output where every invariant holds`, () => {
   let refused = 0;

@@ -85,6 +85,18 @@ export function load(g: GeneratedConfig): Environment | string[] {
 const RESTRICTED_CAPS = (c: any) => Array.isArray(c?.securityContext?.capabilities?.drop) && c.securityContext.capabilities.drop.includes('ALL');
 const int = (v: unknown) => (typeof v === 'number' ? v : /^\d+$/.test(String(v)) ? Number(v) : undefined);
 
+/**
+ * A YAML 1.1 reader: `yaml`'s `yaml-1.1` schema with its exponent-float test narrowed to what YAML 1.1,
+ * go-yaml v2 (resolve.go: `^[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?$`) and PyYAML read as a float:
+ * `yaml` also takes `e8` (no digit before the exponent) for a float and reads it as null, which no cluster
+ * reader does (found by this property test: an image tag `e8`).
+ */
+export const YAML11_READER = {
+  version: '1.1' as const,
+  customTags: (tags: any[]) => tags.map((t) => (t.tag === 'tag:yaml.org,2002:float' && t.format === 'EXP'
+    ? { ...t, test: /^[-+]?(?:[0-9][0-9_]*(?:\.[0-9_]*)?|\.[0-9_]+)[eE][-+]?[0-9]+$/ } : t)),
+};
+
 /** Every broken invariant of a synthesized configuration, one line each. */
 export function checkInvariants(env: Environment): string[] {
   const broken: string[] = [];
@@ -99,7 +111,7 @@ export function checkInvariants(env: Environment): string[] {
     for (const o of f.objects) {
       const text = toYamlDocument(o);
       const as12 = parseDocument(text).toJS();
-      const as11 = parseDocument(text, { version: '1.1' }).toJS({ maxAliasCount: -1 });
+      const as11 = parseDocument(text, YAML11_READER).toJS({ maxAliasCount: -1 });
       const built = JSON.parse(JSON.stringify(o));
       if (JSON.stringify(as12) !== JSON.stringify(built)) broken.push(`yaml-1.2: ${f.path}: ${o.kind}/${o.metadata?.name} reads back differently`);
       if (JSON.stringify(as11) !== JSON.stringify(built)) broken.push(`yaml-1.1: ${f.path}: ${o.kind}/${o.metadata?.name} reads differently under YAML 1.1: ${firstDifference(built, as11)}`);
