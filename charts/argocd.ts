@@ -5,19 +5,28 @@ import { AppProject } from '../imports/argocd-appprojects-argoproj.io';
 import { ConfigError, type Environment } from '../lib/config';
 import { instanceOf, labels, MANAGED_BY, PART_OF } from '../lib/k8s/labels';
 import type { ManifestFile } from '../lib/output/write';
-import { apiGroup, SYNC_WAVE } from '../lib/output/sync-waves';
+import { apiGroup, PRUNE_CONFIRM, SYNC_OPTIONS, SYNC_WAVE } from '../lib/output/sync-waves';
 
 /**
- * Argo CD delivery, built from every environment (written to `dist/argocd/`):
+ * Argo CD delivery, built from every environment (written to `dist/argocd/`). The privilege boundary: what a
+ * commit can change is synced by Argo CD; what decides what a commit may do is applied by the platform team.
  *
- * - `bootstrap.yaml` (applied once by hand): AppProject `<project>-bootstrap`, allowed only to manage
- *   Applications and AppProjects in the Argo CD namespace, and the app-of-apps Application `pensioen-apps`,
- *   which syncs `dist/argocd/apps/`.
- * - `apps/00-project.yaml`: AppProject `<project>`: this repository as the only source, each environment's
- *   namespace on its cluster as destinations, and as resources exactly the kinds the manifests contain
- *   (cluster-scoped ones such as Namespace, ClusterIssuer, ClusterSecretStore listed separately).
- * - `apps/<env>.yaml`: one Application per environment (with `gitops.enabled`), syncing `dist/<env>`
- *   (recursively) with automated prune and self-heal, retries with backoff and server-side apply.
+ * Applied by hand, never by Argo CD (`kubectl apply -f dist/argocd/projects/`, then `bootstrap.yaml`):
+ * - `projects/00-default.yaml`: the built-in AppProject `default` locked down (no source, no destination, no
+ *   kind), so an Application a commit adds to it deploys nothing.
+ * - `projects/bootstrap.yaml`: AppProject `<project>-bootstrap`: this repository, the Argo CD namespace of the
+ *   cluster Argo CD runs in, and only Applications (never AppProjects: a commit cannot widen a project).
+ * - `projects/<env>.yaml`: one AppProject `<project>-<env>` per environment: this repository, that
+ *   environment's namespace on that environment's cluster only (staging can never target production), as
+ *   resources exactly the kinds the environment ships, cluster-scoped ones each by name (its Namespace, its
+ *   ClusterIssuers, its ClusterSecretStore); its sync windows and signature keys (`gitops.*`).
+ * - `bootstrap.yaml`: the app-of-apps Application `pensioen-apps`, which syncs `dist/argocd/apps/` from the
+ *   protected revision `gitops.bootstrapRevision`.
+ *
+ * Synced by the app-of-apps: `apps/<env>.yaml`, one Application per environment (with `gitops.enabled`),
+ * syncing `dist/<env>` (recursively) in its own project, with automated prune and self-heal, retries with
+ * backoff, server-side apply and `FailOnSharedResource=true`; `Prune=confirm` on the Application so that a
+ * rename or removal in git does not delete an environment without a person confirming it.
  */
 export const ROOT_APPLICATION = 'pensioen-apps';
 export const IN_CLUSTER = 'https://kubernetes.default.svc';
@@ -27,7 +36,14 @@ export const ENV_SYNC_OPTIONS = [
   'CreateNamespace=false',
   // Deletions only after everything else is in sync.
   'PruneLast=true',
+  // Never adopt an object another Application manages (a Namespace or issuer of another environment).
+  'FailOnSharedResource=true',
 ];
+/** Folders and files of dist/argocd/ (paths relative to the output folder). */
+export const PROJECTS_DIR = 'argocd/projects';
+export const DEFAULT_PROJECT = 'default';
+export const bootstrapProjectOf = (project: string) => `${project}-bootstrap`;
+export const projectOf = (project: string, env: string) => `${project}-${env}`;
 export const RETRY = { limit: 5, backoff: { duration: '10s', factor: 2, maxDuration: '3m' } };
 
 /** An environment with its synthesized manifests (as `synthEnvironment` returns them). */
@@ -77,6 +93,16 @@ function sharedSettings(envs: Environment[]) {
   return first;
 }
 
+/** Cluster-scoped objects as whitelist entries, each by name (a commit cannot add or adopt another one). */
+function namedClusterEntries(objects: Record<string, any>[]): { group: string; kind: string; name: string }[] {
+  const seen = new Map<string, { group: string; kind: string; name: string }>();
+  for (const o of objects) {
+    const e = { group: apiGroup(o.apiVersion), kind: o.kind, name: o.metadata.name };
+    seen.set(`${e.group}/${e.kind}/${e.name}`, e);
+  }
+  return [...seen.values()].sort((a, b) => a.group.localeCompare(b.group) || a.kind.localeCompare(b.kind) || a.name.localeCompare(b.name));
+}
+
 /** Builds the Argo CD App; no charts when no environment has `gitops.enabled`. */
 export function buildArgoApp(synthesized: SynthesizedEnvironment[]): { app: App; charts: ArgoChart[] } {
   const app = new App();
@@ -84,19 +110,63 @@ export function buildArgoApp(synthesized: SynthesizedEnvironment[]): { app: App;
   if (delivered.length === 0) return { app, charts: [] };
   const g = sharedSettings(delivered.map((s) => s.env));
   const ns = g.argocdNamespace;
+  const bootstrapProject = bootstrapProjectOf(g.project);
 
-  const bootstrap = new ArgoChart(app, 'argocd-bootstrap', 'argocd/bootstrap.yaml');
-  const bootstrapProject = `${g.project}-bootstrap`;
-  new AppProject(bootstrap, 'bootstrap-project', {
+  // Applied by hand: the projects (what a commit may do).
+  const defaultChart = new ArgoChart(app, 'argocd-default-project', `${PROJECTS_DIR}/00-default.yaml`);
+  new AppProject(defaultChart, 'default-project', {
+    metadata: { name: DEFAULT_PROJECT, namespace: ns, labels: gitopsLabels('argocd-project') },
+    spec: {
+      description: 'Locked down: no source, no destination, no kind. Every Application names its own project.',
+      sourceRepos: [],
+      sourceNamespaces: [],
+      destinations: [],
+      clusterResourceWhitelist: [],
+      namespaceResourceWhitelist: [],
+      namespaceResourceBlacklist: [{ group: '*', kind: '*' }],
+    },
+  });
+  const protectedKeys = [...new Set(delivered.filter((d) => d.env.config.gitops.protected).flatMap((d) => d.env.config.gitops.signatureKeys))].sort();
+  const bootstrapProjectChart = new ArgoChart(app, 'argocd-bootstrap-project', `${PROJECTS_DIR}/bootstrap.yaml`);
+  new AppProject(bootstrapProjectChart, 'bootstrap-project', {
     metadata: { name: bootstrapProject, namespace: ns, labels: gitopsLabels('argocd-project') },
     spec: {
-      description: 'The app-of-apps of pensioen-k8s: may only manage the environment Applications and their AppProject',
+      description: 'The app-of-apps of pensioen-k8s: may only manage the environment Applications (never AppProjects)',
       sourceRepos: [g.repoURL],
       destinations: [{ server: IN_CLUSTER, namespace: ns }],
       clusterResourceWhitelist: [],
-      namespaceResourceWhitelist: [{ group: 'argoproj.io', kind: 'Application' }, { group: 'argoproj.io', kind: 'AppProject' }],
+      namespaceResourceWhitelist: [{ group: 'argoproj.io', kind: 'Application' }],
+      ...(protectedKeys.length > 0 ? { signatureKeys: protectedKeys.map((keyId) => ({ keyId })) } : {}),
     },
   });
+  const charts: ArgoChart[] = [defaultChart, bootstrapProjectChart];
+  for (const { env, files } of delivered) {
+    const c = env.config;
+    const objects = files.flatMap((f) => f.objects);
+    const chart = new ArgoChart(app, `argocd-project-${env.name}`, `${PROJECTS_DIR}/${env.name}.yaml`);
+    new AppProject(chart, 'project', {
+      metadata: { name: projectOf(g.project, env.name), namespace: ns, labels: labels(env, { name: 'pensioen-gitops', component: 'argocd-project' }) },
+      spec: {
+        description: `pensioen-beslissingstool ${env.name}: the rendered manifests of dist/${env.name}, to its own namespace and cluster only`,
+        sourceRepos: [g.repoURL],
+        destinations: [{ server: c.gitops.destinationServer, namespace: c.namespace }],
+        clusterResourceWhitelist: namedClusterEntries(objects.filter((o) => !o.metadata?.namespace)),
+        namespaceResourceWhitelist: groupKinds(objects.filter((o) => o.metadata?.namespace)),
+        // Report what lives in the namespace without being in git.
+        orphanedResources: { warn: true },
+        ...(c.gitops.signatureKeys.length > 0 ? { signatureKeys: c.gitops.signatureKeys.map((keyId) => ({ keyId })) } : {}),
+        ...(c.gitops.syncWindows.length > 0 ? {
+          syncWindows: c.gitops.syncWindows.map((w) => ({
+            kind: w.kind, schedule: w.schedule, duration: w.duration, timeZone: w.timeZone, manualSync: w.manualSync, applications: [instanceOf(env)],
+          })),
+        } : {}),
+      },
+    });
+    charts.push(chart);
+  }
+
+  // Applied by hand once: the app-of-apps, on the protected revision.
+  const bootstrap = new ArgoChart(app, 'argocd-bootstrap', 'argocd/bootstrap.yaml');
   new Application(bootstrap, 'root-application', {
     metadata: { name: ROOT_APPLICATION, namespace: ns, labels: gitopsLabels('argocd-application') },
     spec: {
@@ -105,44 +175,31 @@ export function buildArgoApp(synthesized: SynthesizedEnvironment[]): { app: App;
       destination: { server: IN_CLUSTER, namespace: ns },
       syncPolicy: {
         automated: { prune: true, selfHeal: true },
-        syncOptions: ['ServerSideApply=true', 'CreateNamespace=false'],
+        syncOptions: ['ServerSideApply=true', 'CreateNamespace=false', 'FailOnSharedResource=true'],
         retry: RETRY,
       },
     },
   });
+  charts.push(bootstrap);
 
-  const projectChart = new ArgoChart(app, 'argocd-project', 'argocd/apps/00-project.yaml');
-  const objects = delivered.flatMap((s) => s.files.flatMap((f) => f.objects));
-  new AppProject(projectChart, 'project', {
-    metadata: { name: g.project, namespace: ns, labels: gitopsLabels('argocd-project'), annotations: { [SYNC_WAVE]: '-1' } },
-    spec: {
-      description: 'pensioen-beslissingstool: the rendered manifests of every environment (dist/<env>)',
-      sourceRepos: [g.repoURL],
-      destinations: delivered
-        .map((s) => ({ server: s.env.config.gitops.destinationServer, namespace: s.env.config.namespace }))
-        .filter((d, i, all) => all.findIndex((x) => x.server === d.server && x.namespace === d.namespace) === i),
-      clusterResourceWhitelist: groupKinds(objects.filter((o) => !o.metadata?.namespace)),
-      namespaceResourceWhitelist: groupKinds(objects.filter((o) => o.metadata?.namespace)),
-      // Report what lives in the namespace without being in git.
-      orphanedResources: { warn: true },
-    },
-  });
-
-  const charts: ArgoChart[] = [bootstrap, projectChart];
+  // Synced by the app-of-apps: one Application per environment.
   for (const { env } of delivered) {
     const chart = new ArgoChart(app, `argocd-${env.name}`, `argocd/apps/${env.name}.yaml`);
     const c = env.config;
+    const subscriptions = Object.fromEntries(c.gitops.notifications.map((n) => [`notifications.argoproj.io/subscribe.${n.trigger}.${n.service}`, n.recipients.join(';')]));
     new Application(chart, 'application', {
       metadata: {
         name: instanceOf(env),
         namespace: ns,
         labels: labels(env, { name: 'pensioen-gitops', component: 'argocd-application' }),
-        annotations: { [SYNC_WAVE]: '0' },
-        // Removing the environment from config (and so its Application) deletes what it deployed.
+        // The app-of-apps prunes an environment's Application (a rename, gitops.enabled: false) only when a
+        // person confirms it; the data stays either way (Delete=false on the data owners, docs/gitops.md).
+        annotations: { [SYNC_WAVE]: '0', [SYNC_OPTIONS]: PRUNE_CONFIRM, ...subscriptions },
+        // Deleting the Application deletes what it deployed, except the Namespace and the data owners.
         finalizers: ['resources-finalizer.argocd.argoproj.io'],
       },
       spec: {
-        project: g.project,
+        project: projectOf(g.project, env.name),
         source: { repoUrl: g.repoURL, targetRevision: c.gitops.targetRevision, path: `dist/${env.name}`, directory: { recurse: true } },
         destination: { server: c.gitops.destinationServer, namespace: c.namespace },
         syncPolicy: {

@@ -5,6 +5,7 @@ import Ajv from 'ajv';
 import addFormats from 'ajv-formats';
 import { parseAllDocuments } from 'yaml';
 import { ENV_SYNC_OPTIONS, ROOT_APPLICATION, synthArgocd, type SynthesizedEnvironment } from '../charts/argocd';
+import { parseConfig } from '../lib/config';
 import { ConfigError, type Environment } from '../lib/config';
 import { toYaml } from '../lib/output/write';
 import { loadCrds, validateCustomResource } from '../lib/validate/crd-schema';
@@ -32,9 +33,10 @@ function crdValidators() {
 }
 
 describe('dist/argocd/', () => {
-  test('files: bootstrap (project + app-of-apps), the project, one Application per Argo CD environment', () => {
+  test('files: the projects (applied by hand), the bootstrap, one Application per Argo CD environment', () => {
     expect(argoFiles(ENVS).map((f) => f.path)).toEqual([
-      'argocd/bootstrap.yaml', 'argocd/apps/00-project.yaml', ...DELIVERED.map((e) => `argocd/apps/${e.name}.yaml`)]);
+      'argocd/projects/00-default.yaml', 'argocd/projects/bootstrap.yaml', ...DELIVERED.map((e) => `argocd/projects/${e.name}.yaml`),
+      'argocd/bootstrap.yaml', ...DELIVERED.map((e) => `argocd/apps/${e.name}.yaml`)]);
     expect(DELIVERED.map((e) => e.name)).toEqual(expect.arrayContaining(['production', 'staging']));
     expect(DELIVERED.map((e) => e.name)).not.toContain('onprem');
   });
@@ -52,7 +54,7 @@ describe('dist/argocd/', () => {
       const crd = registry.get(gvk)!;
       expect(validateCustomResource(obj, crd)).toEqual([]);
     }
-    expect(OBJECTS.length).toBe(3 + DELIVERED.length);
+    expect(OBJECTS.length).toBe(3 + 2 * DELIVERED.length);
   });
 
   test('the CRD check rejects a wrong Application (it is not vacuous)', () => {
@@ -67,13 +69,16 @@ describe('dist/argocd/', () => {
     for (const env of DELIVERED) {
       const app = find(OBJECTS, 'Application', `pensioen-${env.name}`);
       const g = env.config.gitops;
+      expect(app.__file).toBe(`argocd/apps/${env.name}.yaml`);
       expect(app.metadata.namespace).toBe(g.argocdNamespace);
       expect(app.metadata.finalizers).toEqual(['resources-finalizer.argocd.argoproj.io']);
-      expect(app.spec.project).toBe(g.project);
+      // The app-of-apps does not prune an environment's Application without a person confirming it.
+      expect(app.metadata.annotations['argocd.argoproj.io/sync-options']).toBe('Prune=confirm');
+      expect(app.spec.project).toBe(`${g.project}-${env.name}`);
       expect(app.spec.source).toEqual({ repoURL: g.repoURL, targetRevision: g.targetRevision, path: `dist/${env.name}`, directory: { recurse: true } });
       expect(app.spec.destination).toEqual({ server: g.destinationServer, namespace: env.config.namespace });
       expect(app.spec.syncPolicy.automated).toEqual({ prune: true, selfHeal: true });
-      expect(app.spec.syncPolicy.syncOptions).toEqual(expect.arrayContaining(['ServerSideApply=true', 'CreateNamespace=false']));
+      expect(app.spec.syncPolicy.syncOptions).toEqual(expect.arrayContaining(['ServerSideApply=true', 'CreateNamespace=false', 'FailOnSharedResource=true']));
       expect(app.spec.syncPolicy.syncOptions).toEqual(ENV_SYNC_OPTIONS);
       expect(app.spec.syncPolicy.retry.limit).toBeGreaterThan(0);
       expect(app.spec.syncPolicy.retry.backoff).toEqual({ duration: '10s', factor: 2, maxDuration: '3m' });
@@ -84,44 +89,104 @@ describe('dist/argocd/', () => {
     expect(find(OBJECTS, 'Application', 'pensioen-staging').spec.source.targetRevision).toBe('main');
   });
 
-  test('the app-of-apps syncs dist/argocd/apps in its own, narrow project', () => {
+  test('a commit cannot widen its own rights: the app-of-apps syncs Applications only, never AppProjects', () => {
     const root = find(OBJECTS, 'Application', ROOT_APPLICATION);
     expect(root.__file).toBe('argocd/bootstrap.yaml');
     expect(root.spec.source.path).toBe('dist/argocd/apps');
+    expect(root.spec.source.directory).toEqual({ recurse: false });
     expect(root.spec.source.repoURL).toBe(DELIVERED[0].config.gitops.repoURL);
     expect(root.spec.destination).toEqual({ server: 'https://kubernetes.default.svc', namespace: 'argocd' });
     expect(root.spec.syncPolicy.automated).toEqual({ prune: true, selfHeal: true });
     const project = find(OBJECTS, 'AppProject', root.spec.project);
+    expect(project.__file).toBe('argocd/projects/bootstrap.yaml');
     expect(project.spec.destinations).toEqual([{ server: 'https://kubernetes.default.svc', namespace: 'argocd' }]);
     expect(project.spec.clusterResourceWhitelist).toEqual([]);
-    expect(project.spec.namespaceResourceWhitelist).toEqual([{ group: 'argoproj.io', kind: 'Application' }, { group: 'argoproj.io', kind: 'AppProject' }]);
-    // Everything the app-of-apps syncs is an Application or AppProject in that folder.
+    expect(project.spec.namespaceResourceWhitelist).toEqual([{ group: 'argoproj.io', kind: 'Application' }]);
+    // Everything the app-of-apps syncs is an Application in the Argo CD namespace; every AppProject is in
+    // projects/, which nothing in Argo CD syncs.
     const synced = OBJECTS.filter((o) => o.__file.startsWith('argocd/apps/'));
-    expect(new Set(synced.map((o) => o.kind))).toEqual(new Set(['AppProject', 'Application']));
+    expect(new Set(synced.map((o) => o.kind))).toEqual(new Set(['Application']));
     expect(new Set(synced.map((o) => o.metadata.namespace))).toEqual(new Set(['argocd']));
+    for (const o of OBJECTS.filter((x) => x.kind === 'AppProject')) expect(o.__file).toMatch(/^argocd\/projects\//);
+    for (const o of OBJECTS.filter((x) => x.kind === 'Application')) expect(o.spec.source.path).not.toMatch(/projects/);
   });
 
-  test('the project allows this repository, each environment destination, and exactly the kinds dist/ ships', () => {
-    const project = find(OBJECTS, 'AppProject', 'pensioen');
-    expect(project.spec.sourceRepos).toEqual([DELIVERED[0].config.gitops.repoURL]);
-    expect(project.spec.destinations).toEqual(expect.arrayContaining(DELIVERED.map((e) => ({ server: e.config.gitops.destinationServer, namespace: e.config.namespace }))));
-    const shipped = DELIVERED.flatMap((e) => synthEnvironment(e).flatMap((f) => f.objects));
-    const groupOf = (o: any) => (o.apiVersion.includes('/') ? o.apiVersion.split('/')[0] : '');
-    const key = (x: { group: string; kind: string }) => `${x.group}/${x.kind}`;
-    const clusterKinds = new Set(shipped.filter((o) => !o.metadata.namespace).map((o) => key({ group: groupOf(o), kind: o.kind })));
-    const nsKinds = new Set(shipped.filter((o) => o.metadata.namespace).map((o) => key({ group: groupOf(o), kind: o.kind })));
-    expect(new Set(project.spec.clusterResourceWhitelist.map(key))).toEqual(clusterKinds);
-    expect(new Set(project.spec.namespaceResourceWhitelist.map(key))).toEqual(nsKinds);
-    expect(clusterKinds).toEqual(new Set(['/Namespace', 'cert-manager.io/ClusterIssuer']));
-    expect(nsKinds).toContain('external-secrets.io/ExternalSecret');
-    expect(project.spec.orphanedResources).toEqual({ warn: true });
+  test('the default project is locked down: no source, no destination, no kind', () => {
+    const d = find(OBJECTS, 'AppProject', 'default');
+    expect(d.__file).toBe('argocd/projects/00-default.yaml');
+    expect(d.spec).toMatchObject({ sourceRepos: [], destinations: [], clusterResourceWhitelist: [], namespaceResourceWhitelist: [], namespaceResourceBlacklist: [{ group: '*', kind: '*' }] });
+    for (const o of OBJECTS.filter((x) => x.kind === 'Application')) expect(o.spec.project).not.toBe('default');
   });
 
-  test('a ClusterSecretStore in an environment is whitelisted as cluster-scoped', () => {
+  test('one project per environment: its own cluster and namespace only, exactly the kinds it ships, cluster-scoped ones by name', () => {
+    for (const env of DELIVERED) {
+      const project = find(OBJECTS, 'AppProject', `pensioen-${env.name}`);
+      expect(project.__file).toBe(`argocd/projects/${env.name}.yaml`);
+      expect(project.spec.sourceRepos).toEqual([env.config.gitops.repoURL]);
+      expect(project.spec.destinations).toEqual([{ server: env.config.gitops.destinationServer, namespace: env.config.namespace }]);
+      const shipped = synthEnvironment(env).flatMap((f) => f.objects);
+      const groupOf = (o: any) => (o.apiVersion.includes('/') ? o.apiVersion.split('/')[0] : '');
+      const key = (x: { group: string; kind: string }) => `${x.group}/${x.kind}`;
+      const nsKinds = new Set(shipped.filter((o) => o.metadata.namespace).map((o) => key({ group: groupOf(o), kind: o.kind })));
+      expect(new Set(project.spec.namespaceResourceWhitelist.map(key))).toEqual(nsKinds);
+      // Every cluster-scoped entry names its object (Argo CD 3.5 AppProject: `name` on whitelist entries).
+      const clusterObjects = shipped.filter((o) => !o.metadata.namespace).map((o) => `${groupOf(o)}/${o.kind}/${o.metadata.name}`).sort();
+      expect(project.spec.clusterResourceWhitelist.map((e: any) => `${e.group}/${e.kind}/${e.name}`).sort()).toEqual([...new Set(clusterObjects)]);
+      for (const e of project.spec.clusterResourceWhitelist) expect(e.name).toMatch(/^[a-z0-9][a-z0-9.-]*$/);
+      expect(project.spec.clusterResourceWhitelist).toContainEqual({ group: '', kind: 'Namespace', name: env.config.namespace });
+      expect(project.spec.orphanedResources).toEqual({ warn: true });
+    }
+    expect(find(OBJECTS, 'AppProject', 'pensioen-production').spec.clusterResourceWhitelist).toContainEqual({ group: 'cert-manager.io', kind: 'ClusterIssuer', name: 'letsencrypt-prod' });
+    // Staging's project can never target production's cluster.
+    const staging = find(OBJECTS, 'AppProject', 'pensioen-staging');
+    const production = find(OBJECTS, 'Application', 'pensioen-production');
+    expect(staging.spec.destinations.map((d: any) => d.server)).not.toContain(production.spec.destination.server);
+  });
+
+  test('a ClusterSecretStore in an environment is whitelisted as cluster-scoped, by name', () => {
     const env = inlineEnvironment('staging', `${fs.readFileSync(path.join(FIXTURES, 'staging.yaml'), 'utf8')}\n`
       .replace('    backend: azure-key-vault', '    kind: ClusterSecretStore\n    backend: azure-key-vault'));
-    const project = find(argoObjects([env]), 'AppProject', 'pensioen');
-    expect(project.spec.clusterResourceWhitelist).toContainEqual({ group: 'external-secrets.io', kind: 'ClusterSecretStore' });
+    const project = find(argoObjects([env]), 'AppProject', 'pensioen-staging');
+    expect(project.spec.clusterResourceWhitelist).toContainEqual({ group: 'external-secrets.io', kind: 'ClusterSecretStore', name: env.config.secretsProvider.store.name });
+  });
+
+  test('production and the app-of-apps follow the protected revision; a protected environment on another revision is refused', () => {
+    const prod = ENVS.find((e) => e.name === 'production')!;
+    expect(prod.config.gitops.protected).toBe(true);
+    expect(find(OBJECTS, 'Application', ROOT_APPLICATION).spec.source.targetRevision).toBe(prod.config.gitops.bootstrapRevision);
+    expect(prod.config.gitops.bootstrapRevision).toBe('production');
+    expect(find(OBJECTS, 'Application', 'pensioen-production').spec.source.targetRevision).toBe('production');
+    const text = fs.readFileSync(path.join(FIXTURES, 'production.yaml'), 'utf8');
+    expect(() => parseConfig('config/production.yaml', text.replace('targetRevision: production', 'targetRevision: main')))
+      .toThrow(/config\/production\.yaml: gitops\.targetRevision: must be the protected revision gitops\.bootstrapRevision \("production"\) because gitops\.protected is true/);
+    // The revision follows the config: another protected name moves both.
+    const moved = inlineEnvironment('production', text.replace('targetRevision: production', 'targetRevision: release\n  bootstrapRevision: release'));
+    const objs = argoObjects([moved]);
+    expect(find(objs, 'Application', ROOT_APPLICATION).spec.source.targetRevision).toBe('release');
+    expect(find(objs, 'Application', 'pensioen-production').spec.source.targetRevision).toBe('release');
+  });
+
+  test('signature keys, sync windows and notifications from config', () => {
+    const text = fs.readFileSync(path.join(FIXTURES, 'production.yaml'), 'utf8').replace('  protected: true', [
+      '  protected: true',
+      '  signatureKeys: [4AEE18F83AFDEB23]',
+      '  syncWindows:',
+      '    - { kind: deny, schedule: "0 8 * * 1-5", duration: 10h, manualSync: true }',
+      '  notifications:',
+      '    - { trigger: on-sync-failed, service: slack, recipients: [pensioen-ops, pensioen-dev] }',
+    ].join('\n'));
+    const objs = argoObjects([inlineEnvironment('production', text)]);
+    const project = find(objs, 'AppProject', 'pensioen-production');
+    expect(project.spec.signatureKeys).toEqual([{ keyID: '4AEE18F83AFDEB23' }]);
+    expect(project.spec.syncWindows).toEqual([{ kind: 'deny', schedule: '0 8 * * 1-5', duration: '10h', timeZone: 'Europe/Amsterdam', manualSync: true, applications: ['pensioen-production'] }]);
+    // Commits the app-of-apps syncs must be signed too (production follows the bootstrap revision).
+    expect(find(objs, 'AppProject', 'pensioen-bootstrap').spec.signatureKeys).toEqual([{ keyID: '4AEE18F83AFDEB23' }]);
+    expect(find(objs, 'Application', 'pensioen-production').metadata.annotations['notifications.argoproj.io/subscribe.on-sync-failed.slack']).toBe('pensioen-ops;pensioen-dev');
+    // Not set: none of them.
+    expect(find(OBJECTS, 'AppProject', 'pensioen-production').spec.signatureKeys).toBeUndefined();
+    expect(find(OBJECTS, 'AppProject', 'pensioen-production').spec.syncWindows).toBeUndefined();
+    expect(() => parseConfig('config/production.yaml', text.replace('4AEE18F83AFDEB23', 'nope'))).toThrow(/gitops\.signatureKeys\[0\]: must be a GnuPG key ID/);
+    expect(() => parseConfig('config/production.yaml', text.replace('"0 8 * * 1-5"', '"0 8 * *"'))).toThrow(/gitops\.syncWindows\[0\]\.schedule: must be a cron schedule/);
   });
 
   test('settings that must be shared across environments are checked, naming the file and key', () => {

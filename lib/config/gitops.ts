@@ -18,12 +18,32 @@ export const gitopsSchema = z.strictObject({
   targetRevision: z.string().min(1).default('main')
     .describe('Branch, tag or commit the environment\'s Application tracks'),
   argocdNamespace: dnsLabel().default('argocd').describe('Namespace Argo CD runs in (its Applications and AppProjects live there; the same in every environment)'),
-  project: dnsLabel().default('pensioen').describe('AppProject of the environment Applications (the same in every environment)'),
+  project: dnsLabel().default('pensioen').describe('Prefix of the AppProjects: <project>-<env> per environment, <project>-bootstrap for the app-of-apps (the same in every environment)'),
   destinationServer: z.string().regex(/^https:\/\/[^\s]+$/, { message: 'must be the https:// URL of a cluster API server' })
     .default('https://kubernetes.default.svc').describe('API server the environment is deployed to (as registered in Argo CD)'),
-  bootstrapRevision: z.string().min(1).default('main')
-    .describe('Revision the app-of-apps Application `pensioen-apps` reads dist/argocd/apps from (the same in every environment)'),
-}).prefault({}).describe('Argo CD delivery of dist/<env> (see [gitops.md](gitops.md))');
+  bootstrapRevision: z.string().min(1).default('production')
+    .describe('Protected revision (a branch or tag only the platform team may push to, protected in the Git host): the app-of-apps `pensioen-apps` reads dist/argocd/apps from it, and every environment with `gitops.protected` follows it (the same in every environment)'),
+  protected: z.boolean().default(false)
+    .describe('The environment follows the protected revision: `targetRevision` must equal `bootstrapRevision`, so a push to main never reaches it (set it for production)'),
+  signatureKeys: z.array(z.string().regex(/^([0-9A-F]{16}|[0-9A-F]{40})$/, { message: 'must be a GnuPG key ID in upper-case hex (16 or 40 characters)' })).default([])
+    .describe('GnuPG key IDs of which one must have signed the commit Argo CD syncs for this environment (AppProject signatureKeys; keys imported into Argo CD); the bootstrap project requires the keys of the protected environments'),
+  syncWindows: z.array(z.strictObject({
+    kind: z.enum(['allow', 'deny']).describe('"allow": syncs only inside the window; "deny": no sync inside it'),
+    schedule: z.string().regex(/^\S+( \S+){4}$/, { message: 'must be a cron schedule with five fields, e.g. "0 22 * * 1-5"' }).describe('Start of the window (cron, five fields)'),
+    duration: z.string().regex(/^(\d+[hm])+$/, { message: 'must be a duration in hours and minutes such as 1h or 1h30m' }).describe('How long the window lasts'),
+    timeZone: z.string().regex(/^[A-Za-z_]+(\/[A-Za-z_+-]+)*$/, { message: 'must be an IANA time zone such as Europe/Amsterdam' }).default('Europe/Amsterdam').describe('Time zone of the schedule'),
+    manualSync: z.boolean().default(false).describe('Allow a manual sync while the window blocks automated ones'),
+  })).default([]).describe('Argo CD sync windows of the environment\'s AppProject (e.g. production: deny during office hours, or allow only in a maintenance window)'),
+  notifications: z.array(z.strictObject({
+    trigger: z.string().regex(/^[a-z0-9-]+$/, { message: 'must be an Argo CD notifications trigger name such as on-sync-failed' }).describe('Trigger (configured in argocd-notifications-cm), e.g. on-sync-failed, on-health-degraded, on-deployed'),
+    service: z.string().regex(/^[a-z0-9-]+$/, { message: 'must be a notifications service name such as slack or email' }).describe('Service (configured in argocd-notifications-cm), e.g. slack, email, teams, webhook'),
+    recipients: z.array(z.string().regex(/^[^;\s]+$/, { message: 'must be one recipient without spaces or ";"' })).min(1).describe('Channels or addresses'),
+  })).default([]).describe('Argo CD notification subscriptions on the environment\'s Application (annotations notifications.argoproj.io/subscribe.<trigger>.<service>)'),
+}).prefault({}).superRefine((g, ctx) => {
+  if (g.enabled && g.protected && g.targetRevision !== g.bootstrapRevision) {
+    ctx.addIssue({ code: 'custom', path: ['targetRevision'], message: `must be the protected revision gitops.bootstrapRevision (${JSON.stringify(g.bootstrapRevision)}) because gitops.protected is true (otherwise a push to ${JSON.stringify(g.targetRevision)} deploys this environment), got ${JSON.stringify(g.targetRevision)}` });
+  }
+}).describe('Argo CD delivery of dist/<env> (see [gitops.md](gitops.md))');
 
 export const secretsProviderSchema = z.strictObject({
   type: z.enum(['precreated', 'external-secrets']).default('precreated')
