@@ -55,20 +55,28 @@ export class NetworkPoliciesChart extends EnvChart {
       ],
       egress: [
         dns,
-        // The cache: the in-cluster pods (HAProxy, and Sentinel for Sentinel-aware clients), or the managed
-        // cache's CIDRs and port.
-        c.redis.mode === 'managed'
-          ? { to: c.redis.managed!.cidrs.map((cidr) => ({ ipBlock: { cidr } })), ports: [tcp(c.redis.managed!.port)] }
-          : {
-            to: [{ podSelector: { matchExpressions: [{ key: 'app.kubernetes.io/component', operator: 'In', values: REDIS_COMPONENTS }] } }],
-            ports: REDIS_PORTS.map(tcp),
-          },
+        // The in-cluster cache (HAProxy, and Sentinel for Sentinel-aware clients). Kept with a managed cache too
+        // (no such pods exist there): so that a switch between in-cluster and managed never cuts the backend pods
+        // not yet rolled from the cache they still use; the managed cache's egress is its own policy below.
+        {
+          to: [{ podSelector: { matchExpressions: [{ key: 'app.kubernetes.io/component', operator: 'In', values: REDIS_COMPONENTS }] } }],
+          ports: REDIS_PORTS.map(tcp),
+        },
         // PostgreSQL: the managed database's CIDRs, or (cloudnative-pg) only the PgBouncer pods in front of the Cluster.
         cnpg
           ? { to: [{ podSelector: poolerSelector(clusterNames(cnpg)) }], ports: [tcp(POOLER_PORT)] }
           : { to: n.databaseCidrs.map((cidr) => ({ ipBlock: { cidr } })), ports: [tcp(n.databasePort)] },
       ],
     });
+
+    // A managed cache: the backend reaches its CIDRs on its port. A policy of its own, so that switching to or
+    // from the managed cache adds or (pruned last) removes it while the backend pods roll.
+    if (c.redis.mode === 'managed') {
+      policy('backend-managed-cache', backend, {
+        policyTypes: ['Egress'],
+        egress: [{ to: c.redis.managed!.cidrs.map((cidr) => ({ ipBlock: { cidr } })), ports: [tcp(c.redis.managed!.port)] }],
+      });
+    }
 
     policy('frontend', frontend, {
       policyTypes: ['Ingress', 'Egress'],
