@@ -7,7 +7,7 @@ import type { Environment } from '../lib/config';
 import { k8s } from '../lib/k8s';
 import { SPREAD_HONOR } from '../lib/k8s/hardened';
 import { meta, PART_OF, selectorLabels, versionOfImage } from '../lib/k8s/labels';
-import { dnsEgress, fromNamespace, tcp } from '../lib/k8s/network';
+import { dnsEgress, fromNamespace, fromPrometheus, tcp } from '../lib/k8s/network';
 import {
   BARMAN_API, BARMAN_PLUGIN, CLUSTER_LABEL, CNPG_API, DATABASE, INSTANCE_METRICS_PORT, INSTANCE_STATUS_PORT, POD_ROLE_LABEL,
   POOLER_LABEL, POOLER_METRICS_PORT, POOLER_PORT, POSTGRES_PORT, RECOVERY_SOURCE, clusterNames, cnpgOf, instanceSelector,
@@ -121,7 +121,7 @@ export class DatabaseChart extends EnvChart {
     const instances = instanceSelector(clusters);
     const poolers = poolerSelector(clusters);
     const operator = { ...fromNamespace(cnpg.operatorNamespace), podSelector: { matchLabels: cnpg.operatorPodLabels } };
-    const monitoring = fromNamespace(c.network.monitoringNamespace);
+    const monitoring = fromPrometheus(c);
     const apiServer = { to: cnpg.apiServerCidrs.map((cidr) => ({ ipBlock: { cidr } })), ports: [tcp(cnpg.apiServerPort)] };
     const store = cnpg.backup.objectStore;
     const spec = { name: DATABASE.name, component: 'network-policy' };

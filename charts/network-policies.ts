@@ -6,7 +6,7 @@ import { dataPlaneNamespaceOf, runningEdges } from '../lib/config/edge';
 import { k8s } from '../lib/k8s';
 import { POSTGRES_EXPORTER_LABELS, POSTGRES_EXPORTER_PORT } from '../lib/monitoring/names';
 import { meta, PART_OF, selectorLabels } from '../lib/k8s/labels';
-import { dnsEgress, fromNamespace, tcp } from '../lib/k8s/network';
+import { dnsEgress, fromNamespace, fromPrometheus, tcp } from '../lib/k8s/network';
 import { POOLER_PORT, clusterNames, cnpgOf, poolerSelector } from '../lib/database/names';
 
 /** Components of the Redis pods and their proxy: the backend may reach these on 6379 and 26379. */
@@ -49,7 +49,7 @@ export class NetworkPoliciesChart extends EnvChart {
       ingress: [
         { from: fromEdge, ports: [tcp(c.backend.port)] },
         // Prometheus scrapes the metrics port (backend.metricsPort) or the HTTP port.
-        { from: [fromNamespace(n.monitoringNamespace)], ports: [tcp(c.backend.metricsPort ?? c.backend.port)] },
+        { from: [fromPrometheus(c)], ports: [tcp(c.backend.metricsPort ?? c.backend.port)] },
         // The frontend's server-side rendering calls the API inside the cluster.
         { from: [{ podSelector: { matchLabels: frontend } }], ports: [tcp(c.backend.port)] },
       ],
@@ -94,7 +94,7 @@ export class NetworkPoliciesChart extends EnvChart {
     if (c.monitoring.enabled && c.monitoring.postgresExporter.enabled && !cnpg) {
       policy('postgres-exporter', selectorLabels(env, POSTGRES_EXPORTER_LABELS), {
         policyTypes: ['Ingress', 'Egress'],
-        ingress: [{ from: [fromNamespace(n.monitoringNamespace)], ports: [tcp(POSTGRES_EXPORTER_PORT)] }],
+        ingress: [{ from: [fromPrometheus(c)], ports: [tcp(POSTGRES_EXPORTER_PORT)] }],
         egress: [dns, { to: n.databaseCidrs.map((cidr) => ({ ipBlock: { cidr } })), ports: [tcp(n.databasePort)] }],
       });
     }

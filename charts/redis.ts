@@ -6,7 +6,7 @@ import type { Environment } from '../lib/config';
 import { execProbe, hardenedContainer, hardenedPodSpec, httpProbe, volumeNameForPath } from '../lib/k8s/hardened';
 import { k8s } from '../lib/k8s';
 import { labels, meta, selectorLabels, versionOfImage } from '../lib/k8s/labels';
-import { dnsEgress, fromNamespace, tcp } from '../lib/k8s/network';
+import { dnsEgress, fromPrometheus, tcp } from '../lib/k8s/network';
 import { HANDOVER_KEY, HAPROXY_DOWN_INTER_MS, HAPROXY_READY_PATH, commonSh, haproxyFirstCheckRoundSeconds, configCommandName, haproxyCfg, preStopRedisSh, redisConf, sentinelConf, startRedisSh, startSentinelSh } from '../lib/redis/files';
 import {
   HAPROXY_CONFIGMAP, HAPROXY_DEPLOYMENT, HAPROXY_HEALTH_PORT, METRICS_PORT, PATHS, PROXY_SERVICE,
@@ -258,11 +258,10 @@ export class RedisChart extends EnvChart {
     });
 
     // ---- NetworkPolicies (on top of the namespace's default deny)
-    const net = c.network;
     const npSpec = { name: 'redis', component: 'network-policy' };
     const pods = (sel: Record<string, string>): k8s.NetworkPolicyPeer => ({ podSelector: { matchLabels: sel } });
     const backend = selectorLabels(env, BACKEND);
-    const monitoring = fromNamespace(net.monitoringNamespace);
+    const monitoring = fromPrometheus(c);
     const dns = dnsEgress(c);
     new k8s.KubeNetworkPolicy(this, 'np-redis', {
       metadata: meta(env, n.podPolicy, npSpec),

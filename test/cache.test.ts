@@ -146,7 +146,7 @@ describe('mode managed', () => {
     expect(inCluster.filter((x) => x.kind === 'NetworkPolicy' && x.metadata.name === 'backend-managed-cache')).toEqual([]);
     expect(find(o, 'NetworkPolicy', 'redis-exporter').spec.egress).toContainEqual(to);
     expect(find(o, 'NetworkPolicy', 'redis-exporter').spec.ingress).toEqual([
-      { from: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'monitoring' } } }], ports: [{ protocol: 'TCP', port: 9121 }] }]);
+      { from: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'monitoring' } }, podSelector: { matchLabels: { 'app.kubernetes.io/name': 'prometheus' } } }], ports: [{ protocol: 'TCP', port: 9121 }] }]);
   });
 
   test('the exporter connects like the backend: the same URL, AUTH token and CA; CONFIG not used', () => {

@@ -76,8 +76,8 @@ test('the operator\'s namespace (its pods) -> instances on 8000 and 5432; the na
 });
 
 test('Prometheus -> instance metrics 9187 and PgBouncer metrics 9127, from the monitoring namespace only', () => {
-  expect(np('pensioen-db-instances').ingress).toContainEqual({ from: [ns('monitoring')], ports: tcp(9187) });
-  expect(np('pensioen-db-pooler').ingress).toContainEqual({ from: [ns('monitoring')], ports: tcp(9127) });
+  expect(np('pensioen-db-instances').ingress).toContainEqual({ from: [{ ...ns('monitoring'), podSelector: { matchLabels: { 'app.kubernetes.io/name': 'prometheus' } } }], ports: tcp(9187) });
+  expect(np('pensioen-db-pooler').ingress).toContainEqual({ from: [{ ...ns('monitoring'), podSelector: { matchLabels: { 'app.kubernetes.io/name': 'prometheus' } } }], ports: tcp(9127) });
   const off = objectsOf(cnpgEnv({ monitoring: { enabled: false } }));
   expect(JSON.stringify(find(off, 'NetworkPolicy', 'pensioen-db-instances').spec.ingress)).not.toContain('9187');
 });

@@ -1,4 +1,5 @@
 import { find, objectsOf } from './helpers';
+import { fixtureWith } from './security-helpers';
 
 const objects = objectsOf('production');
 const np = (name: string) => find(objects, 'NetworkPolicy', name).spec;
@@ -13,7 +14,7 @@ test('backend: reachable from the ingress controller, Prometheus and the fronten
   expect(b.podSelector).toEqual({ matchLabels: backendSel });
   expect(b.ingress).toEqual([
     { from: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'ingress-nginx' } } }], ports: [{ protocol: 'TCP', port: 8000 }] },
-    { from: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'monitoring' } } }], ports: [{ protocol: 'TCP', port: 8000 }] },
+    { from: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'monitoring' } }, podSelector: { matchLabels: { 'app.kubernetes.io/name': 'prometheus' } } }], ports: [{ protocol: 'TCP', port: 8000 }] },
     { from: [{ podSelector: { matchLabels: np('frontend').podSelector.matchLabels } }], ports: [{ protocol: 'TCP', port: 8000 }] },
   ]);
 });
@@ -37,4 +38,36 @@ test('frontend: from the ingress controller on 3000; cert-manager HTTP-01 solver
 
 test('snapshot of the network policies', () => {
   expect(objects.filter((o) => o.__file.endsWith('30-network-policies.yaml'))).toMatchSnapshot();
+});
+
+describe('least privilege (docs/security.md)', () => {
+  const prod = (change: object) => objectsOf(fixtureWith('production', change));
+  const refusal = (change: object) => () => fixtureWith('production', change);
+  const policy = (o: Record<string, any>[], name: string) => find(o, 'NetworkPolicy', name).spec;
+
+  test('the frontend reaches DNS and the backend only; more HTTPS targets are explicit host CIDRs, never the internet', () => {
+    expect(policy(objects, 'frontend').egress.flatMap((e: any) => e.to)).not.toContainEqual(expect.objectContaining({ ipBlock: expect.anything() }));
+    const withApi = policy(prod({ network: { frontendEgressCidrs: ['203.0.113.10/32'] } }), 'frontend');
+    expect(withApi.egress).toContainEqual({ to: [{ ipBlock: { cidr: '203.0.113.10/32' } }], ports: [{ protocol: 'TCP', port: 443 }] });
+    for (const all of ['0.0.0.0/0', '::/0']) {
+      expect(refusal({ network: { frontendEgressCidrs: [all] } })).toThrow(/network\.frontendEgressCidrs\[0\]: must not be the whole internet/);
+    }
+  });
+
+  test('only Prometheus pods of the monitoring namespace scrape, by their labels, on the metrics ports only', () => {
+    const o = prod({ network: { prometheusPodLabels: { prometheus: 'k8s' } } });
+    const scrapers = o.filter((x) => x.kind === 'NetworkPolicy').flatMap((x) => (x.spec.ingress ?? []).flatMap((r: any) => (r.from ?? [])
+      .filter((f: any) => f.namespaceSelector?.matchLabels?.['kubernetes.io/metadata.name'] === 'monitoring')
+      .map((f: any) => ({ policy: x.metadata.name, pods: f.podSelector, ports: r.ports.map((p: any) => p.port) }))));
+    expect(scrapers.length).toBeGreaterThanOrEqual(3); // backend, postgres-exporter, redis
+    for (const s of scrapers) expect(s.pods).toEqual({ matchLabels: { prometheus: 'k8s' } });
+    expect(scrapers.find((s) => s.policy === 'postgres-exporter')!.ports).toEqual([9187]);
+    expect(refusal({ network: { prometheusPodLabels: {} } })).toThrow(/network\.prometheusPodLabels: must name at least one label/);
+  });
+
+  test('with backend.metricsPort Prometheus reaches the metrics port, never the API port', () => {
+    const b = policy(prod({ backend: { metricsPort: 9000 } }), 'backend');
+    const fromPrometheus = b.ingress.filter((r: any) => r.from.some((f: any) => f.podSelector?.matchLabels?.['app.kubernetes.io/name'] === 'prometheus'));
+    expect(fromPrometheus.map((r: any) => r.ports)).toEqual([[{ protocol: 'TCP', port: 9000 }]]);
+  });
 });

@@ -217,7 +217,7 @@ test('NetworkPolicies: only backend, HAProxy, Prometheus and Redis itself reach 
   expect(np('redis').ingress).toEqual([
     { from: [{ podSelector: { matchLabels: backend } }, { podSelector: { matchLabels: redisSel } }], ports: [port(6379), port(26379)] },
     { from: [{ podSelector: { matchLabels: proxySel } }], ports: [port(6379)] },
-    { from: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'monitoring' } } }], ports: [port(9121)] },
+    { from: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'monitoring' } }, podSelector: { matchLabels: { 'app.kubernetes.io/name': 'prometheus' } } }], ports: [port(9121)] },
   ]);
   expect(np('redis').egress[1]).toEqual({ to: [{ podSelector: { matchLabels: redisSel } }], ports: [port(6379), port(26379)] });
   expect(np('redis').egress[0].ports).toEqual([{ protocol: 'UDP', port: 53 }, port(53)]);

@@ -143,14 +143,19 @@ export const configSchema = z.strictObject({
   network: z.strictObject({
     ingressControllerNamespace: dnsLabel().default('ingress-nginx').describe('Namespace of the ingress controller (allowed to reach backend and frontend)'),
     monitoringNamespace: dnsLabel().default('monitoring').describe('Namespace of Prometheus (allowed to scrape)'),
+    prometheusPodLabels: z.record(z.string(), z.string()).refine((l) => Object.keys(l).length > 0, { message: 'must name at least one label (an empty selector would admit every pod of the monitoring namespace)' })
+      .default({ 'app.kubernetes.io/name': 'prometheus' })
+      .describe('Labels of the Prometheus pods in `monitoringNamespace`: only they may scrape (the Prometheus Operator sets app.kubernetes.io/name: prometheus on them)'),
     dnsNamespace: dnsLabel().default('kube-system').describe('Namespace of the cluster DNS'),
     dnsPodLabels: z.record(z.string(), z.string()).default({ 'k8s-app': 'kube-dns' }).describe('Labels of the cluster DNS pods'),
     databaseCidrs: z.array(z.string().regex(CIDR, { message: 'must be a CIDR such as 10.0.0.0/16' })).default([]).describe('CIDRs of the managed PostgreSQL (database.mode managed: at least one)'),
     databasePort: port().default(5432).describe('PostgreSQL port'),
     ingressControllerNodeCidrs: cidrList().default([])
       .describe('Node CIDRs of an ingress controller on hostNetwork (common on-prem): its traffic comes from node addresses, which a namespace selector never matches'),
-    frontendEgressCidrs: z.array(z.string().regex(CIDR, { message: 'must be a CIDR such as 0.0.0.0/0' })).default(['0.0.0.0/0'])
-      .describe('Where the frontend may open HTTPS (443) connections, e.g. to the public API for server-side rendering; empty for none'),
+    frontendEgressCidrs: z.array(z.string().regex(CIDR, { message: 'must be a CIDR such as 203.0.113.10/32' })
+      .refine((v) => !/\/0$/.test(v), { message: 'must not be the whole internet (0.0.0.0/0, ::/0): a compromised frontend could then send data anywhere (allowed: the addresses of the hosts it calls)' }))
+      .default([])
+      .describe('Where else the frontend may open HTTPS (443) connections, beyond the backend it reaches inside the cluster (server-side rendering calls backend-service); empty by default'),
   }).prefault({}).describe('NetworkPolicies'),
   secrets: z.strictObject({
     database: secretRef('db-secrets', 'connection-string', 'the PostgreSQL connection string (DATABASE_URL)'),

@@ -8,6 +8,14 @@ export const tcp = (port: number): k8s.NetworkPolicyPort => ({ protocol: 'TCP', 
 /** Every pod of one namespace (by the label Kubernetes sets on every namespace). */
 export const fromNamespace = (ns: string): k8s.NetworkPolicyPeer => ({ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': ns } } });
 
+/**
+ * Prometheus: its pods (`network.prometheusPodLabels`) in the monitoring namespace, never every pod there.
+ * The Prometheus Operator labels every Prometheus pod `app.kubernetes.io/name: prometheus`.
+ */
+export function fromPrometheus(c: EnvConfig): k8s.NetworkPolicyPeer {
+  return { ...fromNamespace(c.network.monitoringNamespace), podSelector: { matchLabels: c.network.prometheusPodLabels } };
+}
+
 /** Egress to the cluster DNS (`network.dnsNamespace`, `network.dnsPodLabels`) on 53, UDP and TCP. */
 export function dnsEgress(c: EnvConfig): k8s.NetworkPolicyEgressRule {
   return {

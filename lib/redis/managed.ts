@@ -10,7 +10,7 @@ import { Workload } from '../constructs/workload';
 import { httpProbe } from '../k8s/hardened';
 import { k8s } from '../k8s';
 import { meta, selectorLabels, versionOfImage } from '../k8s/labels';
-import { dnsEgress, fromNamespace, tcp } from '../k8s/network';
+import { dnsEgress, fromPrometheus, tcp } from '../k8s/network';
 import { MANAGED_CA_DIR, MANAGED_CA_FILE, METRICS_PORT, managedUrl } from './topology';
 
 export const MANAGED_EXPORTER = 'redis-exporter';
@@ -76,7 +76,7 @@ export class ManagedCacheExporter extends Construct {
       spec: {
         podSelector: { matchLabels: selectorLabels(env, spec) },
         policyTypes: ['Ingress', 'Egress'],
-        ingress: [{ from: [fromNamespace(c.network.monitoringNamespace)], ports: [tcp(METRICS_PORT)] }],
+        ingress: [{ from: [fromPrometheus(c)], ports: [tcp(METRICS_PORT)] }],
         egress: [dnsEgress(c), { to: m.cidrs.map((cidr) => ({ ipBlock: { cidr } })), ports: [tcp(m.port)] }],
       },
     });
