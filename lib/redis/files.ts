@@ -95,7 +95,8 @@ export function sentinelConf(env: Environment): string {
 
 /** Shared shell functions of the start-up scripts (POSIX sh: the redis image's /bin/sh is dash). */
 export function commonSh(n: CacheNames = REDIS_NAMES): string {
-  return `# Shared by start-redis.sh, start-sentinel.sh and prestop-redis.sh. Needs: MASTER_NAME, POD_HOST, REDIS_PORT,
+  return `# shellcheck shell=sh
+# Shared by start-redis.sh, start-sentinel.sh and prestop-redis.sh. Needs: MASTER_NAME, POD_HOST, REDIS_PORT,
 # REDIS_NODES, SENTINEL_NODES ("host:port" lists, pod 0 first), SENTINEL_REQUIRES_PASSWORD, TEMPLATES_DIR,
 # RUNTIME_DIR, DATA_DIR, START_WAIT_SECONDS, REDIS_PASSWORD and REDISCLI_AUTH (both from the Secret), and during a
 # password rotation REDIS_PREVIOUS_PASSWORD (an optional key of the Secret).
@@ -136,6 +137,7 @@ sentinel_primary() {
     views=$(sentinel_views)
     n=$(printf '%s\\n' "$views" | grep -c . || true)
     best=$(printf '%s\\n' "$views" | grep . | sort -k1,1nr | head -n 1)
+    # shellcheck disable=SC2086 # split on purpose: the words are a host, a port and flags (no glob characters)
     set -- $best x x x x
     why=""
     if [ "$n" -lt "$QUORUM" ]; then why="$n of $QUORUM Sentinels answer"
@@ -163,7 +165,7 @@ persisted_primary() {
   awk -v m="$MASTER_NAME" '$1 == "sentinel" && $2 == "monitor" && $3 == m { print $4, $5; found = 1 } END { exit !found }' "$SENTINEL_STATE"
 }
 
-first_node() { first=$(echo $REDIS_NODES | cut -d' ' -f1); echo "\${first%:*} \${first##*:}"; }
+first_node() { for first in $REDIS_NODES; do break; done; echo "\${first%:*} \${first##*:}"; }
 
 # A value for a double-quoted redis.conf string.
 conf_quote() { printf '%s' "$1" | sed 's/\\\\/\\\\\\\\/g; s/"/\\\\"/g'; }
@@ -198,7 +200,10 @@ export function startRedisSh(n: CacheNames = REDIS_NAMES): string {
 # a replica of the primary they name; primary only when they name this pod and do not see it down (a crashed
 # primary that restarts before the failover ends rejoins as a replica instead of becoming a second primary).
 # Only a set no Sentinel has ever known (the very first start) bootstraps with pod 0.
+# shellcheck source=common.sh
 . "$TEMPLATES_DIR/common.sh"
+# "host port" (or "host port stale") into $1 $2 $3: split on purpose (no glob characters)
+# shellcheck disable=SC2086,SC2046
 if primary=$(NAMED_SELF_MUST_BE_UP=1 sentinel_primary); then
   set -- $primary
 else
@@ -238,8 +243,11 @@ export function startSentinelSh(n: CacheNames = REDIS_NAMES): string {
 # during an outage still knows the replicas it can promote. The template is re-rendered on every start (a
 # changed setting applies); only those state lines are carried over, and the password always comes from the
 # Secret (a rotated password applies too).
+# shellcheck source=common.sh
 . "$TEMPLATES_DIR/common.sh"
 mkdir -p "$SENTINEL_DIR"
+# "host port" into $1 $2: split on purpose (no glob characters)
+# shellcheck disable=SC2086,SC2046
 if own=$(persisted_primary); then
   set -- $own
   log "restart: this Sentinel last knew primary $1:$2"
@@ -275,6 +283,7 @@ exec ${n.sentinel} "$SENTINEL_STATE"
 export function preStopRedisSh(n: CacheNames = REDIS_NAMES): string {
   return `#!/bin/sh
 # preStop: hand the primary role over before ${n.server} stops (waits at most PRESTOP_WAIT_SECONDS).
+# shellcheck source=common.sh
 . "$TEMPLATES_DIR/common.sh"
 local_cli() { timeout 3 ${n.cli} --no-auth-warning -p "$REDIS_PORT" --raw "$@" 2>/dev/null; }
 [ "$(local_cli ROLE | head -n 1)" = "master" ] || exit 0
@@ -299,6 +308,7 @@ for s in $SENTINEL_NODES; do
   while [ "$tries" -lt "$((PRESTOP_WAIT_SECONDS * 5))" ]; do
     sleep 0.2
     tries=$((tries + 1))
+    # shellcheck disable=SC2046 # the answer's two lines (host, port) into $1 $2: split on purpose
     set -- $(sentinel_cli -h "$h" -p "$p" SENTINEL get-master-addr-by-name "$MASTER_NAME" 2>/dev/null) x x
     case "$2" in ''|*[!0-9]*) continue ;; esac
     if [ "$1" != "$POD_HOST" ] || [ "$2" != "$REDIS_PORT" ]; then
