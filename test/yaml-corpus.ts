@@ -2,8 +2,12 @@
  * The generated corpus of the YAML emitter tests (test/yaml-emitter.test.ts, and the larger
  * test/chaos/yaml-emitter-corpus.test.ts): seeded, so a failure reproduces.
  */
-import { stringify } from 'yaml';
+import { parse, stringify } from 'yaml';
 import { emitPlain, toYamlDocument, YAML_OPTIONS } from '../lib/output/yaml';
+import { READER_TAGS } from '../lib/output/yaml11';
+
+/** A document as a YAML 1.1 reader reads it (yaml's yaml-1.1 schema plus go-yaml's and PyYAML's own forms: the gate's reading). */
+export const read11 = (text: string): unknown => parse(text, { version: '1.1', customTags: READER_TAGS as any });
 
 /** What the emitter must match: `yaml`'s own stringify with our options (YAML 1.1 readers' tags as `compat`: lib/output/yaml11.ts). */
 export const reference = (v: unknown): string => stringify(v, YAML_OPTIONS);
@@ -92,7 +96,8 @@ export function checkDocuments(n: number, seed: number): void {
 /**
  * `n` random strings (after one of each style), each as a value and as a key at several depths, in one
  * document each; and every style is reached: plain, both quotes, literal blocks with every chomping and
- * an indentation indicator.
+ * an indentation indicator. Each document reads the same under YAML 1.1 as under 1.2 (what the emitter writes,
+ * kubectl and PyYAML read as it was meant).
  */
 export function checkStrings(n: number, seed: number): void {
   const r = prng(seed);
@@ -104,7 +109,13 @@ export function checkStrings(n: number, seed: number): void {
     const doc = { k: s, [s]: 'v', l: [s], a: [s, { b: s }], n: [[s]], d: { b: { [s]: [s] } } };
     const own = emitPlain(doc);
     if (own === undefined) expect(s.length).toBeGreaterThan(500);
-    else expect(own).toBe(reference(doc));
+    else {
+      expect(own).toBe(reference(doc));
+      // Not YAML 1.1 matters, left out: a byte order mark that starts the document (every reader drops it), and a
+      // literal block whose first line holds only spaces (`yaml` 1.2 keeps them; go-yaml, PyYAML and `yaml` in 1.1
+      // mode drop them: config strings cannot hold a line break, so no output has one)
+      if (!s.startsWith('\ufeff') && !/^[ \t]+\n/.test(s)) expect(read11(own)).toEqual(doc);
+    }
     const v = emitPlain({ k: s });
     if (v !== undefined) styles.add(v.startsWith('k: |') ? `block ${v.slice(3, v.indexOf('\n'))}` : v[3] === '"' || v[3] === "'" ? `quoted ${v[3]}` : 'plain');
   }
