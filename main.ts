@@ -27,7 +27,7 @@ import { monitoringNotices } from './lib/monitoring/edge';
 import { type ManifestFile, OutputRefused, recoverInterrupted, toYaml, writeTree, writeTreeAtomically } from './lib/output/write';
 import { withSyncAnnotations } from './lib/output/sync-waves';
 import { runningEdges } from './lib/config/edge';
-import { contextOf, formatFinding, validateEnvironments, validateObjects, yaml11TreeFindings } from './lib/validate';
+import { contextOf, formatFinding, validateEnvironments, validateObjects, withSectionBlame, yaml11TreeFindings } from './lib/validate';
 
 /** Builds the cdk8s App of one environment; its charts in apply order. */
 export function buildApp(env: Environment): { app: App; charts: EnvChart[] } {
@@ -109,7 +109,7 @@ export function main(argv: string[]): number {
     const synthesized = envs.map((env) => ({ env, files: synthEnvironment(env) }));
     const gateStart = performance.now();
     const argocd = synthArgocd(synthesized);
-    const findings = [...validateEnvironments(synthesized), ...validateObjects(argocd.flatMap((f) => f.objects), contextOf(undefined))];
+    const findings = [...validateEnvironments(synthesized), ...withSectionBlame(validateObjects(argocd.flatMap((f) => f.objects), contextOf(undefined)), argocd)];
     if (process.env.PENSIOEN_SYNTH_DEBUG) process.stderr.write(`synth: validation gate ${(performance.now() - gateStart).toFixed(1)} ms\n`);
     if (findings.length > 0) {
       process.stderr.write(`${findings.map(formatFinding).join('\n')}\nsynth failed: ${findings.length} validation finding(s); nothing was written (${out}/ is unchanged)\n`);

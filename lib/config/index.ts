@@ -226,6 +226,18 @@ function describeIssue(file: string, issue: z.core.$ZodIssue, schemaAt: (p: Prop
       return `${file}: ${where}: ${issue.message.startsWith('must') ? issue.message : `must be at least ${issue.minimum}`}, got ${JSON.stringify(issue.input)}`;
     case 'too_big':
       return `${file}: ${where}: ${issue.message.startsWith('must') ? issue.message : `must be at most ${issue.maximum}`}, got ${JSON.stringify(issue.input)}`;
+    case 'invalid_union': {
+      // A discriminated union (certManager.issuers[].type, dns01.provider): the value and the allowed ones, not the whole object.
+      const u = issue as any;
+      if (u.discriminator && Array.isArray(u.options)) {
+        const allowed = u.options.map((o: unknown) => JSON.stringify(o)).join(', ');
+        const v = u.input && typeof u.input === 'object' ? u.input[u.discriminator] : undefined;
+        return v === undefined ? `${file}: ${where}: is required (allowed: ${allowed})` : `${file}: ${where}: got ${JSON.stringify(v)} (allowed: ${allowed})`;
+      }
+      // A plain union: what each alternative wanted.
+      const wanted = [...new Set((u.errors ?? []).map((alt: z.core.$ZodIssue[]) => alt.map((i) => i.message).join('; ')))].filter(Boolean);
+      return `${file}: ${where}: matches none of the allowed forms${wanted.length ? ` (allowed: ${wanted.join(' | ')})` : ''}${u.input !== undefined ? `, got ${JSON.stringify(u.input)}` : ''}`;
+    }
     case 'invalid_format':
     case 'custom':
     default:

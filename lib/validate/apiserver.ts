@@ -120,19 +120,48 @@ function ipv6Words(a: string): number[] | undefined {
 }
 
 /** Where a finding's value came from in `config/<env>.yaml`, when the object and field tell. */
-function configKeyOf(o: K8sObject, field: string): string | undefined {
-  const component = o?.metadata?.labels?.['app.kubernetes.io/name'] ?? o?.metadata?.name;
-  const part = /backend/.test(component) ? 'backend' : /frontend/.test(component) ? 'frontend' : /haproxy/.test(component) ? 'redis.haproxy' : /redis/.test(component) ? 'redis' : undefined;
+export function configKeyOf(o: K8sObject, field: string): string | undefined {
+  const labels = o?.metadata?.labels ?? {};
+  const component = labels['app.kubernetes.io/name'] ?? o?.metadata?.name;
+  const cnpg = /(^|\.)cnpg\.io\//.test(String(o?.apiVersion ?? ''));
+  // The migration Job, its ServiceAccount and NetworkPolicy are named and labelled like the backend
+  // (backend-migrate, pensioen-backend-migrate), but their values come from `migrations`.
+  const migration = labels['app.kubernetes.io/component'] === 'migration' || /-migrate$/.test(String(labels['app.kubernetes.io/name'] ?? '')) || /^backend-migrate(-|$)/.test(String(o?.metadata?.name ?? ''));
+  const part = migration ? 'migrations' : cnpg ? 'database.cloudnativePg' : /backend/.test(component) ? 'backend' : /frontend/.test(component) ? 'frontend' : /haproxy/.test(component) ? 'redis.haproxy' : /redis/.test(component) ? 'redis' : undefined;
   if (/app\.kubernetes\.io\/version/.test(field)) return 'backend.image (the release version label is its tag)';
+  // CloudNativePG names and the labels the operator derives from them (cnpg.io/cluster, cnpg.io/poolerName).
+  if (/cnpg\.io\/(cluster|poolerName|instanceName|jobRole)/.test(field) || (cnpg && field === 'metadata.name')) return 'database.cloudnativePg.clusterName (or recovery.clusterName)';
   if (o?.kind === 'Ingress' && field.startsWith('metadata.annotations')) return 'ingress.annotations';
   if (o?.kind === 'NetworkPolicy' && /ipBlock/.test(field)) return 'network.databaseCidrs / network.frontendEgressCidrs';
-  if (o?.kind === 'NetworkPolicy' && /podSelector/.test(field) && /egress/.test(field)) return 'network.dnsPodLabels';
+  if (o?.kind === 'NetworkPolicy' && /podSelector/.test(field) && /egress/.test(field)) {
+    // Only the DNS rule (port 53) selects the DNS pods.
+    const i = /egress\[(\d+)\]/.exec(field)?.[1];
+    const rule = i === undefined ? undefined : o.spec?.egress?.[Number(i)];
+    if ((rule?.ports ?? []).some((p: any) => p?.port === 53)) return 'network.dnsPodLabels';
+    return undefined;
+  }
   if (o?.kind === 'NetworkPolicy' && /namespaceSelector/.test(field)) return 'network (the *Namespace keys)';
-  if (/\.image$/.test(field) && part) return `${part}.image`;
+  if (/\.image$/.test(field) && part) return migration ? 'backend.image (the migration runs the backend image)' : `${part}.${cnpg ? 'imageName' : 'image'}`;
   if (/volumes|volumeMounts/.test(field) && part === 'frontend') return 'frontend.writablePaths';
   if (/resources/.test(field) && part) return `${part}.resources`;
   if (/\.env\[/.test(field) && part) return part;
   return undefined;
+}
+
+/** The config section an output file is built from (README's table): the blame when no finer key is known. */
+const SECTION_OF_FILE: Readonly<Record<string, string>> = {
+  '00-namespace.yaml': 'namespace', '05-secrets.yaml': 'secretsProvider / secrets', '08-database.yaml': 'database',
+  '09-migrations.yaml': 'migrations', '10-backend.yaml': 'backend', '20-frontend.yaml': 'frontend',
+  '30-network-policies.yaml': 'network', '35-redis.yaml': 'redis', '40-ingress.yaml': 'ingress / certManager',
+  '40-gateway.yaml': 'edge / ingress / certManager', '50-monitoring.yaml': 'monitoring',
+};
+
+/** `database (08-database.yaml)` for an output file path such as `onprem/08-database.yaml`; argocd/ is `gitops`. */
+export function sectionOfFile(file: string): string | undefined {
+  if (file.split('/')[0] === 'argocd') return `gitops (${file})`;
+  const base = file.split('/').pop() ?? file;
+  const section = SECTION_OF_FILE[base];
+  return section ? `${section} (${base})` : undefined;
 }
 
 export function apiServerFindings(o: K8sObject): Finding[] {

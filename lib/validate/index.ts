@@ -7,7 +7,7 @@
 import * as path from 'path';
 import { parseAllDocuments } from 'yaml';
 import { projectRoot } from '../cli/errors';
-import { apiServerFindings } from './apiserver';
+import { apiServerFindings, sectionOfFile } from './apiserver';
 import type { Environment } from '../config';
 import { scalingFindings, podPracticeFindings } from './best-practices';
 import { type CrdRegistry, loadCrds, primeCrdValidators } from './crd-schema';
@@ -91,6 +91,9 @@ export function validateObjects(objects: K8sObject[], ctx: GateContext): Finding
  * are not one Kubernetes object (a list, a scalar, an object without apiVersion, kind or metadata.name),
  * become findings naming the file.
  */
+/** The file (relative path) each object read by objectsOfFiles came from, for the section blame. */
+const FILE_OF_OBJECT = new WeakMap<object, string>();
+
 export function objectsOfFiles(files: Map<string, string>, shownDir = ''): { objects: Map<string, K8sObject[]>; problems: Finding[] } {
   const objects = new Map<string, K8sObject[]>();
   const problems: Finding[] = [];
@@ -118,6 +121,7 @@ export function objectsOfFiles(files: Map<string, string>, shownDir = ''): { obj
       if (typeof obj.metadata?.name !== 'string' || obj.metadata.name === '') missing.push('metadata.name');
       if (missing.length > 0) return void problem('object-identity', `${at} has no ${missing.join(', ')}; every object needs apiVersion, kind and metadata.name`);
       list.push(obj);
+      FILE_OF_OBJECT.set(obj, rel);
     });
     objects.set(group, list);
   }
@@ -132,14 +136,34 @@ export function validateTree(files: Map<string, string>, envs: Environment[], cr
   const { objects, problems } = objectsOfFiles(files, shownDir);
   const out = [...problems, ...yaml11TreeFindings(files, envs, shownDir)];
   for (const [group, list] of [...objects].sort(([a], [b]) => a.localeCompare(b))) {
-    out.push(...validateObjects(list, contextOf(envs.find((e) => e.name === group), crdDir)).map((f) => ({ ...f, env: group === '.' ? undefined : group })));
+    const files = list.map((o) => ({ path: FILE_OF_OBJECT.get(o), objects: [o] }));
+    out.push(...withSectionBlame(validateObjects(list, contextOf(envs.find((e) => e.name === group), crdDir)), files).map((f) => ({ ...f, env: group === '.' ? undefined : group })));
   }
   return out;
 }
 
 /** The gate on synthesized environments (each with its own waivers and external Secrets), before anything is written. */
-export function validateEnvironments(synthesized: { env: Environment; files: { objects: K8sObject[] }[] }[], crdDir = DEFAULT_CRD_DIR): Finding[] {
-  return synthesized.flatMap(({ env, files }) => validateObjects(files.flatMap((f) => f.objects), contextOf(env, crdDir)).map((f) => ({ ...f, env: env.name })));
+export function validateEnvironments(synthesized: { env: Environment; files: { path?: string; objects: K8sObject[] }[] }[], crdDir = DEFAULT_CRD_DIR): Finding[] {
+  return synthesized.flatMap(({ env, files }) => withSectionBlame(validateObjects(files.flatMap((f) => f.objects), contextOf(env, crdDir)), files)
+    .map((f) => ({ ...f, env: env.name })));
+}
+
+/**
+ * Findings that name no config key get the config section of the file their object is in (`database
+ * (08-database.yaml)`): every finding points at the config, at least at the section that built the object.
+ */
+export function withSectionBlame(findings: Finding[], files: { path?: string; objects: K8sObject[] }[]): Finding[] {
+  const fileOf = new Map<string, string>();
+  for (const f of files) {
+    if (!f.path) continue;
+    for (const o of f.objects) fileOf.set(`${o?.kind}/${o?.metadata?.namespace ?? CLUSTER_SCOPE}/${o?.metadata?.name}`, f.path);
+  }
+  return findings.map((f) => {
+    if (f.configKey || f.file) return f;
+    const file = fileOf.get(`${f.kind}/${f.namespace}/${f.name}`);
+    const key = file ? sectionOfFile(file) : undefined;
+    return key ? { ...f, configKey: key } : f;
+  });
 }
 
 /**
