@@ -12,7 +12,7 @@ import { emitPlain } from '../lib/output/yaml';
 import { notAStringIn11 } from '../lib/output/yaml11';
 import { readTree } from '../lib/output/write';
 import { yaml11TreeFindings } from '../lib/validate';
-import { environment, environments, ROOT } from './helpers';
+import { environment, environments, fixtureText, inlineEnvironment, ROOT } from './helpers';
 import { FRAGMENTS } from './yaml-corpus';
 import { kubectlRead, kubectlReadEach, pyyamlRead } from './yaml-readers';
 
@@ -47,6 +47,23 @@ test('every file of every fixture environment (and their argocd/) reads the same
 
 test('every file of the committed dist/ reads the same in kubectl and PyYAML as in the gate', () => {
   expectReadersAgree(readTree(path.join(ROOT, 'dist')));
+});
+
+test('the cases of the hostile-input review (image tag 2024_01_15, an environment named yes, a label and an annotation key y, synchronous_commit: off) read as meant in kubectl and PyYAML', () => {
+  const env = inlineEnvironment('yes', fixtureText('onprem')
+    .replace('image: pensioen-backend:1.0.0', 'image: pensioen-backend:2024_01_15')
+    .replace('ingress:\n', 'ingress:\n  annotations: { y: "n" }\n')
+    .replace('network:\n', 'network:\n  dnsPodLabels: { y: "on" }\n')
+    .replace('    apiServerPort: 6443\n', '    apiServerPort: 6443\n    parameters: { wal_compression: "on", synchronous_commit: "off" }\n'));
+  const files = renderSynthesized([{ env, files: synthEnvironment(env) }], []);
+  expectReadersAgree(files);
+  const objs = kubectlRead([...files.values()].join('')).objects as any[];
+  const backend = objs.find((o) => o.kind === 'Deployment' && o.metadata.name === 'backend');
+  expect(backend.metadata.labels['app.kubernetes.io/version']).toBe('2024_01_15');
+  expect(backend.spec.template.spec.containers[0].env).toContainEqual({ name: 'ENVIRONMENT', value: 'yes' });
+  expect(objs.find((o) => o.kind === 'Cluster').spec.postgresql.parameters).toMatchObject({ wal_compression: 'on', synchronous_commit: 'off' });
+  expect(objs.filter((o) => o.kind === 'Ingress').every((o) => o.metadata.annotations.y === 'n')).toBe(true);
+  expect(JSON.stringify(objs.filter((o) => o.kind === 'NetworkPolicy'))).toContain('"y":"on"');
 });
 
 test('the unquoted wal_compression: on of the earlier onprem output: kubectl reads true, PyYAML True, and the gate refuses it', () => {
