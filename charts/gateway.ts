@@ -1,8 +1,8 @@
 import type { Construct } from 'constructs';
 import { BACKEND, BACKEND_SERVICE, FRONTEND, FRONTEND_SERVICE } from '../lib/names';
 import { Certificate } from '../imports/certmanager-certificates-cert-manager.io';
-import { BackendTrafficPolicy, BackendTrafficPolicySpecRateLimitLocalRulesClientSelectorsSourceCidrType as CidrType, BackendTrafficPolicySpecRateLimitLocalRulesLimitUnit as Unit, BackendTrafficPolicySpecRateLimitType } from '../imports/envoy-backendtrafficpolicies-gateway.envoyproxy.io';
-import { ClientTrafficPolicy, type ClientTrafficPolicySpec } from '../imports/envoy-clienttrafficpolicies-gateway.envoyproxy.io';
+import { BackendTrafficPolicy, BackendTrafficPolicySpecRateLimitLocalRulesClientSelectorsSourceCidrType as CidrType, BackendTrafficPolicySpecRateLimitLocalRulesLimitUnit as Unit, BackendTrafficPolicySpecRateLimitType, BackendTrafficPolicySpecRequestBufferLimit } from '../imports/envoy-backendtrafficpolicies-gateway.envoyproxy.io';
+import { ClientTrafficPolicy, type ClientTrafficPolicySpec, ClientTrafficPolicySpecTlsMinVersion } from '../imports/envoy-clienttrafficpolicies-gateway.envoyproxy.io';
 import { Gateway, GatewaySpecListenersTlsMode } from '../imports/gateway-gateways-gateway.networking.k8s.io';
 import {
   HttpRoute, type HttpRouteSpecRules, type HttpRouteSpecRulesFilters, HttpRouteSpecRulesFiltersCorsAllowMethods, HttpRouteSpecRulesFiltersRequestRedirectScheme,
@@ -25,6 +25,8 @@ export const GATEWAY_REDIRECT_ROUTE = 'pensioen-https-redirect';
 /** Paths of the backend that are never routed from outside (Prometheus scrapes them inside the cluster). */
 export const BLOCKED_API_PATHS = ['/metrics'];
 const GW = 'gateway.networking.k8s.io';
+/** An NGINX size (1m, 512k, 2g, 1024) as a Kubernetes quantity (1Mi, 512Ki, 2Gi, 1024). */
+export const envoyQuantity = (nginx: string): string => nginx.replace(/^(\d+)([kmg])$/, (_m, n: string, u: string) => `${n}${u.toUpperCase()}i`);
 
 /**
  * The Gateway API edge (`edge.kind: gateway`), the same behaviour as the seed's ingress-nginx edge with
@@ -93,10 +95,13 @@ export class GatewayChart extends EnvChart {
     const parentRefs = (sections: string[]) => sections.map((sectionName) => ({
       group: GW, kind: 'Gateway', name: l.gateway.name, ...(l.gateway.generated ? {} : { namespace: l.gateway.namespace }), sectionName,
     }));
-    const hsts: HttpRouteSpecRulesFilters = {
+    // HSTS and the security headers of each side (edge.securityHeaders).
+    const headers = (side: 'api' | 'frontend'): HttpRouteSpecRulesFilters => ({
       type: HttpRouteSpecRulesFiltersType.RESPONSE_HEADER_MODIFIER,
-      responseHeaderModifier: { set: [{ name: 'Strict-Transport-Security', value: g.hsts }] },
-    };
+      responseHeaderModifier: {
+        set: [{ name: 'Strict-Transport-Security', value: g.hsts }, ...Object.entries(c.edge.securityHeaders[side]).map(([name, value]) => ({ name, value }))],
+      },
+    });
     const timeouts = { request: g.timeouts.request, backendRequest: g.timeouts.backendRequest };
     const prefix = (value: string) => ({ path: { type: HttpRouteSpecRulesMatchesPathType.PATH_PREFIX, value } });
 
@@ -119,7 +124,7 @@ export class GatewayChart extends EnvChart {
       {
         name: 'api',
         matches: [prefix('/')],
-        filters: [hsts, {
+        filters: [headers('api'), {
           type: HttpRouteSpecRulesFiltersType.CORS,
           cors: {
             allowOrigins: cors.allowOrigins,
@@ -144,7 +149,7 @@ export class GatewayChart extends EnvChart {
       spec: {
         parentRefs: parentRefs(l.frontend),
         hostnames: frontendHosts,
-        rules: [{ name: 'frontend', matches: [prefix('/')], filters: [hsts], backendRefs: [{ name: FRONTEND_SERVICE, port: c.frontend.port }], timeouts }],
+        rules: [{ name: 'frontend', matches: [prefix('/')], filters: [headers('frontend')], backendRefs: [{ name: FRONTEND_SERVICE, port: c.frontend.port }], timeouts }],
       },
     });
 
@@ -168,6 +173,8 @@ export class GatewayChart extends EnvChart {
               }],
             },
           },
+          // The largest request body (413 above it): Envoy buffers the whole request to enforce it.
+          ...(g.maxBodySize === 'unlimited' ? {} : { requestBuffer: { limit: BackendTrafficPolicySpecRequestBufferLimit.fromString(envoyQuantity(g.maxBodySize)) } }),
         },
       });
       // The client IP the rate limit keys on: a ClientTrafficPolicy attaches only to a Gateway in its
@@ -179,7 +186,10 @@ export class GatewayChart extends EnvChart {
           : ip.source === 'proxy-protocol' ? { proxyProtocol: { optional: false } } : { clientIpDetection: { directSourceIp: {} } };
         new ClientTrafficPolicy(this, 'client-ip', {
           metadata: meta(env, 'pensioen-client-ip', edge),
-          spec: { targetRefs: [{ group: GW, kind: 'Gateway', name: l.gateway.name }], ...detection },
+          spec: {
+            targetRefs: [{ group: GW, kind: 'Gateway', name: l.gateway.name }], ...detection,
+            tls: { minVersion: g.minTlsVersion === '1.3' ? ClientTrafficPolicySpecTlsMinVersion.VALUE_1_3 : ClientTrafficPolicySpecTlsMinVersion.VALUE_1_2 },
+          },
         });
       }
     } else {

@@ -22,7 +22,7 @@ export const NOT_FOUND_PATH = '/__not_found__';
 export function controllerAnnotations(c: EnvConfig, kind: 'api' | 'frontend'): Record<string, string> {
   if (c.ingress.controller !== 'ingress-nginx') return {};
   const p = 'nginx.ingress.kubernetes.io';
-  const common = { [`${p}/ssl-redirect`]: 'true', [`${p}/force-ssl-redirect`]: 'true' };
+  const common = { [`${p}/ssl-redirect`]: 'true', [`${p}/force-ssl-redirect`]: 'true', [`${p}/proxy-body-size`]: c.ingress.maxBodySize };
   if (kind === 'frontend') return common;
   const cors = c.ingress.cors;
   return {

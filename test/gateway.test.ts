@@ -79,7 +79,8 @@ describe.each([['envoy-gateway', envoy], ['nginx-gateway-fabric', ngf]] as const
     const main = r.spec.rules.find((x: any) => x.name === 'api');
     expect(main.matches).toEqual([{ path: { type: 'PathPrefix', value: '/' } }]);
     expect(main.filters).toEqual([
-      { type: 'ResponseHeaderModifier', responseHeaderModifier: { set: [{ name: 'Strict-Transport-Security', value: 'max-age=31536000; includeSubDomains' }] } },
+      // HSTS and edge.securityHeaders (test/edge-hardening.test.ts)
+      { type: 'ResponseHeaderModifier', responseHeaderModifier: { set: [{ name: 'Strict-Transport-Security', value: 'max-age=31536000; includeSubDomains' }, { name: 'X-Content-Type-Options', value: 'nosniff' }, { name: 'Referrer-Policy', value: 'no-referrer' }] } },
       { type: 'CORS', cors: SEED_CORS },
     ]);
     expect(main.backendRefs).toEqual([{ name: 'backend-service', port: 8000 }]);
@@ -108,7 +109,7 @@ describe.each([['envoy-gateway', envoy], ['nginx-gateway-fabric', ngf]] as const
     expect(r.spec.parentRefs.map((p: any) => p.sectionName)).toEqual(HOSTS.frontend.map((h) => `https-${h}`));
     expect(r.spec.rules).toEqual([{
       name: 'frontend', matches: [{ path: { type: 'PathPrefix', value: '/' } }],
-      filters: [{ type: 'ResponseHeaderModifier', responseHeaderModifier: { set: [{ name: 'Strict-Transport-Security', value: 'max-age=31536000; includeSubDomains' }] } }],
+      filters: [{ type: 'ResponseHeaderModifier', responseHeaderModifier: { set: [{ name: 'Strict-Transport-Security', value: 'max-age=31536000; includeSubDomains' }, { name: 'X-Content-Type-Options', value: 'nosniff' }, { name: 'Referrer-Policy', value: 'strict-origin-when-cross-origin' }, { name: 'Content-Security-Policy', value: "frame-ancestors 'none'" }, { name: 'X-Frame-Options', value: 'DENY' }] } }],
       backendRefs: [{ name: 'frontend-service', port: 3000 }], timeouts: { request: '60s', backendRequest: '60s' },
     }]);
   });
@@ -121,6 +122,7 @@ describe.each([['envoy-gateway', envoy], ['nginx-gateway-fabric', ngf]] as const
       expect(find(objects, 'ClientTrafficPolicy', 'pensioen-client-ip').spec).toEqual({
         targetRefs: [{ group: 'gateway.networking.k8s.io', kind: 'Gateway', name: 'pensioen-gateway' }],
         clientIPDetection: { xForwardedFor: { numTrustedHops: 1 } },
+        tls: { minVersion: '1.2' },
       });
       expect(objects.filter((o) => o.apiVersion.startsWith('gateway.nginx.org/'))).toEqual([]);
     } else {
@@ -264,7 +266,7 @@ describe('config: changing a value changes the output', () => {
     expect(api.filters[1].cors).toEqual({ allowOrigins: ['https://a.example'], allowCredentials: false, allowMethods: ['GET'], allowHeaders: ['X-Y'] });
     expect(api.timeouts).toEqual({ request: '30s', backendRequest: '10s' });
     expect(find(o, 'BackendTrafficPolicy', 'pensioen-api-rate-limit').spec.rateLimit.local.rules[0].limit.requests).toBe(30);
-    expect(find(o, 'ClientTrafficPolicy', 'pensioen-client-ip').spec).toEqual({ targetRefs: [{ group: 'gateway.networking.k8s.io', kind: 'Gateway', name: 'edge' }], proxyProtocol: { optional: false } });
+    expect(find(o, 'ClientTrafficPolicy', 'pensioen-client-ip').spec).toEqual({ targetRefs: [{ group: 'gateway.networking.k8s.io', kind: 'Gateway', name: 'edge' }], proxyProtocol: { optional: false }, tls: { minVersion: '1.2' } });
     expect(find(o, 'NetworkPolicy', 'backend').spec.ingress[0].from[0].namespaceSelector.matchLabels['kubernetes.io/metadata.name']).toBe('gw-pods');
     expect(route(o, 'pensioen-api').spec.parentRefs[0].name).toBe('edge');
     const n = objects({ gateway: { implementation: 'nginx-gateway-fabric', maxBodySize: '8m' } }, { ingress: { ...require('yaml').parse(fs.readFileSync(path.join(FIXTURES, 'production.yaml'), 'utf8')).ingress, rateLimitPerMinute: 30 } });

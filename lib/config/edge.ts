@@ -53,8 +53,18 @@ export const edgeSchema = z.strictObject({
     maxBodySize: z.string().regex(/^(\d{1,4}(k|m|g)?|unlimited)$/, { message: 'must be an NGINX size such as 1m or 512k (or unlimited)' }).default('1m')
       // NGINX reads a size of 0 as "no limit": that must be asked for by name, never reached by a typo.
       .refine((v) => !/^0+(k|m|g)?$/.test(v), { message: 'is 0, which NGINX reads as "no limit on the request body" (allowed: a size such as 1m or 512k; write unlimited to turn the limit off on purpose)' })
-      .describe('Largest request body the API accepts (ingress-nginx\'s default proxy-body-size; NGINX Gateway Fabric ClientSettingsPolicy); `unlimited` turns the limit off (NGINX\'s 0)'),
+      .describe('Largest request body the API accepts, answered 413 above it (NGINX Gateway Fabric ClientSettingsPolicy; Envoy Gateway BackendTrafficPolicy requestBuffer.limit); `unlimited` turns the limit off (NGINX\'s 0)'),
+    minTlsVersion: z.enum(['1.2', '1.3']).default('1.2')
+      .describe('Lowest TLS version the generated Gateway accepts (Envoy Gateway ClientTrafficPolicy tls.minVersion; with NGINX Gateway Fabric or a shared Gateway its owner sets it, docs/security.md#edge)'),
   }).prefault({}).describe('The Gateway API edge (with `kind: gateway`)'),
+  securityHeaders: z.strictObject({
+    api: z.record(z.string().regex(/^[A-Za-z0-9-]+$/, { message: 'must be an HTTP header name' }), z.string().min(1))
+      .default({ 'X-Content-Type-Options': 'nosniff', 'Referrer-Policy': 'no-referrer' })
+      .describe('Response headers set on every API response (besides HSTS)'),
+    frontend: z.record(z.string().regex(/^[A-Za-z0-9-]+$/, { message: 'must be an HTTP header name' }), z.string().min(1))
+      .default({ 'X-Content-Type-Options': 'nosniff', 'Referrer-Policy': 'strict-origin-when-cross-origin', 'Content-Security-Policy': "frame-ancestors 'none'", 'X-Frame-Options': 'DENY' })
+      .describe('Response headers set on every frontend response (besides HSTS): no MIME sniffing, no full referrer to other sites, never framed (clickjacking)'),
+  }).prefault({}).describe('Security headers the Gateway API edge sets (ResponseHeaderModifier); the Ingress edge: the controller\'s ConfigMap, docs/security.md#edge'),
 }).prefault({}).superRefine((e, ctx) => {
   if (e.migrateFrom === e.kind) {
     ctx.addIssue({ code: 'custom', path: ['migrateFrom'], message: `is the edge being retired and must differ from edge.kind (${e.kind}); remove it once the migration is done (allowed: ${e.kind === 'ingress' ? '"gateway"' : '"ingress"'})` });

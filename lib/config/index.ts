@@ -129,6 +129,8 @@ export const configSchema = z.strictObject({
     exposure: z.enum(['public', 'internal']).default('public')
       .describe('"public": reachable from the internet; "internal": only inside the network (ACME HTTP-01 cannot work there)'),
     rateLimitPerMinute: z.number().int().min(1).default(100).describe('Requests per minute per client IP on the API'),
+    maxBodySize: z.string().regex(/^\d{1,4}(k|m|g)$/, { message: 'must be an NGINX size such as 1m or 512k (not 0: that is no limit)' }).default('1m')
+      .describe('ingress-nginx: largest request body on both Ingresses (proxy-body-size), answered 413 above it'),
     controllerConfigMap: dnsName().default('ingress-nginx-controller')
       .describe('ingress-nginx: the controller\'s ConfigMap (in network.ingressControllerNamespace), where `limit-req-status-code: "429"` must be set; the preflight checks it'),
     cors,
