@@ -18,6 +18,7 @@ import { MonitoringChart } from './charts/monitoring';
 import { NamespaceChart } from './charts/namespace';
 import { NetworkPoliciesChart } from './charts/network-policies';
 import { RedisChart } from './charts/redis';
+import { SmokeChart, SmokeJobChart } from './charts/smoke';
 import { chartsToJson } from './lib/constructs/charts-to-json';
 import type { EnvChart } from './lib/constructs/env-chart';
 import { type Environment, loadEnvironments } from './lib/config';
@@ -44,6 +45,8 @@ export function buildApp(env: Environment): { app: App; charts: EnvChart[] } {
     // The edge, and during a migration (edge.migrateFrom) the one being retired too: 40-ingress.yaml, 40-gateway.yaml.
     ...runningEdges(env.config.edge).sort().map((k) => (k === 'gateway' ? new GatewayChart(app, env) : new IngressChart(app, env))),
     ...(env.config.monitoring.enabled ? [new MonitoringChart(app, env)] : []),
+    ...(env.config.delivery.smoke.enabled ? [new SmokeChart(app, env)] : []),
+    ...(env.config.delivery.smoke.enabled && !env.config.gitops.enabled ? [new SmokeJobChart(app, env)] : []),
   ];
   return { app, charts };
 }

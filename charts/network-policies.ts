@@ -8,6 +8,7 @@ import { POSTGRES_EXPORTER_LABELS, POSTGRES_EXPORTER_PORT } from '../lib/monitor
 import { meta, PART_OF, selectorLabels } from '../lib/k8s/labels';
 import { dnsEgress, fromNamespace, fromPrometheus, tcp } from '../lib/k8s/network';
 import { POOLER_PORT, clusterNames, cnpgOf, poolerSelector } from '../lib/database/names';
+import { SMOKE_LABELS } from '../lib/delivery/smoke';
 
 /** Components of the Redis pods and their proxy: the backend may reach these on 6379 and 26379. */
 export const REDIS_COMPONENTS = ['redis', 'redis-proxy'];
@@ -36,6 +37,8 @@ export class NetworkPoliciesChart extends EnvChart {
     const edgeNamespaces = runningEdges(c.edge).map((k) => (k === 'gateway' ? dataPlaneNamespaceOf(c.edge) : n.ingressControllerNamespace));
     const fromEdge: k8s.NetworkPolicyPeer[] = [...edgeNamespaces.map(fromNamespace), ...n.ingressControllerNodeCidrs.map((cidr) => ({ ipBlock: { cidr } }))];
     const cnpg = cnpgOf(env);
+    // The smoke test Job (charts/smoke.ts) checks both workloads through their Services.
+    const fromSmoke: k8s.NetworkPolicyPeer[] = c.delivery.smoke.enabled ? [{ podSelector: { matchLabels: selectorLabels(env, SMOKE_LABELS) } }] : [];
     const policy = (id: string, podSelector: Record<string, string>, s: Omit<k8s.NetworkPolicySpec, 'podSelector'>) =>
       new k8s.KubeNetworkPolicy(this, id, { metadata: meta(env, id, spec), spec: { podSelector: { matchLabels: podSelector }, ...s } });
 
@@ -52,6 +55,7 @@ export class NetworkPoliciesChart extends EnvChart {
         { from: [fromPrometheus(c)], ports: [tcp(c.backend.metricsPort ?? c.backend.port)] },
         // The frontend's server-side rendering calls the API inside the cluster.
         { from: [{ podSelector: { matchLabels: frontend } }], ports: [tcp(c.backend.port)] },
+        ...(fromSmoke.length ? [{ from: fromSmoke, ports: [tcp(c.backend.port)] }] : []),
       ],
       egress: [
         dns,
@@ -80,7 +84,10 @@ export class NetworkPoliciesChart extends EnvChart {
 
     policy('frontend', frontend, {
       policyTypes: ['Ingress', 'Egress'],
-      ingress: [{ from: fromEdge, ports: [tcp(c.frontend.port)] }],
+      ingress: [
+        { from: fromEdge, ports: [tcp(c.frontend.port)] },
+        ...(fromSmoke.length ? [{ from: fromSmoke, ports: [tcp(c.frontend.port)] }] : []),
+      ],
       egress: [
         dns,
         // Server-side rendering reaches the API directly (backend-service), not by hairpinning through the

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs the real tools the tests judge our output with, when they are missing (Debian packages):
-# promtool (prometheus), amtool (prometheus-alertmanager), redis-server, redis-sentinel, haproxy and strace (test/crash-safety.tools.test.ts kills
+# python3 (runs the smoke test Job's script in test/smoke.tools.test.ts), promtool (prometheus), amtool (prometheus-alertmanager), redis-server, redis-sentinel, haproxy and strace (test/crash-safety.tools.test.ts kills
 # synth at every rename with strace's syscall fault injection), Valkey 8 (valkey-server, valkey-sentinel, valkey-cli: the
 # chaos suite runs against both cache engines; Debian has Valkey only in bookworm-backports, enabled here only when a
 # Valkey package is missing), redis_exporter (prometheus-redis-exporter: the managed-cache TLS test), openssl, and PostgreSQL 15, alembic and
@@ -11,7 +11,7 @@
 # tool then fail).
 set -euo pipefail
 [ "${SKIP_TOOL_INSTALL:-0}" = "1" ] && exit 0
-declare -A pkg_of=([promtool]=prometheus [amtool]=prometheus-alertmanager [redis-server]=redis-server [redis-sentinel]=redis-sentinel [haproxy]=haproxy [strace]=strace
+declare -A pkg_of=([python3]=python3 [promtool]=prometheus [amtool]=prometheus-alertmanager [redis-server]=redis-server [redis-sentinel]=redis-sentinel [haproxy]=haproxy [strace]=strace
   [prometheus-redis-exporter]=prometheus-redis-exporter [openssl]=openssl [unzip]=unzip [shellcheck]=shellcheck
   [valkey-server]=valkey-server/bookworm-backports [valkey-sentinel]=valkey-sentinel/bookworm-backports [valkey-cli]=valkey-tools/bookworm-backports)
 missing=()

@@ -176,7 +176,7 @@ describe('every error names its config key', () => {
 describe('migration Job names (kubectl apply: one immutable Job per image)', () => {
   const jobName = (image: string, registry = 'registry.example.nl/pensioen') => {
     const env = inlineEnvironment('kubectl', stringify(merge(BASE, { registry, gitops: { enabled: false }, backend: { image } })));
-    const jobs = objectsOf(env).filter((o) => o.kind === 'Job');
+    const jobs = objectsOf(env).filter((o) => o.kind === 'Job' && o.metadata.name.startsWith('backend-migrate'));
     expect(jobs).toHaveLength(1);
     return jobs[0].metadata.name as string;
   };

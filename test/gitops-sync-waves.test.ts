@@ -26,7 +26,7 @@ describe.each(ENVS.map((e) => [e.name, e] as const))('%s', (_name, env) => {
     // The order that keeps "DatabaseDown" and TLS independent of pod health, and the HPA from blocking.
     expect([WAVES.namespace, WAVES.safetyNet, WAVES.prerequisites, WAVES.edge, WAVES.migrations, WAVES.workloads, WAVES.autoscaling])
       .toEqual([...Object.values(WAVES)].sort((x, y) => x - y));
-    const migrations = objects.filter((o) => o.kind === 'Job');
+    const migrations = objects.filter((o) => o.kind === 'Job' && o.metadata.name.startsWith('backend-migrate'));
     for (const j of migrations) {
       // A hook (Argo CD) runs in its wave; a plain Job (kubectl) is a workload.
       expect(wave(j)).toBe(env.config.gitops.enabled ? WAVES.migrations : WAVES.workloads);

@@ -9,13 +9,14 @@ test('default deny of all ingress and egress in the namespace', () => {
   expect(np('default-deny')).toEqual({ podSelector: {}, policyTypes: ['Ingress', 'Egress'] });
 });
 
-test('backend: reachable from the ingress controller, Prometheus and the frontend (server-side rendering) on 8000 only', () => {
+test('backend: reachable from the ingress controller, Prometheus, the frontend (server-side rendering) and the smoke test Job on 8000 only', () => {
   const b = np('backend');
   expect(b.podSelector).toEqual({ matchLabels: backendSel });
   expect(b.ingress).toEqual([
     { from: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'ingress-nginx' } } }], ports: [{ protocol: 'TCP', port: 8000 }] },
     { from: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'monitoring' } }, podSelector: { matchLabels: { 'app.kubernetes.io/name': 'prometheus' } } }], ports: [{ protocol: 'TCP', port: 8000 }] },
     { from: [{ podSelector: { matchLabels: np('frontend').podSelector.matchLabels } }], ports: [{ protocol: 'TCP', port: 8000 }] },
+    { from: [{ podSelector: { matchLabels: np('smoke-test').podSelector.matchLabels } }], ports: [{ protocol: 'TCP', port: 8000 }] },
   ]);
 });
 

@@ -19,6 +19,7 @@ import {
 } from './real-cluster';
 import { databaseSchema, refineDatabase } from '../database/schema';
 import { imagesSchema, refineImages } from './images';
+import { deliverySchema } from '../delivery/schema';
 
 const CIDR = /^((25[0-5]|2[0-4]\d|1?\d?\d)\.){3}(25[0-5]|2[0-4]\d|1?\d?\d)\/(3[0-2]|[12]?\d)$|^[0-9a-fA-F:]+\/(12[0-8]|1[01]\d|[1-9]?\d)$/;
 
@@ -176,6 +177,7 @@ export const configSchema = z.strictObject({
   database: databaseSchema(),
   migrations: migrationsSchema,
   images: imagesSchema,
+  delivery: deliverySchema(),
   validation: z.strictObject({
     waivers: z.array(z.strictObject({
       kind: z.string().min(1).describe('Kind of the object'),

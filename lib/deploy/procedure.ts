@@ -10,6 +10,7 @@
  * that cannot start before its `activeDeadlineSeconds` fails for good.
  */
 import type { Environment } from '../config';
+import { SMOKE_JOB } from '../delivery/smoke';
 
 export interface Step {
   readonly title: string;
@@ -36,7 +37,8 @@ export function kubectlProcedure(env: Environment, objects: Obj[]): Procedure {
   const dist = `dist/${env.name}`;
   const fileOf = (kind: string) => objects.find((o) => o.kind === kind)?.__file?.split('/').pop();
   const namespaceFile = fileOf('Namespace')!;
-  const job = objects.find((o) => o.kind === 'Job');
+  const job = objects.find((o) => o.kind === 'Job' && o.metadata.name !== SMOKE_JOB);
+  const smoke = objects.find((o) => o.kind === 'Job' && o.metadata.name === SMOKE_JOB);
   const jobFile = job?.__file?.split('/').pop();
   const jobWait = job ? `kubectl -n ${ns} wait --for=condition=complete job/${job.metadata.name} --timeout=${(job.spec.activeDeadlineSeconds ?? 900) + 60}s` : undefined;
   const secretsFile = objects.some((o) => o.kind === 'ExternalSecret') ? fileOf('ExternalSecret') : undefined;
@@ -97,11 +99,25 @@ export function kubectlProcedure(env: Environment, objects: Obj[]): Procedure {
     commands: [`kubectl apply -f ${dist}/`, rollout],
   });
 
+  // The smoke test (docs/delivery.md): the same Job Argo CD runs as a PostSync hook, from post-apply/ (outside
+  // what `kubectl apply -f dist/<env>/` reads), after the rollout; it exits non-zero naming what failed.
+  const smokeSteps: Step[] = smoke ? [{
+    title: 'Smoke test',
+    why: 'the API through its Service and the edge host, the database and cache in its health JSON, the frontend page ([delivery.md](delivery.md#smoke-test-after-every-sync)); the Job is replaced on every run',
+    commands: [
+      `kubectl -n ${ns} delete job ${SMOKE_JOB} --ignore-not-found`,
+      `kubectl apply -f dist/${smoke.__file}`,
+      `kubectl -n ${ns} wait --for=condition=complete job/${SMOKE_JOB} --timeout=${(smoke.spec.activeDeadlineSeconds ?? 300) + 60}s || { kubectl -n ${ns} logs job/${SMOKE_JOB}; false; }`,
+      `kubectl -n ${ns} logs job/${SMOKE_JOB}   # ends with "smoke test passed"`,
+    ],
+  }] : [];
+  install.push(...smokeSteps);
+
   const upgrade: Step[] = [{
     title: 'Upgrade (a new version, a changed config)',
     why: 'in one apply: the new version\'s migration Job runs while its backend pods wait in wait-for-schema (the old pods keep serving); `kubectl apply` never deletes, see [deploy.md](deploy.md#apply-with-kubectl)',
     commands: [`kubectl diff -f ${dist}/   # exit code 1: there are differences`, `kubectl apply -f ${dist}/`, ...(jobWait ? [jobWait] : []), rollout],
-  }];
+  }, ...smokeSteps];
 
   const failedMigration: Step[] = job && jobFile && jobWait ? [{
     title: 'A failed migration',
