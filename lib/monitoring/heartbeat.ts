@@ -57,7 +57,7 @@ const secretKey = (what: string) => z.strictObject({
 export function heartbeatSchema() {
   return z.strictObject({
     provider: z.enum(HEARTBEAT_PROVIDERS).describe('The dead man\'s switch: "healthchecks" (healthchecks.io), "opsgenie" (Opsgenie heartbeat), "grafana-oncall" (heartbeat of an Alertmanager integration) or "webhook" (any service that pages on missing pings, e.g. Dead Man\'s Snitch for PagerDuty)'),
-    url: secretKey('the ping URL (it carries the provider\'s token: never in config)').describe('Secret key with the URL Alertmanager POSTs every ping to'),
+    url: secretKey('the ping URL (its path identifies the check, so it stays out of config)').describe('Secret key with the URL Alertmanager POSTs every ping to'),
     apiKey: secretKey('the Opsgenie API key').optional().describe('opsgenie only: Secret key with the API integration\'s key (sent as Authorization: GenieKey <key>)'),
     interval: duration().default('1m').describe('How often Alertmanager pings (its group_interval on the Watchdog route; repeat_interval is 10s shorter)'),
     expectEvery: duration().default('5m').describe('How long the provider waits for a ping before it pages (set the same at the provider: healthchecks "Grace", Opsgenie "interval"); at least twice `interval`, so one lost ping never pages'),
