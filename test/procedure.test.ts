@@ -46,7 +46,7 @@ describe('the kubectl procedure of the onprem fixture (CloudNativePG, no Argo CD
   test('the waits name the synthesized objects and outlast the Job\'s own deadline', () => {
     const wait = commands.find((c) => c.includes('--for=condition=complete'))!;
     expect(Number(/--timeout=(\d+)s/.exec(wait)![1])).toBeGreaterThan(job.spec.activeDeadlineSeconds);
-    const rollout = commands[commands.length - 1];
+    const rollout = commands.filter((c) => c.includes(' rollout status ')).pop()!;
     for (const o of objects.filter((x) => (x.kind === 'Deployment' || x.kind === 'StatefulSet') && x.metadata.namespace === 'pensioen')) {
       expect(rollout).toContain(`${o.kind.toLowerCase()}/${o.metadata.name}`);
     }
@@ -68,9 +68,13 @@ describe('the kubectl procedure of the onprem fixture (CloudNativePG, no Argo CD
     expect(proc.failedMigration[0].why).toContain('immutable');
   });
 
-  test('the upgrade is one apply, then the migration and rollout waits', () => {
+  test('the upgrade is one apply, then the migration and rollout waits, then the smoke test', () => {
     expect(proc.upgrade.flatMap((s) => s.commands).filter((c) => !c.startsWith('kubectl diff'))).toEqual([
       'kubectl apply -f dist/onprem/', expect.stringContaining(`job/${job.metadata.name}`), expect.stringContaining('rollout status'),
+      'kubectl -n pensioen delete job smoke-test --ignore-not-found',
+      'kubectl apply -f dist/onprem/post-apply/60-smoke-test.yaml',
+      expect.stringMatching(/^kubectl -n pensioen wait --for=condition=complete job\/smoke-test --timeout=360s \|\| \{ kubectl -n pensioen logs job\/smoke-test; false; \}$/),
+      expect.stringMatching(/^kubectl -n pensioen logs job\/smoke-test/),
     ]);
   });
 });
@@ -86,7 +90,7 @@ test('the names follow the config: another namespace and version', () => {
 test('without CloudNativePG there is no database step; External Secrets are waited for', () => {
   const env = environment('production');
   const p = kubectlProcedure(env, objectsOf(env));
-  expect(p.install.map((s) => s.title)).toEqual(['Prerequisites', 'Namespace', 'Secrets', 'Migration (wait until complete)', 'Workloads and the rest']);
+  expect(p.install.map((s) => s.title)).toEqual(['Prerequisites', 'Namespace', 'Secrets', 'Migration (wait until complete)', 'Workloads and the rest', 'Smoke test']);
   expect(p.install[2].commands[1]).toMatch(/wait --for=condition=Ready externalsecret --all/);
   expect(procedureMarkdown(env, p)).toContain('#### A failed migration');
 });
