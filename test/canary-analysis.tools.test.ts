@@ -1,0 +1,103 @@
+/**
+ * The canary analysis queries (lib/delivery/analysis.ts) evaluated by promtool on series of a canary, for every
+ * fixture environment: a healthy canary passes, one with 5% errors fails, one with too little traffic is
+ * inconclusive (never passed), slow responses fail the latency SLI, and the stable pods' errors never count
+ * against the canary.
+ */
+import * as fs from 'fs';
+import * as path from 'path';
+import { stringify } from 'yaml';
+import { environments } from './helpers';
+import { promtool, tempDir } from './monitoring-helpers';
+import type { Environment } from '../lib/config';
+import { CANARY_HASH_LABEL, INCONCLUSIVE_VALUE, canaryMetrics, verdict } from '../lib/delivery/analysis';
+import { backendMetrics } from '../lib/monitoring/metrics';
+
+const CANARY = '6d4f8b9c7';
+const STABLE = '5c7d9e1f2';
+const OPTS = { hash: CANARY, window: '5m', minRequests: 100 };
+
+interface Traffic { perMin: number; errorShare: number; slowShare: number }
+/** Input series of one pod-template hash: requests by status, and the duration histogram at the SLO threshold. */
+function series(env: Environment, hash: string, t: Traffic): { series: string; values: string }[] {
+  const c = env.config;
+  const bm = backendMetrics(c.monitoring.metrics);
+  const base = `job="${c.monitoring.jobs.backend}",namespace="${c.namespace}",${CANARY_HASH_LABEL}="${hash}",${bm.handlerLabel}="/api/v1/advies",method="POST"`;
+  const grow = (perMin: number) => `0+${perMin}x15`;
+  const bad = Math.round(t.perMin * t.errorShare);
+  const fast = Math.round(t.perMin * (1 - t.slowShare));
+  const threshold = c.monitoring.slo.latency.thresholdSeconds;
+  const le = Number.isInteger(threshold) ? `${threshold}.0` : String(threshold);
+  return [
+    { series: `${bm.requestsTotal}{${base},${bm.statusLabel}="2xx"}`, values: grow(t.perMin - bad) },
+    { series: `${bm.requestsTotal}{${base},${bm.statusLabel}="5xx"}`, values: grow(bad) },
+    // Probes: excluded by the SLO's handler filter, whatever they answer.
+    { series: `${bm.requestsTotal}{job="${c.monitoring.jobs.backend}",namespace="${c.namespace}",${CANARY_HASH_LABEL}="${hash}",${bm.handlerLabel}="/health",method="GET",${bm.statusLabel}="5xx"}`, values: grow(1000) },
+    { series: `${bm.requestDuration}_bucket{${base},le="${le}"}`, values: grow(fast) },
+    { series: `${bm.requestDuration}_bucket{${base},le="+Inf"}`, values: grow(t.perMin) },
+    { series: `${bm.requestDuration}_count{${base}}`, values: grow(t.perMin) },
+  ];
+}
+
+const CASES: { name: string; canary: Traffic; stable?: Traffic; expect: Record<string, number | 'inconclusive'> }[] = [
+  { name: 'a healthy canary passes', canary: { perMin: 600, errorShare: 0, slowShare: 0 }, expect: { 'error-ratio': 0, 'latency-ratio': 0 } },
+  { name: 'a canary with 5% errors fails', canary: { perMin: 600, errorShare: 0.05, slowShare: 0 }, expect: { 'error-ratio': 0.05, 'latency-ratio': 0 } },
+  { name: 'a canary with too little traffic is inconclusive, even with errors', canary: { perMin: 10, errorShare: 0.5, slowShare: 0 }, expect: { 'error-ratio': 'inconclusive', 'latency-ratio': 'inconclusive' } },
+  { name: 'a canary with 25% slow responses fails the latency SLI', canary: { perMin: 600, errorShare: 0, slowShare: 0.25 }, expect: { 'error-ratio': 0, 'latency-ratio': 0.25 } },
+  { name: 'the stable pods\' errors do not count against a healthy canary', canary: { perMin: 600, errorShare: 0, slowShare: 0 }, stable: { perMin: 6000, errorShare: 0.5, slowShare: 0.5 }, expect: { 'error-ratio': 0, 'latency-ratio': 0 } },
+];
+
+describe.each(environments().map((e) => [e.name, e] as const))('canary analysis of %s, judged by promtool', (_n, env) => {
+  const metrics = canaryMetrics(env, OPTS);
+  let dir: string;
+  beforeAll(() => {
+    dir = tempDir(`canary-${env.name}-`);
+    fs.writeFileSync(path.join(dir, 'empty.yaml'), 'groups: []\n');
+  });
+  afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+  test('both SLIs of the SLO rules, only on the canary\'s pods, limited to the fast-burn page', () => {
+    expect(metrics.map((m) => m.name)).toEqual(['error-ratio', 'latency-ratio']);
+    for (const m of metrics) expect(m.query).toContain(`${CANARY_HASH_LABEL}="${CANARY}"`);
+    const slo = env.config.monitoring.slo;
+    expect(metrics[0].limit).toBeCloseTo(14.4 * (1 - slo.availability.objective), 6);
+    expect(metrics[1].limit).toBeCloseTo(14.4 * (1 - slo.latency.objective), 6);
+  });
+
+  test.each(CASES)('$name', (c) => {
+    const file = `case-${CASES.indexOf(c)}.yaml`;
+    const tests = {
+      rule_files: ['empty.yaml'],
+      evaluation_interval: '1m',
+      tests: [{
+        interval: '1m',
+        input_series: [...series(env, CANARY, c.canary), ...(c.stable ? series(env, STABLE, c.stable) : [])],
+        promql_expr_test: metrics.map((m) => {
+          const e = c.expect[m.name];
+          // Rounded to 1e-6: rates of counters carry float noise (0.2499999...); the query itself is unchanged.
+          return { expr: `round(${m.query}, 0.000001)`, eval_time: '10m', exp_samples: [{ labels: '{}', value: e === 'inconclusive' ? INCONCLUSIVE_VALUE : e }] };
+        }),
+      }],
+    };
+    fs.writeFileSync(path.join(dir, file), stringify(tests, { lineWidth: 0 }));
+    const r = promtool(['test', 'rules', file], dir);
+    expect(r.output).toContain('SUCCESS');
+    expect(r.status).toBe(0);
+    // What Argo Rollouts makes of those values, by the metric's own conditions.
+    for (const m of metrics) {
+      const e = c.expect[m.name];
+      const value = e === 'inconclusive' ? INCONCLUSIVE_VALUE : e;
+      const want = e === 'inconclusive' ? 'Inconclusive' : value > m.limit ? 'Failed' : 'Successful';
+      expect({ metric: m.name, verdict: verdict(m, value) }).toEqual({ metric: m.name, verdict: want });
+    }
+  });
+});
+
+test('the verdicts: 5% errors fails, a healthy canary passes, too little traffic is never a pass', () => {
+  const [errors] = canaryMetrics(environments()[0], OPTS);
+  expect(verdict(errors, 0.05)).toBe('Failed');
+  expect(verdict(errors, 0)).toBe('Successful');
+  expect(verdict(errors, INCONCLUSIVE_VALUE)).toBe('Inconclusive');
+  expect(errors.successCondition).toBe(`result[0] >= 0 && result[0] <= ${errors.limit}`);
+  expect(errors.failureCondition).toBe(`result[0] > ${errors.limit}`);
+});
