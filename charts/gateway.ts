@@ -6,7 +6,7 @@ import { ClientTrafficPolicy, type ClientTrafficPolicySpec, ClientTrafficPolicyS
 import { Gateway, GatewaySpecListenersTlsMode } from '../imports/gateway-gateways-gateway.networking.k8s.io';
 import {
   HttpRoute, type HttpRouteSpecRules, type HttpRouteSpecRulesFilters, HttpRouteSpecRulesFiltersCorsAllowMethods, HttpRouteSpecRulesFiltersRequestRedirectScheme,
-  HttpRouteSpecRulesFiltersRequestRedirectStatusCode, HttpRouteSpecRulesFiltersType, HttpRouteSpecRulesMatchesPathType,
+  HttpRouteSpecRulesFiltersRequestRedirectStatusCode, HttpRouteSpecRulesFiltersType, HttpRouteSpecRulesFiltersUrlRewritePathType, HttpRouteSpecRulesMatchesPathType,
 } from '../imports/gateway-httproutes-gateway.networking.k8s.io';
 import { ReferenceGrant } from '../imports/gateway-referencegrants-gateway.networking.k8s.io';
 import { ClientSettingsPolicy } from '../imports/ngf-clientsettingspolicies-gateway.nginx.org';
@@ -17,6 +17,7 @@ import { certificateEdge } from '../lib/config/edge';
 import { certIssuers } from '../lib/edge/acme';
 import { edgeIssuerRef, issuerAnnotation } from '../lib/tls/issuers';
 import { gatewayListeners, listenerName } from '../lib/edge/gateway-names';
+import { NOT_FOUND_PATH } from './ingress';
 import { meta, PART_OF } from '../lib/k8s/labels';
 
 export const GATEWAY_API_ROUTE = 'pensioen-api';
@@ -36,8 +37,8 @@ export const envoyQuantity = (nginx: string): string => nginx.replace(/^(\d+)([k
  *   ReferenceGrant that lets it read their Secrets);
  * - HTTPRoute `pensioen-https-redirect` on the port-80 listeners: 301 to https for every host;
  * - HTTPRoutes `pensioen-api` and `pensioen-frontend` on the HTTPS listeners: HSTS
- *   (ResponseHeaderModifier), CORS on the API (the standard CORS filter), timeouts, and `/metrics`
- *   matched by a rule without backendRefs (the spec: 500 from the Gateway, never the backend);
+ *   (ResponseHeaderModifier), CORS on the API (the standard CORS filter), timeouts, and `/metrics` (and
+ *   `backend.privatePaths`) rewritten to a path the backend answers 404 for (never the real path);
  * - rate limiting (100/min per client IP) as the implementation's policy: Envoy Gateway
  *   BackendTrafficPolicy (local, one bucket per client IP) + ClientTrafficPolicy (client IP
  *   detection), or NGINX Gateway Fabric RateLimitPolicy (keyed on $binary_remote_addr) +
@@ -136,9 +137,17 @@ export class GatewayChart extends EnvChart {
         backendRefs: [{ name: BACKEND_SERVICE, port: c.backend.port }],
         timeouts,
       },
-      // No backendRefs and no filters: the spec says every request it matches MUST get a 500 from the Gateway
-      // (conformance test HTTPRouteNoBackendRefs); the longer prefix wins over `/`, so the backend never sees it.
-      { name: 'not-public', matches: [...BLOCKED_API_PATHS, ...c.backend.privatePaths].map(prefix) },
+      // The longer prefix wins over `/`; the standard URLRewrite filter replaces the whole path with one the
+      // backend has no route for, so the answer is the backend's 404 (like ingress-nginx's rewrite), never
+      // /metrics or the API docs. A rule without backendRefs would answer 500 by the spec, which looks like an
+      // edge failure to users and to the edge's 5xx alerts.
+      {
+        name: 'not-public',
+        matches: [...BLOCKED_API_PATHS, ...c.backend.privatePaths].map(prefix),
+        filters: [hsts, { type: HttpRouteSpecRulesFiltersType.URL_REWRITE, urlRewrite: { path: { type: HttpRouteSpecRulesFiltersUrlRewritePathType.REPLACE_FULL_PATH, replaceFullPath: NOT_FOUND_PATH } } }],
+        backendRefs: [{ name: BACKEND_SERVICE, port: c.backend.port }],
+        timeouts,
+      },
     ];
     new HttpRoute(this, 'api', {
       metadata: meta(env, GATEWAY_API_ROUTE, BACKEND),

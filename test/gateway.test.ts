@@ -8,6 +8,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { stringify } from 'yaml';
 import { BLOCKED_API_PATHS } from '../charts/gateway';
+import { NOT_FOUND_PATH } from '../charts/ingress';
 import { ConfigError, type Environment, parseConfig } from '../lib/config';
 import { diffObjects, formatDiff, objectsOfFiles } from '../lib/output/object-diff';
 import { allFindings, contextOf, formatFinding } from '../lib/validate';
@@ -87,17 +88,25 @@ describe.each([['envoy-gateway', envoy], ['nginx-gateway-fabric', ngf]] as const
     expect(main.timeouts).toEqual({ request: '60s', backendRequest: '60s' });
   });
 
-  test('/metrics is never routed to the backend: only a rule with no backendRefs and no filters matches it', () => {
+  test('/metrics never reaches the backend as /metrics: its rule rewrites the whole path to one the backend answers 404 for (not the 500 of a rule without backends)', () => {
     const r = route(objects, 'pensioen-api');
     const blocked = r.spec.rules.find((x: any) => x.name === 'not-public');
-    expect(blocked).toEqual({ name: 'not-public', matches: ['/metrics', '/docs', '/redoc', '/openapi.json'].map((value) => ({ path: { type: 'PathPrefix', value } })) });
+    expect(blocked.matches).toEqual(['/metrics', '/docs', '/redoc', '/openapi.json'].map((value) => ({ path: { type: 'PathPrefix', value } })));
+    // A rule without backendRefs answers 500 (spec, HTTPRouteNoBackendRefs): it must have a backend and a
+    // URLRewrite that replaces the full path, so neither /metrics nor the docs are ever served.
+    expect(blocked.backendRefs).toEqual([{ name: 'backend-service', port: 8000 }]);
+    expect(blocked.filters).toContainEqual({ type: 'URLRewrite', urlRewrite: { path: { type: 'ReplaceFullPath', replaceFullPath: NOT_FOUND_PATH } } });
+    expect(BLOCKED_API_PATHS.concat(['/docs', '/redoc', '/openapi.json']).some((p) => NOT_FOUND_PATH.startsWith(p))).toBe(false);
     // Gateway API precedence: the longest matching path prefix wins, so every path the backend serves
-    // metrics on (/metrics, /metrics/, /metrics/x) picks the rule without a backend (500 by the spec).
+    // metrics on (/metrics, /metrics/, /metrics/x) picks the rewriting rule.
     const reaching = (p: string) => r.spec.rules
       .filter((x: any) => x.matches.some((m: any) => p === m.path.value || p.startsWith(m.path.value.endsWith('/') ? m.path.value : `${m.path.value}/`) || m.path.value === '/'))
       .sort((a: any, b: any) => Math.max(...b.matches.map((m: any) => m.path.value.length)) - Math.max(...a.matches.map((m: any) => m.path.value.length)))[0];
-    for (const p of ['/metrics', '/metrics/', '/metrics/x']) expect(reaching(p).backendRefs).toBeUndefined();
-    for (const p of ['/', '/api/v1/decide', '/metricsx', '/health']) expect(reaching(p).backendRefs).toEqual([{ name: 'backend-service', port: 8000 }]);
+    for (const p of ['/metrics', '/metrics/', '/metrics/x']) expect(reaching(p).name).toBe('not-public');
+    for (const p of ['/', '/api/v1/decide', '/metricsx', '/health']) {
+      expect(reaching(p).name).toBe('api');
+      expect(reaching(p).backendRefs).toEqual([{ name: 'backend-service', port: 8000 }]);
+    }
     expect(BLOCKED_API_PATHS).toEqual(['/metrics']);
     // the frontend route never points at port 8000
     expect(JSON.stringify(route(objects, 'pensioen-frontend'))).not.toContain('8000');
