@@ -1,5 +1,5 @@
 import type { Construct } from 'constructs';
-import { BACKEND, BACKEND_SERVICE, FRONTEND, FRONTEND_SERVICE } from '../lib/names';
+import { BACKEND, BACKEND_SERVICE, FRONTEND, FRONTEND_SERVICE, NOT_FOUND_PATH } from '../lib/names';
 import { Certificate } from '../imports/certmanager-certificates-cert-manager.io';
 import { BackendTrafficPolicy, BackendTrafficPolicySpecRateLimitLocalRulesClientSelectorsSourceCidrType as CidrType, BackendTrafficPolicySpecRateLimitLocalRulesLimitUnit as Unit, BackendTrafficPolicySpecRateLimitType, BackendTrafficPolicySpecRequestBufferLimit } from '../imports/envoy-backendtrafficpolicies-gateway.envoyproxy.io';
 import { ClientTrafficPolicy, type ClientTrafficPolicySpec, ClientTrafficPolicySpecTlsMinVersion } from '../imports/envoy-clienttrafficpolicies-gateway.envoyproxy.io';
@@ -17,7 +17,6 @@ import { certificateEdge } from '../lib/config/edge';
 import { certIssuers } from '../lib/edge/acme';
 import { edgeIssuerRef, issuerAnnotation } from '../lib/tls/issuers';
 import { gatewayListeners, listenerName } from '../lib/edge/gateway-names';
-import { NOT_FOUND_PATH } from './ingress';
 import { meta, PART_OF } from '../lib/k8s/labels';
 
 export const GATEWAY_API_ROUTE = 'pensioen-api';

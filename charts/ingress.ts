@@ -1,5 +1,5 @@
 import type { Construct } from 'constructs';
-import { BACKEND, BACKEND_SERVICE, FRONTEND, FRONTEND_SERVICE } from '../lib/names';
+import { BACKEND, BACKEND_SERVICE, FRONTEND, FRONTEND_SERVICE, NOT_FOUND_PATH } from '../lib/names';
 import { EnvChart } from '../lib/constructs/env-chart';
 import { certificateEdge } from '../lib/config/edge';
 import { certIssuers } from '../lib/edge/acme';
@@ -11,8 +11,7 @@ import { issuerAnnotation } from '../lib/tls/issuers';
 export const API_INGRESS = 'pensioen-ingress';
 export const FRONTEND_INGRESS = 'pensioen-frontend-ingress';
 export const METRICS_BLOCK_INGRESS = 'pensioen-metrics-block';
-/** A path the backend has no route for (FastAPI answers 404): where the edge sends requests for /metrics. */
-export const NOT_FOUND_PATH = '/__not_found__';
+export { NOT_FOUND_PATH };
 
 /**
  * Controller-specific annotations. ingress-nginx (the seed's controller, retired in March 2026) gets its

@@ -37,3 +37,6 @@ export function migrationJobNameOf(imageReference: string, version: string): str
   const hash = createHash('sha256').update(imageReference).digest('hex').slice(0, 8);
   return `${MIGRATION_JOB}-${nameSafeVersion(version)}-${hash}`;
 }
+
+/** A path the backend has no route for (FastAPI answers 404): where both edges send requests for /metrics and the private paths. */
+export const NOT_FOUND_PATH = '/__not_found__';
