@@ -143,7 +143,7 @@ export class GatewayChart extends EnvChart {
       {
         name: 'not-public',
         matches: [...BLOCKED_API_PATHS, ...c.backend.privatePaths].map(prefix),
-        filters: [hsts, { type: HttpRouteSpecRulesFiltersType.URL_REWRITE, urlRewrite: { path: { type: HttpRouteSpecRulesFiltersUrlRewritePathType.REPLACE_FULL_PATH, replaceFullPath: NOT_FOUND_PATH } } }],
+        filters: [headers('api'), { type: HttpRouteSpecRulesFiltersType.URL_REWRITE, urlRewrite: { path: { type: HttpRouteSpecRulesFiltersUrlRewritePathType.REPLACE_FULL_PATH, replaceFullPath: NOT_FOUND_PATH } } }],
         backendRefs: [{ name: BACKEND_SERVICE, port: c.backend.port }],
         timeouts,
       },
