@@ -4,10 +4,10 @@
  */
 import { parse, stringify } from 'yaml';
 import { emitPlain, toYamlDocument, YAML_OPTIONS } from '../lib/output/yaml';
-import { READER_TAGS } from '../lib/output/yaml11';
+import { YAML11_PARSE_OPTIONS } from '../lib/output/yaml11';
 
 /** A document as a YAML 1.1 reader reads it (yaml's yaml-1.1 schema plus go-yaml's and PyYAML's own forms: the gate's reading). */
-export const read11 = (text: string): unknown => parse(text, { version: '1.1', customTags: READER_TAGS as any });
+export const read11 = (text: string): unknown => parse(text, YAML11_PARSE_OPTIONS as any);
 
 /** What the emitter must match: `yaml`'s own stringify with our options (YAML 1.1 readers' tags as `compat`: lib/output/yaml11.ts). */
 export const reference = (v: unknown): string => stringify(v, YAML_OPTIONS);

@@ -71,8 +71,24 @@ export const READER_TAGS = [
   },
 ];
 
-/** `yaml`'s yaml-1.1 schema tags that resolve a plain scalar implicitly (not the collection or explicit-only ones). */
-export const YAML11_SCHEMA_TAGS = new Schema({ schema: 'yaml-1.1' }).tags.filter((t: any) => t.default && t.test);
+/**
+ * `yaml`'s float tests narrowed to what a reader takes for a float: `yaml` also reads `e8` (no digit before the
+ * exponent) and `.`, `+.` (no digit at all) as floats, which neither go-yaml nor PyYAML does (a tag `e8` would be
+ * refused by the gate for nothing). PyYAML's `\.[0-9_]+` stays (it reads `._` as a float and fails).
+ */
+const NARROWED_FLOAT: Record<string, RegExp> = {
+  EXP: /^[-+]?(?:[0-9][0-9_]*(?:\.[0-9_]*)?|\.[0-9_]+)[eE][-+]?[0-9]+$/,
+  '': /^[-+]?(?:[0-9][0-9_]*\.[0-9_]*|\.[0-9_]+)$/,
+};
+
+const narrowed = (t: any) => (t.tag === 'tag:yaml.org,2002:float' && (t.format ?? '') in NARROWED_FLOAT && !/nan|inf/i.test(String(t.test))
+  ? { ...t, test: NARROWED_FLOAT[t.format ?? ''] } : t);
+
+/** `yaml`'s yaml-1.1 schema tags that resolve a plain scalar implicitly (not the collection or explicit-only ones), floats narrowed. */
+export const YAML11_SCHEMA_TAGS = new Schema({ schema: 'yaml-1.1' }).tags.filter((t: any) => t.default && t.test).map(narrowed);
+
+/** Options for `yaml`'s parse functions: a document as the YAML 1.1 readers read it (the gate's YAML 1.1 reading). */
+export const YAML11_PARSE_OPTIONS = { version: '1.1', customTags: (tags: any[]) => [...tags.map(narrowed), ...READER_TAGS] } as const;
 
 const YAML11_TESTS: RegExp[] = YAML11_SCHEMA_TAGS.map((t: any) => t.test as RegExp);
 

@@ -10,7 +10,7 @@
  * read the same in both): normally none does, and the check costs one pass of the lexer.
  */
 import { Lexer, parseAllDocuments } from 'yaml';
-import { mayBeSpecialIn11, notAStringIn11, READER_TAGS } from '../output/yaml11';
+import { mayBeSpecialIn11, notAStringIn11, YAML11_PARSE_OPTIONS } from '../output/yaml11';
 import { CLUSTER_SCOPE, type Finding } from './types';
 
 /** Plain scalars that read the same under YAML 1.1 and 1.2 (and need no closer look). */
@@ -94,7 +94,7 @@ export function differences(a: unknown, b: unknown, path = ''): Difference[] {
 export function yaml11Findings(text: string, file: string, configKey: (scalar: string) => string | undefined = () => undefined): Finding[] {
   if (!mayDifferIn11(text)) return [];
   const d12 = parseAllDocuments(text, { maxAliasCount: 100 } as any);
-  const d11 = parseAllDocuments(text, { version: '1.1', customTags: READER_TAGS as any, maxAliasCount: 100 } as any);
+  const d11 = parseAllDocuments(text, { ...YAML11_PARSE_OPTIONS, maxAliasCount: 100 } as any);
   const out: Finding[] = [];
   d12.forEach((doc, i) => {
     if (doc.errors.length > 0 || d11[i]?.errors.length) return; // a parse error is the yaml-parse finding's
