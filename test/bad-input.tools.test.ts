@@ -79,7 +79,7 @@ const configCases: Case[] = [
   ['an invalid Git ref', prod((t) => t.replace('targetRevision: production', 'targetRevision: "a..b"')), /gitops\.targetRevision: is not a valid Git ref name/],
   ['duplicate writable paths', prod((t) => t.replace('frontend:\n', 'frontend:\n  writablePaths: [/tmp, /tmp/]\n')), /frontend\.writablePaths\[1\]: "\/tmp\/" is the same folder as "\/tmp"/],
   ['an HAProxy timer overflow', prod((t) => t.replace('redis:\n', 'redis:\n  haproxy: { checkIntervalMilliseconds: 2147483648 }\n')), /redis\.haproxy\.checkIntervalMilliseconds: must be at most 2147483647/],
-  ['a Prometheus duration out of range', prod((t) => `monitoring:\n  scrapeInterval: 293y\n${t}`), /monitoring\.scrapeInterval: 293y is out of range for Prometheus/],
+  ['a Prometheus duration out of range', prod((t) => (/^monitoring:\n/m.test(t) ? t.replace(/^monitoring:\n/m, 'monitoring:\n  scrapeInterval: 293y\n') : `monitoring:\n  scrapeInterval: 293y\n${t}`)), /monitoring\.scrapeInterval: 293y is out of range for Prometheus/],
   // YAML input
   ['a .yml file', { 'extra.yml': 'registry: x\n' }, /extra\.yml: environment files must end in "\.yaml" exactly; rename it to extra\.yaml/],
   ['a .YAML file', { 'extra.YAML': 'registry: x\n' }, /extra\.YAML: environment files must end in "\.yaml" exactly/],

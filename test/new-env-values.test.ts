@@ -48,6 +48,7 @@ describe('from the on-prem fixture (CloudNativePG, private CA)', () => {
     doc.database.cloudnativePg.backup.objectStore.destinationPath = 's3://pensioen-acceptance-db-backups/postgres';
     doc.database.cloudnativePg.apiServerCidrs = ['192.168.20.11/32'];
     doc.network.ingressControllerNodeCidrs = ['192.168.20.0/24'];
+    doc.frontend.image = 'pensioen-frontend:1.0.0-acceptance';
     const text = stringify(doc);
     expect(text).not.toContain(PLACEHOLDER);
     expect(problemsOf(text)).toEqual([]);
@@ -70,4 +71,13 @@ test('two environments sharing a backup destination are refused, naming both fil
   const other = structuredClone(copy);
   other.config.database.cloudnativePg!.backup.objectStore.destinationPath = 's3://pensioen-acceptance-db-backups/postgres';
   expect(crossEnvironmentProblems([onprem, other])).toEqual([]);
+});
+
+test('the frontend image is a placeholder unless it reads the API URL at run time (next build bakes NEXT_PUBLIC_API_URL in)', () => {
+  const baked = newEnvironmentConfig('acceptance', 'staging', fixtureText('staging'));
+  expect(baked.placeholders).toContain('frontend.image');
+  expect(problemsOf(baked.text)).toEqual(expect.arrayContaining([expect.stringMatching(/^config\/acceptance\.yaml: frontend\.image: placeholder from new-env: set a frontend image built for this environment's API host/)]));
+  const doc = parse(fixtureText('staging'));
+  doc.frontend = { ...doc.frontend, runtimeApiUrl: true };
+  expect(newEnvironmentConfig('acceptance', 'staging', stringify(doc)).placeholders).not.toContain('frontend.image');
 });

@@ -44,6 +44,7 @@ const FILL: Record<string, unknown> = {
   'secretsProvider.store.aws.roleArn': 'arn:aws:iam::111122223333:role/pensioen-acceptance-external-secrets',
   'secretsProvider.store.azure.vaultUrl': 'https://pensioen-acceptance-kv.vault.azure.net',
   'secretsProvider.store.azure.clientId': '4c1d2e3f-5a6b-4c7d-8e9f-0a1b2c3d4e5f',
+  'frontend.image': 'pensioen-frontend:1.0.0-acceptance',
 };
 function fill(text: string, placeholders: string[]): string {
   const doc = parseDocument(text);

@@ -147,6 +147,9 @@ export function newEnvironmentConfig(name: string, sourceName: string, sourceTex
     mark(['database', 'cloudnativePg', 'apiServerCidrs'], cnpg.apiServerCidrs, true);
   }
   if (source.network.ingressControllerNodeCidrs?.length) mark(['network', 'ingressControllerNodeCidrs'], source.network.ingressControllerNodeCidrs, true);
+  // next build bakes NEXT_PUBLIC_API_URL into the frontend image: a new API host needs its own image,
+  // unless the image reads the URL at run time (frontend.runtimeApiUrl).
+  if (!source.frontend.runtimeApiUrl) mark(['frontend', 'image'], source.frontend.image);
   const sp = source.secretsProvider;
   if (has(['secretsProvider', 'remoteKeyPrefix'])) mark(['secretsProvider', 'remoteKeyPrefix'], sp.remoteKeyPrefix);
   for (const k of Object.keys(sp.remoteKeys ?? {})) mark(['secretsProvider', 'remoteKeys', k], sp.remoteKeys[k]);

@@ -12,6 +12,7 @@ export const PLACEHOLDER_HINTS: Record<string, string> = {
   'appEnvironment': 'the ENVIRONMENT value of the backend (or remove the key: the environment\'s name)',
   'gitops.destinationServer': 'the API server Argo CD deploys this environment to (as `argocd cluster list` shows it)',
   'ingress.apiHost': 'the API host of this environment',
+  'frontend.image': 'a frontend image built for this environment\'s API host (next build bakes NEXT_PUBLIC_API_URL in), or keep the source\'s and set frontend.runtimeApiUrl: true in both if the image reads the URL at run time',
   'ingress.frontendHosts[]': 'the frontend hosts of this environment',
   'ingress.cors.allowOrigins[]': 'the origins of this environment\'s frontend (https://<frontend host>)',
   'ingress.apiTlsSecretName': 'the Secret cert-manager writes this environment\'s API certificate to',
