@@ -95,6 +95,17 @@ export function preflightChecks(env: Environment, objects: Record<string, any>[]
   // Secrets created by hand.
   const byHand = [...(c.secretsProvider.type === 'precreated' ? secretSourcesOf(env).map((s) => s.name) : []), ...manualSecretsOf(env).map((s) => s.name)];
   if (byHand.length > 0) checks.push({ what: `Secrets created by hand in ${ns} (docs/before-you-apply.md)`, command: `kubectl -n ${ns} get secret ${[...new Set(byHand)].sort().join(' ')}` });
+  // The private CA of an on-prem S3 endpoint: without it barman-cloud refuses the endpoint's certificate and
+  // WAL archiving (so every backup) fails, which only shows once the Cluster runs.
+  const store = c.database.mode === 'cloudnative-pg' ? c.database.cloudnativePg?.backup.objectStore : undefined;
+  if (store?.endpointCA) {
+    const { name, key } = store.endpointCA;
+    checks.push({
+      what: `Secret ${name} in ${ns} holds the CA certificate of the object store ${store.endpointURL ?? '(AWS S3)'} under "${key}" (database.cloudnativePg.backup.objectStore.endpointCA)`,
+      command: `kubectl -n ${ns} get secret ${name} -o jsonpath='{.data.${key.replace(/\./g, '\\.')}}' | base64 -d | grep -c -- '-----BEGIN CERTIFICATE-----'`,
+      expect: /^[1-9]\d*$/,
+    });
+  }
   const clusterIssuerSecrets = c.certManager.issuers.filter((i) => i.kind === 'ClusterIssuer').flatMap(issuerSecrets).map((s) => s.name);
   if (clusterIssuerSecrets.length > 0) {
     checks.push({ what: `Secrets of the ClusterIssuers in cert-manager's namespace ${c.certManager.namespace}`, command: `kubectl -n ${c.certManager.namespace} get secret ${[...new Set(clusterIssuerSecrets)].sort().join(' ')}` });

@@ -115,6 +115,7 @@ describe('onprem: 08-database.yaml', () => {
       configuration: {
         destinationPath: 's3://pensioen-onprem-db-backups/postgres',
         endpointURL: 'https://s3.pensioen.intern',
+        endpointCA: { name: 'object-store-ca', key: 'ca.crt' },
         s3Credentials: {
           accessKeyId: { name: 'pensioen-db-backup-credentials', key: 'ACCESS_KEY_ID' },
           secretAccessKey: { name: 'pensioen-db-backup-credentials', key: 'ACCESS_SECRET_KEY' },

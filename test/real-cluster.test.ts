@@ -183,6 +183,21 @@ describe.each(ENVS.map((e) => [e.name, e] as const))('%s', (_n, env) => {
 });
 
 describe('config rules (change a value, the output or the refusal follows)', () => {
+  test('the on-prem object store\'s private CA: on the ObjectStore, and the preflight checks its Secret holds a certificate', () => {
+    const env = inlineEnvironment('onprem', onprem);
+    const store = find(objectsOf(env), 'ObjectStore', 'pensioen-db-backups');
+    expect(store.spec.configuration.endpointCA).toEqual({ name: 'object-store-ca', key: 'ca.crt' });
+    const check = preflightChecks(env, objectsOf(env)).find((c) => c.what.includes('endpointCA'))!;
+    expect(check.command).toBe(`kubectl -n ${env.config.namespace} get secret object-store-ca -o jsonpath='{.data.ca\\.crt}' | base64 -d | grep -c -- '-----BEGIN CERTIFICATE-----'`);
+    expect(passes(check, 0, '1\n')).toBe(true);
+    expect(passes(check, 0, '2')).toBe(true);
+    expect(passes(check, 1, '0\n')).toBe(false);
+    // Without the option: no endpointCA on the ObjectStore, no check.
+    const without = inlineEnvironment('onprem', onprem.replace(/\n\s+# The endpoint's certificate[^\n]*\n[^\n]*\n\s+endpointCA:\n\s+name: object-store-ca\n\s+key: ca.crt/, ''));
+    expect(find(objectsOf(without), 'ObjectStore', 'pensioen-db-backups').spec.configuration.endpointCA).toBeUndefined();
+    expect(preflightChecks(without, objectsOf(without)).some((c) => c.what.includes('endpointCA'))).toBe(false);
+  });
+
   test('item 3: liveness.path turns the TCP check into a dependency-free HTTP GET; startup timing follows config', () => {
     const env = prod((t) => t.replace('backend:\n', 'backend:\n  livenessProbe: { path: /livez }\n  startupProbe: { failureThreshold: 60 }\n'));
     const c = find(objectsOf(env), 'Deployment', 'backend').spec.template.spec.containers[0];
