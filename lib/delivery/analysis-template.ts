@@ -1,0 +1,51 @@
+/**
+ * The AnalysisTemplate `backend-canary` (argoproj.io/v1alpha1, Argo Rollouts v1.9.1) with the canary metrics of
+ * lib/delivery/analysis.ts, queried from Prometheus. The canary's pod-template hash comes in as the argument
+ * `canary-hash` (the Rollout's analysis step passes `valueFrom.podTemplateHashValue: Latest`).
+ *
+ * Each metric is measured `count` times, `interval` apart: one Failed measurement fails the analysis
+ * (`failureLimit: 0`: the Rollout aborts and traffic returns to the stable version), one Inconclusive
+ * measurement (too little traffic) makes it Inconclusive (`inconclusiveLimit: 0`: the Rollout pauses for a
+ * person), an unreachable Prometheus counts as an error (`consecutiveErrorLimit`, then Error: aborts).
+ *
+ * Not yet emitted by any chart (the Rollout is not built): the validation gate's schema and CEL checks of the
+ * kind run on it in test/canary-analysis.test.ts.
+ */
+import type { Construct } from 'constructs';
+import type { Environment } from '../config';
+import { meta } from '../k8s/labels';
+import { AnalysisTemplate, AnalysisTemplateSpecMetricsConsecutiveErrorLimit, AnalysisTemplateSpecMetricsCount, AnalysisTemplateSpecMetricsFailureLimit, AnalysisTemplateSpecMetricsInconclusiveLimit } from '../../imports/rollouts-analysistemplates-argoproj.io';
+import { canaryMetrics } from './analysis';
+
+export const CANARY_ANALYSIS_TEMPLATE = 'backend-canary';
+export const CANARY_HASH_ARG = 'canary-hash';
+
+export interface AnalysisTemplateOptions {
+  /** In-cluster Prometheus URL, e.g. http://kube-prometheus-stack-prometheus.monitoring:9090. */
+  readonly prometheusAddress: string;
+  readonly window: string;
+  readonly minRequests: number;
+  readonly interval: string;
+  readonly count: number;
+}
+
+export function canaryAnalysisTemplate(scope: Construct, env: Environment, o: AnalysisTemplateOptions): AnalysisTemplate {
+  const metrics = canaryMetrics(env, { hash: `{{args.${CANARY_HASH_ARG}}}`, window: o.window, minRequests: o.minRequests });
+  return new AnalysisTemplate(scope, 'backend-canary-analysis', {
+    metadata: meta(env, CANARY_ANALYSIS_TEMPLATE, { name: 'pensioen-backend', component: 'canary-analysis' }),
+    spec: {
+      args: [{ name: CANARY_HASH_ARG }],
+      metrics: metrics.map((m) => ({
+        name: m.name,
+        interval: o.interval,
+        count: AnalysisTemplateSpecMetricsCount.fromNumber(o.count),
+        failureLimit: AnalysisTemplateSpecMetricsFailureLimit.fromNumber(0),
+        inconclusiveLimit: AnalysisTemplateSpecMetricsInconclusiveLimit.fromNumber(0),
+        consecutiveErrorLimit: AnalysisTemplateSpecMetricsConsecutiveErrorLimit.fromNumber(3),
+        successCondition: m.successCondition,
+        failureCondition: m.failureCondition,
+        provider: { prometheus: { address: o.prometheusAddress, query: m.query, timeout: 30 } },
+      })),
+    },
+  });
+}
