@@ -176,6 +176,8 @@ export class DatabaseChart extends EnvChart {
 function objectStoreSpec(cnpg: CnpgConfig): Record<string, unknown> {
   const s = cnpg.backup.objectStore;
   const cred = s.credentials;
+  // Server-side encryption of every object the plugin writes (unless the bucket's own policy is relied on).
+  const encryption = s.encryption === 'bucket-default' ? {} : { encryption: s.encryption };
   const s3Credentials = cred.type === 'iam-role'
     ? { inheritFromIAMRole: true }
     : {
@@ -190,8 +192,8 @@ function objectStoreSpec(cnpg: CnpgConfig): Record<string, unknown> {
       ...(s.endpointURL ? { endpointURL: s.endpointURL } : {}),
       ...(s.endpointCA ? { endpointCA: { name: s.endpointCA.name, key: s.endpointCA.key } } : {}),
       s3Credentials,
-      wal: { compression: s.walCompression, maxParallel: s.walMaxParallel },
-      data: { compression: s.dataCompression, jobs: 2 },
+      wal: { compression: s.walCompression, maxParallel: s.walMaxParallel, ...encryption },
+      data: { compression: s.dataCompression, jobs: 2, ...encryption },
     },
     instanceSidecarConfiguration: { resources: s.sidecarResources },
   };

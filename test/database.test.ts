@@ -120,8 +120,8 @@ describe('onprem: 08-database.yaml', () => {
           accessKeyId: { name: 'pensioen-db-backup-credentials', key: 'ACCESS_KEY_ID' },
           secretAccessKey: { name: 'pensioen-db-backup-credentials', key: 'ACCESS_SECRET_KEY' },
         },
-        wal: { compression: 'zstd', maxParallel: 2 },
-        data: { compression: 'snappy', jobs: 2 },
+        wal: { compression: 'zstd', maxParallel: 2, encryption: 'AES256' },
+        data: { compression: 'snappy', jobs: 2, encryption: 'AES256' },
       },
       instanceSidecarConfiguration: { resources: { requests: { cpu: '50m', memory: '64Mi' }, limits: { cpu: '500m', memory: '256Mi' } } },
     });

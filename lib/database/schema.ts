@@ -73,6 +73,8 @@ const objectStore = z.strictObject({
     secretAccessKeyKey: z.string().min(1).default('ACCESS_SECRET_KEY').describe('type secret: key of the secret access key in that Secret'),
     regionKey: z.string().min(1).optional().describe('type secret: key of the region in that Secret, when the endpoint needs one'),
   }).prefault({}).describe('How the Barman Cloud plugin authenticates to the object store'),
+  encryption: z.enum(['AES256', 'aws:kms', 'bucket-default']).default('AES256')
+    .describe('Server-side encryption the plugin asks for on every base backup and WAL file: "AES256" (SSE-S3; MinIO needs a KMS/KES for it), "aws:kms" (the bucket\'s KMS key), or "bucket-default" (only the bucket\'s own policy, which must then encrypt). Object lock and a copy under separate credentials: docs/security.md#backups'),
   walCompression: z.enum(['bzip2', 'gzip', 'lz4', 'snappy', 'xz', 'zstd']).default('zstd').describe('Compression of archived WAL files'),
   dataCompression: z.enum(['bzip2', 'gzip', 'lz4', 'snappy']).default('snappy').describe('Compression of base backups'),
   walMaxParallel: z.number().int().min(1).max(32).default(2).describe('WAL files archived (and restored) in parallel'),
