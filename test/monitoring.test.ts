@@ -5,10 +5,12 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import { environments, find, inlineEnvironment, objectsOf, podSpecs, ROOT } from './helpers';
+import { environment, environments, find, inlineEnvironment, objectsOf, podSpecs, ROOT } from './helpers';
 import { synthesizedAlerts } from './monitoring-helpers';
 import { ConfigError, parseConfig } from '../lib/config';
-import { allFindings, contextOf } from '../lib/validate';
+import { allFindings, contextOf, validateEnvironments } from '../lib/validate';
+import { formatFinding } from '../lib/validate/types';
+import { unproducedSeries } from '../lib/monitoring/targets';
 import { dashboardPanels } from '../lib/monitoring/dashboard';
 import { ALERT_NAMES, shortWindow } from '../lib/monitoring/rules';
 import { CNPG_ALERT_NAMES } from '../lib/monitoring/cnpg-rules';
@@ -328,4 +330,42 @@ test('the validation gate (CRD schemas, pod security, references) finds nothing 
 
 test('snapshot of 50-monitoring.yaml (production)', () => {
   expect(monitoring).toMatchSnapshot();
+});
+
+describe('every rule reads only series a scrape target of its environment produces (synth error otherwise)', () => {
+  test.each(['production', 'staging', 'onprem'])('%s: none unproduced', (name) => {
+    expect(unproducedSeries(environment(name), objectsOf(name)).map(formatFinding)).toEqual([]);
+  });
+
+  test('without the redis ServiceMonitor every Redis rule is named with the series it reads', () => {
+    const env = environment('production');
+    const objects = objectsOf(env).filter((o) => !(o.kind === 'ServiceMonitor' && o.metadata.name === 'redis'));
+    const lines = unproducedSeries(env, objects).map(formatFinding);
+    expect(lines).toContain('PrometheusRule/pensioen/pensioen-alerts: monitoring-series-unproduced: alert RedisDown (group pensioen-redis) reads redis_up, produced by redis, which this environment does not scrape (its targets: ServiceMonitor/backend; ServiceMonitor/postgres-exporter; kube-state-metrics of kube-prometheus-stack (a prerequisite); the kubelets, scraped by kube-prometheus-stack (a prerequisite); cert-manager\'s ServiceMonitor (a prerequisite); the ingress-nginx chart\'s ServiceMonitor (a prerequisite); Prometheus (up, for every target))');
+    expect(lines.filter((l) => /reads redis_/.test(l)).length).toBeGreaterThan(5);
+  });
+
+  test('a rule reading a series nothing produces is a validation finding of synth, naming the rule and the series', () => {
+    const env = environment('production');
+    const objects = objectsOf(env).map(({ __file: _f, ...o }) => o);
+    const rule = objects.find((o) => o.kind === 'PrometheusRule' && o.metadata.name === 'pensioen-alerts')!;
+    rule.spec.groups[0].rules.push({ alert: 'Typo', expr: 'http_request_total{job="backend"} > 0', labels: { severity: 'warning' } });
+    const findings = validateEnvironments([{ env, files: [{ objects }] }]).filter((f) => f.rule === 'monitoring-series-unproduced');
+    expect(findings.map(formatFinding)).toEqual([
+      'production: PrometheusRule/pensioen/pensioen-alerts: monitoring-series-unproduced: alert Typo (group pensioen-backend) reads http_request_total, which no scrape target of this environment produces (add its producer to lib/monitoring/series.ts, or fix the name)',
+    ]);
+  });
+
+  test('managed PostgreSQL without postgres_exporter: no rule reads pg_* (nothing scrapes it)', () => {
+    const env = inlineEnvironment('noexp', `
+registry: registry.example.nl/pensioen
+certManager: { email: ops@example.nl }
+network: { databaseCidrs: [10.1.0.0/24] }
+monitoring: { postgresExporter: { enabled: false } }
+`);
+    const objects = objectsOf(env);
+    expect(unproducedSeries(env, objects)).toEqual([]);
+    expect(synthesizedAlerts(env).map((a) => a.alert)).not.toContain('DatabaseDown');
+    expect(synthesizedAlerts(env).filter((a) => a.alert === 'MetricsTargetMissing').map((a) => a.labels.target)).not.toContain('postgres');
+  });
 });

@@ -198,17 +198,17 @@ export function cnpgSeriesProducers(env: Environment): Producer[] {
   const sel = { selectors: [`job="${job}",namespace="${env.config.namespace}"`], target: job };
   const volumes = { selectors: [`namespace="${env.config.namespace}"`], target: 'kubelet' };
   return [
-    { metric: 'cnpg_collector_up', producer: instance, presence: sel },
-    { metric: 'cnpg_pg_replication_in_recovery', producer: queries, presence: sel },
-    { metric: 'cnpg_pg_replication_streaming_replicas', producer: queries, presence: sel },
-    { metric: 'cnpg_pg_replication_lag', producer: queries, presence: sel },
-    { metric: 'cnpg_pg_stat_archiver_last_archived_time', producer: queries, presence: sel },
-    { metric: 'cnpg_pg_stat_archiver_last_failed_time', producer: queries, presence: sel },
-    { metric: 'cnpg_backends_total', producer: queries, presence: sel },
-    { metric: 'cnpg_pg_settings_setting', producer: queries, presence: sel },
-    { metric: 'barman_cloud_cloudnative_pg_io_last_available_backup_timestamp', producer: plugin, presence: { absentIsNormal: 'PostgresBackupTooOld fires when no instance reports a backup' } },
-    { metric: 'barman_cloud_cloudnative_pg_io_last_failed_backup_timestamp', producer: plugin, presence: { absentIsNormal: 'it may exist only after a failed backup' } },
-    { metric: 'kubelet_volume_stats_available_bytes', producer: kubelet, presence: volumes },
-    { metric: 'kubelet_volume_stats_capacity_bytes', producer: kubelet, presence: volumes },
+    { from: 'postgres', metric: 'cnpg_collector_up', producer: instance, presence: sel },
+    { from: 'postgres', metric: 'cnpg_pg_replication_in_recovery', producer: queries, presence: sel },
+    { from: 'postgres', metric: 'cnpg_pg_replication_streaming_replicas', producer: queries, presence: sel },
+    { from: 'postgres', metric: 'cnpg_pg_replication_lag', producer: queries, presence: sel },
+    { from: 'postgres', metric: 'cnpg_pg_stat_archiver_last_archived_time', producer: queries, presence: sel },
+    { from: 'postgres', metric: 'cnpg_pg_stat_archiver_last_failed_time', producer: queries, presence: sel },
+    { from: 'postgres', metric: 'cnpg_backends_total', producer: queries, presence: sel },
+    { from: 'postgres', metric: 'cnpg_pg_settings_setting', producer: queries, presence: sel },
+    { from: 'postgres', metric: 'barman_cloud_cloudnative_pg_io_last_available_backup_timestamp', producer: plugin, presence: { absentIsNormal: 'PostgresBackupTooOld fires when no instance reports a backup' } },
+    { from: 'postgres', metric: 'barman_cloud_cloudnative_pg_io_last_failed_backup_timestamp', producer: plugin, presence: { absentIsNormal: 'it may exist only after a failed backup' } },
+    { from: 'kubelet', metric: 'kubelet_volume_stats_available_bytes', producer: kubelet, presence: volumes },
+    { from: 'kubelet', metric: 'kubelet_volume_stats_capacity_bytes', producer: kubelet, presence: volumes },
   ];
 }

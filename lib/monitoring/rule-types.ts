@@ -23,10 +23,15 @@ export interface AlertRule {
   readonly annotations?: Record<string, string>;
 }
 
+/** Who exports a series: a scrape target of lib/monitoring/targets.ts. */
+export type TargetId = 'prometheus' | 'backend' | 'redis' | 'postgres' | 'edge' | 'kube-state-metrics' | 'kubelet' | 'cert-manager' | 'ingress-nginx';
+
 /** A series an environment's scrape targets produce, and who produces it. */
 export interface Producer {
   readonly metric: string;
   readonly producer: string;
+  /** The scrape target that produces it (a rule reading it needs that target in the environment). */
+  readonly from: TargetId;
   /**
    * Selector bodies (alternatives, ORed) of this environment's series, for MetricSeriesMissing; or why the
    * series' absence is no fault (it only exists while something is wrong, or another alert covers it).

@@ -341,7 +341,7 @@ export function alertGroups(env: Environment): AlertGroup[] {
   const targetRules: AlertRule[] = [
     missing('up', backend, m.jobs.backend),
     ...(cacheMetricsServiceLabels(env) ? [missing('up', redis, m.jobs.redis)] : []),
-    missing('up', postgres, m.jobs.postgres),
+    ...(cnpgOf(env) || m.postgresExporter.enabled ? [missing('up', postgres, m.jobs.postgres)] : []),
     missing('kube_pod_status_phase', `namespace="${ns}"`, 'kube-state-metrics'),
   ];
 
@@ -354,9 +354,10 @@ export function alertGroups(env: Environment): AlertGroup[] {
     { name: 'pensioen-kubernetes', team: 'platform', rules: kubernetesRules },
     // With CloudNativePG the database alerts read the instances' own metrics (lib/monitoring/cnpg-rules.ts);
     // DatabaseDown and PostgresConnectionsNearLimit keep their names and meaning.
-    cnpgOf(env)
-      ? { name: CNPG_RULE_GROUP, team: 'database', rules: cnpgAlertRules(env) }
-      : { name: 'pensioen-postgres', team: 'database', rules: postgresRules },
+    // Managed without postgres_exporter: nothing scrapes PostgreSQL, so no rule reads it.
+    ...(cnpgOf(env)
+      ? [{ name: CNPG_RULE_GROUP, team: 'database' as const, rules: cnpgAlertRules(env) }]
+      : c.monitoring.postgresExporter.enabled ? [{ name: 'pensioen-postgres', team: 'database' as const, rules: postgresRules }] : []),
     // A managed cache fails over by itself (no Sentinel, no primary to count): the connection, memory and
     // eviction alerts stay while an exporter watches it; with the cloud's metrics, the cloud's alarms instead.
     ...(cacheMetricsServiceLabels(env) ? [{ name: 'pensioen-redis', team: 'platform' as const, rules: c.redis.mode === 'managed' ? redisRules.filter((r) => MANAGED_CACHE_ALERTS.includes(r.alert)) : redisRules }] : []),

@@ -9,8 +9,8 @@ import { edgeMetricsSource } from './edge';
 import { backendMetrics } from './metrics';
 import { BACKEND_HPA } from './names';
 
-export type { Producer } from './rule-types';
-import type { Producer } from './rule-types';
+export type { Producer, TargetId } from './rule-types';
+import type { Producer, TargetId } from './rule-types';
 
 export function seriesProducers(env: Environment): Producer[] {
   const m = env.config.monitoring;
@@ -26,38 +26,39 @@ export function seriesProducers(env: Environment): Producer[] {
   const ksm = 'kube-state-metrics (part of kube-prometheus-stack)';
   const edge = edgeMetricsSource(env);
   return [
-    { metric: 'up', producer: 'Prometheus itself, for every target of the ServiceMonitors', presence: { absentIsNormal: 'MetricsTargetMissing covers it, per job' } },
-    { metric: bm.requestsTotal, producer: backend, presence: sel(m.jobs.backend) },
-    { metric: `${bm.requestDuration}_bucket`, producer: backend, presence: sel(m.jobs.backend) },
-    { metric: `${bm.requestDuration}_count`, producer: backend, presence: sel(m.jobs.backend) },
-    { metric: 'redis_up', producer: redis, presence: sel(m.jobs.redis) },
-    { metric: 'redis_instance_info', producer: redis, presence: sel(m.jobs.redis) },
-    { metric: 'redis_memory_used_bytes', producer: redis, presence: sel(m.jobs.redis) },
-    { metric: 'redis_memory_max_bytes', producer: redis, presence: sel(m.jobs.redis) },
-    { metric: 'redis_rejected_connections_total', producer: redis, presence: sel(m.jobs.redis) },
-    { metric: 'redis_evicted_keys_total', producer: redis, presence: sel(m.jobs.redis) },
-    { metric: 'redis_key_value', producer: `${redis}, REDIS_EXPORTER_CHECK_SINGLE_KEYS (the preStop hand-over marker)`, presence: { absentIsNormal: 'the hand-over marker key exists only during a planned hand-over' } },
-    { metric: 'redis_connected_slaves', producer: redis, presence: sel(m.jobs.redis) },
-    { metric: 'pg_up', producer: postgres, presence: sel(m.jobs.postgres) },
-    { metric: 'pg_stat_activity_count', producer: postgres, presence: sel(m.jobs.postgres) },
-    { metric: 'pg_settings_max_connections', producer: postgres, presence: sel(m.jobs.postgres) },
-    { metric: 'kube_pod_container_status_waiting_reason', producer: ksm, presence: { absentIsNormal: 'kube-state-metrics exports it only while a container is waiting' } },
-    { metric: 'kube_pod_init_container_status_waiting_reason', producer: ksm, presence: { absentIsNormal: 'kube-state-metrics exports it only while an init container is waiting' } },
-    { metric: 'kube_pod_init_container_status_running', producer: ksm, presence: { absentIsNormal: 'it exists only for pods that have init containers' } },
-    { metric: 'kube_pod_status_ready', producer: ksm, presence: inNs },
-    { metric: 'kube_pod_status_phase', producer: ksm, presence: { absentIsNormal: 'MetricsTargetMissing (target kube-state-metrics) covers it' } },
-    { metric: 'kube_deployment_status_replicas_available', producer: ksm, presence: inNs },
-    { metric: 'kube_deployment_spec_replicas', producer: ksm, presence: inNs },
-    { metric: 'kube_horizontalpodautoscaler_status_current_replicas', producer: ksm, presence: hpa },
-    { metric: 'kube_horizontalpodautoscaler_status_desired_replicas', producer: ksm, presence: hpa },
-    { metric: 'kube_horizontalpodautoscaler_spec_min_replicas', producer: ksm, presence: hpa },
-    { metric: 'kube_horizontalpodautoscaler_spec_max_replicas', producer: ksm, presence: hpa },
+    { from: 'prometheus', metric: 'up', producer: 'Prometheus itself, for every target of the ServiceMonitors', presence: { absentIsNormal: 'MetricsTargetMissing covers it, per job' } },
+    { from: 'backend', metric: bm.requestsTotal, producer: backend, presence: sel(m.jobs.backend) },
+    { from: 'backend', metric: `${bm.requestDuration}_bucket`, producer: backend, presence: sel(m.jobs.backend) },
+    { from: 'backend', metric: `${bm.requestDuration}_count`, producer: backend, presence: sel(m.jobs.backend) },
+    { from: 'redis', metric: 'redis_up', producer: redis, presence: sel(m.jobs.redis) },
+    { from: 'redis', metric: 'redis_instance_info', producer: redis, presence: sel(m.jobs.redis) },
+    { from: 'redis', metric: 'redis_memory_used_bytes', producer: redis, presence: sel(m.jobs.redis) },
+    { from: 'redis', metric: 'redis_memory_max_bytes', producer: redis, presence: sel(m.jobs.redis) },
+    { from: 'redis', metric: 'redis_rejected_connections_total', producer: redis, presence: sel(m.jobs.redis) },
+    { from: 'redis', metric: 'redis_evicted_keys_total', producer: redis, presence: sel(m.jobs.redis) },
+    { from: 'redis', metric: 'redis_key_value', producer: `${redis}, REDIS_EXPORTER_CHECK_SINGLE_KEYS (the preStop hand-over marker)`, presence: { absentIsNormal: 'the hand-over marker key exists only during a planned hand-over' } },
+    { from: 'redis', metric: 'redis_connected_slaves', producer: redis, presence: sel(m.jobs.redis) },
+    { from: 'postgres', metric: 'pg_up', producer: postgres, presence: sel(m.jobs.postgres) },
+    { from: 'postgres', metric: 'pg_stat_activity_count', producer: postgres, presence: sel(m.jobs.postgres) },
+    { from: 'postgres', metric: 'pg_settings_max_connections', producer: postgres, presence: sel(m.jobs.postgres) },
+    { from: 'kube-state-metrics', metric: 'kube_pod_container_status_waiting_reason', producer: ksm, presence: { absentIsNormal: 'kube-state-metrics exports it only while a container is waiting' } },
+    { from: 'kube-state-metrics', metric: 'kube_pod_init_container_status_waiting_reason', producer: ksm, presence: { absentIsNormal: 'kube-state-metrics exports it only while an init container is waiting' } },
+    { from: 'kube-state-metrics', metric: 'kube_pod_init_container_status_running', producer: ksm, presence: { absentIsNormal: 'it exists only for pods that have init containers' } },
+    { from: 'kube-state-metrics', metric: 'kube_pod_status_ready', producer: ksm, presence: inNs },
+    { from: 'kube-state-metrics', metric: 'kube_pod_status_phase', producer: ksm, presence: { absentIsNormal: 'MetricsTargetMissing (target kube-state-metrics) covers it' } },
+    { from: 'kube-state-metrics', metric: 'kube_deployment_status_replicas_available', producer: ksm, presence: inNs },
+    { from: 'kube-state-metrics', metric: 'kube_deployment_spec_replicas', producer: ksm, presence: inNs },
+    { from: 'kube-state-metrics', metric: 'kube_horizontalpodautoscaler_status_current_replicas', producer: ksm, presence: hpa },
+    { from: 'kube-state-metrics', metric: 'kube_horizontalpodautoscaler_status_desired_replicas', producer: ksm, presence: hpa },
+    { from: 'kube-state-metrics', metric: 'kube_horizontalpodautoscaler_spec_min_replicas', producer: ksm, presence: hpa },
+    { from: 'kube-state-metrics', metric: 'kube_horizontalpodautoscaler_spec_max_replicas', producer: ksm, presence: hpa },
     {
+      from: 'cert-manager',
       metric: 'certmanager_certificate_expiration_timestamp_seconds',
       producer: 'cert-manager\'s controller metrics (scraped with its chart\'s ServiceMonitor, `prometheus.servicemonitor.enabled=true`, labelled `release: <kube-prometheus-stack release>` through `prometheus.servicemonitor.labels`)',
       presence: { selectors: [`exported_namespace="${ns}"`, `namespace="${ns}"`], target: 'cert-manager' },
     },
-    ...(edge ? edge.series.map((x) => ({ metric: x.metric, producer: edge.producer, presence: { selectors: x.selectors, target: 'podMonitor' in edge.scrape ? edge.scrape.podMonitor.job : edge.scrape.external } })) : []),
+    ...(edge ? edge.series.map((x) => ({ from: ('podMonitor' in edge.scrape ? 'edge' : 'ingress-nginx') as TargetId, metric: x.metric, producer: edge.producer, presence: { selectors: x.selectors, target: 'podMonitor' in edge.scrape ? edge.scrape.podMonitor.job : edge.scrape.external } })) : []),
     ...cnpgSeriesProducers(env),
   ];
 }

@@ -19,6 +19,7 @@ import { schemaFindings } from './schema';
 import { type Finding, type K8sObject, CLUSTER_SCOPE, findingOf, sortFindings } from './types';
 import { podTemplateOf } from './workloads';
 import { configKeyOfValue, yaml11Findings } from './yaml11';
+import { unproducedSeries } from '../monitoring/targets';
 
 export { formatFinding, type Finding } from './types';
 export { externalSecretsOf } from './external-secrets';
@@ -144,8 +145,12 @@ export function validateTree(files: Map<string, string>, envs: Environment[], cr
 
 /** The gate on synthesized environments (each with its own waivers and external Secrets), before anything is written. */
 export function validateEnvironments(synthesized: { env: Environment; files: { path?: string; objects: K8sObject[] }[] }[], crdDir = DEFAULT_CRD_DIR): Finding[] {
-  return synthesized.flatMap(({ env, files }) => withSectionBlame(validateObjects(files.flatMap((f) => f.objects), contextOf(env, crdDir)), files)
-    .map((f) => ({ ...f, env: env.name })));
+  return synthesized.flatMap(({ env, files }) => {
+    const objects = files.flatMap((f) => f.objects);
+    // Alert and recording rules read only series a scrape target of the environment produces (lib/monitoring/targets.ts).
+    return withSectionBlame([...validateObjects(objects, contextOf(env, crdDir)), ...unproducedSeries(env, objects)], files)
+      .map((f) => ({ ...f, env: env.name }));
+  });
 }
 
 /**
