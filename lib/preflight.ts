@@ -88,9 +88,78 @@ export function preflightChecks(env: Environment, objects: Record<string, any>[]
     command: `kubectl -n ${c.network.dnsNamespace} get pods -l ${Object.entries(c.network.dnsPodLabels).map(([k, v]) => `${k}=${v}`).join(',')} -o name`,
     expect: /pod\//,
   });
+  // A CNI that enforces NetworkPolicy: with flannel alone every policy here is silently ignored. The
+  // DaemonSets of the common enforcing CNIs (Calico and Canal, Cilium, Antrea, kube-router, Weave Net; AKS's
+  // azure-npm, GKE Dataplane V2's anetd). EKS: the VPC CNI (aws-node) enforces only with its network policy
+  // agent enabled, which this check cannot see (before-you-apply.md).
+  checks.push({
+    what: 'a CNI that enforces NetworkPolicy (Calico, Cilium, Antrea, kube-router, Weave Net, azure-npm, anetd; flannel alone ignores every policy)',
+    command: 'kubectl get daemonset -A -o jsonpath=\'{.items[*].metadata.name}\'',
+    expect: /\b(calico-node|canal|cilium|antrea-agent|kube-router|weave-net|azure-npm|anetd)\b/,
+  });
+  // Schedulable workers for one pod per node (Redis; CloudNativePG instances with required anti-affinity).
+  const cnpg = c.database.mode === 'cloudnative-pg' ? c.database.cloudnativePg : undefined;
+  const perNode = Math.max(c.redis.replicas, cnpg && cnpg.antiAffinity === 'required' ? cnpg.instances : 0);
+  if (perNode > 1) {
+    checks.push({
+      what: `at least ${perNode} schedulable worker nodes (Redis${cnpg ? ' and PostgreSQL' : ''} want one pod per node)`,
+      command: 'kubectl get nodes -l \'!node-role.kubernetes.io/control-plane\' -o jsonpath=\'{range .items[?(@.spec.unschedulable!=true)]}{.metadata.name}{"\\n"}{end}\'',
+      expect: new RegExp(`^(\\S+\\s+){${perNode - 1}}\\S+`),
+    });
+  }
+  if (cnpg) {
+    checks.push({
+      what: 'the CloudNativePG operator runs (1.30)',
+      command: 'kubectl get deployment -A -l app.kubernetes.io/name=cloudnative-pg -o jsonpath=\'{.items[*].spec.template.spec.containers[*].image}\'',
+      expect: /cloudnative-pg:1\.30\./,
+    });
+    checks.push({
+      what: 'the Barman Cloud plugin is registered with the operator (a Service labelled cnpg.io/pluginName; the plugin needs cert-manager)',
+      command: 'kubectl get service -A -l cnpg.io/pluginName=barman-cloud.cloudnative-pg.io -o name',
+      expect: /service\//,
+    });
+    // The instance managers watch their Cluster through the API server: its real addresses must be in apiServerCidrs.
+    const hosts = cnpg.apiServerCidrs.filter((x) => x.endsWith('/32')).map((x) => x.slice(0, -3).replace(/\./g, '\\.'));
+    if (hosts.length === cnpg.apiServerCidrs.length) {
+      checks.push({
+        what: `the API server's addresses are in database.cloudnativePg.apiServerCidrs (${cnpg.apiServerCidrs.join(', ')})`,
+        command: 'kubectl -n default get endpoints kubernetes -o jsonpath=\'{.subsets[*].addresses[*].ip}\'',
+        expect: new RegExp(`^(${hosts.join('|')})( (${hosts.join('|')}))*$`),
+      });
+    }
+  }
+  // kube-prometheus-stack picks our rules, monitors and routing up only with selectors that match our labels,
+  // in every namespace.
+  if (c.monitoring.enabled) {
+    const [k, v] = Object.entries(c.monitoring.selectorLabels)[0] ?? [];
+    const matches = k ? new RegExp(`"${k.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}":"${v}"|^\\{\\}$`) : /./;
+    for (const [field, kind] of [['ruleSelector', 'PrometheusRule'], ['serviceMonitorSelector', 'ServiceMonitor'], ['podMonitorSelector', 'PodMonitor']] as const) {
+      if (!objects.some((o) => o.kind === kind)) continue;
+      checks.push({ what: `Prometheus ${field} matches ${k}=${v} (monitoring.selectorLabels)`, command: `kubectl get prometheus -A -o jsonpath='{.items[*].spec.${field}}'`, expect: matches });
+      const nsField = field.replace('Selector', 'NamespaceSelector');
+      checks.push({ what: `Prometheus ${nsField} is set (left out, the operator looks in Prometheus's own namespace only)`, command: `kubectl get prometheus -A -o jsonpath='{.items[*].spec.${nsField}}'`, expect: /\{/ });
+    }
+    if (objects.some((o) => o.kind === 'AlertmanagerConfig')) {
+      checks.push({ what: `Alertmanager alertmanagerConfigSelector matches ${k}=${v}`, command: 'kubectl get alertmanager -A -o jsonpath=\'{.items[*].spec.alertmanagerConfigSelector}\'', expect: matches });
+    }
+    const [dk] = Object.keys(c.monitoring.grafana.dashboardLabels);
+    if (dk) {
+      checks.push({
+        what: `Grafana's dashboard sidecar watches the label ${dk} (monitoring.grafana.dashboardLabels)`,
+        command: 'kubectl get deployment -A -l app.kubernetes.io/name=grafana -o jsonpath=\'{..env[?(@.name=="LABEL")].value}\'',
+        expect: new RegExp(`\\b${dk}\\b`),
+      });
+    }
+  }
   const sc = c.redis.persistence.storageClass;
+  // A named class needs a provisioner behind it: with kubernetes.io/no-provisioner every claim waits for a
+  // PersistentVolume made by hand (before-you-apply.md).
+  const classes = [...new Set([sc, ...(c.database.mode === 'cloudnative-pg' ? [c.database.cloudnativePg?.storage.storageClass, c.database.cloudnativePg?.walStorage?.storageClass] : [])].filter((x): x is string => !!x))];
+  for (const cls of classes.filter((x) => x !== sc)) {
+    checks.push({ what: `StorageClass ${cls} has a provisioner (PostgreSQL volumes)`, command: `kubectl get storageclass ${cls} -o jsonpath='{.provisioner}'`, expect: /^(?!kubernetes\.io\/no-provisioner$)\S+$/ });
+  }
   checks.push(sc
-    ? { what: `StorageClass ${sc} (Redis volumes)`, command: `kubectl get storageclass ${sc}` }
+    ? { what: `StorageClass ${sc} has a provisioner (Redis${classes.length === 1 && c.database.mode === 'cloudnative-pg' ? ' and PostgreSQL' : ''} volumes)`, command: `kubectl get storageclass ${sc} -o jsonpath='{.provisioner}'`, expect: /^(?!kubernetes\.io\/no-provisioner$)\S+$/ }
     : { what: 'a default StorageClass (Redis volumes)', command: 'kubectl get storageclass -o jsonpath=\'{.items[?(@.metadata.annotations.storageclass\\.kubernetes\\.io/is-default-class=="true")].metadata.name}\'', expect: /\S/ });
   // Secrets created by hand.
   const byHand = [...(c.secretsProvider.type === 'precreated' ? secretSourcesOf(env).map((s) => s.name) : []), ...manualSecretsOf(env).map((s) => s.name)];

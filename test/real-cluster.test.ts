@@ -9,7 +9,7 @@ import { frontendApiUrlProblems as crossEnvironmentProblems } from '../lib/confi
 import { passes, preflightChecks } from '../lib/preflight';
 import { SYNC_WAVE, WAVES } from '../lib/output/sync-waves';
 import { contextOf, formatFinding, validateObjects } from '../lib/validate';
-import { FIXTURES, environments, find, inlineEnvironment, objectsOf, podSpecs, topologySpreads } from './helpers';
+import { FIXTURES, environment, environments, find, inlineEnvironment, objectsOf, podSpecs, topologySpreads } from './helpers';
 
 const ENVS = environments();
 const production = fs.readFileSync(path.join(FIXTURES, 'production.yaml'), 'utf8');
@@ -287,5 +287,55 @@ describe('config rules (change a value, the output or the refusal follows)', () 
     expect(line).toBe('config/staging.yaml: frontend.image: ghcr.io/pensioen-beslissingstool/pensioen-frontend:1.0.0 is also the frontend image of config/production.yaml, but NEXT_PUBLIC_API_URL differs (https://api.staging.pensioen-beslissingstool.nl vs https://api.pensioen-beslissingstool.nl) and next build bakes it into the bundle (allowed: a frontend image per API host, or frontend.runtimeApiUrl: true in config/production.yaml and config/staging.yaml for an image that reads the URL at run time)');
     const runtime = (e: typeof a) => ({ ...e, config: { ...e.config, frontend: { ...e.config.frontend, runtimeApiUrl: true } } });
     expect(crossEnvironmentProblems([runtime(a), runtime(b)])).toEqual([]);
+  });
+});
+
+describe('the preflight covers the on-prem prerequisites that can be checked (docs/before-you-apply.md)', () => {
+  const env = environment('onprem');
+  const checks = preflightChecks(env, objectsOf(env));
+  const check = (re: RegExp) => {
+    const c = checks.find((x) => re.test(x.what));
+    if (!c) throw new Error(`no check ${re}: ${checks.map((x) => x.what).join('; ')}`);
+    return c;
+  };
+
+  test('a CNI that enforces NetworkPolicy: flannel alone fails', () => {
+    const cni = check(/CNI that enforces NetworkPolicy/);
+    expect(passes(cni, 0, 'kube-flannel-ds kube-proxy')).toBe(false);
+    expect(passes(cni, 0, 'calico-node kube-proxy')).toBe(true);
+    expect(passes(cni, 0, 'cilium cilium-envoy kube-proxy')).toBe(true);
+  });
+
+  test('three schedulable workers (one Redis and one PostgreSQL pod per node)', () => {
+    const nodes = check(/at least 3 schedulable worker nodes/);
+    expect(nodes.command).toContain("-l '!node-role.kubernetes.io/control-plane'");
+    expect(passes(nodes, 0, 'w1\nw2\n')).toBe(false);
+    expect(passes(nodes, 0, 'w1\nw2\nw3\n')).toBe(true);
+  });
+
+  test('local-ssd has a provisioner (no-provisioner needs volumes made by hand)', () => {
+    const sc = check(/StorageClass local-ssd has a provisioner/);
+    expect(passes(sc, 0, 'kubernetes.io/no-provisioner')).toBe(false);
+    expect(passes(sc, 0, 'rancher.io/local-path')).toBe(true);
+  });
+
+  test('CloudNativePG 1.30, the Barman Cloud plugin, and the API server addresses of apiServerCidrs', () => {
+    expect(passes(check(/CloudNativePG operator runs/), 0, 'ghcr.io/cloudnative-pg/cloudnative-pg:1.30.0')).toBe(true);
+    expect(passes(check(/CloudNativePG operator runs/), 0, 'ghcr.io/cloudnative-pg/cloudnative-pg:1.29.1')).toBe(false);
+    expect(passes(check(/Barman Cloud plugin/), 0, 'service/barman-cloud')).toBe(true);
+    const api = check(/API server's addresses/);
+    expect(passes(api, 0, '192.168.10.11 192.168.10.12 192.168.10.13')).toBe(true);
+    expect(passes(api, 0, '192.168.10.11 192.168.10.14')).toBe(false);
+  });
+
+  test('kube-prometheus-stack selects our rules, monitors and routing in every namespace; Grafana\'s sidecar label', () => {
+    const rules = check(/Prometheus ruleSelector matches release=kube-prometheus-stack/);
+    expect(passes(rules, 0, '{"matchLabels":{"release":"kube-prometheus-stack"}}')).toBe(true);
+    expect(passes(rules, 0, '{"matchLabels":{"release":"prom"}}')).toBe(false);
+    expect(passes(rules, 0, '{}')).toBe(true);
+    expect(passes(check(/ruleNamespaceSelector is set/), 0, '')).toBe(false);
+    check(/podMonitorSelector matches/);
+    check(/alertmanagerConfigSelector matches/);
+    expect(passes(check(/dashboard sidecar watches the label grafana_dashboard/), 0, 'grafana_dashboard')).toBe(true);
   });
 });
