@@ -9,7 +9,9 @@
  *   migrated;
  * - at head: v2's wait starts at once;
  * - ahead, after a rollback to v1: v1's Job does nothing and succeeds (plain `alembic upgrade head` fails
- *   there), v1's wait starts at once (it used to wait out its timeout and crash-loop).
+ *   there), v1's wait starts at once (it used to wait out its timeout and crash-loop);
+ * - a failed migration: the Job fails, the new pods keep waiting; once fixed, the same Job command runs again
+ *   (kubectl: delete the failed Job, apply it again: docs/onprem-install.md) and the waiting pods start.
  *
  * PostgreSQL runs as a cluster of its own in a temporary folder (initdb, pg_ctl) on a free port, as a non-root
  * user (`postgres` when the test runs as root), and is removed afterwards.
@@ -190,4 +192,23 @@ describe('migration Job and wait-for-schema with real Alembic and PostgreSQL', (
       url = saved;
     }
   }, 30000);
+  test('a failed migration: the Job fails, the new pods keep waiting; after the fix the Job runs again and they start', async () => {
+    // v3 adds a revision that needs a table someone forgot (the failure); the fix creates it.
+    const c = { rev: 'c3d4e5f6a7b8', down: REV_B, sql: 'INSERT INTO settings (name) VALUES (\'x\')' };
+    writeImage(path.join(tmp, 'v3'), [
+      { rev: REV_A, down: null, sql: 'CREATE TABLE rules (id serial PRIMARY KEY)' },
+      { rev: REV_B, down: REV_A, sql: 'ALTER TABLE rules ADD COLUMN name text' },
+      c,
+    ]);
+    const failed = await run(jobContainer, 'v3', 'v3-job-failed');
+    expect(failed.code).not.toBe(0);
+    expect(current('v2')).toBe(`${REV_B} (head)`);
+    const waiting = start(waitContainer, 'v3', 'v3-wait');
+    expect(await within(waiting.done, 7000)).toBe('timeout');
+    // The fix, then the Job again (kubectl: delete the failed Job and apply it again; the same command runs).
+    const psql = spawnSync(path.join(PG_BIN, 'psql'), ['-h', '127.0.0.1', '-p', String(port), '-U', 'app', '-d', 'app', '-c', 'CREATE TABLE settings (name text)'], { encoding: 'utf8' });
+    expect(psql.status).toBe(0);
+    expect(await run(jobContainer, 'v3', 'v3-job-again')).toMatchObject({ code: 0 });
+    expect(await within(waiting.done, 15000)).toMatchObject({ code: 0, output: expect.stringContaining(`database at the image's head ${c.rev}`) });
+  }, 60000);
 });
