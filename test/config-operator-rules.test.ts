@@ -4,24 +4,15 @@
  * (parseConfig on inline YAML built from the test's own base objects).
  */
 import { stringify } from 'yaml';
-import { ConfigError, parseConfig } from '../lib/config';
 import { clock } from '../lib/database/schema';
 import { parseCron } from '../lib/database/cron';
 import { cnpgOverrides, cnpgYaml, merge } from './database-helpers';
-import { inlineEnvironment, objectsOf } from './helpers';
+import { configProblems, inlineEnvironment, objectsOf } from './helpers';
 
 type Obj = Record<string, any>;
 const BASE: Obj = { registry: 'registry.example.nl/pensioen', certManager: { email: 'ops@example.nl' }, network: { databaseCidrs: ['10.0.0.0/8'] } };
 
-function problems(yaml: string): string[] {
-  try {
-    parseConfig('config/x.yaml', yaml);
-  } catch (e) {
-    if (e instanceof ConfigError) return e.problems;
-    throw e;
-  }
-  return [];
-}
+const problems = (yaml: string) => configProblems(yaml);
 const base = (o: Obj) => problems(stringify(merge(BASE, o)));
 const db = (o: Obj) => problems(cnpgYaml(cnpgOverrides(o)));
 const params = (p: Record<string, string>) => db({ parameters: p });

@@ -3,22 +3,14 @@
  * credential-looking query parameters are refused by the config, naming the key and the reason. In-process.
  */
 import { stringify } from 'yaml';
-import { ConfigError, parseConfig } from '../lib/config';
 import { urlCredentialProblem } from '../lib/config/safety';
+import { configProblems } from './helpers';
 import { cnpgOverrides, cnpgYaml, merge } from './database-helpers';
 
 type Obj = Record<string, any>;
 const BASE: Obj = { registry: 'registry.example.nl/pensioen', certManager: { email: 'ops@example.nl' }, network: { databaseCidrs: ['10.0.0.0/8'] } };
 
-function problems(yaml: string): string[] {
-  try {
-    parseConfig('config/x.yaml', yaml);
-  } catch (e) {
-    if (e instanceof ConfigError) return e.problems;
-    throw e;
-  }
-  return [];
-}
+const problems = (yaml: string) => configProblems(yaml);
 const base = (o: Obj) => problems(stringify(merge(BASE, o)));
 const db = (o: Obj) => problems(cnpgYaml(cnpgOverrides(o)));
 

@@ -6,21 +6,14 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
+import { configProblems } from './helpers';
 import { cnpgOverrides, cnpgYaml, merge } from './database-helpers';
-import { ConfigError, parseConfig } from '../lib/config';
+import { parseConfig } from '../lib/config';
 import { isRfc3339 } from '../lib/database/schema';
 import { readTree } from '../lib/output/write';
 import { main } from '../main';
 
-function problems(yaml: string): string[] {
-  try {
-    parseConfig('config/x.yaml', yaml);
-  } catch (e) {
-    if (e instanceof ConfigError) return e.problems;
-    throw e;
-  }
-  return [];
-}
+const problems = (yaml: string) => configProblems(yaml);
 const withDb = (o: Record<string, unknown>) => problems(cnpgYaml(cnpgOverrides(o)));
 
 test('defaults: managed mode, rules_engine owned by rules_engine; cloudnative-pg defaults filled in', () => {

@@ -1,7 +1,7 @@
 /** Shared test helpers: synthesize an environment in memory and find objects in it. */
 import * as fs from 'fs';
 import * as path from 'path';
-import { parseConfig, type Environment, loadEnvironments } from '../lib/config';
+import { ConfigError, parseConfig, type Environment, loadEnvironments } from '../lib/config';
 import { synthEnvironment } from '../main';
 
 export const ROOT = path.resolve(__dirname, '..');
@@ -31,6 +31,17 @@ export function fixtureText(name: string): string {
 /** Every environment in config/ (the user's files): for tests of dist/, the generated docs and the gate on config/. */
 export function configEnvironments(): Environment[] {
   return loadEnvironments(CONFIG_DIR);
+}
+
+/** The problems the config loader reports for this YAML as `file` (empty: it loads). */
+export function configProblems(yaml: string, file = 'config/x.yaml'): string[] {
+  try {
+    parseConfig(file, yaml);
+  } catch (e) {
+    if (e instanceof ConfigError) return e.problems;
+    throw e;
+  }
+  return [];
 }
 
 /** An environment from inline YAML (for tests of one setting). */

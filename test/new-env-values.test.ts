@@ -4,15 +4,12 @@
  * environment allows; and a config rule refuses two environments sharing a backup destination.
  */
 import { parse, stringify } from 'yaml';
-import { ConfigError, parseConfig } from '../lib/config';
 import { newEnvironmentConfig } from '../lib/config/new-env';
 import { PLACEHOLDER } from '../lib/config/placeholders';
 import { crossEnvironmentProblems } from '../lib/config/safety';
-import { environment, fixtureText } from './helpers';
+import { configProblems, environment, fixtureText } from './helpers';
 
-const problemsOf = (text: string, file = 'config/acceptance.yaml') => {
-  try { parseConfig(file, text); return []; } catch (e) { if (e instanceof ConfigError) return e.problems; throw e; }
-};
+const problemsOf = (text: string) => configProblems(text, 'config/acceptance.yaml');
 
 describe('from the on-prem fixture (CloudNativePG, private CA)', () => {
   const out = newEnvironmentConfig('acceptance', 'onprem', fixtureText('onprem'));
