@@ -181,7 +181,7 @@ export class Cluster {
     expect(server.server_name ?? 'redis').toBe(ENGINE);
     await this.startHaproxy();
     // Clients reach HAProxy through Service `redis`: only once its readiness probe passes.
-    await haproxyReady(this.proxyHealthPort);
+    await haproxyReady(this.proxyHealthPort, 30_000, this);
     await until('HAProxy to route writes', 15_000, async () => ((await once(this.proxyPort, this.password, 'SET', 'probe', '1')) === 'OK' ? true : undefined));
   }
 
@@ -251,7 +251,7 @@ export class Cluster {
  * initialDelaySeconds, then an HTTP GET every periodSeconds until successThreshold answers are 2xx. Resolves
  * when the pod would be added to Service `redis`'s endpoints.
  */
-export async function haproxyReady(healthPort: number, timeoutMs = 30_000): Promise<number> {
+export async function haproxyReady(healthPort: number, timeoutMs = 30_000, cluster?: { logs(): string }): Promise<number> {
   const probe = haproxyContainer.readinessProbe;
   const started = Date.now();
   await sleep(probe.initialDelaySeconds * 1000);
@@ -263,7 +263,7 @@ export async function haproxyReady(healthPort: number, timeoutMs = 30_000): Prom
     if (successes >= (probe.successThreshold ?? 1)) return Date.now() - started;
     await sleep(probe.periodSeconds * 1000);
   }
-  throw new Error(`HAProxy on health port ${healthPort} not ready within ${timeoutMs} ms`);
+  throw new Error(`HAProxy on health port ${healthPort} not ready within ${timeoutMs} ms${cluster ? `\n${cluster.logs()}` : ''}`);
 }
 
 type Mode = 'wait' | 'fresh' | 'plain';
