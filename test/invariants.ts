@@ -14,6 +14,7 @@ import { toYamlDocument } from '../lib/output/yaml';
 import { YAML11_PARSE_OPTIONS } from '../lib/output/yaml11';
 import { allFindings, contextOf, formatFinding } from '../lib/validate';
 import { synthEnvironment } from '../main';
+import { flowProblems } from './flows';
 import { fixtureText, podSpecs } from './helpers';
 import { CRD_DIR } from './validate-fixtures';
 
@@ -156,7 +157,10 @@ export function checkInvariants(env: Environment): string[] {
     if (most > 1 && !pdb) broken.push(`pdb: ${w.kind}/${w.metadata.name} can run ${most} pods but has no PodDisruptionBudget`);
   }
 
-  // 5. No two objects collide (kind, namespace, name).
+  // 5. The NetworkPolicies allow every flow the application needs and none that nothing needs (test/flows.ts).
+  broken.push(...flowProblems(env, objects));
+
+  // 5b. No two objects collide (kind, namespace, name).
   const seen = new Set<string>();
   for (const o of objects) {
     const id = `${o.apiVersion.split('/')[0]}/${o.kind}/${o.metadata?.namespace ?? ''}/${o.metadata?.name}`;
