@@ -1,6 +1,8 @@
 /** The NetworkPolicies allow every flow the application needs and none that nothing needs (test/flows.ts), per fixture. */
 import { flowProblems, allowed, podsOf, outsidePeers } from './flows';
-import { environment, environments, objectsOf } from './helpers';
+import * as fs from 'fs';
+import * as path from 'path';
+import { environment, environments, objectsOf, ROOT } from './helpers';
 
 test.each(environments().map((e) => [e.name, e] as const))('%s: exactly the needed flows are allowed', (_n, env) => {
   expect(flowProblems(env, objectsOf(env))).toEqual([]);
@@ -15,4 +17,13 @@ test('the evaluator is not vacuous: without the backend policy\'s edge rule the 
   const pods = podsOf(objects);
   const { stranger } = outsidePeers(env);
   expect(allowed([], stranger, pods.get('backend')!, env.config.backend.port)).toBe(true);
+});
+
+test('docs/security.md lists exactly the flows checked here, each as allowed or not', () => {
+  const src = fs.readFileSync(path.join(ROOT, 'test', 'flows.ts'), 'utf8');
+  const checked = [...src.matchAll(/(need|never)\('([^']+)'/g)].map((m) => `| ${m[2]} | ${m[1] === 'need' ? 'yes' : 'no'} |`);
+  const doc = fs.readFileSync(path.join(ROOT, 'docs', 'security.md'), 'utf8');
+  const table = doc.slice(doc.indexOf('### The flow table, checked')).split('\n## ')[0];
+  const rows = table.split('\n').filter((l) => /^\| .* \| (yes|no) \|$/.test(l));
+  expect(new Set(rows)).toEqual(new Set(checked));
 });
