@@ -4,49 +4,21 @@
  * as it was.
  */
 import * as fs from 'fs';
-import * as os from 'os';
 import * as path from 'path';
 import { parseConfig } from '../lib/config';
 import { readTree } from '../lib/output/write';
 import { parseQuantity } from '../lib/k8s/quantity';
-import { main } from '../main';
+import { synthWorkdir } from './synth-workdir';
 import { FIXTURES } from './helpers';
 
 const production = fs.readFileSync(path.join(FIXTURES, 'production.yaml'), 'utf8');
 
-let work: string;
-let outDir: string;
-let before: Map<string, string>;
-
-beforeAll(() => {
-  work = fs.mkdtempSync(path.join(os.tmpdir(), 'pensioen-config-'));
-  outDir = path.join(work, 'dist');
-  // A real previous synth in the output folder, so "unchanged" is checked against real content.
-  fs.mkdirSync(path.join(work, 'good'));
-  fs.copyFileSync(path.join(FIXTURES, 'production.yaml'), path.join(work, 'good', 'production.yaml'));
-  expect(runInProcess(path.join(work, 'good')).code).toBe(0);
-  before = readTree(outDir);
-  expect(before.size).toBeGreaterThan(3);
-});
-
-afterAll(() => fs.rmSync(work, { recursive: true, force: true }));
-
-/** Runs the synth in this process against a config folder; captures its stderr. */
-function runInProcess(configDir: string): { code: number; stderr: string } {
-  let stderr = '';
-  const errSpy = jest.spyOn(process.stderr, 'write').mockImplementation((s: any) => { stderr += String(s); return true; });
-  const outSpy = jest.spyOn(process.stdout, 'write').mockImplementation(() => true);
-  try {
-    return { code: main(['--config', configDir, '--out', outDir]), stderr };
-  } finally {
-    errSpy.mockRestore();
-    outSpy.mockRestore();
-  }
-}
+const synth = synthWorkdir();
+const runInProcess = (configDir: string) => synth.runInProcess(configDir);
 
 /** Writes production.yaml with one edit into a fresh config folder and runs the synth on it. */
 function synthWith(edit: (text: string) => string): { code: number; stderr: string; file: string } {
-  const dir = fs.mkdtempSync(path.join(work, 'cfg-'));
+  const dir = fs.mkdtempSync(path.join(synth.work, 'cfg-'));
   const file = path.join(dir, 'production.yaml');
   const edited = edit(production);
   expect(edited).not.toBe(production);
@@ -89,7 +61,7 @@ describe.each(cases)('synth refuses %s', (_what, edit, expected) => {
     expect(r.stderr).toContain(r.file);
     expect(r.stderr).toMatch(/nothing was written \(.+\/ is unchanged\)/);
     expect(r.stderr).not.toMatch(/\n\s+at /); // no stack trace
-    expect(readTree(outDir)).toEqual(before);
+    expect(readTree(synth.outDir)).toEqual(synth.before);
   });
 });
 
@@ -100,7 +72,7 @@ test('every problem of every file is reported at once, one line each', () => {
     .replace('backend:\n', 'backend:\n  bogus: 1\n'));
   const problems = r.stderr.trim().split('\n').filter((l) => l.includes('production.yaml: '));
   expect(problems).toHaveLength(3);
-  expect(readTree(outDir)).toEqual(before);
+  expect(readTree(synth.outDir)).toEqual(synth.before);
 });
 
 test('a required key that is missing is named', () => {
