@@ -35,7 +35,9 @@ describe('regressions the property found', () => {
     expect(parseDocument('v: e8\n', YAML11_READER).toJS()).toEqual({ v: 'e8' });
     expect(parseDocument('v: 1e8\n', YAML11_READER).toJS()).toEqual({ v: 1e8 });
     const g = fc.sample(configArbitrary, { seed: 1, numRuns: 1 })[0];
-    const env = load({ ...g, yaml: g.yaml.replace(/(image: \S+?):[^\s:]+\n/, '$1:e8\n') });
+    const yaml = g.yaml.replace(/(image: \S+?):[^\s:]+\n/, '$1:e8\n');
+    expect(yaml).toMatch(/image: \S+:e8\n/);
+    const env = load({ ...g, yaml });
     if (Array.isArray(env)) throw new Error(env.join('\n'));
     expect(checkInvariants(env).filter((l) => l.startsWith('yaml-'))).toEqual([]);
   });
