@@ -143,7 +143,8 @@ describe.each([['envoy-gateway', envoy], ['nginx-gateway-fabric', ngf]] as const
   });
 
   test('ClusterIssuers: HTTP-01 through gatewayHTTPRoute on every port-80 listener', () => {
-    for (const name of ['letsencrypt-prod', 'letsencrypt-staging']) {
+    expect(objects.filter((o) => o.kind === 'ClusterIssuer').map((o) => o.metadata.name)).toEqual(['letsencrypt-prod']);
+    for (const name of ['letsencrypt-prod']) {
       expect(find(objects, 'ClusterIssuer', name).spec.acme.solvers).toEqual([{
         http01: { gatewayHTTPRoute: { parentRefs: [HOSTS.api, ...HOSTS.frontend].map((h) => ({ group: 'gateway.networking.k8s.io', kind: 'Gateway', name: 'pensioen-gateway', namespace: 'pensioen', sectionName: `http-${h}` })) } },
       }]);

@@ -54,7 +54,16 @@ test('ClusterIssuers: ACME directories, e-mail, account key Secret, HTTP-01 thro
     privateKeySecretRef: { name: 'letsencrypt-prod-account-key' },
     solvers: [{ http01: { ingress: { ingressClassName: 'nginx' } } }],
   });
-  const staging = find(objects, 'ClusterIssuer', 'letsencrypt-staging');
+  // The other default issuer is a choice, not an object: production carries no unused letsencrypt-staging.
+  expect(objects.filter((o) => o.kind === 'ClusterIssuer').map((o) => o.metadata.name)).toEqual(['letsencrypt-prod']);
+});
+
+test('only the issuer the edge uses is created: switching ingress.clusterIssuer switches the object (and the Argo CD whitelist)', () => {
+  const text = fs.readFileSync(path.join(FIXTURES, 'production.yaml'), 'utf8').replace('clusterIssuer: letsencrypt-prod', 'clusterIssuer: letsencrypt-staging');
+  expect(text).toContain('clusterIssuer: letsencrypt-staging');
+  const out = objectsOf(inlineEnvironment('production', text));
+  expect(out.filter((o) => o.kind === 'ClusterIssuer').map((o) => o.metadata.name)).toEqual(['letsencrypt-staging']);
+  const staging = find(out, 'ClusterIssuer', 'letsencrypt-staging');
   expect(staging.spec.acme.server).toBe('https://acme-staging-v02.api.letsencrypt.org/directory');
   expect(staging.spec.acme.privateKeySecretRef.name).toBe('letsencrypt-staging-account-key');
 });
