@@ -19,7 +19,7 @@ import {
 } from './real-cluster';
 import { databaseSchema, refineDatabase } from '../database/schema';
 import { imagesSchema, refineImages } from './images';
-import { deliverySchema } from '../delivery/schema';
+import { deliverySchema, refineDelivery } from '../delivery/schema';
 
 const CIDR = /^((25[0-5]|2[0-4]\d|1?\d?\d)\.){3}(25[0-5]|2[0-4]\d|1?\d?\d)\/(3[0-2]|[12]?\d)$|^[0-9a-fA-F:]+\/(12[0-8]|1[01]\d|[1-9]?\d)$/;
 
@@ -186,7 +186,7 @@ export const configSchema = z.strictObject({
       reason: z.string().min(10, { message: 'must explain the waiver in at least 10 characters' }).describe('Why the finding is acceptable'),
     })).default([]).describe('Findings of the validation gate that are accepted, per object and rule, with a reason'),
   }).prefault({}).describe('Validation gate'),
-}).superRefine(refineSafety).superRefine(refineRealCluster).superRefine(refineDatabase).superRefine(refineRedisSecret).superRefine(refineImages);
+}).superRefine(refineSafety).superRefine(refineRealCluster).superRefine(refineDatabase).superRefine(refineRedisSecret).superRefine(refineImages).superRefine(refineDelivery);
 
 export type EnvConfig = z.output<typeof configSchema>;
 

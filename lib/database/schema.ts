@@ -199,8 +199,8 @@ export function refineDatabase(c: any, ctx: Ctx): void {
   }
   const at = (...p: (string | number)[]) => ['database', 'cloudnativePg', ...p];
   const s = connectionSizing(c, cnpg);
-  const { max, surge } = maxBackendPods(c);
-  const pods = `${c.backend.autoscaling.enabled ? `backend.autoscaling.maxReplicas ${max}` : `backend.replicas ${max}`} + ${surge} rollout surge`;
+  const { max, surgeText } = maxBackendPods(c);
+  const pods = `${c.backend.autoscaling.enabled ? `backend.autoscaling.maxReplicas ${max}` : `backend.replicas ${max}`} + ${surgeText}`;
   const budgetText = `the backend budget is ${s.budget} ((${pods}) x (databasePool.size ${c.backend.databasePool.size} + maxOverflow ${c.backend.databasePool.maxOverflow}))`;
   if (s.maxClientConnections < s.budget) {
     ctx.addIssue({ code: 'custom', path: at('pooler', 'maxClientConnections'), message: `must be at least ${s.budget}, got ${s.maxClientConnections}: ${budgetText}, and one PgBouncer pod must take them all while another restarts` });
