@@ -109,7 +109,7 @@ export class NetworkPoliciesChart extends EnvChart {
     // cert-manager runs its HTTP-01 solver pods in this namespace; the ingress controller (or Gateway) must
     // reach them. Only when the edge's issuer solves HTTP-01 (DNS-01 and CA issuers start no solver pod here).
     const edgeIssuer = c.certManager.issuers.find((i) => i.name === c.ingress.clusterIssuer);
-    if (edgeIssuer?.type === 'acme-http01') policy('acme-http01-solver', { 'acme.cert-manager.io/http01-solver': 'true' }, {
+    if (edgeIssuer?.type === 'acme-http01' || (edgeIssuer?.type === 'platform-owned' && edgeIssuer.solvesHttp01)) policy('acme-http01-solver', { 'acme.cert-manager.io/http01-solver': 'true' }, {
       policyTypes: ['Ingress'],
       ingress: [{ from: fromEdge, ports: [tcp(8089)] }],
     });

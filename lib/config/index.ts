@@ -140,8 +140,9 @@ export const configSchema = z.strictObject({
   certManager: z.strictObject({
     email: z.string().email({ message: 'must be an e-mail address' }).optional().describe('ACME account contact e-mail (default of every ACME issuer)'),
     issuers: z.array(issuerSchema).min(1).default(DEFAULT_ISSUERS.map((i) => ({ ...i, kind: 'ClusterIssuer' as const })))
-      .describe('Issuers to create (type acme-http01, acme-dns01 with route53/azureDNS/cloudflare/rfc2136, or ca); default: Let\'s Encrypt production and staging with HTTP-01'),
+      .describe('Issuers this environment may choose from (type acme-http01, acme-dns01 with route53/azureDNS/cloudflare/rfc2136, ca, vault, or platform-owned: referenced, not created); only the one ingress.clusterIssuer names is created; default: Let\'s Encrypt production and staging with HTTP-01'),
     namespace: dnsLabel().default('cert-manager').describe('Namespace of cert-manager (its cluster resource namespace: where a ClusterIssuer\'s Secrets live)'),
+    serviceAccountName: dnsName().default('cert-manager').describe('ServiceAccount of cert-manager\'s controller (a Vault Issuer lets it request tokens of its own ServiceAccount)'),
   }).prefault({}).describe('cert-manager issuers (docs/real-cluster.md, "TLS")'),
   network: z.strictObject({
     ingressControllerNamespace: dnsLabel().default('ingress-nginx').describe('Namespace of the ingress controller (allowed to reach backend and frontend)'),

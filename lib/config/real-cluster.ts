@@ -118,7 +118,26 @@ const acmeBase = {
   server: z.url().default('https://acme-v02.api.letsencrypt.org/directory').describe('ACME directory'),
   email: z.string().email({ message: 'must be an e-mail address' }).optional().describe('ACME account contact; defaults to certManager.email'),
   dnsZones: z.array(dnsName()).optional().describe('Only use this solver for names in these zones'),
+  caBundle: z.string().regex(/^[A-Za-z0-9+/]+={0,2}$/, { message: 'must be base64 (of the PEM CA certificate)' }).optional()
+    .describe('Base64 of the PEM CA certificate a private ACME server (step-ca) presents; its HTTP-01 challenges come from inside the network, so an internal edge may use HTTP-01 with it'),
 };
+
+const caCertificate = z.strictObject({
+  kind: z.enum(['intermediate', 'root'])
+    .describe('What the Secret holds (cert-manager cannot tell: its CA issuer signs with whatever key it finds): "intermediate", name-constrained to permittedDnsDomains, or "root", the organisation\'s own trust anchor'),
+  permittedDnsDomains: z.array(dnsName()).min(1).optional()
+    .describe('DNS domains the intermediate is name-constrained to (RFC 5280): required for an intermediate; every edge host must be inside one'),
+  issuedBy: dnsLabel().optional()
+    .describe('A ClusterIssuer the platform team owns (holding the organisation\'s root in cert-manager\'s namespace): cert-manager mints the intermediate into secretName (Certificate with isCA and these name constraints, critical), so no hand-made CA key is ever copied into the namespace'),
+  acceptRootCaInNamespace: z.string().min(1, { message: 'must say why a root CA key may stay in the namespace' }).optional()
+    .describe('With kind root on an Issuer: the reason a root CA key is accepted in the environment\'s namespace (anyone who reads Secrets there can mint certificates everything trusting that root accepts)'),
+}).describe('The CA in the Secret, as declared by whoever made it (the preflight checks it: docs/security.md, "Private CA")');
+
+const vaultAuth = z.strictObject({
+  role: z.string().min(1).describe('Vault role of the Kubernetes auth method (bound to this ServiceAccount and the audience vault://<namespace>/<issuer name>)'),
+  mountPath: z.string().regex(/^\/v1\/auth\/[A-Za-z0-9_/-]+$/, { message: 'must be a Vault auth mount path such as /v1/auth/kubernetes' }).default('/v1/auth/kubernetes')
+    .describe('Mount path of the Kubernetes auth method'),
+}).describe('Kubernetes auth with a short-lived token of the ServiceAccount `<issuer name>-vault` (created here; cert-manager may request its tokens, nothing else)');
 
 export const issuerSchema = z.discriminatedUnion('type', [
   z.strictObject({ ...issuerBase, type: z.literal('acme-http01'), ...acmeBase })
@@ -129,7 +148,23 @@ export const issuerSchema = z.discriminatedUnion('type', [
     ...issuerBase,
     type: z.literal('ca'),
     secretName: dnsName().describe('Secret (type kubernetes.io/tls: tls.crt, tls.key) with the private CA that signs the certificates'),
-  }).describe('A private CA from a Secret: nothing leaves the network (clients must trust the CA)'),
+    caCertificate,
+  }).describe('A private CA from a Secret: nothing leaves the network (clients must trust the CA); its key is in the Secret, so a namespaced Issuer\'s CA should be a name-constrained intermediate'),
+  z.strictObject({
+    ...issuerBase,
+    type: z.literal('vault'),
+    server: z.url().refine((u) => u.startsWith('https://'), { message: 'must be an https:// URL' }).describe('Vault address'),
+    path: z.string().regex(/^[A-Za-z0-9_-]+(\/[A-Za-z0-9_.-]+)*\/(sign|issue)\/[A-Za-z0-9_.-]+$/, { message: 'must be a Vault PKI signing path such as pki_int/sign/pensioen' })
+      .describe('Vault PKI path that signs (`<mount>/sign/<role>`); the PKI role sets the allowed domains'),
+    caBundleSecretRef: z.strictObject({ name: dnsName(), key: z.string().min(1).default('ca.crt') }).optional()
+      .describe('Secret with the CA certificate of Vault\'s TLS endpoint (left out: the system roots of cert-manager)'),
+    auth: vaultAuth,
+  }).describe('HashiCorp Vault (or OpenBao) PKI: the CA key never leaves Vault'),
+  z.strictObject({
+    ...issuerBase,
+    type: z.literal('platform-owned'),
+    solvesHttp01: z.boolean().default(false).describe('The platform\'s issuer solves ACME HTTP-01 for these hosts through this edge (its solver pods run in this namespace and get the NetworkPolicy)'),
+  }).describe('An issuer the platform team creates and owns: referenced by name (kind and name), never created or changed here'),
 ]);
 export type IssuerConfig = z.output<typeof issuerSchema>;
 
@@ -199,10 +234,15 @@ export function refineRealCluster(c: any, ctx: Ctx): void {
   issuers.forEach((i, n) => {
     if (seen.has(i.name)) ctx.addIssue({ code: 'custom', path: ['certManager', 'issuers', n, 'name'], message: `"${i.name}" is configured twice (allowed: unique names)` });
     seen.add(i.name);
-    if (i.type !== 'ca' && !i.email && !c.certManager.email) {
+    const acme = i.type === 'acme-http01' || i.type === 'acme-dns01';
+    if (i.type === 'ca') caIssuerRules(c, i, n, ctx);
+    if (i.type === 'vault' && i.kind === 'ClusterIssuer') {
+      ctx.addIssue({ code: 'custom', path: ['certManager', 'issuers', n, 'kind'], message: `"${i.name}" is a Vault ClusterIssuer: its ServiceAccount and token RBAC would live in cert-manager's namespace, which this repository does not manage (allowed: kind Issuer, or type platform-owned for the platform's Vault ClusterIssuer)` });
+    }
+    if (acme && !i.email && !c.certManager.email) {
       ctx.addIssue({ code: 'custom', path: ['certManager', 'issuers', n, 'email'], message: 'is required for an ACME issuer (or set certManager.email)' });
     }
-    if (i.type !== 'ca' && isLetsEncrypt(i.server)) {
+    if (acme && isLetsEncrypt(i.server)) {
       const email: string | undefined = i.email ?? c.certManager.email;
       const why = email === undefined ? undefined : letsEncryptEmailProblem(email);
       if (why) ctx.addIssue({ code: 'custom', path: i.email ? ['certManager', 'issuers', n, 'email'] : ['certManager', 'email'], message: `${why}; Let's Encrypt refuses the account, so "${i.name}" never issues a certificate (allowed: a mailbox in a public domain you read)` });
@@ -211,16 +251,16 @@ export function refineRealCluster(c: any, ctx: Ctx): void {
   const used = issuers.find((i) => i.name === c.ingress.clusterIssuer);
   if (!used) {
     ctx.addIssue({ code: 'custom', path: ['ingress', 'clusterIssuer'], message: `"${c.ingress.clusterIssuer}" is not an issuer in certManager.issuers (allowed: ${issuers.map((i) => i.name).join(', ') || 'none configured'})` });
-  } else if (c.ingress.exposure === 'internal' && used.type === 'acme-http01') {
+  } else if (c.ingress.exposure === 'internal' && used.type === 'acme-http01' && !used.caBundle) {
     ctx.addIssue({
       code: 'custom', path: ['ingress', 'clusterIssuer'],
-      message: `"${used.name}" solves ACME HTTP-01, which the CA must reach from the internet, but ingress.exposure is internal (allowed: an issuer of type acme-dns01 or ca)`,
+      message: `"${used.name}" solves ACME HTTP-01, which the CA must reach from the internet, but ingress.exposure is internal (allowed: an issuer of type acme-dns01, ca, vault, or a private ACME CA inside the network with caBundle)`,
     });
   }
   if (c.ingress.exposure === 'internal') {
     issuers.forEach((i, n) => {
-      if (i.type === 'acme-http01') {
-        ctx.addIssue({ code: 'custom', path: ['certManager', 'issuers', n, 'type'], message: `"${i.name}" uses HTTP-01 on an internal edge (ingress.exposure internal), where the ACME CA cannot reach it (allowed: acme-dns01, ca)` });
+      if (i.type === 'acme-http01' && !i.caBundle) {
+        ctx.addIssue({ code: 'custom', path: ['certManager', 'issuers', n, 'type'], message: `"${i.name}" uses HTTP-01 on an internal edge (ingress.exposure internal), where a public ACME CA cannot reach it (allowed: acme-dns01, ca, vault, or acme-http01 with the caBundle of a private ACME CA such as step-ca)` });
       }
     });
   }
@@ -237,6 +277,42 @@ export function refineRealCluster(c: any, ctx: Ctx): void {
   // Metrics port must differ from the serving port.
   if (c.backend.metricsPort !== undefined && c.backend.metricsPort === c.backend.port) {
     ctx.addIssue({ code: 'custom', path: ['backend', 'metricsPort'], message: `must differ from backend.port (${c.backend.port}): a separate port is what keeps /metrics off the edge (allowed: another port, or leave it out)` });
+  }
+}
+
+/** Whether a host name is a permitted DNS domain or below it (RFC 5280 name constraints on dNSName). */
+export function inDomain(host: string, domain: string): boolean {
+  const h = host.toLowerCase().replace(/^\*\./, '');
+  const d = domain.toLowerCase().replace(/^\./, '');
+  return h === d || h.endsWith(`.${d}`);
+}
+
+/**
+ * A private CA issuer: the declaration of what its Secret holds. A root CA key in the environment's namespace
+ * (an Issuer's Secret) is refused unless accepted with a reason; an intermediate names the domains it is
+ * constrained to, and every edge host must be inside them (clients reject a name outside the constraints).
+ */
+function caIssuerRules(c: any, i: Extract<IssuerConfig, { type: 'ca' }>, n: number, ctx: Ctx): void {
+  const at = (...k: string[]) => ['certManager', 'issuers', n, 'caCertificate', ...k];
+  const ca = i.caCertificate;
+  if (ca.kind === 'root') {
+    if (i.kind === 'Issuer' && ca.acceptRootCaInNamespace === undefined) {
+      ctx.addIssue({ code: 'custom', path: at('kind'), message: `"${i.name}" would keep a root CA key in Secret ${i.secretName} of namespace ${c.namespace}: anyone who can read Secrets there can mint certificates the whole organisation trusts (allowed: intermediate with permittedDnsDomains, optionally minted by a platform ClusterIssuer with issuedBy; type vault or platform-owned; or acceptRootCaInNamespace: <the reason> to accept the risk)` });
+    }
+    if (ca.issuedBy) ctx.addIssue({ code: 'custom', path: at('issuedBy'), message: 'is for an intermediate: a root is not issued by another issuer (allowed: kind intermediate)' });
+    if (ca.permittedDnsDomains) ctx.addIssue({ code: 'custom', path: at('permittedDnsDomains'), message: 'is for an intermediate: a root CA is not name-constrained here (allowed: kind intermediate)' });
+    return;
+  }
+  if (ca.acceptRootCaInNamespace !== undefined) ctx.addIssue({ code: 'custom', path: at('acceptRootCaInNamespace'), message: 'is only for kind root (an intermediate needs no acceptance)' });
+  if (!ca.permittedDnsDomains) {
+    ctx.addIssue({ code: 'custom', path: at('permittedDnsDomains'), message: `is required for an intermediate: the DNS domains it is name-constrained to (allowed: a list such as [${c.ingress?.apiHost?.split('.').slice(1).join('.') || 'example.nl'}])` });
+    return;
+  }
+  if (c.ingress?.clusterIssuer !== i.name) return;
+  for (const host of [c.ingress.apiHost, ...(c.ingress.frontendHosts ?? [])]) {
+    if (!ca.permittedDnsDomains.some((d) => inDomain(host, d))) {
+      ctx.addIssue({ code: 'custom', path: at('permittedDnsDomains'), message: `does not contain the edge host ${host}: a client rejects a certificate for it from an intermediate constrained to ${ca.permittedDnsDomains.join(', ')} (allowed: add ${host} or a parent domain)` });
+    }
   }
 }
 

@@ -53,7 +53,7 @@ export function manualSecretsOf(env: Environment) {
 export function manualSecretCommand(env: Environment, s: { name: string; type?: string }): string {
   const ns = env.config.namespace;
   return s.type === 'tls'
-    ? `kubectl -n ${ns} create secret tls ${s.name} --cert=CA.crt --key=CA.key  # keys tls.crt, tls.key`
+    ? `kubectl -n ${ns} create secret tls ${s.name} --cert=intermediate-chain.crt --key=intermediate.key  # keys tls.crt, tls.key: a name-constrained intermediate (docs/security.md, "Private CA")`
     : `kubectl -n ${ns} create secret docker-registry ${s.name} --docker-server=${env.config.registry.split('/')[0]} --docker-username=USER --docker-password=PASSWORD  # key .dockerconfigjson`;
 }
 

@@ -135,6 +135,8 @@ export function edgeTlsOf(env: Environment): 'public' | 'issuer-ca' | 'skip-veri
   const issuer = c.certManager.issuers.find((i) => i.name === c.ingress.clusterIssuer);
   // A namespaced CA Issuer's Secret is in this namespace (a ClusterIssuer's is in cert-manager's: not mountable).
   if (issuer?.type === 'ca') return issuer.kind === 'Issuer' ? 'issuer-ca' : 'skip-verify';
+  // Vault's CA is private and not in the namespace; a platform-owned issuer is taken as public (override with edgeTls).
+  if (issuer?.type === 'vault') return 'skip-verify';
   if (issuer && 'server' in issuer && /acme-staging/.test(String(issuer.server))) return 'skip-verify';
   return 'public';
 }

@@ -6,8 +6,9 @@ import type { Construct } from 'constructs';
 import { ApiObject } from 'cdk8s';
 import type { Environment } from '../config';
 import type { IssuerConfig } from '../config/real-cluster';
+import { k8s } from '../k8s';
 import { clusterMeta, meta, PART_OF } from '../k8s/labels';
-import { issuerSpec } from '../tls/issuers';
+import { issuerSpec, vaultServiceAccountOf } from '../tls/issuers';
 
 /**
  * The issuers of `certManager.issuers` something uses: the edge's (`ingress.clusterIssuer`). The others are the
@@ -20,15 +21,56 @@ export function issuersInUse(env: Environment): IssuerConfig[] {
 }
 
 /**
- * The issuers in use (lib/tls/issuers.ts): ACME HTTP-01 through the edge's solver, ACME DNS-01, or a private CA;
- * ClusterIssuer or Issuer as configured.
+ * The issuers in use (lib/tls/issuers.ts): ACME HTTP-01 through the edge's solver, ACME DNS-01, Vault, or a
+ * private CA; ClusterIssuer or Issuer as configured. A platform-owned issuer is referenced, never created. With
+ * them what each needs in the namespace: a CA `issuedBy` a platform ClusterIssuer gets its name-constrained
+ * intermediate as a Certificate; a Vault Issuer its ServiceAccount and the Role that lets cert-manager (and
+ * nothing else) request that ServiceAccount's tokens.
  */
 export function certIssuers(scope: Construct, env: Environment): ApiObject[] {
+  const c = env.config;
   const edge = { name: PART_OF, component: 'edge' };
-  return issuersInUse(env).map((i) => new ApiObject(scope, `issuer-${i.name}`, {
-    apiVersion: 'cert-manager.io/v1',
-    kind: i.kind,
-    metadata: i.kind === 'ClusterIssuer' ? clusterMeta(env, i.name, edge) : meta(env, i.name, edge),
-    spec: issuerSpec(env, i),
-  }));
+  const out: ApiObject[] = [];
+  for (const i of issuersInUse(env)) {
+    if (i.type === 'platform-owned') continue;
+    if (i.type === 'ca' && i.caCertificate.issuedBy) {
+      out.push(new ApiObject(scope, `ca-${i.name}`, {
+        apiVersion: 'cert-manager.io/v1',
+        kind: 'Certificate',
+        metadata: meta(env, i.secretName, edge),
+        spec: {
+          secretName: i.secretName,
+          isCA: true,
+          commonName: `${i.name} (${env.config.namespace})`,
+          duration: '8760h',
+          renewBefore: '720h',
+          privateKey: { algorithm: 'ECDSA', size: 256, rotationPolicy: 'Always' },
+          usages: ['cert sign', 'crl sign', 'digital signature'],
+          // Critical: a client that does not understand name constraints must reject the chain (RFC 5280 4.2.1.10).
+          nameConstraints: { critical: true, permitted: { dnsDomains: i.caCertificate.permittedDnsDomains } },
+          issuerRef: { group: 'cert-manager.io', kind: 'ClusterIssuer', name: i.caCertificate.issuedBy },
+        },
+      }));
+    }
+    if (i.type === 'vault') {
+      const sa = vaultServiceAccountOf(i.name);
+      new k8s.KubeServiceAccount(scope, `vault-sa-${i.name}`, { metadata: meta(env, sa, edge), automountServiceAccountToken: false });
+      new k8s.KubeRole(scope, `vault-role-${i.name}`, {
+        metadata: meta(env, `${sa}-token`, edge),
+        rules: [{ apiGroups: [''], resources: ['serviceaccounts/token'], resourceNames: [sa], verbs: ['create'] }],
+      });
+      new k8s.KubeRoleBinding(scope, `vault-binding-${i.name}`, {
+        metadata: meta(env, `${sa}-token`, edge),
+        roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: `${sa}-token` },
+        subjects: [{ kind: 'ServiceAccount', name: c.certManager.serviceAccountName, namespace: c.certManager.namespace }],
+      });
+    }
+    out.push(new ApiObject(scope, `issuer-${i.name}`, {
+      apiVersion: 'cert-manager.io/v1',
+      kind: i.kind,
+      metadata: i.kind === 'ClusterIssuer' ? clusterMeta(env, i.name, edge) : meta(env, i.name, edge),
+      spec: issuerSpec(env, i),
+    }));
+  }
+  return out;
 }

@@ -1,7 +1,9 @@
 /**
  * cert-manager issuers from configuration (`certManager.issuers`): ACME with HTTP-01 through the edge (public
- * edges only), ACME with DNS-01 (Route 53 with ambient credentials/IRSA, Azure DNS with workload identity,
- * Cloudflare with an API token Secret, RFC 2136 with a TSIG Secret), or a private CA from a Secret.
+ * edges, or a private ACME CA such as step-ca with its caBundle), ACME with DNS-01 (Route 53 with ambient
+ * credentials/IRSA, Azure DNS with workload identity, Cloudflare with an API token Secret, RFC 2136 with a TSIG
+ * Secret), HashiCorp Vault PKI (Kubernetes auth), a private CA from a Secret, or a platform-owned issuer that
+ * is only referenced.
  *
  * A ClusterIssuer reads its Secrets in cert-manager's namespace (`certManager.namespace`); an Issuer in the
  * environment's namespace, where they are declared like every other Secret created outside git.
@@ -40,11 +42,23 @@ function dns01Solver(i: Extract<IssuerConfig, { type: 'acme-dns01' }>): Record<s
 export function issuerSpec(env: Environment, i: IssuerConfig): Record<string, any> {
   const c = env.config;
   if (i.type === 'ca') return { ca: { secretName: i.secretName } };
+  if (i.type === 'platform-owned') throw new Error(`issuer ${i.name} is platform-owned: it is referenced, never created`);
+  if (i.type === 'vault') {
+    return {
+      vault: {
+        server: i.server,
+        path: i.path,
+        ...(i.caBundleSecretRef ? { caBundleSecretRef: { name: i.caBundleSecretRef.name, key: i.caBundleSecretRef.key } } : {}),
+        auth: { kubernetes: { role: i.auth.role, mountPath: i.auth.mountPath, serviceAccountRef: { name: vaultServiceAccountOf(i.name) } } },
+      },
+    };
+  }
   // The HTTP-01 solver goes through the edge: the ingress class, or the Gateway's port-80 listeners.
   const solver = i.type === 'acme-http01' ? toJson_ClusterIssuerSpecAcmeSolvers(http01Solver(env)) : { dns01: dns01Solver(i) };
   return {
     acme: {
       server: i.server,
+      ...(i.caBundle ? { caBundle: i.caBundle } : {}),
       email: i.email ?? c.certManager.email,
       privateKeySecretRef: { name: `${i.name}-account-key` },
       solvers: [{ ...(i.dnsZones ? { selector: { dnsZones: i.dnsZones } } : {}), ...solver }],
@@ -52,9 +66,14 @@ export function issuerSpec(env: Environment, i: IssuerConfig): Record<string, an
   };
 }
 
+/** The ServiceAccount a Vault Issuer authenticates as (cert-manager requests its tokens). */
+export const vaultServiceAccountOf = (issuer: string) => `${issuer}-vault`;
+
 /** Secrets an issuer reads (name, keys), for the gate, the docs and the preflight. */
 export function issuerSecrets(i: IssuerConfig): { name: string; keys: string[]; type: 'tls' | 'generic' }[] {
-  if (i.type === 'ca') return [{ name: i.secretName, keys: ['tls.crt', 'tls.key'], type: 'tls' }];
+  // A CA minted by cert-manager (issuedBy) is written by cert-manager, not created outside git.
+  if (i.type === 'ca') return i.caCertificate.issuedBy ? [] : [{ name: i.secretName, keys: ['tls.crt', 'tls.key'], type: 'tls' }];
+  if (i.type === 'vault' && i.caBundleSecretRef) return [{ name: i.caBundleSecretRef.name, keys: [i.caBundleSecretRef.key], type: 'generic' }];
   if (i.type === 'acme-dns01' && i.dns01.provider === 'cloudflare') return [{ name: i.dns01.apiTokenSecretRef.name, keys: [i.dns01.apiTokenSecretRef.key], type: 'generic' }];
   if (i.type === 'acme-dns01' && i.dns01.provider === 'rfc2136') return [{ name: i.dns01.tsigSecretSecretRef.name, keys: [i.dns01.tsigSecretSecretRef.key], type: 'generic' }];
   return [];
