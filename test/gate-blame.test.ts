@@ -61,10 +61,10 @@ describe('union errors list what is allowed', () => {
     return [];
   };
   test('an unknown issuer type: the value and the allowed types, not the whole object', () => {
-    expect(problems([{ name: 'x', type: 'acme' }])).toEqual(['config/x.yaml: certManager.issuers[0].type: got "acme" (allowed: "acme-http01", "acme-dns01", "ca")']);
+    expect(problems([{ name: 'x', type: 'acme' }])).toEqual(['config/x.yaml: certManager.issuers[0].type: got "acme" (allowed: "acme-http01", "acme-dns01", "ca", "vault", "platform-owned")']);
   });
   test('an unknown DNS-01 provider, and a missing type', () => {
     expect(problems([{ name: 'x', type: 'acme-dns01', dns01: { provider: 'bind' } }])).toEqual(['config/x.yaml: certManager.issuers[0].dns01.provider: got "bind" (allowed: "route53", "azureDNS", "cloudflare", "rfc2136")']);
-    expect(problems([{ name: 'x' }])).toEqual(['config/x.yaml: certManager.issuers[0].type: is required (allowed: "acme-http01", "acme-dns01", "ca")']);
+    expect(problems([{ name: 'x' }])).toEqual(['config/x.yaml: certManager.issuers[0].type: is required (allowed: "acme-http01", "acme-dns01", "ca", "vault", "platform-owned")']);
   });
 });

@@ -18,6 +18,7 @@ describe('from the on-prem fixture (CloudNativePG, private CA)', () => {
   test('the backup destination, the API-server and node address ranges become placeholders', () => {
     expect(out.placeholders).toEqual(expect.arrayContaining([
       'database.cloudnativePg.backup.objectStore.destinationPath', 'database.cloudnativePg.apiServerCidrs[0]', 'network.ingressControllerNodeCidrs[0]',
+      'certManager.issuers.0.caCertificate.permittedDnsDomains[0]',
     ]));
     const doc = parse(out.text);
     expect(doc.database.cloudnativePg.backup.objectStore.destinationPath).toBe(PLACEHOLDER);
@@ -44,6 +45,7 @@ describe('from the on-prem fixture (CloudNativePG, private CA)', () => {
       apiTlsSecretName: 'acceptance-tls', frontendTlsSecretName: 'acceptance-frontend-tls', clusterIssuer: 'pensioen-internal-ca' };
     doc.database.cloudnativePg.backup.objectStore.destinationPath = 's3://pensioen-acceptance-db-backups/postgres';
     doc.database.cloudnativePg.apiServerCidrs = ['192.168.20.11/32'];
+    doc.certManager.issuers[0].caCertificate.permittedDnsDomains = ['acceptance.example.nl'];
     doc.network.ingressControllerNodeCidrs = ['192.168.20.0/24'];
     doc.frontend.image = 'pensioen-frontend:1.0.0-acceptance';
     const text = stringify(doc);

@@ -112,13 +112,13 @@ export function newEnvironmentConfig(name: string, sourceName: string, sourceTex
   const show = (v: unknown) => (Array.isArray(v) ? v.join(', ') : String(v));
 
   /** Sets a placeholder at `keys`, creating maps on the way, with a comment saying what the source had. */
-  const mark = (keys: string[], had: unknown, list = false) => {
+  const mark = (keys: (string | number)[], had: unknown, list = false) => {
     const value = list ? Object.assign(new YAMLSeq(), { flow: true, items: [new Scalar(PLACEHOLDER)] }) : new Scalar(PLACEHOLDER);
     value.comment = ` placeholder from new-env: ${sourceName} has ${show(had)}`;
     doc.setIn(keys, value);
     placeholders.push(list ? `${keys.join('.')}[0]` : keys.join('.'));
   };
-  const has = (keys: string[]) => doc.hasIn(keys);
+  const has = (keys: (string | number)[]) => doc.hasIn(keys);
 
   mark(['namespace'], source.namespace);
   // namespace first, where a reader looks for it (setIn appends a new key at the end)
@@ -139,6 +139,11 @@ export function newEnvironmentConfig(name: string, sourceName: string, sourceTex
   mark(['ingress', 'apiTlsSecretName'], source.ingress.apiTlsSecretName);
   mark(['ingress', 'frontendTlsSecretName'], source.ingress.frontendTlsSecretName);
   mark(['ingress', 'clusterIssuer'], source.ingress.clusterIssuer);
+  // A private intermediate is name-constrained to the source's domains: the new hosts need their own.
+  source.certManager.issuers.forEach((i, n) => {
+    const keys = ['certManager', 'issuers', n, 'caCertificate', 'permittedDnsDomains'];
+    if (i.type === 'ca' && i.caCertificate.permittedDnsDomains && has(keys as string[])) mark(keys, i.caCertificate.permittedDnsDomains, true);
+  });
   // Values of the source's cluster and storage: a copy would archive into the source's backups, or admit
   // (and call) the source cluster's API server and nodes.
   const cnpg = source.database.mode === 'cloudnative-pg' ? source.database.cloudnativePg : undefined;

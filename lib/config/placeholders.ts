@@ -18,6 +18,7 @@ export const PLACEHOLDER_HINTS: Record<string, string> = {
   'ingress.apiTlsSecretName': 'the Secret cert-manager writes this environment\'s API certificate to',
   'ingress.frontendTlsSecretName': 'the Secret cert-manager writes this environment\'s frontend certificate to',
   'ingress.clusterIssuer': 'the issuer that signs this environment\'s certificates',
+  'certManager.issuers[].caCertificate.permittedDnsDomains[]': 'the DNS domains this environment\'s intermediate CA is constrained to (they must hold its hosts)',
   'database.cloudnativePg.backup.objectStore.destinationPath': 'where this environment\'s base backups and WAL go (two environments sharing a destination would archive into, and restore from, each other\'s backups)',
   'database.cloudnativePg.apiServerCidrs[]': 'the addresses of this cluster\'s API server (`kubectl get endpoints kubernetes -n default`)',
   'network.ingressControllerNodeCidrs[]': 'the node address range of this cluster\'s ingress controller',
