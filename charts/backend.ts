@@ -8,7 +8,7 @@ import { meta, versionOfImage } from '../lib/k8s/labels';
 import { BACKEND, BACKEND_DEPLOYMENT, BACKEND_SERVICE, REDIS_CONFIGMAP } from '../lib/names';
 import { redisClientConfig } from '../lib/redis/topology';
 import { managedCaVolume } from '../lib/redis/managed';
-import { databaseEnv, secretEnv } from '../lib/database/connection';
+import { databaseCaVolume, databaseEnv, secretEnv } from '../lib/database/connection';
 import { schemaWaitScript } from '../lib/database/schema-wait';
 
 export { BACKEND, BACKEND_DEPLOYMENT, BACKEND_SERVICE, REDIS_CONFIGMAP };
@@ -34,6 +34,9 @@ export class BackendChart extends EnvChart {
       data: redisClientConfig(env),
     });
     const ca = managedCaVolume(env);
+    const dbCa = databaseCaVolume(env);
+    const mounts = [...(ca ? [ca.mount] : []), ...(dbCa ? [dbCa.mount] : [])];
+    const volumes = [...(ca ? [ca.volume] : []), ...(dbCa ? [dbCa.volume] : [])];
 
     const schemaWait = c.migrations.enabled && c.migrations.waitForSchema ? schemaWaitContainer(env) : undefined;
     this.workload = new Workload(this, 'backend', {
@@ -53,9 +56,9 @@ export class BackendChart extends EnvChart {
         ...livenessAndStartup('http', b.livenessProbe, b.startupProbe),
         readinessProbe: httpProbe(b.healthPath, 'http', b.readinessProbe),
         writablePaths: ['/tmp'],
-        ...(ca ? { volumeMounts: [ca.mount] } : {}),
+        ...(mounts.length ? { volumeMounts: mounts } : {}),
       }],
-      ...(schemaWait || ca ? { pod: { ...(schemaWait ? { initContainers: [schemaWait] } : {}), ...(ca ? { volumes: [ca.volume] } : {}) } } : {}),
+      ...(schemaWait || volumes.length ? { pod: { ...(schemaWait ? { initContainers: [schemaWait] } : {}), ...(volumes.length ? { volumes } : {}) } } : {}),
       scale: b.autoscaling.enabled ? { autoscaling: b.autoscaling } : { replicas: b.replicas },
       service: {
         name: BACKEND_SERVICE,
@@ -105,5 +108,6 @@ export function schemaWaitContainer(env: Environment): k8s.Container {
     env: [...databaseEnv(env), { name: 'PYTHONDONTWRITEBYTECODE', value: '1' }],
     resources: c.migrations.resources,
     writablePaths: ['/tmp'],
+    ...(databaseCaVolume(env) ? { volumeMounts: [databaseCaVolume(env)!.mount] } : {}),
   });
 }

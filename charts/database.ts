@@ -14,6 +14,10 @@ import {
   poolerOf, poolerSelector, scheduledBackupOf,
 } from '../lib/database/names';
 import { type CnpgConfig, connectionSizing } from '../lib/database/schema';
+import { managedAppRole } from '../lib/database/roles';
+
+/** The names a client in the cluster may use for a Service (the server certificate's SANs). */
+const serviceNames = (service: string, namespace: string) => [service, `${service}.${namespace}`, `${service}.${namespace}.svc`, `${service}.${namespace}.svc.cluster.local`];
 
 /**
  * PostgreSQL in the cluster with CloudNativePG 1.30 and the Barman Cloud plugin (`database.mode:
@@ -220,6 +224,11 @@ function clusterSpec(env: Environment, cnpg: CnpgConfig, name: string, bootstrap
     seccompProfile: { type: 'RuntimeDefault' },
     enableSuperuserAccess: false,
     enablePDB: true,
+    // The backend's own data-only role (lib/database/roles.ts); the owner stays the migrator.
+    ...(managedAppRole(env) ? { managed: { roles: [managedAppRole(env)] } } : {}),
+    // PgBouncer presents the Cluster's server certificate to clients: with the pooler's Service names in it,
+    // DATABASE_URL's sslmode=verify-full holds for the pooler's host.
+    certificates: { serverAltDNSNames: serviceNames(poolerOf(name), env.config.namespace) },
     postgresql: {
       parameters: { ...cnpg.parameters, max_connections: String(sizing.maxConnections) },
     },

@@ -5,7 +5,8 @@ import { k8s } from '../lib/k8s';
 import { hardenedContainer, hardenedPodSpec } from '../lib/k8s/hardened';
 import { labels, meta, selectorLabels, versionOfImage } from '../lib/k8s/labels';
 import { dnsEgress, tcp } from '../lib/k8s/network';
-import { databaseEnv } from '../lib/database/connection';
+import { databaseCaVolume, databaseEnv } from '../lib/database/connection';
+import { grantContainer } from '../lib/database/roles';
 import { migrationCommand } from '../lib/database/schema-wait';
 import { MIGRATION_JOB, MIGRATION_LABELS, MIGRATION_SERVICE_ACCOUNT, migrationJobNameOf } from '../lib/names';
 import { POOLER_PORT, clusterNames, cnpgOf, poolerSelector } from '../lib/database/names';
@@ -74,17 +75,23 @@ export class MigrationsChart extends EnvChart {
       },
     });
 
-    // One pod: no spread; a failed pod is retried by the Job (backoffLimit), never restarted in place.
+    // One pod: no spread; a failed pod is retried by the Job (backoffLimit), never restarted in place. It
+    // connects as the migrator (the owner); first it grants the backend's role its data privileges.
+    const ca = databaseCaVolume(env);
+    const grant = grantContainer(env);
     const pod = hardenedPodSpec(env, {
       serviceAccountName: MIGRATION_SERVICE_ACCOUNT,
+      ...(grant ? { initContainers: [grant] } : {}),
+      ...(ca ? { volumes: [ca.volume] } : {}),
       containers: [hardenedContainer({
         name: 'migrate',
         image: `${c.registry}/${c.backend.image}`,
         // The rollback guard, then migrations.command as given (lib/database/schema-wait.ts).
         command: migrationCommand(m.command),
-        env: [...databaseEnv(env), { name: 'PYTHONDONTWRITEBYTECODE', value: '1' }],
+        env: [...databaseEnv(env, 'migrator'), { name: 'PYTHONDONTWRITEBYTECODE', value: '1' }],
         resources: m.resources,
         writablePaths: ['/tmp'],
+        ...(ca ? { volumeMounts: [ca.mount] } : {}),
       })],
       selector,
       writablePaths: ['/tmp'],

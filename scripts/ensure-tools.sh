@@ -18,8 +18,9 @@ missing=()
 for tool in "${!pkg_of[@]}"; do
   command -v "$tool" >/dev/null 2>&1 || missing+=("${pkg_of[$tool]}")
 done
-# test/schema-wait.tools.test.ts: a PostgreSQL 15 cluster of its own (initdb, pg_ctl), the alembic CLI and the
-# driver it connects with (for /usr/bin/python3, the CLI's interpreter).
+# test/schema-wait.tools.test.ts and test/database-roles.tools.test.ts: a PostgreSQL 15 cluster of its own (initdb,
+# pg_ctl, psql; TLS with openssl-made certificates), the alembic CLI and the driver it connects with (for
+# /usr/bin/python3, the CLI's interpreter).
 [ -x /usr/lib/postgresql/15/bin/initdb ] || missing+=(postgresql-15)
 command -v alembic >/dev/null 2>&1 || missing+=(alembic)
 /usr/bin/python3 -c 'import psycopg2' >/dev/null 2>&1 || missing+=(python3-psycopg2)

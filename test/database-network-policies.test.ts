@@ -44,7 +44,7 @@ test('backend -> PgBouncer on 5432, and no egress to the managed-database CIDRs'
   expect(objects.filter((o) => o.kind === 'NetworkPolicy' && o.metadata.name === 'postgres-exporter')).toEqual([]);
 });
 
-test('migration Job -> PgBouncer on 5432: the same connection as the backend', () => {
+test('migration Job -> PgBouncer on 5432: the same address as the backend, as the migrator (the owner\'s Secret)', () => {
   const job = objects.find((o) => o.kind === 'Job')!;
   const jobLabels = job.spec.template.metadata.labels;
   const rule = np('pensioen-db-pooler').ingress.find((r: any) => matchSelector(r.from[0].podSelector, jobLabels));
@@ -52,7 +52,10 @@ test('migration Job -> PgBouncer on 5432: the same connection as the backend', (
   expect(find(objects, 'NetworkPolicy', 'backend-migrate').spec.egress).toContainEqual({ to: [{ podSelector: poolers }], ports: tcp(5432) });
   expect(JSON.stringify(find(objects, 'NetworkPolicy', 'backend-migrate').spec.egress)).not.toContain('ipBlock');
   const env = job.spec.template.spec.containers[0].env;
-  expect(env.slice(0, 3)).toEqual(find(objects, 'Deployment', 'backend').spec.template.spec.containers[0].env.slice(0, 3));
+  const backend = find(objects, 'Deployment', 'backend').spec.template.spec.containers[0].env;
+  expect(env[2]).toEqual(backend[2]);
+  expect(env[0].valueFrom.secretKeyRef.name).toBe('pensioen-db-app');
+  expect(backend[0].valueFrom.secretKeyRef.name).toBe('pensioen-db-app-role');
 });
 
 test('PgBouncer -> instances on 5432 (egress of the pooler, ingress of the instances)', () => {

@@ -181,22 +181,22 @@ describe('onprem: 08-database.yaml', () => {
 describe('backend DATABASE_URL', () => {
   const envVars = (objects: Record<string, any>[]) => of(objects, 'Deployment', 'backend').spec.template.spec.containers[0].env;
 
-  test('cloudnative-pg: composed from the operator\'s Secret pensioen-db-app and the pooler, no value in git', () => {
+  test('cloudnative-pg: composed from the backend role\'s Secret and the pooler, verify-full against the Cluster CA, no value in git', () => {
     const env = envVars(onprem);
     expect(env.slice(0, 3)).toEqual([
-      { name: 'DATABASE_USER', valueFrom: { secretKeyRef: { name: 'pensioen-db-app', key: 'username' } } },
-      { name: 'DATABASE_PASSWORD', valueFrom: { secretKeyRef: { name: 'pensioen-db-app', key: 'password' } } },
-      { name: 'DATABASE_URL', value: 'postgresql://$(DATABASE_USER):$(DATABASE_PASSWORD)@pensioen-db-pooler-rw.pensioen:5432/rules_engine' },
+      { name: 'DATABASE_USER', valueFrom: { secretKeyRef: { name: 'pensioen-db-app-role', key: 'username' } } },
+      { name: 'DATABASE_PASSWORD', valueFrom: { secretKeyRef: { name: 'pensioen-db-app-role', key: 'password' } } },
+      { name: 'DATABASE_URL', value: 'postgresql://$(DATABASE_USER):$(DATABASE_PASSWORD)@pensioen-db-pooler-rw.pensioen:5432/rules_engine?sslmode=verify-full&sslrootcert=/etc/pensioen/postgres-ca/ca.crt' },
     ]);
     expect(JSON.stringify(onprem)).not.toContain('db-secrets');
     expect(JSON.stringify(onprem)).not.toContain('postgres-exporter-secrets');
   });
 
   test('the query string, database and cluster name follow the config', () => {
-    const objects = objectsOf(cnpgEnv({ database: { name: 'regels', owner: 'regels_app', cloudnativePg: { clusterName: 'pg', connectionQuery: 'sslmode=require' } } }));
-    expect(envVars(objects)[2].value).toBe('postgresql://$(DATABASE_USER):$(DATABASE_PASSWORD)@pg-pooler-rw.pensioen:5432/regels?sslmode=require');
-    expect(envVars(objects)[0].valueFrom.secretKeyRef.name).toBe('pg-app');
-    expect(of(objects, 'Cluster', 'pg').spec.bootstrap.initdb).toMatchObject({ database: 'regels', owner: 'regels_app' });
+    const objects = objectsOf(cnpgEnv({ database: { name: 'regels', owner: 'regels_owner', cloudnativePg: { clusterName: 'pg', connectionQuery: 'connect_timeout=10' } } }));
+    expect(envVars(objects)[2].value).toBe('postgresql://$(DATABASE_USER):$(DATABASE_PASSWORD)@pg-pooler-rw.pensioen:5432/regels?sslmode=verify-full&sslrootcert=/etc/pensioen/postgres-ca/ca.crt&connect_timeout=10');
+    expect(envVars(objects)[0].valueFrom.secretKeyRef.name).toBe('pensioen-db-app-role');
+    expect(of(objects, 'Cluster', 'pg').spec.bootstrap.initdb).toMatchObject({ database: 'regels', owner: 'regels_owner' });
     expect(of(objects, 'Pooler', 'pg-pooler-rw').spec.cluster).toEqual({ name: 'pg' });
   });
 
@@ -284,7 +284,8 @@ describe('recovery Cluster', () => {
     expect(of(objects, 'Cluster', 'pensioen-db').spec.bootstrap.initdb).toBeDefined();
     expect(of(objects, 'Pooler', 'pensioen-db-restore-pooler-rw').spec.cluster).toEqual({ name: 'pensioen-db-restore' });
     expect(objects.filter((o) => o.kind === 'ScheduledBackup').map((o) => o.metadata.name)).toEqual(['pensioen-db-daily']);
-    expect(of(objects, 'Deployment', 'backend').spec.template.spec.containers[0].env[0].valueFrom.secretKeyRef.name).toBe('pensioen-db-app');
+    expect(of(objects, 'Deployment', 'backend').spec.template.spec.containers[0].env[0].valueFrom.secretKeyRef.name).toBe('pensioen-db-app-role');
+    expect(of(objects, 'Job', objects.find((o) => o.kind === 'Job')!.metadata.name).spec.template.spec.containers[0].env[0].valueFrom.secretKeyRef.name).toBe('pensioen-db-app');
   });
 
   test('to a target time, from another server name, under another name', () => {
@@ -297,8 +298,13 @@ describe('recovery Cluster', () => {
   test('switchBackend: the backend uses the recovery Cluster\'s pooler and Secret, and it is backed up daily', () => {
     const objects = recovery({ switchBackend: true });
     const env = of(objects, 'Deployment', 'backend').spec.template.spec.containers[0].env;
-    expect(env[0].valueFrom.secretKeyRef.name).toBe('pensioen-db-restore-app');
-    expect(env[2].value).toBe('postgresql://$(DATABASE_USER):$(DATABASE_PASSWORD)@pensioen-db-restore-pooler-rw.pensioen:5432/rules_engine');
+    // The backend's role is managed on the recovery Cluster too (same Secret); the migrator is its owner.
+    expect(env[0].valueFrom.secretKeyRef.name).toBe('pensioen-db-app-role');
+    expect(env[2].value).toBe('postgresql://$(DATABASE_USER):$(DATABASE_PASSWORD)@pensioen-db-restore-pooler-rw.pensioen:5432/rules_engine?sslmode=verify-full&sslrootcert=/etc/pensioen/postgres-ca/ca.crt');
+    const job = objects.find((o) => o.kind === 'Job')!;
+    expect(job.spec.template.spec.containers[0].env[0].valueFrom.secretKeyRef.name).toBe('pensioen-db-restore-app');
+    expect(job.spec.template.spec.volumes.find((v: any) => v.name === 'postgres-ca').secret.secretName).toBe('pensioen-db-restore-ca');
+    expect(of(objects, 'Cluster', 'pensioen-db-restore').spec.managed.roles.map((r: any) => r.name)).toEqual(['rules_engine_app']);
     expect(of(objects, 'ScheduledBackup', 'pensioen-db-restore-daily').spec.cluster).toEqual({ name: 'pensioen-db-restore' });
   });
 

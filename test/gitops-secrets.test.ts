@@ -97,12 +97,14 @@ describe('pre-created Secrets (onprem)', () => {
     expect(objects.filter((o) => ['Secret', 'ExternalSecret', 'SecretStore'].includes(o.kind))).toEqual([]);
     const commands = precreateCommands(env);
     expect(commands[0]).toBe('kubectl create namespace pensioen --dry-run=client -o yaml | kubectl apply -f -');
-    // CloudNativePG writes `<cluster>-app` itself: it must not be pre-created.
-    const operatorMade = new Set(objects.filter((o) => o.kind === 'Cluster' && o.apiVersion.startsWith('postgresql.cnpg.io/')).map((o) => `${o.metadata.name}-app`));
+    // CloudNativePG writes `<cluster>-app` and its CA `<cluster>-ca` itself: they must not be pre-created.
+    const operatorMade = new Set(objects.filter((o) => o.kind === 'Cluster' && o.apiVersion.startsWith('postgresql.cnpg.io/')).flatMap((o) => [`${o.metadata.name}-app`, `${o.metadata.name}-ca`]));
     for (const name of operatorMade) expect(commands.some((c) => c.includes(`create secret generic ${name} `))).toBe(false);
     for (const [name, keys] of referencedSecrets(objects)) {
       if (operatorMade.has(name)) continue;
       const cmd = commands.find((c) => c.startsWith(`kubectl -n ${env.config.namespace} create secret generic ${name} `));
+      // The backend's database role is a basic-auth Secret (CloudNativePG's managed roles require the type).
+      if (env.config.database.cloudnativePg?.appRole.passwordSecret === name) expect(cmd).toContain(`${name} --type=kubernetes.io/basic-auth --from-literal=username=${env.config.database.cloudnativePg.appRole.name} `);
       // A kubernetes.io/tls Secret (a CA Issuer's; the smoke test mounts its tls.crt) is created from files.
       const tls = commands.find((c) => c.startsWith(`kubectl -n ${env.config.namespace} create secret tls ${name} `));
       expect(cmd ?? tls).toBeDefined();

@@ -281,7 +281,7 @@ export function refineSafety(c: any, ctx: Ctx): void {
   }
   const query = c.database?.cloudnativePg?.connectionQuery;
   const qp = typeof query === 'string' ? credentialParameterOf(query) : undefined;
-  if (qp) issue(ctx, ['database', 'cloudnativePg', 'connectionQuery'], `holds a credential-looking parameter "${qp}=": DATABASE_URL is written in plain text to dist/ and git (allowed: connection options such as sslmode=require; the password comes from the Cluster's Secret)`);
+  if (qp) issue(ctx, ['database', 'cloudnativePg', 'connectionQuery'], `holds a credential-looking parameter "${qp}=": DATABASE_URL is written in plain text to dist/ and git (allowed: connection options such as connect_timeout=10; the password comes from the role's Secret)`);
   // The namespace: never the cluster's or a tool's own.
   const ns: string = c.namespace;
   if (typeof ns === 'string') {

@@ -52,6 +52,8 @@ export function manualSecretsOf(env: Environment) {
 /** The command that creates a typed Secret (placeholders in capitals). */
 export function manualSecretCommand(env: Environment, s: { name: string; type?: string }): string {
   const ns = env.config.namespace;
+  const appRole = env.config.database.cloudnativePg?.appRole;
+  if (s.type === 'basic-auth') return `kubectl -n ${ns} create secret generic ${s.name} --type=kubernetes.io/basic-auth --from-literal=username=${appRole?.name ?? 'ROLE'} --from-literal=password="$(openssl rand -hex 32)"  # the backend's database role (CloudNativePG managed role)`;
   return s.type === 'tls'
     ? `kubectl -n ${ns} create secret tls ${s.name} --cert=intermediate-chain.crt --key=intermediate.key  # keys tls.crt, tls.key: a name-constrained intermediate (docs/security.md, "Private CA")`
     : `kubectl -n ${ns} create secret docker-registry ${s.name} --docker-server=${env.config.registry.split('/')[0]} --docker-username=USER --docker-password=PASSWORD  # key .dockerconfigjson`;

@@ -1,24 +1,53 @@
 /** How a pod connects to the application database: shared by the backend, its schema wait and the migration Job. */
 import type { Environment } from '../config';
 import { k8s } from '../k8s';
-import { backendDatabaseEndpoint } from './names';
+import { backendDatabaseEndpoint, cnpgOf, servingCluster } from './names';
 
 /** An environment variable from a key of a Secret (referenced, never created). */
 export const secretEnv = (name: string, ref: { name: string; key: string }): k8s.EnvVar =>
   ({ name, valueFrom: { secretKeyRef: { name: ref.name, key: ref.key } } });
 
+/** Where the CloudNativePG Cluster's CA certificate is mounted (only `ca.crt` of `<cluster>-ca`, never its key). */
+export const DATABASE_CA_DIR = '/etc/pensioen/postgres-ca';
+export const DATABASE_CA_FILE = `${DATABASE_CA_DIR}/ca.crt`;
+
+/**
+ * Who connects: the backend (`app`: with `appRole` its own data-only role) or the migration Job (`migrator`: the
+ * database owner, which owns the schema and may change it).
+ */
+export type DatabaseRole = 'app' | 'migrator';
+
 /**
  * DATABASE_URL (and what composes it): the one source the backend and the migration Job share. Managed: the
- * whole connection string from `secrets.database`. CloudNativePG: composed from the operator's Secret
- * `<cluster>-app` (DATABASE_USER, DATABASE_PASSWORD, defined first so that the kubelet expands them) and the
- * pooler's address (lib/database/names.ts). Lives in lib/, not a chart: charts never import charts.
+ * whole connection string from `secrets.database`. CloudNativePG: composed from a basic-auth Secret
+ * (DATABASE_USER, DATABASE_PASSWORD, defined first so that the kubelet expands them: the app role's
+ * `appRole.passwordSecret`, or the owner's `<cluster>-app` for the migrator) and the pooler's address
+ * (lib/database/names.ts), with `sslmode=verify-full` against the Cluster's CA (`clientSslMode`).
+ * Lives in lib/, not a chart: charts never import charts.
  */
-export function databaseEnv(env: Environment): k8s.EnvVar[] {
+export function databaseEnv(env: Environment, role: DatabaseRole = 'app'): k8s.EnvVar[] {
   const db = backendDatabaseEndpoint(env);
-  if (!db) return [secretEnv('DATABASE_URL', env.config.secrets.database)];
+  const cnpg = cnpgOf(env);
+  if (!db || !cnpg) return [secretEnv('DATABASE_URL', env.config.secrets.database)];
+  const secret = role === 'app' && cnpg.appRole.enabled ? cnpg.appRole.passwordSecret : db.secret;
+  const tls = cnpg.clientSslMode === 'verify-full' ? `sslmode=verify-full&sslrootcert=${DATABASE_CA_FILE}` : 'sslmode=require';
+  const query = [tls, ...(db.query ? [db.query] : [])].join('&');
   return [
-    secretEnv('DATABASE_USER', { name: db.secret, key: 'username' }),
-    secretEnv('DATABASE_PASSWORD', { name: db.secret, key: 'password' }),
-    { name: 'DATABASE_URL', value: `postgresql://$(DATABASE_USER):$(DATABASE_PASSWORD)@${db.host}:${db.port}/${db.database}${db.query ? `?${db.query}` : ''}` },
+    secretEnv('DATABASE_USER', { name: secret, key: 'username' }),
+    secretEnv('DATABASE_PASSWORD', { name: secret, key: 'password' }),
+    { name: 'DATABASE_URL', value: `postgresql://$(DATABASE_USER):$(DATABASE_PASSWORD)@${db.host}:${db.port}/${db.database}?${query}` },
   ];
+}
+
+/**
+ * The Cluster's CA certificate for `sslmode=verify-full`: a projection of `ca.crt` alone from `<cluster>-ca`
+ * (which also holds the CA key: the key never reaches the pod). Undefined without CloudNativePG or verify-full.
+ */
+export function databaseCaVolume(env: Environment): { volume: k8s.Volume; mount: k8s.VolumeMount } | undefined {
+  const cnpg = cnpgOf(env);
+  if (!cnpg || cnpg.clientSslMode !== 'verify-full') return undefined;
+  return {
+    volume: { name: 'postgres-ca', secret: { secretName: `${servingCluster(cnpg)}-ca`, items: [{ key: 'ca.crt', path: 'ca.crt' }], defaultMode: 0o444 } },
+    mount: { name: 'postgres-ca', mountPath: DATABASE_CA_DIR, readOnly: true },
+  };
 }

@@ -112,8 +112,17 @@ export function databaseSchema() {
       operatorPodLabels: z.record(z.string(), z.string()).default({ 'app.kubernetes.io/name': 'cloudnative-pg' }).describe('Labels of the operator\'s pods'),
       apiServerCidrs: cidrs().min(1).describe('Addresses of the Kubernetes API server: instance and PgBouncer pods run an instance manager that watches its Cluster/Pooler (egress)'),
       apiServerPort: port().default(6443).describe('Port of the Kubernetes API server (the endpoint port, as the pods reach it after the Service)'),
+      appRole: z.strictObject({
+        enabled: z.boolean().default(true)
+          .describe('The backend connects as its own login role with data privileges only (SELECT, INSERT, UPDATE, DELETE; no CREATE, ALTER or DROP); the owner (database.owner, Secret `<clusterName>-app`) is the migrator, used only by the migration Job. false: the backend uses the owner (it can change the schema at run time)'),
+        name: pgIdentifier().default('rules_engine_app').describe('Name of the backend\'s role (CloudNativePG `managed.roles`; the migration Job grants it data access)'),
+        passwordSecret: dnsName().default('pensioen-db-app-role')
+          .describe('Secret (type kubernetes.io/basic-auth: username = the role name, password) CloudNativePG sets the role\'s password from, and the backend connects with; created outside git (docs/secrets.md)'),
+      }).prefault({}).describe('The backend\'s database role, separate from the migrator (least privilege)'),
+      clientSslMode: z.enum(['verify-full', 'require']).default('verify-full')
+        .describe('sslmode of DATABASE_URL: "verify-full" checks the pooler\'s certificate against the Cluster\'s CA (`<clusterName>-ca`, only its ca.crt mounted) and its name (the pooler\'s Service names are added to the server certificate); "require" encrypts without checking'),
       connectionQuery: z.string().regex(/^([A-Za-z0-9_]+=[A-Za-z0-9_.-]+)(&[A-Za-z0-9_]+=[A-Za-z0-9_.-]+)*$/, { message: 'must be a URL query such as sslmode=require' })
-        .optional().describe('Query string appended to DATABASE_URL, e.g. sslmode=require'),
+        .optional().describe('Further query string appended to DATABASE_URL, e.g. connect_timeout=10 (sslmode and sslrootcert come from clientSslMode)'),
       pooler: z.strictObject({
         instances: z.number().int().min(2, { message: 'must be at least 2 (one PgBouncer must survive a node drain)' }).default(2).describe('PgBouncer pods'),
         poolMode: z.enum(['transaction', 'session']).default('transaction').describe('PgBouncer pool_mode (transaction: a server connection is held only during a transaction)'),
@@ -198,6 +207,12 @@ export function refineDatabase(c: any, ctx: Ctx): void {
     return;
   }
   const at = (...p: (string | number)[]) => ['database', 'cloudnativePg', ...p];
+  // TLS of DATABASE_URL is clientSslMode's: a second sslmode in the query would silently win or clash.
+  const tlsParam = /(^|&)(sslmode|sslrootcert)=/.exec(cnpg.connectionQuery ?? '')?.[2];
+  if (tlsParam) ctx.addIssue({ code: 'custom', path: at('connectionQuery'), message: `sets ${tlsParam}, which comes from database.cloudnativePg.clientSslMode (${cnpg.clientSslMode}: the Cluster's CA is mounted for verify-full) (allowed: other options such as connect_timeout=10; set clientSslMode instead)` });
+  if (cnpg.appRole.enabled && cnpg.appRole.name === d.owner) {
+    ctx.addIssue({ code: 'custom', path: at('appRole', 'name'), message: `is database.owner "${d.owner}", the migrator that owns the schema: the backend would keep DDL rights (allowed: another role name, e.g. ${d.owner}_app)` });
+  }
   const s = connectionSizing(c, cnpg);
   const { max, surgeText } = maxBackendPods(c);
   const pods = `${c.backend.autoscaling.enabled ? `backend.autoscaling.maxReplicas ${max}` : `backend.replicas ${max}`} + ${surgeText}`;

@@ -15,10 +15,11 @@ export interface ExternalSecret {
   readonly declaredBy: readonly string[];
   /**
    * Its type when it is not an Opaque Secret of key/value pairs: `dockerconfigjson` (an image pull Secret,
-   * `kubectl create secret docker-registry`) or `tls` (`kubectl create secret tls`). Such Secrets are always
+   * `kubectl create secret docker-registry`), `tls` (`kubectl create secret tls`) or `basic-auth` (username and
+   * password, as CloudNativePG's managed roles require). Such Secrets are always
    * created by hand, never synced by an ExternalSecret.
    */
-  readonly type?: 'dockerconfigjson' | 'tls';
+  readonly type?: 'dockerconfigjson' | 'tls' | 'basic-auth';
   /**
    * Keys the Secret holds only at times (Redis's previous password, during a password rotation): pods reference
    * them as optional, an ExternalSecret must carry them when the remote has them and not fail when it has not.
@@ -59,23 +60,25 @@ export function externalSecretsOf(config: EnvConfig): ExternalSecret[] {
   const managedCache = config.redis?.mode === 'managed' ? config.redis.managed : undefined;
   if (managedCache?.urlSecret) entries.push({ ...managedCache.urlSecret, declaredBy: 'redis.managed.urlSecret' });
   if (managedCache?.caSecret) entries.push({ ...managedCache.caSecret, declaredBy: 'redis.managed.caSecret' });
-  const typed: { name: string; key: string; declaredBy: string; type?: 'dockerconfigjson' | 'tls' }[] = [];
+  const typed: { name: string; key: string; declaredBy: string; type?: 'dockerconfigjson' | 'tls' | 'basic-auth' }[] = [];
   (config.pod?.imagePullSecrets ?? []).forEach((name, i) => typed.push({ name, key: '.dockerconfigjson', declaredBy: `pod.imagePullSecrets[${i}]`, type: 'dockerconfigjson' }));
   // Secrets of namespaced Issuers live in the environment's namespace (a ClusterIssuer's in cert-manager's).
   (config.certManager?.issuers ?? []).forEach((i, n) => {
     if (i.kind !== 'Issuer') return;
     for (const s of issuerSecrets(i)) for (const key of s.keys) typed.push({ name: s.name, key, declaredBy: `certManager.issuers[${n}]`, ...(s.type === 'tls' ? { type: 'tls' as const } : {}) });
   });
+  // The backend's own database role: CloudNativePG sets its password from this basic-auth Secret.
+  if (cnpg?.appRole.enabled) for (const key of ['username', 'password']) typed.push({ name: cnpg.appRole.passwordSecret, key, declaredBy: 'database.cloudnativePg.appRole.passwordSecret', type: 'basic-auth' });
   // The in-cluster cache's password rotation: the previous password is in the Secret only during a rotation.
   const optional: { name: string; key: string }[] = [];
   if (config.redis && config.redis.mode !== 'managed' && config.secrets?.redis) optional.push({ name: config.secrets.redis.name, key: config.redis.previousPasswordKey });
   // Other sections that reference Secrets created outside git add their entries above this line.
-  const byName = new Map<string, { keys: Set<string>; declaredBy: string[]; type?: 'dockerconfigjson' | 'tls' }>();
+  const byName = new Map<string, { keys: Set<string>; declaredBy: string[]; type?: 'dockerconfigjson' | 'tls' | 'basic-auth' }>();
   for (const e of [...entries, ...typed]) {
     const s = byName.get(e.name) ?? { keys: new Set<string>(), declaredBy: [] };
     s.keys.add(e.key);
     if (!s.declaredBy.includes(e.declaredBy)) s.declaredBy.push(e.declaredBy);
-    if ('type' in e && e.type) s.type = e.type as 'dockerconfigjson' | 'tls';
+    if ('type' in e && e.type) s.type = e.type as 'dockerconfigjson' | 'tls' | 'basic-auth';
     byName.set(e.name, s);
   }
   return [...byName].map(([name, s]) => {
