@@ -3,7 +3,8 @@
  * (database.cloudnativePg.appRole, clientSslMode); what the grants do is proven against a real PostgreSQL in
  * test/database-roles.tools.test.ts.
  */
-import { configProblems, find, objectsOf } from './helpers';
+import { parse, stringify } from 'yaml';
+import { configProblems, find, fixtureText, inlineEnvironment, objectsOf } from './helpers';
 import { cnpgEnv, cnpgOverrides, cnpgYaml } from './database-helpers';
 import { appRoleGrantSql } from '../lib/database/roles';
 import { precreateCommands } from '../lib/config/secret-sources';
@@ -83,6 +84,44 @@ describe('sslmode=verify-full against the Cluster\'s CA', () => {
     expect(JSON.stringify(p.deployment)).not.toContain('postgres-ca');
     expect(configProblems(cnpgYaml(cnpgOverrides({ connectionQuery: 'sslmode=disable' })))).toEqual([
       'config/x.yaml: database.cloudnativePg.connectionQuery: sets sslmode, which comes from database.cloudnativePg.clientSslMode (verify-full: the Cluster\'s CA is mounted for verify-full) (allowed: other options such as connect_timeout=10; set clientSslMode instead)',
+    ]);
+  });
+});
+
+describe('managed PostgreSQL: the migrator\'s own connection string, the server verified', () => {
+  const managed = (edit: (doc: Record<string, any>) => void) => {
+    const doc = parse(fixtureText('production'));
+    edit(doc);
+    return stringify(doc);
+  };
+  const managedParts = (text: string) => parts(objectsOf(inlineEnvironment('production', text)));
+
+  test('secrets.migrationDatabase: the migration Job connects with it, the backend and its schema wait keep secrets.database', () => {
+    const p = managedParts(managed((d) => { d.secrets = { ...d.secrets, migrationDatabase: { name: 'db-migrator' } }; }));
+    expect(containerEnv(p.migrate).DATABASE_URL).toBe('db-migrator');
+    expect(containerEnv(p.backend).DATABASE_URL).toBe('db-secrets');
+    expect(containerEnv(p.wait).DATABASE_URL).toBe('db-secrets');
+    const before = managedParts(managed(() => undefined));
+    expect(containerEnv(before.migrate).DATABASE_URL).toBe('db-secrets');
+    expect(configProblems(cnpgYaml({ secrets: { migrationDatabase: { name: 'db-migrator' } } }))).toEqual([
+      'config/x.yaml: secrets.migrationDatabase: is for database.mode managed: with CloudNativePG the migration Job connects as the owner from `<clusterName>-app` (allowed: leave it out)',
+    ]);
+  });
+
+  test('database.managedTls: PGSSLMODE and PGSSLROOTCERT on every client, the CA bundle mounted; verify-full needs the bundle', () => {
+    const p = managedParts(managed((d) => { d.database = { ...d.database, managedTls: { caSecret: { name: 'rds-ca' } } }; }));
+    for (const c of [p.backend, p.wait, p.migrate]) {
+      expect(containerEnv(c)).toMatchObject({ PGSSLMODE: 'verify-full', PGSSLROOTCERT: '/etc/pensioen/postgres-ca/ca.crt' });
+      expect(c.volumeMounts).toContainEqual({ name: 'postgres-ca', mountPath: '/etc/pensioen/postgres-ca', readOnly: true });
+    }
+    expect(p.deployment.spec.template.spec.volumes).toContainEqual({ name: 'postgres-ca', secret: { secretName: 'rds-ca', items: [{ key: 'ca.crt', path: 'ca.crt' }], defaultMode: 0o444 } });
+    expect(configProblems(managed((d) => { d.database = { ...d.database, managedTls: { sslmode: 'verify-ca' } }; }))).toEqual([
+      'config/x.yaml: database.managedTls.caSecret: is required with sslmode verify-ca: libpq checks the server against this CA bundle (allowed: a Secret with the provider\'s CA bundle, or sslmode require)',
+    ]);
+    const unchanged = managedParts(managed(() => undefined));
+    expect(containerEnv(unchanged.backend).PGSSLMODE).toBeUndefined();
+    expect(configProblems(cnpgYaml({ database: { managedTls: { sslmode: 'require' } } }))).toEqual([
+      'config/x.yaml: database.managedTls: is for database.mode managed (allowed: database.cloudnativePg.clientSslMode for CloudNativePG)',
     ]);
   });
 });

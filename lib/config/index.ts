@@ -166,6 +166,10 @@ export const configSchema = z.strictObject({
     app: secretRef('app-secrets', 'secret-key', 'the application SECRET_KEY'),
     redis: secretRef('redis-secrets', 'redis-password', 'the Redis password (REDIS_PASSWORD)'),
     monitoringDatabase: secretRef('postgres-exporter-secrets', 'data-source-name', 'the read-only (pg_monitor) connection string of postgres_exporter (DATA_SOURCE_NAME)'),
+    migrationDatabase: z.strictObject({
+      name: dnsName().describe('Name of the Secret'),
+      key: z.string().min(1).default('connection-string').describe('Key in that Secret'),
+    }).optional().describe('Managed PostgreSQL: the migrator\'s connection string (the owner of the schema), for the migration Job only; secrets.database is then the backend\'s data-only role (docs/database.md, "Two roles"). Left out: both use secrets.database'),
   }).prefault({}).describe('Secrets the manifests reference but never contain'),
   secretsProvider: secretsProviderSchema,
   gitops: gitopsSchema,

@@ -30,6 +30,8 @@ export function secretSourcesOf(env: Environment): SecretSource[] {
 
 /** A placeholder value for a key in a `kubectl create secret` command: a connection string to fill in, or a random value. */
 function valueHint(declaredBy: readonly string[], key: string): string {
+  if (declaredBy.includes('secrets.migrationDatabase')) return `'postgresql://MIGRATOR_USER:PASSWORD@HOST:5432/rules_engine'`;
+  if (declaredBy.includes('database.managedTls.caSecret')) return `"$(cat postgres-ca-bundle.pem)"`;
   if (declaredBy.includes('secrets.database')) return `'postgresql://USER:PASSWORD@HOST:5432/rules_engine'`;
   if (declaredBy.some((d) => d.startsWith('database.cloudnativePg.backup.objectStore.credentials'))) return `'<${key} of the backup bucket>'`;
   if (declaredBy.some((d) => d.startsWith('database.cloudnativePg.backup.objectStore.endpointCA'))) return `"$(cat object-store-ca.crt)"`;

@@ -28,7 +28,17 @@ export type DatabaseRole = 'app' | 'migrator';
 export function databaseEnv(env: Environment, role: DatabaseRole = 'app'): k8s.EnvVar[] {
   const db = backendDatabaseEndpoint(env);
   const cnpg = cnpgOf(env);
-  if (!db || !cnpg) return [secretEnv('DATABASE_URL', env.config.secrets.database)];
+  if (!db || !cnpg) {
+    // Managed: the migrator's own connection string when one is configured; the server is verified through
+    // libpq's environment (the connection string is opaque: a Secret).
+    const s = env.config.secrets;
+    const tls = env.config.database.managedTls;
+    return [
+      secretEnv('DATABASE_URL', role === 'migrator' && s.migrationDatabase ? s.migrationDatabase : s.database),
+      ...(tls ? [{ name: 'PGSSLMODE', value: tls.sslmode }] : []),
+      ...(tls?.caSecret ? [{ name: 'PGSSLROOTCERT', value: DATABASE_CA_FILE }] : []),
+    ];
+  }
   const secret = role === 'app' && cnpg.appRole.enabled ? cnpg.appRole.passwordSecret : db.secret;
   const tls = cnpg.clientSslMode === 'verify-full' ? `sslmode=verify-full&sslrootcert=${DATABASE_CA_FILE}` : 'sslmode=require';
   const query = [tls, ...(db.query ? [db.query] : [])].join('&');
@@ -41,10 +51,18 @@ export function databaseEnv(env: Environment, role: DatabaseRole = 'app'): k8s.E
 
 /**
  * The Cluster's CA certificate for `sslmode=verify-full`: a projection of `ca.crt` alone from `<cluster>-ca`
- * (which also holds the CA key: the key never reaches the pod). Undefined without CloudNativePG or verify-full.
+ * (which also holds the CA key: the key never reaches the pod); for a managed server the CA bundle of
+ * `database.managedTls.caSecret`. Undefined when nothing is verified.
  */
 export function databaseCaVolume(env: Environment): { volume: k8s.Volume; mount: k8s.VolumeMount } | undefined {
   const cnpg = cnpgOf(env);
+  const managedCa = env.config.database.mode === 'managed' ? env.config.database.managedTls?.caSecret : undefined;
+  if (managedCa) {
+    return {
+      volume: { name: 'postgres-ca', secret: { secretName: managedCa.name, items: [{ key: managedCa.key, path: 'ca.crt' }], defaultMode: 0o444 } },
+      mount: { name: 'postgres-ca', mountPath: DATABASE_CA_DIR, readOnly: true },
+    };
+  }
   if (!cnpg || cnpg.clientSslMode !== 'verify-full') return undefined;
   return {
     volume: { name: 'postgres-ca', secret: { secretName: `${servingCluster(cnpg)}-ca`, items: [{ key: 'ca.crt', path: 'ca.crt' }], defaultMode: 0o444 } },

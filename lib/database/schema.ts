@@ -93,6 +93,12 @@ export function databaseSchema() {
     mode: z.enum(['managed', 'cloudnative-pg']).default('managed')
       .describe('"managed": an external PostgreSQL (secrets.database, network.databaseCidrs, postgres_exporter); "cloudnative-pg": PostgreSQL in the cluster with CloudNativePG (08-database.yaml)'),
     name: pgIdentifier().default('rules_engine').describe('Database the backend uses (created by initdb in cloudnative-pg mode)'),
+    managedTls: z.strictObject({
+      sslmode: z.enum(['verify-full', 'verify-ca', 'require']).default('verify-full')
+        .describe('PGSSLMODE of every client (libpq and asyncpg read it; an sslmode in the connection string itself wins)'),
+      caSecret: z.strictObject({ name: dnsName(), key: z.string().min(1).default('ca.crt') }).optional()
+        .describe('Secret with the CA bundle of the managed server (RDS: the region\'s global bundle; Azure: DigiCert Global Root G2 and Microsoft RSA Root 2017), mounted alone and named by PGSSLROOTCERT; required for verify-full and verify-ca'),
+    }).optional().describe('TLS of the managed PostgreSQL (mode managed): the clients verify the server (docs/database.md, "TLS"); left out, the connection string decides'),
     owner: pgIdentifier().default('rules_engine').describe('Role that owns it, the backend\'s user (cloudnative-pg mode)'),
     cloudnativePg: z.strictObject({
       clusterName: dnsLabel().default('pensioen-db').describe('Name of the Cluster; its Secret `<name>-app` holds the owner\'s credentials, its Service `<name>-rw` the primary'),
@@ -195,6 +201,10 @@ type Ctx = z.core.$RefinementCtx;
 /** The rules that tie `database` to `backend` and `network`; run on the whole configuration. */
 export function refineDatabase(c: any, ctx: Ctx): void {
   const d = c.database as DatabaseConfig;
+  if (d.managedTls && d.mode !== 'managed') ctx.addIssue({ code: 'custom', path: ['database', 'managedTls'], message: 'is for database.mode managed (allowed: database.cloudnativePg.clientSslMode for CloudNativePG)' });
+  if (d.managedTls && d.managedTls.sslmode !== 'require' && !d.managedTls.caSecret) {
+    ctx.addIssue({ code: 'custom', path: ['database', 'managedTls', 'caSecret'], message: `is required with sslmode ${d.managedTls.sslmode}: libpq checks the server against this CA bundle (allowed: a Secret with the provider's CA bundle, or sslmode require)` });
+  }
   if (d.mode === 'managed') {
     if (!c.network?.databaseCidrs?.length) {
       ctx.addIssue({ code: 'custom', path: ['network', 'databaseCidrs'], message: 'needs at least 1 CIDR with database.mode managed (where the managed PostgreSQL is)' });
@@ -207,6 +217,7 @@ export function refineDatabase(c: any, ctx: Ctx): void {
     return;
   }
   const at = (...p: (string | number)[]) => ['database', 'cloudnativePg', ...p];
+  if (c.secrets?.migrationDatabase) ctx.addIssue({ code: 'custom', path: ['secrets', 'migrationDatabase'], message: 'is for database.mode managed: with CloudNativePG the migration Job connects as the owner from `<clusterName>-app` (allowed: leave it out)' });
   // TLS of DATABASE_URL is clientSslMode's: a second sslmode in the query would silently win or clash.
   const tlsParam = /(^|&)(sslmode|sslrootcert)=/.exec(cnpg.connectionQuery ?? '')?.[2];
   if (tlsParam) ctx.addIssue({ code: 'custom', path: at('connectionQuery'), message: `sets ${tlsParam}, which comes from database.cloudnativePg.clientSslMode (${cnpg.clientSslMode}: the Cluster's CA is mounted for verify-full) (allowed: other options such as connect_timeout=10; set clientSslMode instead)` });

@@ -32,9 +32,9 @@ export function externalSecretsOf(config: EnvConfig): ExternalSecret[] {
   // With CloudNativePG the operator creates the database credentials (`<cluster>-app`) and no
   // postgres_exporter runs: the managed database's Secrets are not referenced.
   const cnpg = config.database?.mode === 'cloudnative-pg' ? config.database.cloudnativePg : undefined;
-  const unused = new Set(cnpg ? ['database', 'monitoringDatabase'] : []);
+  const unused = new Set(cnpg ? ['database', 'monitoringDatabase', 'migrationDatabase'] : []);
   for (const [id, ref] of Object.entries(config.secrets ?? {}) as [string, { name: string; key: string }][]) {
-    if (!unused.has(id)) entries.push({ name: ref.name, key: ref.key, declaredBy: `secrets.${id}` });
+    if (ref && !unused.has(id)) entries.push({ name: ref.name, key: ref.key, declaredBy: `secrets.${id}` });
   }
   // Alertmanager receivers: PagerDuty routing keys and Slack webhook URLs (read by the prometheus-operator).
   if (config.monitoring?.enabled && config.monitoring.alerting?.enabled) {
@@ -54,6 +54,8 @@ export function externalSecretsOf(config: EnvConfig): ExternalSecret[] {
     const declaredBy = 'database.cloudnativePg.backup.objectStore.credentials';
     for (const key of [cred.accessKeyIdKey, cred.secretAccessKeyKey, ...(cred.regionKey ? [cred.regionKey] : [])]) entries.push({ name: cred.secretName, key, declaredBy });
   }
+  const managedTlsCa = config.database?.mode === 'managed' ? config.database.managedTls?.caSecret : undefined;
+  if (managedTlsCa) entries.push({ ...managedTlsCa, declaredBy: 'database.managedTls.caSecret' });
   const ca = cnpg?.backup.objectStore.endpointCA;
   if (ca) entries.push({ name: ca.name, key: ca.key, declaredBy: 'database.cloudnativePg.backup.objectStore.endpointCA' });
   // A managed cache: REDIS_URL from a Secret, a private CA bundle.
