@@ -7,12 +7,13 @@ import { execProbe, hardenedContainer, hardenedPodSpec, httpProbe, volumeNameFor
 import { k8s } from '../lib/k8s';
 import { labels, meta, selectorLabels, versionOfImage } from '../lib/k8s/labels';
 import { dnsEgress, fromPrometheus, tcp } from '../lib/k8s/network';
-import { HANDOVER_KEY, HAPROXY_DOWN_INTER_MS, HAPROXY_READY_PATH, commonSh, haproxyFirstCheckRoundSeconds, configCommandName, haproxyCfg, preStopRedisSh, redisConf, sentinelConf, startRedisSh, startSentinelSh } from '../lib/redis/files';
+import { HANDOVER_KEY, HAPROXY_DOWN_INTER_MS, HAPROXY_PASSWORD_VAR, HAPROXY_READY_PATH, commonSh, haproxyFirstCheckRoundSeconds, configCommandName, haproxyCfg, preStopRedisSh, redisConf, sentinelConf, startRedisSh, startSentinelSh } from '../lib/redis/files';
 import {
   HAPROXY_CONFIGMAP, HAPROXY_DEPLOYMENT, HAPROXY_HEALTH_PORT, METRICS_PORT, PATHS, PROXY_SERVICE,
   REDIS_HAPROXY, REDIS_PORT, SENTINEL_PORT, cacheNames, headlessDomain, redisNodes, sentinelNodes,
 } from '../lib/redis/topology';
 import { cacheImage } from '../lib/redis/schema';
+import { ADMIN_USER, CACHE_USERS, type CacheUser, aclConf, passwordVar, previousPasswordVar, sentinelAclConf, userPreviousKey, userSecretKey } from '../lib/redis/acl';
 import { ManagedCacheExporter } from '../lib/redis/managed';
 
 /** UIDs of the official images' own users. */
@@ -47,7 +48,9 @@ export class RedisChart extends EnvChart {
     const proxySpec = { ...REDIS_HAPROXY, version: versionOfImage(r.haproxy.image) };
     const redisSelector = selectorLabels(env, redisSpec);
     const proxySelector = selectorLabels(env, proxySpec);
-    const password = (name: string): k8s.EnvVar => ({ name, valueFrom: { secretKeyRef: { name: c.secrets.redis.name, key: c.secrets.redis.key } } });
+    // Every client has its own ACL user and password (a key of the Secret `secrets.redis`; lib/redis/acl.ts).
+    const password = (name: string, user: CacheUser): k8s.EnvVar => ({ name, valueFrom: { secretKeyRef: { name: c.secrets.redis.name, key: userSecretKey(c, user) } } });
+    const nodeFilesText = [redisConf(env), sentinelConf(env), aclConf(env), sentinelAclConf(), commonSh(n), startRedisSh(n), startSentinelSh(n), preStopRedisSh(n)];
 
     new k8s.KubeServiceAccount(this, `sa-${STATEFULSET}`, { metadata: meta(env, STATEFULSET, redisSpec), automountServiceAccountToken: false });
 
@@ -56,6 +59,8 @@ export class RedisChart extends EnvChart {
       data: {
         [n.conf]: redisConf(env),
         'sentinel.conf': sentinelConf(env),
+        'acl.conf': aclConf(env),
+        'sentinel-acl.conf': sentinelAclConf(),
         'common.sh': commonSh(n),
         'start-redis.sh': startRedisSh(n),
         'start-sentinel.sh': startSentinelSh(n),
@@ -106,14 +111,16 @@ export class RedisChart extends EnvChart {
       // How long a starting Redis waits for a quorum of Sentinels to agree (and to finish a failover that
       // concerns this pod) before it follows what it has: a failover takes down-after + failover-timeout at most.
       { name: 'START_WAIT_SECONDS', value: String(Math.ceil((r.sentinel.downAfterMilliseconds + 2 * r.sentinel.failoverTimeout) / 1000)) },
-      password('REDIS_PASSWORD'),
-      password('REDISCLI_AUTH'),
-      // Only during a password rotation (docs/cache.md): the previous password, which a (re)starting Redis
-      // and Sentinel then accept besides the new one. Optional: normally the key is absent.
-      { name: 'REDIS_PREVIOUS_PASSWORD', valueFrom: { secretKeyRef: { name: c.secrets.redis.name, key: r.previousPasswordKey, optional: true } } },
+      // redis-cli of the probes, scripts and `kubectl exec` authenticates as the admin user (`--user admin`).
+      password('REDISCLI_AUTH', ADMIN_USER),
+      // The start-up scripts render every ACL user with its password (and Redis's masterauth, Sentinel's auth-pass).
+      ...CACHE_USERS.map((u) => password(passwordVar(u), u)),
+      // Only during a password rotation (docs/cache.md): a user's previous password, which a (re)starting Redis
+      // and Sentinel then accept besides the new one. Optional: normally the keys are absent.
+      ...CACHE_USERS.map((u): k8s.EnvVar => ({ name: previousPasswordVar(u), valueFrom: { secretKeyRef: { name: c.secrets.redis.name, key: userPreviousKey(c, u), optional: true } } })),
     ];
     const templatesMount: k8s.VolumeMount = { name: 'templates', mountPath: PATHS.templates, readOnly: true };
-    const cli = (port: number, ...cmd: string[]) => [n.cli, '--no-auth-warning', '-p', String(port), ...cmd];
+    const cli = (port: number, ...cmd: string[]) => [n.cli, '--user', ADMIN_USER, '--no-auth-warning', '-p', String(port), ...cmd];
     const ping = (port: number, accept: string) => ['sh', '-c', `${cli(port, 'ping').join(' ')} | grep -Eq '${accept}'`];
 
     const redis: k8s.Container = { ...hardenedContainer({
@@ -156,7 +163,8 @@ export class RedisChart extends EnvChart {
       ports: [{ name: 'metrics', containerPort: METRICS_PORT }],
       env: [
         { name: 'REDIS_ADDR', value: `redis://localhost:${REDIS_PORT}` },
-        password('REDIS_PASSWORD'),
+        { name: 'REDIS_USER', value: 'exporter' },
+        password('REDIS_PASSWORD', 'exporter'),
         { name: 'REDIS_EXPORTER_CONFIG_COMMAND', value: configCommandName(env) },
         { name: 'REDIS_EXPORTER_WEB_LISTEN_ADDRESS', value: `:${METRICS_PORT}` },
         // redis_key_value{key="<HANDOVER_KEY>"}: the unix time of the last planned hand-over (preStop).
@@ -169,8 +177,8 @@ export class RedisChart extends EnvChart {
       runAsGroup: EXPORTER_UID,
     });
 
-    // The runtime folder holds the rendered redis.conf with requirepass and masterauth: memory-backed (tmpfs),
-    // so the password never reaches the node's disk; it counts against the container's memory limit (16Mi).
+    // The runtime folder holds the rendered redis.conf with the ACL users' passwords and masterauth: memory-backed
+    // (tmpfs), so no password reaches the node's disk; it counts against the container's memory limit (16Mi).
     const runtimeVolume = volumeNameForPath(PATHS.runtime);
     const podAffinityTerm = { topologyKey: 'kubernetes.io/hostname', labelSelector: { matchLabels: redisSelector } };
     const basePod = hardenedPodSpec(env, {
@@ -207,7 +215,7 @@ export class RedisChart extends EnvChart {
           metadata: {
             labels: labels(env, redisSpec),
             // A changed redis.conf, sentinel.conf or script rolls the pods (no hash in any name).
-            annotations: { 'pensioen.nl/config-version': configVersion([redisConf(env), sentinelConf(env), commonSh(n), startRedisSh(n), startSentinelSh(n), preStopRedisSh(n)]) },
+            annotations: { 'pensioen.nl/config-version': configVersion(nodeFilesText) },
           },
           spec: redisPod,
         },
@@ -237,7 +245,7 @@ export class RedisChart extends EnvChart {
         image: r.haproxy.image,
         command: ['haproxy', '-W', '-db', '-f', `${PATHS.haproxyConfig}/haproxy.cfg`],
         ports: [{ name: 'redis', containerPort: REDIS_PORT }, { name: 'health', containerPort: HAPROXY_HEALTH_PORT }],
-        env: [password('REDIS_PASSWORD')],
+        env: [password(HAPROXY_PASSWORD_VAR, 'haproxy')],
         resources: r.haproxy.resources,
         livenessProbe: httpProbe('/healthz', 'health', { initialDelaySeconds: 5, periodSeconds: 10, timeoutSeconds: 3, failureThreshold: 3 }),
         // Ready (in Service `redis`) only once HAProxy's checks have found the primary: never a write to a replica.

@@ -109,9 +109,9 @@ test('PodDisruptionBudget covers the backend pods', () => {
   expect(pdb.spec).toEqual({ maxUnavailable: 1, selector: { matchLabels: deployment.spec.selector.matchLabels } });
 });
 
-test('ConfigMap redis-config holds a URL without credentials; no Secret object is created', () => {
+test('ConfigMap redis-config holds a URL with the backend\'s ACL user and no password; no Secret object is created', () => {
   const cm = find(objects, 'ConfigMap', 'redis-config');
-  expect(cm.data.url).toMatch(/^redis:\/\/[^:@]+:6379\/\d+$/);
+  expect(cm.data.url).toMatch(/^redis:\/\/backend@[^:@]+:6379\/\d+$/);
   expect(objects.filter((o) => o.kind === 'Secret')).toEqual([]);
 });
 

@@ -8,6 +8,7 @@ import { allFindings, contextOf } from '../lib/validate';
 import { rotationMarkdown, rotationSteps } from '../lib/redis/rotation';
 import { secretSourcesOf } from '../lib/config/secret-sources';
 import { ENGINE_IMAGES } from '../lib/redis/schema';
+import { CACHE_USERS } from '../lib/redis/acl';
 import { environment, find, objectsOf } from './helpers';
 import { cacheEnv, MANAGED } from './fixtures/cache';
 
@@ -36,7 +37,7 @@ describe('engine valkey', () => {
     expect(sts.spec.volumeClaimTemplates.map((t: any) => t.metadata.name)).toEqual(['data']); // claims data-valkey-N: new volumes
     expect(find(objs, 'ConfigMap', 'redis-config').data['sentinel-hosts']).toBe(
       [0, 1, 2].map((i) => `valkey-${i}.valkey-headless.pensioen.svc.cluster.local:26379`).join(','));
-    expect(find(objs, 'ConfigMap', 'redis-config').data.url).toBe('redis://redis:6379/0');
+    expect(find(objs, 'ConfigMap', 'redis-config').data.url).toBe('redis://backend@redis:6379/0');
   });
 
   test('pinned Valkey image with its version in the labels; a config image follows', () => {
@@ -48,10 +49,10 @@ describe('engine valkey', () => {
   });
 
   test('Valkey binaries and config file name in every script and probe, never Redis\'s', () => {
-    expect(Object.keys(node).sort()).toEqual(['common.sh', 'prestop-redis.sh', 'sentinel.conf', 'start-redis.sh', 'start-sentinel.sh', 'valkey.conf']);
+    expect(Object.keys(node).sort()).toEqual(['acl.conf', 'common.sh', 'prestop-redis.sh', 'sentinel-acl.conf', 'sentinel.conf', 'start-redis.sh', 'start-sentinel.sh', 'valkey.conf']);
     expect(node['start-redis.sh']).toMatch(/^exec valkey-server "\$RUNTIME_DIR\/valkey.conf"$/m);
     expect(node['start-sentinel.sh']).toMatch(/^exec valkey-sentinel "\$SENTINEL_STATE"$/m);
-    expect(node['common.sh']).toContain('timeout 3 valkey-cli --no-auth-warning --raw "$@"');
+    expect(node['common.sh']).toContain('timeout 3 valkey-cli --user admin --no-auth-warning --raw "$@"');
     expect(node['prestop-redis.sh']).toContain('"$TEMPLATES_DIR/valkey.conf"');
     const scripts = Object.entries(node).filter(([f]) => f.endsWith('.sh')).map(([, t]) => t).join('\n')
       .split('\n').filter((l) => !/^\s*#/.test(l)).join('\n'); // the commands, not the comments
@@ -247,18 +248,23 @@ describe('password rotation through External Secrets', () => {
     // nothing the rotation does is reverted by the operator, and no property it adds is missing.
     expect(es.dataFrom).toEqual([{ extract: { key: source.remoteKey } }]);
     expect(es.data).toBeUndefined();
-    const touched = rotationSteps(env).flatMap((s) => s.actions).flatMap((a) => (a.kind === 'secret' ? [...a.set.map((x) => x.key), ...a.remove] : []));
+    // Every ACL user's rotation: together they touch every key of the Secret, each user's password and previous key.
+    const touched = CACHE_USERS.flatMap((u) => rotationSteps(env, u)).flatMap((s) => s.actions).flatMap((a) => (a.kind === 'secret' ? [...a.set.map((x) => x.key), ...a.remove] : []));
     expect([...new Set(touched)].sort()).toEqual([...source.keys, ...(source.optionalKeys ?? [])].sort());
-    expect(source.optionalKeys).toEqual([env.config.redis.previousPasswordKey]);
+    expect(source.keys).toEqual(['admin-password', 'exporter-password', 'haproxy-password', secret.key, 'replication-password', 'sentinel-password'].sort());
+    expect(source.optionalKeys).toEqual([env.config.redis.previousPasswordKey, ...CACHE_USERS.filter((u) => u !== 'backend').map((u) => `previous-${u}-password`)].sort());
     expect(gate(env)).toEqual([]);
   });
 
   test('the documented procedure changes the store and waits for the Secret, never patches the Secret the operator owns', () => {
     const md = rotationMarkdown(environment('production'));
     expect(md).not.toContain('kubectl -n $NS patch secret');
-    expect(md).toContain('aws secretsmanager put-secret-value --region eu-central-1 --secret-id pensioen-production-redis-secrets --secret-string "{\\"redis-password\\":\\"$NEW\\",\\"previous-password\\":\\"$OLD\\"}"');
+    // The remote JSON holds every user's password: the steps edit the current value (jq), never replace it.
+    expect(md).toContain('CUR=$(aws secretsmanager get-secret-value --region eu-central-1 --secret-id pensioen-production-redis-secrets --query SecretString --output text)');
+    expect(md).toContain(`aws secretsmanager put-secret-value --region eu-central-1 --secret-id pensioen-production-redis-secrets --secret-string "$(printf '%s' "$CUR" | jq -c --arg k "$KEY" --arg pk "$PREV" --arg new "$NEW" --arg old "$OLD" '.[$k] = $new | .[$pk] = $old')"`);
+    expect(md).toContain(`--secret-string "$(printf '%s' "$CUR" | jq -c --arg pk "$PREV" 'del(.[$pk])')"`);
     expect(md).toContain('kubectl -n $NS annotate externalsecret redis-secrets force-sync=$(date +%s) --overwrite');
-    expect(rotationMarkdown(environment('staging'))).toMatch(/az keyvault secret set --vault-name \S+ --name \S+redis-secrets --value "\{\\"redis-password\\":\\"\$NEW\\"\}"/);
+    expect(rotationMarkdown(environment('staging'))).toMatch(/az keyvault secret set --vault-name \S+ --name \S+redis-secrets --value "\$\(printf '%s' "\$CUR" \| jq -c --arg pk "\$PREV" 'del\(\.\[\$pk\]\)'\)"/);
     expect(rotationMarkdown(environment('onprem'))).toContain('kubectl -n $NS patch secret');
   });
 
@@ -280,5 +286,5 @@ test.each(['redis', 'valkey'])('%s: the rendered server config with the password
   expect(pod.volumes.find((v: any) => v.name === runtime.name)).toEqual({ name: runtime.name, emptyDir: { medium: 'Memory', sizeLimit: '16Mi' } });
   // start-redis.sh writes the password lines only into that folder.
   const script = find(objs, 'ConfigMap', engine === 'redis' ? 'redis-node' : 'valkey-node').data['start-redis.sh'];
-  expect(script).toMatch(/auth_lines\n  echo "masterauth[^\n]*\n[\s\S]*\} >> "\$RUNTIME_DIR\//);
+  expect(script).toMatch(/acl_lines acl\.conf\n  echo "masteruser replication"\n  printf 'masterauth[^\n]*\n[\s\S]*\} >> "\$RUNTIME_DIR\//);
 });

@@ -3,6 +3,8 @@ import * as net from 'net';
 
 export type Reply = string | number | null | Reply[] | RedisError;
 export class RedisError extends Error {}
+/** What a connection authenticates with: a password (the `default` user, AUTH <password>) or an ACL user and its password. */
+export type Credential = string | { user: string; password: string };
 
 /** Parses one reply from `buf` at `pos`; returns undefined when more bytes are needed. */
 function parse(buf: Buffer, pos: number): { value: Reply; end: number } | undefined {
@@ -49,7 +51,7 @@ export class RespClient {
     socket.on('close', () => fail(new Error('connection closed')));
   }
 
-  static connect(port: number, password?: string, timeoutMs = 2000): Promise<RespClient> {
+  static connect(port: number, password?: Credential, timeoutMs = 2000): Promise<RespClient> {
     return new Promise((resolve, reject) => {
       const socket = net.connect({ host: '127.0.0.1', port });
       const timer = setTimeout(() => { socket.destroy(); reject(new Error(`connect to ${port}: timeout`)); }, timeoutMs);
@@ -59,7 +61,7 @@ export class RespClient {
         const client = new RespClient(socket);
         try {
           if (password !== undefined) {
-            const r = await client.call('AUTH', password);
+            const r = await (typeof password === 'string' ? client.call('AUTH', password) : client.call('AUTH', password.user, password.password));
             if (r instanceof RedisError) throw r;
           }
           resolve(client);
@@ -99,7 +101,7 @@ export class RespClient {
 }
 
 /** Runs one command on a fresh connection; connection errors become a rejected promise. */
-export async function once(port: number, password: string | undefined, ...args: (string | number)[]): Promise<Reply> {
+export async function once(port: number, password: Credential | undefined, ...args: (string | number)[]): Promise<Reply> {
   const c = await RespClient.connect(port, password);
   try {
     return await c.call(...args);

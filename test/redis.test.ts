@@ -5,6 +5,7 @@ import { parse, stringify } from 'yaml';
 import { ConfigError } from '../lib/config';
 import { allFindings, contextOf } from '../lib/validate';
 import { rotationMarkdown } from '../lib/redis/rotation';
+import { BACKEND_COMMANDS_DEFAULT } from '../lib/redis/schema';
 import { environments, find, inlineEnvironment, objectsOf, podSpecs, FIXTURES, ROOT } from './helpers';
 
 const objects = objectsOf('production');
@@ -79,35 +80,70 @@ test('the preStop hand-over keeps the old primary paused until HAProxy can see t
   expect(pre.indexOf('SET repl-ping-replica-period 3600')).toBeLessThan(pre.indexOf('CLIENT PAUSE "'));
 });
 
-test('no password anywhere in the output; every password comes from the Secret redis-secrets/redis-password', () => {
-  // The config templates have no password line; the scripts only ever write the variable from the Secret.
-  for (const f of ['redis.conf', 'sentinel.conf']) expect(lines(node[f]).filter((l) => /requirepass|masterauth|auth-pass|sentinel-pass/.test(l))).toEqual([]);
-  const passwordLines = Object.values(node).join('\n').split('\n').filter((l) => /requirepass|masterauth|auth-pass|sentinel-pass|user default/.test(l) && !l.trim().startsWith('#'));
-  expect(passwordLines.length).toBe(5);
-  // Only ever the variables from the Secret (the current password, during a rotation also the previous one).
-  for (const l of passwordLines) expect(l.replace(/\$pw|\$\(conf_quote "\$REDIS_PREVIOUS_PASSWORD"\)|\$MASTER_NAME/g, '')).not.toMatch(/\$|[0-9a-f]{16}/);
-  for (const l of passwordLines) expect(l).toMatch(/\\">?\$pw\\"/);
+test('no password anywhere in the output; every client has its own ACL user, its password from its own key of the Secret redis-secrets', () => {
+  // The config templates have no password line; the scripts only ever write the variables from the Secret.
+  for (const f of ['redis.conf', 'sentinel.conf', 'acl.conf', 'sentinel-acl.conf']) {
+    expect(lines(node[f]).filter((l) => /requirepass|masterauth|auth-pass|sentinel-pass|>/.test(l))).toEqual([]);
+  }
+  const passwordLines = Object.values(node).join('\n').split('\n').filter((l) => /requirepass|masterauth|auth-pass|sentinel-pass|">%s"/.test(l) && !l.trim().startsWith('#'));
+  expect(passwordLines).toEqual([
+    `      printf 'user %s %s ">%s" ">%s"\\n' "$name" "$rules" "$(conf_quote "$pw")" "$(conf_quote "$prev")"`,
+    `      printf 'user %s %s ">%s"\\n' "$name" "$rules" "$(conf_quote "$pw")"`,
+    `  printf 'masterauth "%s"\\n' "$(conf_quote "$(user_password replication)")"`,
+    `  printf 'sentinel auth-pass %s "%s"\\n' "$MASTER_NAME" "$pw"`,
+    `    printf 'sentinel sentinel-pass "%s"\\n' "$pw"`,
+  ]);
   expect(redisObjects.filter((o) => o.kind === 'Secret')).toEqual([]);
   const secretRefs = redisObjects.flatMap((o) => podSpecs([o])).flatMap((p) => [...(p.spec.initContainers ?? []), ...p.spec.containers])
     .flatMap((c: any) => (c.env ?? []).filter((e: any) => e.valueFrom?.secretKeyRef).map((e: any) => `${c.name}:${e.name}=${e.valueFrom.secretKeyRef.name}/${e.valueFrom.secretKeyRef.key}`));
+  const node3 = (c: string) => [
+    `${c}:REDISCLI_AUTH=redis-secrets/admin-password`,
+    ...['admin', 'exporter', 'haproxy', 'replication', 'sentinel'].map((u) => `${c}:REDIS_ACL_PASSWORD_${u.toUpperCase()}=redis-secrets/${u}-password`),
+    `${c}:REDIS_ACL_PASSWORD_BACKEND=redis-secrets/redis-password`,
+    ...['admin', 'exporter', 'haproxy', 'replication', 'sentinel'].map((u) => `${c}:REDIS_ACL_PREVIOUS_PASSWORD_${u.toUpperCase()}=redis-secrets/previous-${u}-password`),
+    `${c}:REDIS_ACL_PREVIOUS_PASSWORD_BACKEND=redis-secrets/previous-password`,
+  ];
   expect(secretRefs.sort()).toEqual([
-    'haproxy:REDIS_PASSWORD=redis-secrets/redis-password',
-    'metrics:REDIS_PASSWORD=redis-secrets/redis-password',
-    'redis:REDISCLI_AUTH=redis-secrets/redis-password', 'redis:REDIS_PASSWORD=redis-secrets/redis-password',
-    'redis:REDIS_PREVIOUS_PASSWORD=redis-secrets/previous-password',
-    'sentinel:REDISCLI_AUTH=redis-secrets/redis-password', 'sentinel:REDIS_PASSWORD=redis-secrets/redis-password',
-    'sentinel:REDIS_PREVIOUS_PASSWORD=redis-secrets/previous-password',
-  ]);
-  // The previous password (rotation only) is an optional key: pods start without it.
+    'haproxy:REDIS_HAPROXY_PASSWORD=redis-secrets/haproxy-password',
+    'metrics:REDIS_PASSWORD=redis-secrets/exporter-password',
+    ...node3('redis'), ...node3('sentinel'),
+  ].sort());
+  // The previous passwords (rotation only) are optional keys: pods start without them.
   for (const c of ['redis', 'sentinel']) {
-    expect(container(c).env.find((e: any) => e.name === 'REDIS_PREVIOUS_PASSWORD').valueFrom.secretKeyRef.optional).toBe(true);
+    for (const e of container(c).env.filter((x: any) => x.name.startsWith('REDIS_ACL_PREVIOUS_PASSWORD_'))) expect(e.valueFrom.secretKeyRef.optional).toBe(true);
   }
+  // Each client authenticates as its own user: HAProxy's check, the exporter, the probes and scripts (admin),
+  // replicas (masteruser) and the Sentinels (auth-user towards the servers, sentinel-user towards each other).
+  expect(find(objects, 'ConfigMap', 'redis-haproxy').data['haproxy.cfg']).toContain('tcp-check send "AUTH haproxy ${REDIS_HAPROXY_PASSWORD}\\r\\n"');
+  expect(container('metrics').env).toContainEqual({ name: 'REDIS_USER', value: 'exporter' });
+  for (const c of ['redis', 'sentinel']) expect(JSON.stringify(container(c).readinessProbe)).toContain('--user admin');
+  expect(node['start-redis.sh']).toContain('echo "masteruser replication"');
+  expect(node['start-sentinel.sh']).toContain('echo "sentinel auth-user $MASTER_NAME sentinel"');
+  expect(node['start-sentinel.sh']).toContain('echo "sentinel sentinel-user sentinel"');
+  expect(node['prestop-redis.sh']).toContain('local_cli() { timeout 3 redis-cli --user admin ');
 });
 
-test('password rotation: redis.previousPasswordKey follows the config into the pods; it may not be the password key', () => {
+test('ACL users: default off, each user\'s rules; the backend\'s keys and commands follow the config, administration is refused', () => {
+  const acl = lines(node['acl.conf']);
+  expect(acl[0]).toBe('user default off resetpass resetkeys resetchannels -@all');
+  expect(acl.map((l) => l.split(' ')[1])).toEqual(['default', 'admin', 'backend', 'replication', 'sentinel', 'haproxy', 'exporter']);
+  expect(acl).toContain('user replication on resetchannels -@all +psync +replconf +ping');
+  expect(acl).toContain('user haproxy on resetchannels -@all +auth +ping +info +quit');
+  expect(acl.find((l) => l.startsWith('user backend '))).toBe(`user backend on resetkeys ~* resetchannels -@all ${BACKEND_COMMANDS_DEFAULT}`);
+  expect(lines(node['sentinel-acl.conf']).map((l) => l.split(' ')[1])).toEqual(['default', 'admin', 'backend', 'sentinel']);
+  const narrowed = find(objectsOf(withRedis({ acl: { backendKeys: ['cache:*', 'LIMITS:*'], backendCommands: '+@read +@connection' } })), 'ConfigMap', 'redis-node').data['acl.conf'];
+  expect(narrowed).toContain('user backend on resetkeys ~cache:* ~LIMITS:* resetchannels -@all +@read +@connection\n');
+  expect(problemsWithRedis({ acl: { backendCommands: '+@read +@admin' } })).toEqual([expect.stringMatching(/^config\/production\.yaml: redis\.acl\.backendCommands: must not grant \+@admin: .*\(refused: /)]);
+  expect(problemsWithRedis({ acl: { backendCommands: '+@all' } })).toEqual([expect.stringMatching(/redis\.acl\.backendCommands: must not grant \+@all/)]);
+  expect(problemsWithRedis({ acl: { backendCommands: '+config|get' } })).toEqual([expect.stringMatching(/redis\.acl\.backendCommands: must not grant \+config\|get/)]);
+  expect(problemsWithRedis({ acl: { backendKeys: ['a b'] } })).toEqual([expect.stringMatching(/redis\.acl\.backendKeys\[0\]: must be a key pattern/)]);
+  expect(problemsWithRedis({ acl: { backendCommands: '+get >secret' } })).toEqual([expect.stringMatching(/redis\.acl\.backendCommands: must be ACL command rules/)]);
+});
+
+test('password rotation: redis.previousPasswordKey (the backend user\'s previous password) follows the config into the pods; it may not be the password key', () => {
   const o = objectsOf(withRedis({ previousPasswordKey: 'redis-password-old' }));
   const env = find(o, 'StatefulSet', 'redis').spec.template.spec.containers.find((c: any) => c.name === 'redis').env;
-  expect(env.find((e: any) => e.name === 'REDIS_PREVIOUS_PASSWORD').valueFrom.secretKeyRef).toEqual({ name: 'redis-secrets', key: 'redis-password-old', optional: true });
+  expect(env.find((e: any) => e.name === 'REDIS_ACL_PREVIOUS_PASSWORD_BACKEND').valueFrom.secretKeyRef).toEqual({ name: 'redis-secrets', key: 'redis-password-old', optional: true });
   let problems: string[] = [];
   try { withRedis({ previousPasswordKey: 'redis-password' }); } catch (e) { if (e instanceof ConfigError) problems = e.problems; else throw e; }
   expect(problems).toEqual([expect.stringMatching(/^config\/production\.yaml: redis\.previousPasswordKey: must differ from secrets\.redis\.key \("redis-password"\).*\(allowed: /)]);
@@ -157,9 +193,10 @@ test('fixed pod labels: Redis pods component redis, HAProxy pods name redis-hapr
   expect(haproxy.spec.template.metadata.labels).toMatchObject({ 'app.kubernetes.io/name': 'redis-haproxy', 'app.kubernetes.io/component': 'redis-proxy' });
 });
 
-test('ConfigMap redis-config: REDIS_URL through HAProxy without credentials, Sentinel endpoints and master name', () => {
+test('ConfigMap redis-config: REDIS_URL through HAProxy with the backend\'s user and no password, Sentinel endpoints and master name', () => {
   expect(find(objects, 'ConfigMap', 'redis-config').data).toEqual({
-    url: 'redis://redis:6379/0',
+    url: 'redis://backend@redis:6379/0',
+    username: 'backend',
     'sentinel-master-name': 'pensioen-redis',
     'sentinel-hosts': [0, 1, 2].map((i) => `redis-${i}.redis-headless.pensioen.svc.cluster.local:26379`).join(','),
     'sentinel-service': 'redis-sentinel.pensioen.svc.cluster.local:26379',

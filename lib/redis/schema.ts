@@ -41,6 +41,23 @@ export const REQUIRED_COMMANDS: Record<string, string> = {
   WAIT: 'writers that wait for a replica', SLOWLOG: 'the exporter', LATENCY: 'the exporter', DBSIZE: 'the exporter',
   MEMORY: 'the exporter', COMMAND: 'clients and the exporter', ACL: 'password rotation (docs/cache.md)',
 };
+/**
+ * The backend's commands by default: the data types, key expiry and deletion, transactions, Lua scripts (EVAL,
+ * EVALSHA, SCRIPT LOAD/EXISTS: rate limiters such as `limits`/slowapi use them) and the connection commands
+ * (AUTH, HELLO, PING, SELECT, WAIT, CLIENT SETNAME); without administration (CONFIG, ACL, CLIENT KILL, MONITOR,
+ * SHUTDOWN, REPLICAOF, DEBUG, ...), the dangerous commands (FLUSHALL, FLUSHDB, KEYS, SORT, MIGRATE, RESTORE, ...),
+ * blocking commands (BLPOP, XREAD BLOCK, ...: a cache has no queues, and a blocked call holds a connection; WAIT
+ * stays, Valkey counts it as blocking), functions (FUNCTION LOAD/FLUSH change the server's code) and Pub/Sub.
+ */
+export const BACKEND_COMMANDS_DEFAULT =
+  '+@connection +@read +@write +@keyspace +@transaction +eval +evalsha +eval_ro +evalsha_ro +script|load +script|exists -@admin -@dangerous -@blocking -@pubsub -function +wait';
+
+/**
+ * Rule words a backend rule set may not contain: they grant every command, administration or the dangerous
+ * commands back (the config refuses them).
+ */
+export const BACKEND_FORBIDDEN_RULES = ['+@all', 'allcommands', '+@admin', '+@dangerous', '+acl', '+config', '+flushall', '+flushdb', '+debug', '+shutdown', '+monitor', '+replicaof', '+slaveof', '+module', '+failover', '+keys', '+function'];
+
 /** Redis memory sizes as redis.conf takes them: 256mb, 1gb, 524288000. */
 const REDIS_MEMORY = /^\d+(b|kb|mb|gb)?$/i;
 
@@ -80,6 +97,12 @@ export function redisSchemaShape() {
       .describe('Commands renamed in Redis (rename-command NAME NEWNAME); Sentinel (sentinel rename-command) and the exporter are told the new names. CONFIG must be renamed or kept, never disabled: Sentinel needs it to fail over'),
     previousPasswordKey: z.string().regex(/^[-._a-zA-Z0-9]+$/, { message: 'must be a Secret key (letters, digits, "-", "_", ".")' }).default('previous-password')
       .describe('Key of the Secret `secrets.redis` that holds the previous Redis password while a password rotation is under way ([cache.md](cache.md#password-rotation-without-an-outage)). Optional: normally the key is absent and only the password is accepted; while it is present, a Redis or Sentinel that (re)starts accepts both (ACL default user with two passwords). Never put a value in git'),
+    acl: z.strictObject({
+      backendKeys: z.array(z.string().regex(/^[^\s"'~%&]+$/, { message: 'must be a key pattern (glob) without whitespace, quotes, "~", "%" or "&"' })).min(1).default(['*'])
+        .describe('Key patterns (globs) the backend\'s ACL user may touch; `*` by default (the application\'s key names are its own). Narrow them once the application prefixes its keys, e.g. `["cache:*", "LIMITS:*"]`'),
+      backendCommands: z.string().regex(/^[-+@|a-z0-9_ ]+$/i, { message: 'must be ACL command rules such as "-@all +@read +get" (letters, digits, "+", "-", "@", "|", "_")' }).default(BACKEND_COMMANDS_DEFAULT)
+        .describe('ACL command rules of the backend\'s user (applied after `-@all`); the default allows the data types, expiry, transactions and Lua scripts, and refuses administration, @dangerous, blocking commands, Pub/Sub and FUNCTION ([cache.md](cache.md#acl-users))'),
+    }).prefault({}).describe('ACL users of the in-cluster cache: one per client, `default` off ([cache.md](cache.md#acl-users)); the backend\'s rules are configurable, the others are fixed'),
     minReplicasToWrite: z.number().int().min(0).default(1)
       .describe('redis.conf min-replicas-to-write: the primary refuses writes (NOREPLICAS) unless this many replicas acknowledged within minReplicasMaxLagSeconds; a frozen or cut-off old primary thus cannot take writes that a failover discards. 0 turns it off. Cost: with fewer replicas up, writes fail (docs/cache.md)'),
     minReplicasMaxLagSeconds: z.number().int().min(1).default(10)
@@ -154,6 +177,7 @@ interface RedisSection {
   replicaOutputBuffer: { hardLimit: string };
   disabledCommands: string[];
   renamedCommands: Record<string, string>;
+  acl: { backendCommands: string };
   resources: { limits: { memory: string } };
 }
 
@@ -192,6 +216,13 @@ export function refineRedis(r: RedisSection, ctx: z.RefinementCtx): void {
   for (const name of Object.keys(r.renamedCommands)) {
     const need = REQUIRED_COMMANDS[name.toUpperCase()];
     if (need) ctx.addIssue({ code: 'custom', path: ['renamedCommands', name], message: `must not rename ${name.toUpperCase()}: used under its own name by ${need} (allowed: CONFIG and commands the platform does not use)` });
+  }
+  const words = r.acl.backendCommands.toLowerCase().split(/\s+/).filter(Boolean);
+  for (const w of words) {
+    const base = w.split('|')[0];
+    if (BACKEND_FORBIDDEN_RULES.includes(w) || BACKEND_FORBIDDEN_RULES.includes(base)) {
+      ctx.addIssue({ code: 'custom', path: ['acl', 'backendCommands'], message: `must not grant ${w}: the backend's user gets no administration, no dangerous commands and not every command (refused: ${BACKEND_FORBIDDEN_RULES.join(', ')})` });
+    }
   }
   if (r.minReplicasToWrite > r.replicas - 1) {
     ctx.addIssue({ code: 'custom', path: ['minReplicasToWrite'], message: `must be at most replicas - 1 (${r.replicas - 1}), got ${r.minReplicasToWrite}: the primary would refuse every write` });

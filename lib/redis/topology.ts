@@ -10,6 +10,17 @@ export const SENTINEL_PORT = 26379;
 export const METRICS_PORT = 9121;
 export const HAPROXY_HEALTH_PORT = 8404;
 
+/**
+ * The ACL user of the pods' own tools (probes, start-up and preStop scripts, the rotation commands, an operator's
+ * `kubectl exec`); every user and its rules: lib/redis/acl.ts.
+ */
+export const ADMIN_USER = 'admin';
+/** The ACL user of the backend (REDIS_URL, REDIS_PASSWORD) and of Sentinel-aware clients. */
+export const BACKEND_USER = 'backend';
+/** Where a container's environment carries a user's password: REDIS_ACL_PASSWORD_<USER> (upper case). */
+export const PASSWORD_VAR_PREFIX = 'REDIS_ACL_PASSWORD_';
+export const PREVIOUS_PASSWORD_VAR_PREFIX = 'REDIS_ACL_PREVIOUS_PASSWORD_';
+
 /** Fixed interface: the backend's NetworkPolicy and the ServiceMonitor select these labels. */
 export const REDIS = { name: 'redis', component: 'redis' };
 export const REDIS_SENTINEL = { name: 'redis', component: 'sentinel' };
@@ -114,7 +125,7 @@ export function managedUrl(env: Environment): string | undefined {
 }
 
 /**
- * The data of ConfigMap `redis-config` (its key `url` is REDIS_URL): what clients need, never a password. The
+ * The data of ConfigMap `redis-config` (its key `url` is REDIS_URL, with the backend's ACL user): what clients need, never a password. The
  * Sentinel keys only where Sentinels run; with a managed cache the URL (unless it comes from a Secret) and, for a
  * private CA, where its file is.
  */
@@ -128,7 +139,10 @@ export function redisClientConfig(env: Environment): Record<string, string> {
     };
   }
   return {
-    url: r.url,
+    // The backend's ACL user in the URL (redis://backend@redis:6379/0): clients (redis-py, ioredis, go-redis) send
+    // AUTH backend <REDIS_PASSWORD>; `username` for clients that take it separately.
+    url: r.url.replace(/^(rediss?:\/\/)/, `$1${BACKEND_USER}@`),
+    username: BACKEND_USER,
     'sentinel-master-name': r.masterName,
     'sentinel-hosts': sentinelNodes(env).join(','),
     'sentinel-service': `${cacheNames(env).sentinelService}.${env.config.namespace}.svc.${r.clusterDomain}:${SENTINEL_PORT}`,

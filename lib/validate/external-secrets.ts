@@ -6,6 +6,7 @@
  */
 import type { EnvConfig } from '../config';
 import { issuerSecrets } from '../tls/issuers';
+import { BACKEND_USER, CACHE_USERS, userPreviousKey, userSecretKey } from '../redis/acl';
 
 export interface ExternalSecret {
   readonly name: string;
@@ -71,9 +72,16 @@ export function externalSecretsOf(config: EnvConfig): ExternalSecret[] {
   });
   // The backend's own database role: CloudNativePG sets its password from this basic-auth Secret.
   if (cnpg?.appRole.enabled) for (const key of ['username', 'password']) typed.push({ name: cnpg.appRole.passwordSecret, key, declaredBy: 'database.cloudnativePg.appRole.passwordSecret', type: 'basic-auth' });
-  // The in-cluster cache's password rotation: the previous password is in the Secret only during a rotation.
+  // The in-cluster cache: every ACL user's password (the backend's is `secrets.redis` itself); a user's previous
+  // password is in the Secret only during a password rotation.
   const optional: { name: string; key: string }[] = [];
-  if (config.redis && config.redis.mode !== 'managed' && config.secrets?.redis) optional.push({ name: config.secrets.redis.name, key: config.redis.previousPasswordKey });
+  if (config.redis && config.redis.mode !== 'managed' && config.secrets?.redis) {
+    const c = { secrets: { redis: config.secrets.redis }, redis: config.redis };
+    for (const u of CACHE_USERS) {
+      if (u !== BACKEND_USER) entries.push({ name: config.secrets.redis.name, key: userSecretKey(c, u), declaredBy: 'redis.acl' });
+      optional.push({ name: config.secrets.redis.name, key: userPreviousKey(c, u) });
+    }
+  }
   // Other sections that reference Secrets created outside git add their entries above this line.
   const byName = new Map<string, { keys: Set<string>; declaredBy: string[]; type?: 'dockerconfigjson' | 'tls' | 'basic-auth' }>();
   for (const e of [...entries, ...typed]) {

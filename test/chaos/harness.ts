@@ -11,7 +11,9 @@ import * as os from 'os';
 import * as path from 'path';
 import { find } from '../helpers';
 import { chaosEngine, chaosObjects, names, podHostPattern } from './engine';
-import { infoFields, once, RedisError, type Reply, RespClient } from '../redis-resp';
+import { type Credential, infoFields, once, RedisError, type Reply, RespClient } from '../redis-resp';
+import { CACHE_USERS, type CacheUser, passwordVar } from '../../lib/redis/acl';
+import { HAPROXY_PASSWORD_VAR } from '../../lib/redis/files';
 import { freePorts, sleep, until } from './harness-ports';
 
 export { freePorts, sleep, until };
@@ -33,8 +35,10 @@ export const MASTER = /sentinel monitor (\S+) /.exec(sentinelConfText)![1];
 export const DOWN_AFTER = Number(/down-after-milliseconds \S+ (\d+)/.exec(sentinelConfText)![1]);
 export const FAILOVER_TIMEOUT = Number(/failover-timeout \S+ (\d+)/.exec(sentinelConfText)![1]);
 export const REPLICAS: number = sts.spec.replicas;
-/** The key of the Secret `secrets.redis` that holds the password (what REDIS_PASSWORD references). */
-export const PASSWORD_KEY: string = container('redis').env.find((e: any) => e.name === 'REDIS_PASSWORD').valueFrom.secretKeyRef.key;
+/** The key of the Secret `secrets.redis` that holds an ACL user's password (what the pods' REDIS_ACL_PASSWORD_<USER> references). */
+export const passwordKey = (u: CacheUser): string => container('redis').env.find((e: any) => e.name === passwordVar(u)).valueFrom.secretKeyRef.key;
+/** The backend's password key (REDIS_PASSWORD of the backend). */
+export const PASSWORD_KEY: string = passwordKey('backend');
 
 /** The HAProxy here (Debian) may be older than the pinned image: drop keywords it does not know, and say so. */
 export function localHaproxyVersion(): [number, number] {
@@ -58,10 +62,24 @@ export class Cluster {
   /** The environment each container (`redis-0`, `sentinel-0`, ...) started with: what `kubectl exec` sees. */
   startedEnv: Record<string, NodeJS.ProcessEnv> = {};
 
-  /** `password`: what the harness's own checks authenticate with (the Secret's password at first). */
-  constructor(public password = `test-${process.pid}-${Date.now().toString(16)}`) {
-    this.secret = { [PASSWORD_KEY]: password };
+  /**
+   * What the harness authenticates with, per ACL user (the Secret's passwords at first): the writers and the
+   * scenarios' data commands as the backend, the harness's own checks (INFO, SENTINEL) as admin.
+   */
+  passwords: Record<CacheUser, string>;
+
+  constructor(tag = `${process.pid}-${Date.now().toString(16)}`) {
+    this.passwords = Object.fromEntries(CACHE_USERS.map((u) => [u, `test-${u}-${tag}`])) as Record<CacheUser, string>;
+    this.secret = Object.fromEntries(CACHE_USERS.map((u) => [passwordKey(u), this.passwords[u]]));
   }
+
+  /** The backend's password (REDIS_PASSWORD): what the application writes with. */
+  get password(): string { return this.passwords.backend; }
+  set password(pw: string) { this.passwords.backend = pw; }
+  /** The application's credential (AUTH backend <password>), and the admin user's (the pods' own tools). */
+  get backend(): Credential { return { user: 'backend', password: this.passwords.backend }; }
+  get admin(): Credential { return { user: 'admin', password: this.passwords.admin }; }
+  as(u: CacheUser): Credential { return { user: u, password: this.passwords[u] }; }
 
   async init(): Promise<void> {
     [this.proxyPort, this.proxyHealthPort, ...this.redisPorts] = await freePorts(2 + 2 * REPLICAS);
@@ -80,12 +98,11 @@ export class Cluster {
 
   /**
    * The environment the container of pod `i` would have, hostnames and ports mapped, folders in tmp. Secret
-   * keys come from `this.secret` (a missing optional key leaves the variable unset, as the kubelet does);
-   * `password` overrides the password key.
+   * keys come from `this.secret` (a missing optional key leaves the variable unset, as the kubelet does).
    */
-  podEnv(containerName: string, i: number, password?: string): NodeJS.ProcessEnv {
+  podEnv(containerName: string, i: number): NodeJS.ProcessEnv {
     const env: NodeJS.ProcessEnv = { PATH: process.env.PATH, LANG: 'C' };
-    const secret = { ...this.secret, ...(password !== undefined ? { [PASSWORD_KEY]: password } : {}) };
+    const secret = this.secret;
     for (const e of container(containerName).env) {
       if (e.value !== undefined) env[e.name] = this.mapHosts(e.value);
       else if (e.valueFrom?.secretKeyRef) {
@@ -119,13 +136,13 @@ export class Cluster {
     return container(name).command.map((a: string) => a.replace(templatesMount, path.join(this.tmp, 'templates')));
   }
 
-  startRedis(i: number, password?: string): void {
-    const env = this.startedEnv[`redis-${i}`] = this.podEnv('redis', i, password);
+  startRedis(i: number): void {
+    const env = this.startedEnv[`redis-${i}`] = this.podEnv('redis', i);
     this.redisProcess[i] = this.start(`redis-${i}`, this.cmd('redis'), env);
   }
 
-  startSentinel(i: number, password?: string): void {
-    const env = this.startedEnv[`sentinel-${i}`] = this.podEnv('sentinel', i, password);
+  startSentinel(i: number): void {
+    const env = this.startedEnv[`sentinel-${i}`] = this.podEnv('sentinel', i);
     this.sentinelProcess[i] = this.start(`sentinel-${i}`, this.cmd('sentinel'), env);
   }
 
@@ -147,17 +164,21 @@ export class Cluster {
     for (const d of ['run', 'sentinel-run']) fs.rmSync(path.join(this.tmp, `redis-${i}`, d), { recursive: true, force: true });
   }
 
-  startPod(i: number, password?: string): void {
-    this.startRedis(i, password);
-    this.startSentinel(i, password);
+  startPod(i: number): void {
+    this.startRedis(i);
+    this.startSentinel(i);
   }
 
-  async startHaproxy(password = this.secret[PASSWORD_KEY]): Promise<void> {
-    this.haproxyProcess = this.spawnHaproxy('haproxy', this.proxyPort, this.proxyHealthPort, password);
+  async startHaproxy(): Promise<void> {
+    this.haproxyProcess = this.spawnHaproxy('haproxy', this.proxyPort, this.proxyHealthPort);
   }
 
-  /** One HAProxy pod (`name`: its folder and log) with the generated haproxy.cfg on the given ports. */
-  spawnHaproxy(name: string, port: number, healthPort: number, password: string): ChildProcess {
+  /**
+   * One HAProxy pod (`name`: its folder and log) with the generated haproxy.cfg on the given ports; its environment
+   * is the Deployment's (the haproxy user's password from the Secret as it is now, or `password`).
+   */
+  spawnHaproxy(name: string, port: number, healthPort: number, password?: string): ChildProcess {
+    const pwRef = haproxyContainer.env.find((e: any) => e.name === HAPROXY_PASSWORD_VAR).valueFrom.secretKeyRef;
     fs.mkdirSync(path.join(this.tmp, name), { recursive: true });
     let cfg = this.mapHosts(haproxyCfgText)
       .replace(/bind :6379\b/, `bind 127.0.0.1:${port}`)
@@ -169,7 +190,7 @@ export class Cluster {
     }
     fs.writeFileSync(path.join(this.tmp, name, 'haproxy.cfg'), cfg);
     return this.start(name, haproxyContainer.command.map((a: string) => a.replace(haproxyMount, path.join(this.tmp, name))),
-      { PATH: process.env.PATH, REDIS_PASSWORD: password });
+      { PATH: process.env.PATH, [HAPROXY_PASSWORD_VAR]: password ?? this.secret[pwRef.key] });
   }
 
   async startAll(): Promise<void> {
@@ -177,12 +198,12 @@ export class Cluster {
     for (let i = 0; i < REPLICAS; i++) this.startPod(i);
     await this.formed();
     // The engine under test is the one running (Valkey reports server_name:valkey; Redis 7.0 has no server_name).
-    const server = infoFields(await once(this.redisPorts[0], this.password, 'INFO', 'server'));
+    const server = infoFields(await once(this.redisPorts[0], this.admin, 'INFO', 'server'));
     expect(server.server_name ?? 'redis').toBe(ENGINE);
     await this.startHaproxy();
     // Clients reach HAProxy through Service `redis`: only once its readiness probe passes.
     await haproxyReady(this.proxyHealthPort, 30_000, this);
-    await until('HAProxy to route writes', 15_000, async () => ((await once(this.proxyPort, this.password, 'SET', 'probe', '1')) === 'OK' ? true : undefined));
+    await until('HAProxy to route writes', 15_000, async () => ((await once(this.proxyPort, this.backend, 'SET', 'probe', '1')) === 'OK' ? true : undefined));
   }
 
   /** One primary, every replica linked to it, every Sentinel agreeing and seeing all replicas and Sentinels. */
@@ -204,15 +225,15 @@ export class Cluster {
     }, this);
   }
 
-  info = async (port: number) => infoFields(await once(port, this.password, 'INFO', 'replication'));
+  info = async (port: number) => infoFields(await once(port, this.admin, 'INFO', 'replication'));
 
   async primaryPort(sentinelPort: number): Promise<number | undefined> {
-    const r = await once(sentinelPort, this.password, 'SENTINEL', 'get-master-addr-by-name', MASTER);
+    const r = await once(sentinelPort, this.admin, 'SENTINEL', 'get-master-addr-by-name', MASTER);
     return Array.isArray(r) && r.length === 2 ? Number(r[1]) : undefined;
   }
 
   async sentinelView(sentinelPort: number): Promise<Record<string, string>> {
-    const r = await once(sentinelPort, this.password, 'SENTINEL', 'master', MASTER) as Reply[];
+    const r = await once(sentinelPort, this.admin, 'SENTINEL', 'master', MASTER) as Reply[];
     const out: Record<string, string> = {};
     for (let k = 0; k < r.length; k += 2) out[String(r[k])] = String(r[k + 1]);
     return out;
@@ -279,7 +300,7 @@ export class Writers {
   private stopped = false;
   private loops: Promise<void>[] = [];
   private seq = 0;
-  constructor(private readonly cluster: Cluster, private readonly tag: string, private port = () => cluster.proxyPort, private password = () => cluster.password) {}
+  constructor(private readonly cluster: Cluster, private readonly tag: string, private port = () => cluster.proxyPort, private password: () => Credential = () => cluster.backend) {}
 
   start(): this {
     for (const mode of ['wait', 'fresh', 'plain'] as Mode[]) this.loops.push(this.loop(mode));
@@ -326,7 +347,7 @@ export class Writers {
 
   /** Acknowledged keys that the current primary does not hold, per mode. */
   async lost(primaryPort: number): Promise<{ wait: number; fresh: number; plain: number; keys: string[] }> {
-    const c = await RespClient.connect(primaryPort, this.cluster.password);
+    const c = await RespClient.connect(primaryPort, this.cluster.admin);
     const out = { wait: 0, fresh: 0, plain: 0, keys: [] as string[] };
     try {
       for (const a of this.acked()) {

@@ -35,7 +35,7 @@ function watchPrimaries(): { stop: () => Promise<{ maxMasters: number; dualWrita
         // A primary that refuses writes (NOREPLICAS) is harmless: count only those that answer a write with OK.
         let writable = 0;
         for (const p of masters) {
-          try { if ((await once(p, cluster.password, 'SET', 'chaos:dual-probe', String(t))) === 'OK') writable++; } catch { /* down */ }
+          try { if ((await once(p, cluster.backend, 'SET', 'chaos:dual-probe', String(t))) === 'OK') writable++; } catch { /* down */ }
         }
         if (writable > 1) dualWritableMs += 200;
       }
@@ -48,7 +48,7 @@ function watchPrimaries(): { stop: () => Promise<{ maxMasters: number; dualWrita
 async function settleAndCheck(w: Writers, up = all): Promise<{ lost: Awaited<ReturnType<Writers['lost']>>; primary: number }> {
   const primary = await cluster.formed(60_000, up);
   // Replicas caught up: WAIT on the primary for all of them.
-  await once(primary, cluster.password, 'WAIT', up.length - 1, 5000);
+  await once(primary, cluster.backend, 'WAIT', up.length - 1, 5000);
   return { lost: await w.lost(primary), primary };
 }
 
@@ -272,12 +272,12 @@ test('min-replicas-to-write: with both replicas gone the primary refuses writes 
   const p = idx((await cluster.primaryPort(cluster.sentinelPorts[0]))!);
   for (const i of all.filter((x) => x !== p)) await cluster.kill(cluster.redisProcess[i]);
   const r = await until('NOREPLICAS', 20_000, async () => {
-    const x = await once(cluster.redisPorts[p], cluster.password, 'SET', 'k', 'v');
+    const x = await once(cluster.redisPorts[p], cluster.backend, 'SET', 'k', 'v');
     return x instanceof RedisError && /NOREPLICAS/.test(x.message) ? x : undefined;
   }, cluster);
   expect(r.message).toMatch(/NOREPLICAS/);
   await until('HAProxy to refuse', 5_000, async () => {
-    try { await once(cluster.proxyPort, cluster.password, 'PING'); return undefined; } catch { return true; }
+    try { await once(cluster.proxyPort, cluster.backend, 'PING'); return undefined; } catch { return true; }
   }, cluster);
 });
 
@@ -290,10 +290,10 @@ test('a new HAProxy pod is Ready only once its checks found the primary: the fir
   const readyAfterMs: number[] = [];
   for (let n = 0; n < 5; n++) {
     const [port, health] = await freePorts(2);
-    const proxy = cluster.spawnHaproxy(`haproxy-new-${n}`, port, health, cluster.password);
+    const proxy = cluster.spawnHaproxy(`haproxy-new-${n}`, port, health);
     readyAfterMs.push(await haproxyReady(health));
     for (let k = 0; k < 6; k++) {
-      try { replies.push(String(await once(port, cluster.password, 'SET', `ready:${n}:${k}`, '1'))); } catch (e) { replies.push(String(e)); }
+      try { replies.push(String(await once(port, cluster.backend, 'SET', `ready:${n}:${k}`, '1'))); } catch (e) { replies.push(String(e)); }
     }
     await cluster.kill(proxy);
   }

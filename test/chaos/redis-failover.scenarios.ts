@@ -16,6 +16,8 @@ import { find } from '../helpers';
 import { chaosObjects, names, podHostPattern } from './engine';
 import { infoFields, once, RedisError, type Reply, RespClient } from '../redis-resp';
 import { freePorts, until } from './harness';
+import { CACHE_USERS, type CacheUser, passwordVar } from '../../lib/redis/acl';
+import { HAPROXY_PASSWORD_VAR } from '../../lib/redis/files';
 
 jest.setTimeout(90_000);
 
@@ -36,6 +38,11 @@ const FAILOVER_TIMEOUT = Number(/failover-timeout \S+ (\d+)/.exec(sentinelConf)!
 const RENAMED_CONFIG = /rename-command CONFIG (\S+)/.exec(nodeFiles[NAMES.conf])![1];
 const REPLICAS: number = sts.spec.replicas;
 const PASSWORD = `test-${process.pid}-${Date.now().toString(16)}`;
+/** Every Secret key its own value (each ACL user its own password). */
+const secretValue = (key: string) => `${PASSWORD}-${key}`;
+const as = (u: CacheUser): { user: string; password: string } => ({ user: u, password: secretValue(container('redis').env.find((e: any) => e.name === passwordVar(u)).valueFrom.secretKeyRef.key) });
+const ADMIN = as('admin');
+const BACKEND = as('backend');
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'redis-failover-'));
 const children: ChildProcess[] = [];
@@ -57,7 +64,7 @@ function podEnv(containerName: string, i: number): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = { PATH: process.env.PATH, LANG: 'C' };
   for (const e of container(containerName).env) {
     if (e.value !== undefined) env[e.name] = mapHosts(e.value);
-    else if (e.valueFrom?.secretKeyRef && !e.valueFrom.secretKeyRef.optional) env[e.name] = PASSWORD; // optional keys: absent
+    else if (e.valueFrom?.secretKeyRef && !e.valueFrom.secretKeyRef.optional) env[e.name] = secretValue(e.valueFrom.secretKeyRef.key); // optional keys: absent
     else if (e.valueFrom?.fieldRef?.fieldPath === 'metadata.name') env[e.name] = `${NAMES.statefulset}-${i}`;
   }
   const dir = path.join(tmp, `redis-${i}`);
@@ -105,13 +112,13 @@ function logs(): string {
     .map((f) => `--- ${f}\n${fs.readFileSync(path.join(tmp, f), 'utf8').split('\n').slice(-15).join('\n')}`).join('\n');
 }
 
-const info = async (port: number) => infoFields(await once(port, PASSWORD, 'INFO', 'replication'));
+const info = async (port: number) => infoFields(await once(port, ADMIN, 'INFO', 'replication'));
 async function primaryPort(sentinelPort: number): Promise<number | undefined> {
-  const r = await once(sentinelPort, PASSWORD, 'SENTINEL', 'get-master-addr-by-name', MASTER);
+  const r = await once(sentinelPort, ADMIN, 'SENTINEL', 'get-master-addr-by-name', MASTER);
   return Array.isArray(r) && r.length === 2 ? Number(r[1]) : undefined;
 }
 async function sentinelView(sentinelPort: number): Promise<Record<string, string>> {
-  const r = await once(sentinelPort, PASSWORD, 'SENTINEL', 'master', MASTER) as Reply[];
+  const r = await once(sentinelPort, ADMIN, 'SENTINEL', 'master', MASTER) as Reply[];
   const out: Record<string, string> = {};
   for (let k = 0; k < r.length; k += 2) out[String(r[k])] = String(r[k + 1]);
   return out;
@@ -130,8 +137,8 @@ beforeAll(async () => {
   }
   for (let i = 0; i < REPLICAS; i++) {
     await untilLogged(`redis-${i} and sentinel-${i} to answer`, 15_000, async () => {
-      const a = await once(redisPorts[i], PASSWORD, 'PING');
-      const b = await once(sentinelPorts[i], PASSWORD, 'PING');
+      const a = await once(redisPorts[i], ADMIN, 'PING');
+      const b = await once(sentinelPorts[i], ADMIN, 'PING');
       return a === 'PONG' && b === 'PONG' ? true : undefined;
     });
   }
@@ -143,7 +150,7 @@ beforeAll(async () => {
     .replace(/ init-state down/g, /version (2\.|3\.0\.)/.test(execFileSync('haproxy', ['-v']).toString()) ? '' : ' init-state down');
   fs.writeFileSync(path.join(tmp, 'haproxy', 'haproxy.cfg'), cfg);
   start('haproxy', haproxyContainer.command.map((a: string) => a.replace(haproxyMount, path.join(tmp, 'haproxy'))),
-    { PATH: process.env.PATH, REDIS_PASSWORD: PASSWORD });
+    { PATH: process.env.PATH, [HAPROXY_PASSWORD_VAR]: secretValue(haproxyContainer.env.find((e: any) => e.name === HAPROXY_PASSWORD_VAR).valueFrom.secretKeyRef.key) });
 });
 
 afterAll(async () => {
@@ -170,10 +177,12 @@ test('failover: promoted within budget, writes resume through HAProxy, acknowled
   });
   for (const p of redisPorts.slice(1)) expect((await info(p)).role).toBe('slave');
   // The engine under test is the one running (Valkey reports server_name:valkey; Redis 7.0 has no server_name).
-  expect(infoFields(await once(redisPorts[0], PASSWORD, 'INFO', 'server')).server_name ?? 'redis').toBe(NAMES.engine);
+  expect(infoFields(await once(redisPorts[0], ADMIN, 'INFO', 'server')).server_name ?? 'redis').toBe(NAMES.engine);
 
-  // The REDIS_URL path: redis-config `url` -> Service `redis` -> HAProxy's `bind :6379` (here proxyPort).
+  // The REDIS_URL path: redis-config `url` -> Service `redis` -> HAProxy's `bind :6379` (here proxyPort), as the
+  // URL's user (the backend's ACL user) with REDIS_PASSWORD.
   const url = new URL(find(objects, 'ConfigMap', 'redis-config').data.url);
+  expect(url.username).toBe('backend');
   const svc = find(objects, 'Service', url.hostname);
   expect(svc.spec.selector).toEqual(find(objects, 'Deployment', 'redis-haproxy').spec.selector.matchLabels);
   const svcPort = svc.spec.ports.find((p: any) => p.port === Number(url.port));
@@ -182,7 +191,7 @@ test('failover: promoted within budget, writes resume through HAProxy, acknowled
 
   // Writes through the REDIS_URL path (HAProxy), each acknowledged by at least one replica.
   const proxy = await untilLogged('HAProxy to route to the primary', 10_000, async () => {
-    const c = await RespClient.connect(proxyPort, PASSWORD);
+    const c = await RespClient.connect(proxyPort, { user: url.username, password: BACKEND.password });
     if ((await c.call('SET', 'probe', '1')) === 'OK') return c;
     c.close();
     return undefined;
@@ -203,13 +212,26 @@ test('failover: promoted within budget, writes resume through HAProxy, acknowled
     expect(r).toBeInstanceOf(RedisError);
     expect(String((r as RedisError).message)).toMatch(/unknown command/i);
   }
-  expect(await proxy.call(RENAMED_CONFIG, 'GET', 'maxmemory')).toEqual(['maxmemory', String(256 * 1024 * 1024)]);
-  expect(await proxy.call(RENAMED_CONFIG, 'GET', 'maxmemory-policy')).toEqual(['maxmemory-policy', 'allkeys-lru']);
-  expect(await proxy.call(RENAMED_CONFIG, 'GET', 'appendfsync')).toEqual(['appendfsync', 'everysec']);
+  // The backend's ACL user: no administration even under CONFIG's new name, no ACL, no INFO, no SHUTDOWN.
+  for (const cmd of [[RENAMED_CONFIG, 'GET', 'maxmemory'], ['ACL', 'LIST'], ['ACL', 'SETUSER', 'backend', '+@all'], ['INFO'], ['SHUTDOWN'], ['REPLICAOF', 'NO', 'ONE'], ['CLIENT', 'KILL', 'TYPE', 'normal']]) {
+    const r = await proxy.call(...cmd);
+    expect([cmd.join(' '), r instanceof RedisError && /^NOPERM/.test(r.message)]).toEqual([cmd.join(' '), true]);
+  }
+  // The default user is off on every Redis and every Sentinel: no connection without a user, no password opens it.
+  for (const p of [...redisPorts, ...sentinelPorts]) {
+    expect(String(await once(p, undefined, 'PING'))).toMatch(/NOAUTH/);
+    await expect(once(p, BACKEND.password, 'PING')).rejects.toThrow(/WRONGPASS/);
+    await expect(once(p, ADMIN.password, 'PING')).rejects.toThrow(/WRONGPASS/);
+  }
+  const admin = await RespClient.connect(proxyPort, ADMIN);
+  expect(await admin.call(RENAMED_CONFIG, 'GET', 'maxmemory')).toEqual(['maxmemory', String(256 * 1024 * 1024)]);
+  expect(await admin.call(RENAMED_CONFIG, 'GET', 'maxmemory-policy')).toEqual(['maxmemory-policy', 'allkeys-lru']);
+  expect(await admin.call(RENAMED_CONFIG, 'GET', 'appendfsync')).toEqual(['appendfsync', 'everysec']);
+  admin.close();
   // Why Sentinel must be told the new name: it promotes in one MULTI/EXEC with CONFIG REWRITE, and a
   // transaction with an unknown command is aborted whole (without `sentinel rename-command` the failover
   // hangs in wait-promotion). The renamed command goes through.
-  const replica = await RespClient.connect(redisPorts[1], PASSWORD);
+  const replica = await RespClient.connect(redisPorts[1], ADMIN);
   expect(await replica.call('MULTI')).toBe('OK');
   expect(await replica.call('CONFIG', 'REWRITE')).toBeInstanceOf(RedisError);
   expect(String(await replica.call('EXEC'))).toMatch(/EXECABORT/);
@@ -218,8 +240,12 @@ test('failover: promoted within budget, writes resume through HAProxy, acknowled
   expect(await replica.call('EXEC')).toEqual(['OK']);
   replica.close();
   expect(sentinelConf).toContain(`sentinel rename-command ${MASTER} CONFIG ${RENAMED_CONFIG}`);
-  // The password is in the private runtime copy only.
-  expect(fs.readFileSync(path.join(tmp, 'redis-0', 'run', NAMES.conf), 'utf8')).toContain(`requirepass "${PASSWORD}"`);
+  // The passwords are in the private runtime copy only: every ACL user with its own, replicas as `replication`.
+  const runtimeConf = fs.readFileSync(path.join(tmp, 'redis-0', 'run', NAMES.conf), 'utf8');
+  for (const u of CACHE_USERS) expect(runtimeConf).toContain(`">${as(u).password}"`);
+  expect(runtimeConf).toMatch(/^user default off /m);
+  expect(runtimeConf).not.toMatch(/^requirepass/m);
+  expect(runtimeConf).toContain(`masteruser replication\nmasterauth "${as('replication').password}"`);
   expect((fs.statSync(path.join(tmp, 'redis-0', 'run', NAMES.conf)).mode & 0o077)).toBe(0);
   proxy.close();
 
@@ -244,13 +270,13 @@ test('failover: promoted within budget, writes resume through HAProxy, acknowled
 
   // Writes through HAProxy succeed again within 30 s of the kill.
   await untilLogged('a write through HAProxy to succeed', Math.max(1, 30_000 - (Date.now() - killedAt)), async () =>
-    (await once(proxyPort, PASSWORD, 'SET', 'after', 'failover')) === 'OK' ? true : undefined);
+    (await once(proxyPort, BACKEND, 'SET', 'after', 'failover')) === 'OK' ? true : undefined);
   const writesBackMs = Date.now() - killedAt;
   process.stdout.write(`redis failover: writes through HAProxy succeed again ${writesBackMs} ms after the kill\n`);
   expect(writesBackMs).toBeLessThanOrEqual(30_000);
 
   // Every acknowledged key is still there.
-  const reader = await RespClient.connect(proxyPort, PASSWORD);
+  const reader = await RespClient.connect(proxyPort, BACKEND);
   const lost: string[] = [];
   for (const [key, value] of acknowledged) if ((await reader.call('GET', key)) !== value) lost.push(key);
   reader.close();
@@ -269,8 +295,8 @@ test('failover: promoted within budget, writes resume through HAProxy, acknowled
   });
   expect(Number(rejoined.master_port)).toBe(promoted);
   expect(rejoined.master_host).toBe('127.0.0.1');
-  expect(await once(redisPorts[oldPrimary], PASSWORD, 'GET', 'after')).toBe('failover');
-  expect(await once(redisPorts[oldPrimary], PASSWORD, 'SET', 'x', '1')).toBeInstanceOf(RedisError); // read-only replica
+  expect(await once(redisPorts[oldPrimary], BACKEND, 'GET', 'after')).toBe('failover');
+  expect(await once(redisPorts[oldPrimary], BACKEND, 'SET', 'x', '1')).toBeInstanceOf(RedisError); // read-only replica
   // A restarted Sentinel of that pod (fresh emptyDir) monitors the new primary, not pod 0.
   const oldSentinel = sentinelProcess[oldPrimary];
   const gone = new Promise((r) => oldSentinel.once('exit', r));
@@ -281,8 +307,8 @@ test('failover: promoted within budget, writes resume through HAProxy, acknowled
   await untilLogged('the restarted Sentinel to monitor the new primary', 10_000, async () =>
     (await primaryPort(sentinelPorts[oldPrimary])) === promoted ? true : undefined);
   // HAProxy still routes to the new primary only.
-  expect(infoFields(await once(proxyPort, PASSWORD, 'INFO', 'replication')).role).toBe('master');
-  expect(await once(proxyPort, PASSWORD, 'INFO', 'server').then((s) => infoFields(s).tcp_port)).toBe(String(promoted));
+  expect(infoFields(await once(proxyPort, ADMIN, 'INFO', 'replication')).role).toBe('master');
+  expect(await once(proxyPort, ADMIN, 'INFO', 'server').then((s) => infoFields(s).tcp_port)).toBe(String(promoted));
 
   // A planned stop (rolling update, drain): the primary's preStop hook hands the role over before it stops.
   const preStop = container('redis').lifecycle.preStop.exec.command.map((a: string) => a.replace(templatesMount, path.join(tmp, 'templates')));
@@ -299,6 +325,20 @@ test('failover: promoted within budget, writes resume through HAProxy, acknowled
     return p !== undefined && p !== promoted && (await info(p)).role === 'master' ? p : undefined;
   });
   await untilLogged('a write through HAProxy after the hand-over', 10_000, async () =>
-    (await once(proxyPort, PASSWORD, 'SET', 'after', 'handover')) === 'OK' ? true : undefined);
-  expect(await once(next, PASSWORD, 'GET', 'after')).toBe('handover');
+    (await once(proxyPort, BACKEND, 'SET', 'after', 'handover')) === 'OK' ? true : undefined);
+  expect(await once(next, BACKEND, 'GET', 'after')).toBe('handover');
+
+  // Through the failover, the rejoin and the hand-over, no server and no Sentinel refused a command of the cache's
+  // own clients (replication, Sentinel, HAProxy, the scripts as admin): their ACLs grant what they use. ACL LOG
+  // records every refusal (the backend's above are the only ones).
+  for (const p of [...redisPorts, ...sentinelPorts]) {
+    const log = await once(p, ADMIN, 'ACL', 'LOG') as Reply[];
+    const refused = log.map((entry) => {
+      const e = entry as Reply[];
+      const f: Record<string, string> = {};
+      for (let k = 0; k < e.length; k += 2) f[String(e[k])] = String(e[k + 1]);
+      return `${f.username}: ${f.reason} ${f.object}`;
+    }).filter((x) => !x.startsWith('backend:') && !x.startsWith('default:'));
+    expect([p, refused]).toEqual([p, []]);
+  }
 });

@@ -1,8 +1,9 @@
 /**
- * Issue 12 item 7: the Redis password rotation of docs/cache.md, performed step by step exactly as
- * `lib/redis/rotation.ts` lists it (the same data renders the documented commands), against real redis-server,
- * redis-sentinel and HAProxy running the generated scripts (harness.ts), with writers through HAProxy the whole
- * time (SET + WAIT on one connection, the same on a new connection per write, plain SETs).
+ * The password rotation of docs/cache.md, performed step by step exactly as `lib/redis/rotation.ts` lists it
+ * (the same data renders the documented commands), for every ACL user at once (each step of every user's
+ * procedure together: one roll), against real redis-server, redis-sentinel and HAProxy running the generated
+ * scripts (harness.ts), with writers through HAProxy the whole time (SET + WAIT on one connection, the same on a
+ * new connection per write, plain SETs).
  *
  * Kubernetes is emulated as in the other chaos tests: `kubectl exec -i redis-N -c C -- redis-cli ...` runs
  * redis-cli with the environment that container started with (its REDISCLI_AUTH); the Secret is a key → value
@@ -16,15 +17,22 @@
 import { type ChildProcess, spawn } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
-import { type ExecAction, rotationSteps, type Stdin } from '../../lib/redis/rotation';
-import { once, RedisError } from '../redis-resp';
-import { Cluster, freePorts, haproxyContainer, haproxyReady, NAMES, objects, PASSWORD_KEY, REPLICAS, report, sleep, Writers } from './harness';
+import { type ExecAction, type RotationStep, rotationSteps, type Stdin } from '../../lib/redis/rotation';
+import { ADMIN_USER, CACHE_USERS, type CacheUser, SENTINEL_USERS } from '../../lib/redis/acl';
+import { type Credential, once, RedisError } from '../redis-resp';
+import { Cluster, freePorts, haproxyContainer, haproxyReady, NAMES, objects, REPLICAS, report, sleep, Writers } from './harness';
 import { chaosEnvironment } from './engine';
 import { find } from '../helpers';
 
 const all = [...Array(REPLICAS).keys()];
 const production = chaosEnvironment();
-const steps = rotationSteps(production);
+// Every user's procedure, step by step together (step k of every user, then step k + 1); the rolls, the same in
+// every user's procedure, once.
+const perUser = CACHE_USERS.map((u) => rotationSteps(production, u));
+const steps: RotationStep[] = perUser[0].map((step, k) => ({
+  ...step,
+  actions: perUser.flatMap((p) => p[k].actions).filter((a, i, all) => a.kind !== 'roll' || all.findIndex((b) => b.kind === 'roll' && b.targets.join() === a.targets.join()) === i),
+}));
 const proxyPod = find(objects, 'Deployment', 'redis-haproxy').spec.template.spec;
 const PRESTOP_SLEEP_S: number = haproxyContainer.lifecycle?.preStop?.sleep?.seconds ?? 0;
 const GRACE_S: number = proxyPod.terminationGracePeriodSeconds ?? 30;
@@ -37,16 +45,16 @@ beforeEach(async () => {
 });
 afterEach(async () => { await cluster.cleanup(); });
 
-/** `printf ... | kubectl exec -i redis-$i -c <container> -- redis-cli --no-auth-warning -x <args>` on this machine. */
+/** `printf ... | kubectl exec -i redis-$i -c <container> -- redis-cli --user admin --no-auth-warning -x <args>` on this machine. */
 function kubectlExec(i: number, a: ExecAction, stdin: string): Promise<string> {
   const env = cluster.startedEnv[`${a.container}-${i}`]!;
-  const args = ['--no-auth-warning', '-x', ...a.args];
+  const args = ['--user', ADMIN_USER, '--no-auth-warning', '-x', ...a.args];
   const p = args.indexOf('-p');
   if (p >= 0) {
     expect(args[p + 1]).toBe('26379');
     args[p + 1] = String(cluster.sentinelPorts[i]);
   } else {
-    args.splice(2, 0, '-p', String(cluster.redisPorts[i])); // redis-cli's default 6379 in the pod
+    args.splice(4, 0, '-p', String(cluster.redisPorts[i])); // redis-cli's default 6379 in the pod
   }
   return new Promise((resolve, reject) => {
     const child = spawn(NAMES.cli, args, { env, stdio: ['pipe', 'pipe', 'pipe'] });
@@ -61,7 +69,7 @@ function kubectlExec(i: number, a: ExecAction, stdin: string): Promise<string> {
 }
 
 /** Does `password` open a connection to `port`? true, or the error reply (WRONGPASS ...). */
-async function accepts(port: number, password: string): Promise<true | string> {
+async function accepts(port: number, password: Credential): Promise<true | string> {
   try {
     const r = await once(port, password, 'PING');
     return r === 'PONG' ? true : String(r);
@@ -70,18 +78,22 @@ async function accepts(port: number, password: string): Promise<true | string> {
   }
 }
 
-async function acceptsEverywhere(password: string): Promise<(true | string)[]> {
-  return Promise.all([...cluster.redisPorts, ...cluster.sentinelPorts].map((p) => accepts(p, password)));
+/** Every user with its password from `passwords` on every Redis (and every Sentinel for the users Sentinel knows): "user@port: true" or the error. */
+async function acceptsEverywhere(passwords: Record<CacheUser, string>): Promise<string[]> {
+  const checks = CACHE_USERS.flatMap((u) => [...cluster.redisPorts, ...(SENTINEL_USERS.includes(u) ? cluster.sentinelPorts : [])].map((p) => [u, p] as const));
+  return Promise.all(checks.map(async ([u, p]) => `${u}@${p}: ${String(await accepts(p, { user: u, password: passwords[u] }))}`));
 }
+const allTrue = (r: string[]) => r.filter((x) => !x.endsWith(': true'));
 
 test('password rotation as docs/cache.md describes it: writers through HAProxy never fail, nothing acknowledged is lost, the old password is refused at the end', async () => {
-  const OLD = cluster.password;
-  const NEW = `rotated-${process.pid}-${Date.now().toString(16)}`;
-  const value = (s: Stdin | 'NEW' | 'OLD') => ({ '>NEW': `>${NEW}`, '<OLD': `<${OLD}`, OLD, NEW } as Record<string, string>)[s];
+  const OLD = { ...cluster.passwords };
+  const NEW = Object.fromEntries(CACHE_USERS.map((u) => [u, `rotated-${u}-${process.pid}-${Date.now().toString(16)}`])) as Record<CacheUser, string>;
+  const value = (u: CacheUser, s: Stdin | 'NEW' | 'OLD') => ({ '>NEW': `>${NEW[u]}`, '<OLD': `<${OLD[u]}`, OLD: OLD[u], NEW: NEW[u] } as Record<string, string>)[s];
+  const backend = (pw: string): Credential => ({ user: 'backend', password: pw });
   let service = cluster.proxyPort; // Service `redis`: where a new connection goes
   const phases: { name: string; t: number }[] = [];
   const phase = (name: string) => phases.push({ name, t: Date.now() });
-  const v1 = new Writers(cluster, 'rot-v1', () => service, () => OLD).start(); // the backend before the rotation
+  const v1 = new Writers(cluster, 'rot-v1', () => service, () => backend(OLD.backend)).start(); // the backend before the rotation
   let v2: Writers | undefined;
   let oldProxy: ChildProcess | undefined = cluster.haproxyProcess;
   const proxyStop: Record<string, number | boolean> = {};
@@ -94,13 +106,13 @@ test('password rotation as docs/cache.md describes it: writers through HAProxy n
     for (const a of step.actions) {
       if (a.kind === 'exec') {
         for (const i of all) {
-          const out = await kubectlExec(i, a, value(a.stdin));
+          const out = await kubectlExec(i, a, value(a.user, a.stdin));
           expect(`${a.container}-${i} ${a.args.join(' ')}: ${out}`).toMatch(new RegExp(`: ${a.expect.replace(/^\^/, '')}`));
         }
         // The harness's own checks follow what every node accepts.
-        if (a.stdin === '>NEW') cluster.password = NEW;
+        if (a.stdin === '>NEW') cluster.passwords[a.user] = NEW[a.user];
       } else if (a.kind === 'secret') {
-        for (const s of a.set) cluster.secret[s.key] = value(s.value);
+        for (const s of a.set) cluster.secret[s.key] = value(a.user, s.value);
         for (const k of a.remove) delete cluster.secret[k];
       } else if (a.targets[0].startsWith('statefulset/')) {
         // RollingUpdate: highest ordinal first; each pod: preStop (its running container), stop, start, Ready.
@@ -118,10 +130,11 @@ test('password rotation as docs/cache.md describes it: writers through HAProxy n
           await sleep(1000);
         }
         // Mid-rotation every restarted Redis and Sentinel accepts both passwords (the Secret's previous key).
-        expect(await acceptsEverywhere(OLD)).toEqual(Array(2 * REPLICAS).fill(true));
-        expect(await acceptsEverywhere(NEW)).toEqual(Array(2 * REPLICAS).fill(true));
+        expect(allTrue(await acceptsEverywhere(OLD))).toEqual([]);
+        expect(allTrue(await acceptsEverywhere(NEW))).toEqual([]);
         for (const i of all) {
-          expect(fs.readFileSync(path.join(cluster.tmp, `redis-${i}.log`), 'utf8')).toMatch(/password rotation: the previous password is accepted too/);
+          const log = fs.readFileSync(path.join(cluster.tmp, `redis-${i}.log`), 'utf8');
+          for (const u of CACHE_USERS) expect(log).toContain(`password rotation: user ${u} accepts its previous password too`);
         }
       } else {
         expect(a.targets).toEqual(['deployment/redis-haproxy', 'deployment/backend']);
@@ -129,11 +142,11 @@ test('password rotation as docs/cache.md describes it: writers through HAProxy n
         // A new HAProxy pod (the Secret's password now) starts; once its readiness probe passes (its checks
         // found the primary) the Service sends new connections there. No write is sent to it before.
         const [port, health] = await freePorts(2);
-        const newProxy = cluster.spawnHaproxy('haproxy-rolled', port, health, cluster.secret[PASSWORD_KEY]);
+        const newProxy = cluster.spawnHaproxy('haproxy-rolled', port, health);
         await haproxyReady(health);
         service = port;
         // New backend pods start; the old ones stop once the new ones are ready (each finishes its write).
-        v2 = new Writers(cluster, 'rot-v2', () => service, () => NEW).start();
+        v2 = new Writers(cluster, 'rot-v2', () => service, () => backend(NEW.backend)).start();
         await sleep(2000);
         await v1.stop();
         // The old HAProxy pod: preStop sleep, STOPSIGNAL SIGUSR1 (graceful), SIGKILL when the grace period ends.
@@ -163,16 +176,16 @@ test('password rotation as docs/cache.md describes it: writers through HAProxy n
   await v2!.stop();
   phase('end');
 
-  // The old password is refused by every Redis, every Sentinel and through HAProxy; the new one works.
+  // Every old password is refused by every Redis, every Sentinel and through HAProxy; the new ones work.
   const refused = await acceptsEverywhere(OLD);
-  for (const r of refused) expect(r).toMatch(/^WRONGPASS/);
-  expect(await accepts(service, OLD)).toMatch(/^WRONGPASS/);
-  expect(await acceptsEverywhere(NEW)).toEqual(Array(2 * REPLICAS).fill(true));
-  expect(await once(service, NEW, 'SET', 'rot:final', '1')).toBe('OK');
+  for (const r of refused) expect(r).toMatch(/: WRONGPASS/);
+  expect(await accepts(service, backend(OLD.backend))).toMatch(/^WRONGPASS/);
+  expect(allTrue(await acceptsEverywhere(NEW))).toEqual([]);
+  expect(await once(service, backend(NEW.backend), 'SET', 'rot:final', '1')).toBe('OK');
 
   // Every acknowledged write of both backend generations is there; no write failed at any step.
   const p = await cluster.formed(60_000);
-  await once(p, NEW, 'WAIT', REPLICAS - 1, 5000);
+  await once(p, backend(NEW.backend), 'WAIT', REPLICAS - 1, 5000);
   const lost1 = await v1.lost(p);
   const lost2 = await v2!.lost(p);
   const attempts = [...v1.attempts, ...v2!.attempts];
