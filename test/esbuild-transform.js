@@ -3,7 +3,7 @@ const { transformSync } = require('esbuild');
 module.exports = {
   process(source, filename) {
     const { code, map } = transformSync(source, {
-      loader: filename.endsWith('.js') ? 'js' : 'ts', format: 'cjs', target: 'node20', sourcefile: filename, sourcemap: 'inline',
+      loader: filename.endsWith('.js') ? 'js' : 'ts', format: 'cjs', target: 'node20', sourcefile: filename, sourcemap: true,
     });
     return { code, map };
   },
