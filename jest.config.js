@@ -9,7 +9,7 @@ module.exports = {
   // `npm test` is the in-process lane. Suites that spawn a real tool or process (`*.tools.test.ts`: promtool,
   // amtool, haproxy, redis-server, kubectl, strace, spawned synth and validate) run with `npm run test:tools`
   // (jest.tools.config.js); the fault-injection scenarios with `npm run test:chaos` (jest.chaos.config.js).
-  testPathIgnorePatterns: ['/node_modules/', '<rootDir>/test/chaos/', '\\.tools\\.test\\.ts$'],
+  testPathIgnorePatterns: ['/node_modules/', '<rootDir>/test/chaos/', '<rootDir>/test/lanes/', '\\.tools\\.test\\.ts$'],
   snapshotResolver: '<rootDir>/test/snapshot-resolver.js',
   testTimeout: 60000,
   // One worker per core (Jest's default leaves one core idle on a 2-core machine). Override with --maxWorkers.

@@ -14,7 +14,10 @@ let fixtureEnvs: readonly Environment[] | undefined;
 /** Every fixture environment in test/fixtures/, validated (loaded once per test file). */
 export function environments(): Environment[] {
   fixtureEnvs ??= loadEnvironments(FIXTURES);
-  return [...fixtureEnvs];
+  // Deep copies, so a test that edits its environment cannot change another test's (the files of a shard share
+  // this module). JSON, not structuredClone: that is the outer realm's, and its arrays fail the emitter's
+  // `Array.prototype` check inside Jest's sandbox. A config is JSON data.
+  return JSON.parse(JSON.stringify(fixtureEnvs)) as Environment[];
 }
 
 export function environment(name: string): Environment {
