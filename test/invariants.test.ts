@@ -1,7 +1,8 @@
 /**
  * Invariants over generated configurations (test/invariants.ts), seeded and reproducible: a failure prints
  * the seed and the shrunk configuration; re-run it with FC_SEED=<seed>. Every failure found becomes a named
- * regression test below. The long run (thousands of cases) is test/invariants.tools.test.ts.
+ * regression test below. `npm test` tries 20 configurations; the long run (500, `npm run test:tools`) is
+ * test/invariants.tools.test.ts.
  */
 import * as fc from 'fast-check';
 import { parseDocument } from 'yaml';
@@ -17,7 +18,7 @@ test('every generated configuration is refused with a config-key error or synthe
       return;
     }
     expect(checkInvariants(env)).toEqual([]);
-  }), { seed: SEED, numRuns: Number(process.env.FC_RUNS ?? 50), endOnFailure: true });
+  }), { seed: SEED, numRuns: Number(process.env.FC_RUNS ?? 20), endOnFailure: true });
 });
 
 test('the generator reaches every mode: both edges and both gateway implementations, each fixture, YAML 1.1 traps, refusals and successes', () => {
