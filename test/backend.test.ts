@@ -63,7 +63,7 @@ describe('backend Deployment (seed values)', () => {
   });
 
   test('resources: requests 512Mi/500m, limits 1Gi/1000m, written exactly so', () => {
-    expect(container.resources).toEqual({ requests: { memory: '512Mi', cpu: '500m' }, limits: { memory: '1Gi', cpu: '1000m' } });
+    expect(container.resources).toEqual({ requests: { memory: '512Mi', cpu: '500m', 'ephemeral-storage': '64Mi' }, limits: { memory: '1Gi', cpu: '1000m', 'ephemeral-storage': '512Mi' } });
   });
 
   test('rolling update never takes a pod away before its replacement is ready; graceful shutdown', () => {
@@ -125,7 +125,7 @@ test('autoscaling off: the Deployment states replicas (3 by default) and there i
 test('staging is smaller and has its own bounds', () => {
   const staging = objectsOf('staging');
   const c = find(staging, 'Deployment', 'backend').spec.template.spec.containers[0];
-  expect(c.resources.requests).toEqual({ cpu: '250m', memory: '256Mi' });
+  expect(c.resources.requests).toEqual({ cpu: '250m', memory: '256Mi', 'ephemeral-storage': '64Mi' });
   expect(find(staging, 'HorizontalPodAutoscaler', 'backend-hpa').spec).toMatchObject({ minReplicas: 2, maxReplicas: 4 });
   expect(c.env.find((e: any) => e.name === 'ENVIRONMENT').value).toBe('staging');
 });

@@ -53,7 +53,7 @@ describe('onprem: 08-database.yaml', () => {
   test('Cluster: data and WAL volumes with size and class, resources in the Guaranteed class', () => {
     expect(cluster.spec.storage).toEqual({ size: '50Gi', storageClass: 'local-ssd', resizeInUseVolumes: true });
     expect(cluster.spec.walStorage).toEqual({ size: '10Gi', storageClass: 'local-ssd', resizeInUseVolumes: true });
-    expect(cluster.spec.resources).toEqual({ requests: { cpu: '500m', memory: '1Gi' }, limits: { cpu: '2', memory: '1Gi' } });
+    expect(cluster.spec.resources).toEqual({ requests: { cpu: '500m', memory: '1Gi', 'ephemeral-storage': '64Mi' }, limits: { cpu: '2', memory: '1Gi', 'ephemeral-storage': '1Gi' } });
   });
 
   test('Cluster: restricted-compatible (RuntimeDefault seccomp, no superuser access, no pod/container overrides)', () => {
@@ -97,7 +97,7 @@ describe('onprem: 08-database.yaml', () => {
       template: {
         metadata: { labels: { 'app.kubernetes.io/part-of': 'pensioen-beslissingstool' } },
         spec: {
-          containers: [{ name: 'pgbouncer', resources: { requests: { cpu: '100m', memory: '64Mi' }, limits: { cpu: '500m', memory: '128Mi' } } }],
+          containers: [{ name: 'pgbouncer', resources: { requests: { cpu: '100m', memory: '64Mi', 'ephemeral-storage': '64Mi' }, limits: { cpu: '500m', memory: '128Mi', 'ephemeral-storage': '512Mi' } } }],
           topologySpreadConstraints: [
             { maxSkew: 1, topologyKey: 'kubernetes.io/hostname', whenUnsatisfiable: 'DoNotSchedule', labelSelector: { matchLabels: { 'cnpg.io/poolerName': 'pensioen-db-pooler-rw' } }, nodeAffinityPolicy: 'Honor', nodeTaintsPolicy: 'Honor' },
             { maxSkew: 1, topologyKey: 'topology.kubernetes.io/zone', whenUnsatisfiable: 'ScheduleAnyway', labelSelector: { matchLabels: { 'cnpg.io/poolerName': 'pensioen-db-pooler-rw' } }, nodeAffinityPolicy: 'Honor', nodeTaintsPolicy: 'Honor' },
@@ -123,7 +123,7 @@ describe('onprem: 08-database.yaml', () => {
         wal: { compression: 'zstd', maxParallel: 2, encryption: 'AES256' },
         data: { compression: 'snappy', jobs: 2, encryption: 'AES256' },
       },
-      instanceSidecarConfiguration: { resources: { requests: { cpu: '50m', memory: '64Mi' }, limits: { cpu: '500m', memory: '256Mi' } } },
+      instanceSidecarConfiguration: { resources: { requests: { cpu: '50m', memory: '64Mi', 'ephemeral-storage': '64Mi' }, limits: { cpu: '500m', memory: '256Mi', 'ephemeral-storage': '1Gi' } } },
     });
     // CEL rule of the CRD: the server name is a plugin parameter of the Cluster, never in the ObjectStore.
     expect(store.spec.configuration.serverName).toBeUndefined();

@@ -22,8 +22,8 @@ test('probes, requests and limits are set', () => {
   // A rendered page may call the API: liveness is a TCP check, readiness renders /.
   expect(container.livenessProbe.tcpSocket).toEqual({ port: 'http' });
   expect(container.readinessProbe.httpGet).toEqual({ path: '/', port: 'http', scheme: 'HTTP' });
-  expect(container.resources.requests).toEqual({ cpu: '100m', memory: '256Mi' });
-  expect(container.resources.limits).toEqual({ cpu: '500m', memory: '512Mi' });
+  expect(container.resources.requests).toEqual({ cpu: '100m', memory: '256Mi', 'ephemeral-storage': '64Mi' });
+  expect(container.resources.limits).toEqual({ cpu: '500m', memory: '512Mi', 'ephemeral-storage': '1Gi' });
 });
 
 test('Service and PDB select the frontend pods', () => {

@@ -197,7 +197,7 @@ describe('postgres_exporter', () => {
       runAsNonRoot: true, allowPrivilegeEscalation: false, privileged: false, readOnlyRootFilesystem: true,
       capabilities: { drop: ['ALL'] }, seccompProfile: { type: 'RuntimeDefault' },
     });
-    expect(c.resources).toEqual({ requests: { cpu: '25m', memory: '32Mi' }, limits: { cpu: '200m', memory: '128Mi' } });
+    expect(c.resources).toEqual({ requests: { cpu: '25m', memory: '32Mi', 'ephemeral-storage': '64Mi' }, limits: { cpu: '200m', memory: '128Mi', 'ephemeral-storage': '512Mi' } });
     for (const probe of [c.livenessProbe, c.readinessProbe]) expect(probe.httpGet).toEqual({ path: '/', port: 'metrics', scheme: 'HTTP' });
     expect(podSpecs(monitoring).map((p) => p.owner)).toEqual(['Deployment/postgres-exporter']);
   });

@@ -17,7 +17,7 @@ class BareChart extends EnvChart {
 const env = environment('production');
 const container = {
   name: 'web', image: 'registry.example/web:1.0.0', ports: [{ name: 'http', containerPort: 8080 }],
-  resources: { requests: { cpu: '100m', memory: '128Mi' }, limits: { cpu: '1', memory: '256Mi' } },
+  resources: { requests: { cpu: '100m', memory: '128Mi', 'ephemeral-storage': '64Mi' }, limits: { cpu: '1', memory: '256Mi', 'ephemeral-storage': '512Mi' } },
   livenessProbe: { tcpSocket: { port: 8080 } } as any, readinessProbe: { tcpSocket: { port: 8080 } } as any,
   writablePaths: ['/tmp'],
 };

@@ -104,7 +104,7 @@ export const configSchema = z.strictObject({
     image: imageRef().default('pensioen-frontend:1.0.0').describe('Frontend image (name:tag, below `registry`)'),
     port: port().default(3000).describe('Container port of the Next.js server'),
     replicas: z.number().int().min(1, { message: 'must be at least 1' }).default(2).describe('Frontend replicas'),
-    resources: resources({ cpuRequest: '100m', memoryRequest: '256Mi', cpuLimit: '500m', memoryLimit: '512Mi' }),
+    resources: resources({ cpuRequest: '100m', memoryRequest: '256Mi', cpuLimit: '500m', memoryLimit: '512Mi', ephemeralStorageLimit: '1Gi' }),
     healthPath: z.string().regex(/^\//).default('/').describe('HTTP path of the readiness probe'),
     livenessProbe: livenessSchema(0, 10).describe('Liveness probe: a TCP check of the port, or `path` (dependency-free: a server-rendered page may call the API)'),
     readinessProbe: probe(0, 5).describe('Readiness probe timing'),

@@ -40,18 +40,28 @@ export const imageRef = () =>
     }
   });
 
-export const resources = (d: { cpuRequest: string; memoryRequest: string; cpuLimit: string; memoryLimit: string }) =>
+/**
+ * Ephemeral storage of a container by default: its logs (the kubelet keeps up to 5 x 10Mi per container) and its
+ * share of the pod's disk-backed emptyDirs (`/tmp` 256Mi); a pod whose containers write more is evicted instead
+ * of filling the node's disk.
+ */
+export const EPHEMERAL_STORAGE = { request: '64Mi', limit: '512Mi' };
+
+export const resources = (d: { cpuRequest: string; memoryRequest: string; cpuLimit: string; memoryLimit: string; ephemeralStorageRequest?: string; ephemeralStorageLimit?: string }) =>
   z.strictObject({
     requests: z.strictObject({
       cpu: quantity().default(d.cpuRequest).describe('CPU request'),
       memory: quantity().default(d.memoryRequest).describe('Memory request'),
+      'ephemeral-storage': quantity().default(d.ephemeralStorageRequest ?? EPHEMERAL_STORAGE.request).describe('Ephemeral storage request (logs, disk-backed emptyDirs)'),
     }).prefault({}),
     limits: z.strictObject({
       cpu: quantity().default(d.cpuLimit).describe('CPU limit'),
       memory: quantity().default(d.memoryLimit).describe('Memory limit'),
+      'ephemeral-storage': quantity().default(d.ephemeralStorageLimit ?? EPHEMERAL_STORAGE.limit)
+        .describe('Ephemeral storage limit: above it the kubelet evicts the pod (cover the pod\'s disk-backed emptyDirs and logs)'),
     }).prefault({}),
   }).prefault({}).superRefine((r, ctx) => {
-    for (const k of ['cpu', 'memory'] as const) {
+    for (const k of ['cpu', 'memory', 'ephemeral-storage'] as const) {
       if (parseQuantity(r.requests[k]) > parseQuantity(r.limits[k])) {
         ctx.addIssue({ code: 'custom', path: ['requests', k], message: `must not exceed limits.${k} (${r.limits[k]}), got ${r.requests[k]}` });
       }

@@ -82,7 +82,7 @@ const objectStore = z.strictObject({
     .describe('How far back point-in-time recovery reaches: older base backups and WAL are deleted'),
   egressCidrs: cidrs().min(1).describe('Where the object store is (NetworkPolicy egress of the database pods)'),
   egressPort: port().default(443).describe('Port of the object store endpoint'),
-  sidecarResources: resources({ cpuRequest: '50m', memoryRequest: '64Mi', cpuLimit: '500m', memoryLimit: '256Mi' }),
+  sidecarResources: resources({ cpuRequest: '50m', memoryRequest: '64Mi', cpuLimit: '500m', memoryLimit: '256Mi', ephemeralStorageLimit: '1Gi' }),
 }).describe('Barman Cloud plugin ObjectStore: where base backups and the WAL archive go');
 
 export function databaseSchema() {
@@ -110,7 +110,7 @@ export function databaseSchema() {
         .describe('Pod anti-affinity of instances per node: "required" never puts two on one node (needs as many nodes as instances)'),
       storage: storage('20Gi', 'data (PGDATA)').describe('Data volume of each instance'),
       walStorage: storage('5Gi', 'WAL (pg_wal)').describe('Separate WAL volume of each instance (WAL keeps growing when archiving fails: alerts watch both volumes)'),
-      resources: resources({ cpuRequest: '500m', memoryRequest: '1Gi', cpuLimit: '2', memoryLimit: '1Gi' }),
+      resources: resources({ cpuRequest: '500m', memoryRequest: '1Gi', cpuLimit: '2', memoryLimit: '1Gi', ephemeralStorageLimit: '1Gi' }),
       parameters: z.record(z.string().regex(/^[a-z_.]+$/, { message: 'must be a PostgreSQL parameter name' }), z.string())
         .default({ shared_buffers: '256MB', effective_cache_size: '768MB', work_mem: '4MB', maintenance_work_mem: '64MB', wal_compression: 'on', log_min_duration_statement: '1000', idle_in_transaction_session_timeout: '300000' })
         .describe('Further postgresql.conf parameters (max_connections is database.maxConnections, or computed from the budget)'),

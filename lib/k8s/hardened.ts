@@ -7,8 +7,8 @@ import { k8s } from './';
 import type { Environment } from '../config';
 
 export interface ResourceSpec {
-  readonly requests: { readonly cpu: string; readonly memory: string };
-  readonly limits: { readonly cpu: string; readonly memory: string };
+  readonly requests: { readonly cpu: string; readonly memory: string; readonly 'ephemeral-storage': string };
+  readonly limits: { readonly cpu: string; readonly memory: string; readonly 'ephemeral-storage': string };
 }
 
 export interface ProbeTiming {
@@ -61,8 +61,8 @@ export function volumeNameForPath(p: string): string {
 
 export function quantities(r: ResourceSpec): k8s.ResourceRequirements {
   return {
-    requests: { cpu: k8s.Quantity.fromString(r.requests.cpu), memory: k8s.Quantity.fromString(r.requests.memory) },
-    limits: { cpu: k8s.Quantity.fromString(r.limits.cpu), memory: k8s.Quantity.fromString(r.limits.memory) },
+    requests: { cpu: k8s.Quantity.fromString(r.requests.cpu), memory: k8s.Quantity.fromString(r.requests.memory), 'ephemeral-storage': k8s.Quantity.fromString(r.requests['ephemeral-storage']) },
+    limits: { cpu: k8s.Quantity.fromString(r.limits.cpu), memory: k8s.Quantity.fromString(r.limits.memory), 'ephemeral-storage': k8s.Quantity.fromString(r.limits['ephemeral-storage']) },
   };
 }
 
