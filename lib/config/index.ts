@@ -175,7 +175,7 @@ export const configSchema = z.strictObject({
   gitops: gitopsSchema,
   redis: z.strictObject({
     url: z.string().regex(/^rediss?:\/\/[^:@\s]+(:\d+)?(\/\d+)?$/, { message: 'must be redis://host:port/db without credentials' })
-      .default('redis://redis:6379/0').describe('REDIS_URL in ConfigMap redis-config with the in-cluster cache (no credentials: the password comes from `secrets.redis`); with mode managed it comes from `redis.managed`'),
+      .default('redis://redis:6379/0').describe('REDIS_URL in ConfigMap redis-config with the in-cluster cache, without credentials: the backend\'s ACL user is added (`redis://backend@redis:6379/0`), the password comes from `secrets.redis`; with mode managed it comes from `redis.managed`'),
     ...redisSchemaShape(),
   }).prefault({}).superRefine(refineRedis).describe('The cache: Redis or Valkey with Sentinel in the cluster (StatefulSet `redis` or `valkey`, HAProxy `redis-haproxy` in front), or a managed service; see [cache.md](cache.md)'),
   monitoring: monitoringSchema(),
