@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// Time per phase of one synth, the way main() runs it:
+// Time per phase of one synth, the way the pipeline (lib/pipeline.ts) runs it:
 //   node bench/phases.js [--config DIR] [--runs N] [--compare TREE]
 //
 // Bundles a small entry (like bin/bundle.js does for main.ts) that times module loading, then config
@@ -30,7 +30,7 @@ const ENTRY = `
 const cpu = () => { const u = process.cpuUsage(); return (u.user + u.system) / 1000; };
 const t0 = performance.now(); const c0 = cpu();
 const { loadEnvironments } = require('./lib/config');
-const { synthEnvironment } = require('./main');
+const { synthEnvironment } = require('./lib/pipeline');
 const { toYaml, writeTreeAtomically } = require('./lib/output/write');
 let validate = null;
 try { validate = require('./lib/validate').validateEnvironments; } catch { /* no gate */ }

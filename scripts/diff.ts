@@ -15,7 +15,7 @@ import * as path from 'path';
 import { CliError, EXIT, projectRoot, runCli } from '../lib/cli/errors';
 import { loadEnvironments } from '../lib/config';
 import { diffObjects, formatDiff, objectsOfFiles } from '../lib/output/object-diff';
-import { renderAll } from '../main';
+import { renderAll } from '../lib/pipeline';
 
 /** dist/ as committed at `rev` (path relative to dist's parent to file content). */
 export function committedDist(root: string, rev: string, dir = 'dist'): Map<string, string> {

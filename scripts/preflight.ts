@@ -10,7 +10,7 @@ import * as path from 'path';
 import { crdNames, passes, preflightChecks } from '../lib/preflight';
 
 const ROOT = path.resolve(__dirname, '..', '..');
-import { synthEnvironment } from '../main';
+import { synthEnvironment } from '../lib/pipeline';
 
 function run(argv: string[]): number {
   const names = argv.filter((a) => !a.startsWith('--'));

@@ -9,7 +9,7 @@ import { environment, find, objectsOf } from './helpers';
 import { backendBudget, connectionSizing } from '../lib/database/schema';
 import { SKIP_DRY_RUN, SYNC_OPTIONS, SYNC_WAVE } from '../lib/output/sync-waves';
 import { contextOf, validateEnvironments, validateObjects } from '../lib/validate';
-import { synthEnvironment } from '../main';
+import { synthEnvironment } from '../lib/pipeline';
 
 const onprem = objectsOf('onprem');
 const of = (objects: Record<string, any>[], kind: string, name: string) => find(objects, kind, name);

@@ -7,7 +7,7 @@ import { parse, stringify } from 'yaml';
 import { synthArgocd } from '../charts/argocd';
 import { ConfigError, type Environment, parseConfig } from '../lib/config';
 import { allFindings, contextOf, formatFinding } from '../lib/validate';
-import { synthEnvironment } from '../main';
+import { synthEnvironment } from '../lib/pipeline';
 import { fixtureText } from './helpers';
 import { CRD_DIR } from './validate-fixtures';
 

@@ -13,7 +13,7 @@ import { ConfigError, type Environment, parseConfig } from '../lib/config';
 import { diffObjects, formatDiff, objectsOfFiles } from '../lib/output/object-diff';
 import { allFindings, contextOf, formatFinding } from '../lib/validate';
 import type { K8sObject } from '../lib/validate/types';
-import { renderAll, synthEnvironment } from '../main';
+import { renderAll, synthEnvironment } from '../lib/pipeline';
 import { FIXTURES, ROOT, environment, find } from './helpers';
 import { CRD_DIR } from './validate-fixtures';
 

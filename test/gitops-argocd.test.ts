@@ -9,7 +9,7 @@ import { parseConfig } from '../lib/config';
 import { ConfigError, type Environment } from '../lib/config';
 import { toYaml } from '../lib/output/write';
 import { loadCrds, validateCustomResource } from '../lib/validate/crd-schema';
-import { synthEnvironment } from '../main';
+import { synthEnvironment } from '../lib/pipeline';
 import { configEnvironments, environments, find, inlineEnvironment, FIXTURES, ROOT } from './helpers';
 
 const synthesized = (envs: Environment[]): SynthesizedEnvironment[] => envs.map((env) => ({ env, files: synthEnvironment(env) }));

@@ -2,7 +2,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { ConfigError, parseConfig, type Environment, loadEnvironments } from '../lib/config';
-import { synthEnvironment } from '../main';
+import { synthEnvironment } from '../lib/pipeline';
 
 export const ROOT = path.resolve(__dirname, '..');
 /** The user's environments: only tests about config/ itself read it (the gate, dist/ and generated docs are current). */

@@ -13,7 +13,7 @@ import { metricNames, seriesProducers } from '../lib/monitoring/series';
 import { toYamlDocument } from '../lib/output/yaml';
 import { YAML11_PARSE_OPTIONS } from '../lib/output/yaml11';
 import { allFindings, contextOf, formatFinding } from '../lib/validate';
-import { synthEnvironment } from '../main';
+import { synthEnvironment } from '../lib/pipeline';
 import { flowProblems } from './flows';
 import { fixtureText, podSpecs } from './helpers';
 import { CRD_DIR } from './validate-fixtures';

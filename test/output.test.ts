@@ -1,7 +1,7 @@
 /** The output: complete, deterministic, readable names, recommended labels, and dist/ equal to a fresh synth. */
 import * as path from 'path';
 import { readTree } from '../lib/output/write';
-import { buildApp, renderAll } from '../main';
+import { buildApp, renderAll } from '../lib/pipeline';
 import { chartsToJson } from '../lib/constructs/charts-to-json';
 import { configEnvironments, objectsOf, ROOT } from './helpers';
 

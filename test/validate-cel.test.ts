@@ -9,7 +9,7 @@ import { allFindings, contextOf, formatFinding, validateEnvironments } from '../
 import { celProblems, compileCel, rewriteHas, withDefaults } from '../lib/validate/cel';
 import { loadCrds } from '../lib/validate/crd-schema';
 import type { K8sObject } from '../lib/validate/types';
-import { synthEnvironment } from '../main';
+import { synthEnvironment } from '../lib/pipeline';
 import { ROOT, environments } from './helpers';
 import { CRD_DIR, pick, productionObjects } from './validate-fixtures';
 

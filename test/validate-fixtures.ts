@@ -2,7 +2,7 @@
 import * as path from 'path';
 import { type GateContext, allFindings, contextOf } from '../lib/validate';
 import type { K8sObject } from '../lib/validate/types';
-import { synthEnvironment } from '../main';
+import { synthEnvironment } from '../lib/pipeline';
 import { ROOT, environment } from './helpers';
 
 export const CRD_DIR = path.join(ROOT, 'crds');

@@ -8,7 +8,7 @@ import { allFindings, contextOf, formatFinding, validateEnvironments, validateOb
 import { readTree } from '../lib/output/write';
 import { WAIVERS_END, WAIVERS_START, waiverList, withWaiverList } from '../lib/docs/waivers';
 import { synthArgocd } from '../charts/argocd';
-import { synthEnvironment } from '../main';
+import { synthEnvironment } from '../lib/pipeline';
 import { configEnvironments, ROOT, environments } from './helpers';
 import { CRD_DIR, productionContext, productionObjects } from './validate-fixtures';
 

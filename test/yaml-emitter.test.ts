@@ -6,7 +6,7 @@
  */
 import { parse } from 'yaml';
 import { synthArgocd } from '../charts/argocd';
-import { synthEnvironment } from '../main';
+import { synthEnvironment } from '../lib/pipeline';
 import { emitPlain, toYamlDocument } from '../lib/output/yaml';
 import { toYaml } from '../lib/output/write';
 import { environments } from './helpers';

@@ -4,7 +4,7 @@
  * `=` must come out quoted, keys included. The real readers judge the same cases in yaml11.tools.test.ts.
  */
 import { parseAllDocuments, stringify } from 'yaml';
-import { renderSynthesized, synthEnvironment } from '../main';
+import { renderSynthesized, synthEnvironment } from '../lib/pipeline';
 import { YAML11_PARSE_OPTIONS } from '../lib/output/yaml11';
 import { emitPlain } from '../lib/output/yaml';
 import { formatFinding, validateTree, yaml11TreeFindings } from '../lib/validate';

@@ -7,7 +7,7 @@
  */
 import * as path from 'path';
 import { parseAllDocuments } from 'yaml';
-import { renderSynthesized, synthEnvironment } from '../main';
+import { renderSynthesized, synthEnvironment } from '../lib/pipeline';
 import { emitPlain } from '../lib/output/yaml';
 import { notAStringIn11 } from '../lib/output/yaml11';
 import { readTree } from '../lib/output/write';

@@ -1,0 +1,131 @@
+/**
+ * The synth pipeline: config → charts → gate → render → write. `main.ts` is only its command line.
+ *
+ * 1. config: `loadEnvironments` reads and validates every `config/<env>.yaml` (lib/config);
+ * 2. charts: `buildApp` is the one place charts are wired: each chart gets its own config section, the
+ *    environment context and the constructs it depends on;
+ * 3. gate: every object of every environment and of `dist/argocd/` (lib/validate); nothing is written when
+ *    anything would be rejected;
+ * 4. render: YAML, then the rendered files read back as YAML 1.1 readers (kubectl, Argo CD) read them;
+ * 5. write: the output folder, atomically (lib/output/write.ts), and nothing else.
+ */
+import { App } from 'cdk8s';
+import { synthArgocd, type SynthesizedEnvironment } from '../charts/argocd';
+import { BackendChart } from '../charts/backend';
+import { DatabaseChart } from '../charts/database';
+import { ExternalSecretsChart } from '../charts/external-secrets';
+import { FrontendChart } from '../charts/frontend';
+import { GatewayChart } from '../charts/gateway';
+import { IngressChart } from '../charts/ingress';
+import { MigrationsChart } from '../charts/migrations';
+import { MonitoringChart } from '../charts/monitoring';
+import { NamespaceChart } from '../charts/namespace';
+import { NetworkPoliciesChart } from '../charts/network-policies';
+import { RedisChart } from '../charts/redis';
+import { SmokeChart, SmokeJobChart } from '../charts/smoke';
+import { chartsToJson } from './constructs/charts-to-json';
+import type { EnvChart } from './constructs/env-chart';
+import { type Environment, loadEnvironments } from './config';
+import { runningEdges } from './config/edge';
+import { configWarnings } from './config/warnings';
+import { monitoringNotices } from './monitoring/edge';
+import { withSyncAnnotations } from './output/sync-waves';
+import { type ManifestFile, recoverInterrupted, toYaml, writeTree, writeTreeAtomically } from './output/write';
+import { type Finding, contextOf, validateEnvironments, validateObjects, withSectionBlame, yaml11TreeFindings } from './validate';
+
+/** Builds the cdk8s App of one environment; its charts in apply order. The wiring of every chart. */
+export function buildApp(env: Environment): { app: App; charts: EnvChart[] } {
+  const app = new App();
+  const charts: EnvChart[] = [
+    new NamespaceChart(app, env),
+    ...(env.config.secretsProvider.type === 'external-secrets' ? [new ExternalSecretsChart(app, env)] : []),
+    ...(env.config.database.mode === 'cloudnative-pg' ? [new DatabaseChart(app, env)] : []),
+    ...(env.config.migrations.enabled ? [new MigrationsChart(app, env)] : []),
+    new BackendChart(app, env),
+    new FrontendChart(app, env),
+    new NetworkPoliciesChart(app, env),
+    new RedisChart(app, env),
+    // The edge, and during a migration (edge.migrateFrom) the one being retired too: 40-ingress.yaml, 40-gateway.yaml.
+    ...runningEdges(env.config.edge).sort().map((k) => (k === 'gateway' ? new GatewayChart(app, env) : new IngressChart(app, env))),
+    ...(env.config.monitoring.enabled ? [new MonitoringChart(app, env)] : []),
+    ...(env.config.delivery.smoke.enabled ? [new SmokeChart(app, env)] : []),
+    ...(env.config.delivery.smoke.enabled && !env.config.gitops.enabled ? [new SmokeJobChart(app, env)] : []),
+  ];
+  return { app, charts };
+}
+
+/** The manifest files of one environment, paths relative to the output folder. */
+export function synthEnvironment(env: Environment): ManifestFile[] {
+  // Every object gets its Argo CD sync-wave (and SkipDryRunOnMissingResource for custom resources).
+  const { charts } = buildApp(env);
+  const objects = chartsToJson(charts);
+  return charts.map((chart, i) => ({ path: `${env.name}/${chart.file}`, objects: objects[i].map(withSyncAnnotations) }));
+}
+
+/** Every environment's files, rendered to YAML. */
+export function renderAll(envs: Environment[]): Map<string, string> {
+  return renderSynthesized(envs.map((env) => ({ env, files: synthEnvironment(env) })));
+}
+
+/** Synthesized environments rendered to YAML, plus dist/argocd/ (the Argo CD objects of every environment). */
+export function renderSynthesized(synthesized: SynthesizedEnvironment[], argocd: ManifestFile[] = synthArgocd(synthesized)): Map<string, string> {
+  const files = new Map<string, string>();
+  for (const { env, files: envFiles } of synthesized) {
+    for (const f of envFiles) files.set(f.path, toYaml(f.objects, env.name));
+  }
+  for (const f of argocd) files.set(f.path, toYaml(f.objects, '*'));
+  return files;
+}
+
+export interface SynthOptions {
+  readonly configDir: string;
+  readonly outDir: string;
+  /** A second folder that gets a plain copy of the output (the `cdk8s synth` scratch folder). */
+  readonly mirrorDir?: string;
+}
+
+/** What the pipeline has to say on the way (the command line prints it). */
+export interface SynthLog {
+  /** A problem that does not stop the synth (an interrupted switch undone, a config warning). */
+  warn(line: string): void;
+  /** A phase timing, for PENSIOEN_SYNTH_DEBUG. */
+  debug(line: string): void;
+}
+
+export type SynthResult =
+  /** Written: the files, and per environment what its config switched off and why. */
+  | { readonly ok: true; readonly envs: Environment[]; readonly files: Map<string, string>; readonly notices: string[] }
+  /** Refused before anything was written: by the gate, or by the YAML 1.1 read-back. */
+  | { readonly ok: false; readonly stage: 'gate' | 'yaml11'; readonly findings: Finding[] };
+
+/**
+ * The whole synth. Throws `ConfigError` for configuration the schema refuses and `OutputRefused` when the
+ * output folder cannot be replaced; a refusal by the gate or the YAML 1.1 read-back is a result.
+ */
+export function synthesize(opts: SynthOptions, log: SynthLog): SynthResult {
+  // A switch a crash interrupted is undone before anything else (lib/output/write.ts).
+  const recovered = recoverInterrupted(opts.outDir);
+  if (recovered) log.warn(recovered);
+  // 1. config
+  const envs = loadEnvironments(opts.configDir);
+  // Gaps that do not stop the synth (lib/config/warnings.ts).
+  for (const w of envs.flatMap(configWarnings)) log.warn(`warning: ${w}`);
+  // 2. charts
+  const synthesized = envs.map((env) => ({ env, files: synthEnvironment(env) }));
+  const argocd = synthArgocd(synthesized);
+  // 3. gate: nothing is written when any object would be rejected.
+  const gateStart = performance.now();
+  const findings = [...validateEnvironments(synthesized), ...withSectionBlame(validateObjects(argocd.flatMap((f) => f.objects), contextOf(undefined)), argocd)];
+  log.debug(`validation gate ${(performance.now() - gateStart).toFixed(1)} ms`);
+  if (findings.length > 0) return { ok: false, stage: 'gate', findings };
+  // 4. render; the files as kubectl, Argo CD and the API server read them (YAML 1.1) must hold what the gate checked.
+  const files = renderSynthesized(synthesized, argocd);
+  const misread = yaml11TreeFindings(files, envs);
+  if (misread.length > 0) return { ok: false, stage: 'yaml11', findings: misread };
+  // 5. write: only the output folder (and its scratch siblings .<out>.synth-new/-old, lib/output/write.ts);
+  // the generated docs, docs/architecture/ included, are `npm run docs`'s.
+  writeTreeAtomically(opts.outDir, files);
+  if (opts.mirrorDir) writeTree(opts.mirrorDir, files);
+  const notices = synthesized.flatMap(({ env }) => monitoringNotices(env).map((n) => `${env.name}: ${n}`));
+  return { ok: true, envs, files, notices };
+}
