@@ -65,6 +65,21 @@ describe('Workload', () => {
     expect(c(synth({ ...base, preStopSleepSeconds: 0 }))).not.toHaveProperty('lifecycle');
   });
 
+  test('the preStop sleep joins the hooks a container has: a postStart stays', () => {
+    const postStart = { exec: { command: ['/bin/warm-up'] } };
+    const withHook = { ...base, containers: [{ ...container, lifecycle: { postStart } }] };
+    const c = synth(withHook).find((o) => o.kind === 'Deployment')!.spec.template.spec.containers[0];
+    expect(c.lifecycle).toEqual({ postStart, preStop: { sleep: { seconds: env.config.pod.preStopSleepSeconds } } });
+    const off = synth({ ...withHook, preStopSleepSeconds: 0 }).find((o) => o.kind === 'Deployment')!.spec.template.spec.containers[0];
+    expect(off.lifecycle).toEqual({ postStart });
+  });
+
+  test('every container gets its own sleep, as a JSON patch the 1.27 types do not filter out', () => {
+    const two = { ...base, containers: [container, { ...container, name: 'sidecar', ports: [] }] };
+    const pods = synth(two).find((o) => o.kind === 'Deployment')!.spec.template.spec;
+    expect(pods.containers.map((c: any) => c.lifecycle)).toEqual([1, 2].map(() => ({ preStop: { sleep: { seconds: env.config.pod.preStopSleepSeconds } } })));
+  });
+
   test('service ports target the named container port unless told otherwise', () => {
     const svc = synth({ ...base, service: { name: 'web-svc', ports: [{ name: 'http', port: 80 }] } }).find((o) => o.kind === 'Service')!;
     expect(svc.metadata.name).toBe('web-svc');
@@ -78,6 +93,7 @@ describe('Workload', () => {
     [{ scale: { autoscaling: { minReplicas: 4, maxReplicas: 2, targetCPUUtilizationPercentage: 70 } } }, 'Workload web: scale.autoscaling.maxReplicas: must be >= minReplicas (4), got 2'],
     [{ pdb: { maxUnavailable: 0 } }, 'Workload web: pdb.maxUnavailable: must be an integer >= 1 (0 would block every node drain), got 0'],
     [{ service: { ports: [{ name: 'grpc', port: 9000 }] } }, 'Workload web: service.ports.grpc.targetPort: must name or number a container port, got "grpc"'],
+    [{ containers: [{ ...container, lifecycle: { preStop: { exec: { command: ['drain'] } } } }] }, 'Workload web: containers.web.lifecycle.preStop: must be unset: the workload adds its preStop sleep there and a handler takes one action (preStopSleepSeconds: 0 keeps this one), got {"exec":{"command":["drain"]}}'],
   ] as [Partial<WorkloadProps>, string][])('rejects bad props: %j', (patch, message) => {
     expect(() => synth({ ...base, ...patch })).toThrow(message);
   });

@@ -16,12 +16,13 @@
  * (labels, pod defaults) comes from the `EnvChart` it is created in. Props errors are coding errors (user
  * mistakes are caught by the config schema first): they throw `Workload <id>: <prop>: <problem>, got <value>`.
  */
-import { ApiObject, Chart } from 'cdk8s';
+import { Chart } from 'cdk8s';
 import { Construct } from 'constructs';
 import type { Environment } from '../config';
 import { k8s } from '../k8s';
 import { type HardenedContainerProps, hardenedContainer, hardenedPodSpec, withPreStopSleep } from '../k8s/hardened';
 import { type LabelSpec, labels, meta, selectorLabels } from '../k8s/labels';
+import { KubeDeployment } from '../k8s/patched';
 import { EnvChart } from './env-chart';
 
 /** CPU-driven autoscaling: an HPA `<name>-hpa` owns the replica count. */
@@ -88,8 +89,8 @@ export interface WorkloadProps {
 const DNS_LABEL = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
 
 export class Workload extends Construct {
-  /** The Deployment (an `ApiObject`: the 1.27 types lack the preStop `sleep` handler). */
-  readonly deployment: ApiObject;
+  /** The Deployment; its preStop `sleep` actions (newer than the 1.27 types) are JSON patches. */
+  readonly deployment: k8s.KubeDeployment;
   readonly serviceAccount: k8s.KubeServiceAccount;
   readonly service?: k8s.KubeService;
   readonly hpa?: k8s.KubeHorizontalPodAutoscalerV2;
@@ -101,7 +102,8 @@ export class Workload extends Construct {
   constructor(scope: Construct, id: string, props: WorkloadProps) {
     super(scope, id);
     const env = environmentOf(this, id);
-    validate(id, props);
+    const preStopSleepSeconds = props.preStopSleepSeconds ?? env.config.pod.preStopSleepSeconds;
+    validate(id, props, preStopSleepSeconds);
     this.name = props.name;
     this.selector = selectorLabels(env, props.labels);
     const m = (name: string) => meta(env, name, props.labels);
@@ -111,11 +113,10 @@ export class Workload extends Construct {
       automountServiceAccountToken: false,
     });
 
-    const writablePaths = [...new Set(props.containers.flatMap((c) => c.writablePaths ?? []))];
-    const pod = props.pod ?? {};
     const autoscaling = 'autoscaling' in props.scale ? props.scale.autoscaling : undefined;
     const maxSurge = props.maxSurge ?? '25%';
-    this.deployment = new ApiObject(this, 'deployment', withPreStopSleep(k8s.KubeDeployment.manifest({
+    const pod = withPreStopSleep(workloadPodTemplate(env, props, this.selector), preStopSleepSeconds);
+    this.deployment = new KubeDeployment(this, 'deployment', {
       metadata: m(props.name),
       spec: {
         // With an HPA, spec.replicas is left out: otherwise every `kubectl apply` or Argo CD sync would
@@ -130,22 +131,10 @@ export class Workload extends Construct {
             maxSurge: typeof maxSurge === 'number' ? k8s.IntOrString.fromNumber(maxSurge) : k8s.IntOrString.fromString(maxSurge),
           },
         },
-        template: {
-          metadata: { labels: labels(env, props.labels), ...(pod.annotations ? { annotations: pod.annotations } : {}) },
-          spec: hardenedPodSpec(env, {
-            serviceAccountName: props.name,
-            ...(pod.initContainers ? { initContainers: pod.initContainers } : {}),
-            containers: props.containers.map(hardenedContainer),
-            selector: this.selector,
-            ...(writablePaths.length > 0 ? { writablePaths } : {}),
-            ...(pod.nodeSpread ? { nodeSpread: pod.nodeSpread } : {}),
-            perRevisionSpread: pod.perRevisionSpread ?? true,
-            ...(pod.volumes ? { volumes: pod.volumes } : {}),
-            ...(pod.terminationGracePeriodSeconds !== undefined ? { terminationGracePeriodSeconds: pod.terminationGracePeriodSeconds } : {}),
-          }),
-        },
+        template: pod.template,
       },
-    }), props.preStopSleepSeconds ?? env.config.pod.preStopSleepSeconds));
+    });
+    this.deployment.addJsonPatch(...pod.patches('/spec/template'));
 
     if (props.service) {
       this.service = new k8s.KubeService(this, 'service', {
@@ -186,6 +175,29 @@ export class Workload extends Construct {
   }
 }
 
+/**
+ * The pod template of a workload: labels, annotations and a hardened pod of its containers (`hardenedPodSpec`),
+ * without the preStop sleep (`withPreStopSleep` adds it for the object the template goes into).
+ */
+export function workloadPodTemplate(env: Environment, props: WorkloadProps, selector: Record<string, string>): k8s.PodTemplateSpec {
+  const writablePaths = [...new Set(props.containers.flatMap((c) => c.writablePaths ?? []))];
+  const pod = props.pod ?? {};
+  return {
+    metadata: { labels: labels(env, props.labels), ...(pod.annotations ? { annotations: pod.annotations } : {}) },
+    spec: hardenedPodSpec(env, {
+      serviceAccountName: props.name,
+      ...(pod.initContainers ? { initContainers: pod.initContainers } : {}),
+      containers: props.containers.map(hardenedContainer),
+      selector,
+      ...(writablePaths.length > 0 ? { writablePaths } : {}),
+      ...(pod.nodeSpread ? { nodeSpread: pod.nodeSpread } : {}),
+      perRevisionSpread: pod.perRevisionSpread ?? true,
+      ...(pod.volumes ? { volumes: pod.volumes } : {}),
+      ...(pod.terminationGracePeriodSeconds !== undefined ? { terminationGracePeriodSeconds: pod.terminationGracePeriodSeconds } : {}),
+    }),
+  };
+}
+
 function environmentOf(scope: Construct, id: string): Environment {
   const chart: Chart = Chart.of(scope);
   const env = (chart as Partial<EnvChart>).env;
@@ -193,7 +205,7 @@ function environmentOf(scope: Construct, id: string): Environment {
   return env;
 }
 
-function validate(id: string, props: WorkloadProps): void {
+function validate(id: string, props: WorkloadProps, preStopSleepSeconds: number): void {
   const fail = (prop: string, problem: string, value: unknown): never => {
     throw new Error(`Workload ${id}: ${prop}: ${problem}, got ${JSON.stringify(value)}`);
   };
@@ -220,4 +232,9 @@ function validate(id: string, props: WorkloadProps): void {
     }
   }
   if (props.preStopSleepSeconds !== undefined && props.preStopSleepSeconds < 0) fail('preStopSleepSeconds', 'must be >= 0', props.preStopSleepSeconds);
+  for (const c of props.containers) {
+    if (preStopSleepSeconds > 0 && c.lifecycle?.preStop) {
+      fail(`containers.${c.name}.lifecycle.preStop`, 'must be unset: the workload adds its preStop sleep there and a handler takes one action (preStopSleepSeconds: 0 keeps this one)', c.lifecycle.preStop);
+    }
+  }
 }

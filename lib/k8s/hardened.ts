@@ -3,6 +3,7 @@
  * escalation, every capability dropped, RuntimeDefault seccomp, read-only root filesystem with emptyDirs
  * where a process must write), requests and limits, probes, graceful shutdown and topology spread.
  */
+import { JsonPatch } from 'cdk8s';
 import { k8s } from './';
 import type { Environment } from '../config';
 
@@ -37,6 +38,8 @@ export interface HardenedContainerProps {
   /** UID and GID the container runs as; defaults to the pod's. */
   readonly runAsUser?: number;
   readonly runAsGroup?: number;
+  /** Lifecycle hooks. A `Workload` adds its preStop sleep to them (it must then have no preStop of its own). */
+  readonly lifecycle?: k8s.Lifecycle;
 }
 
 /** The restricted-profile container securityContext. */
@@ -122,6 +125,7 @@ export function hardenedContainer(props: HardenedContainerProps): k8s.Container 
     ...(props.livenessProbe ? { livenessProbe: props.livenessProbe } : {}),
     ...(props.readinessProbe ? { readinessProbe: props.readinessProbe } : {}),
     ...(props.startupProbe ? { startupProbe: props.startupProbe } : {}),
+    ...(props.lifecycle ? { lifecycle: props.lifecycle } : {}),
     securityContext: restrictedSecurityContext(props.runAsUser, props.runAsGroup),
     ...(writable.length + (props.volumeMounts?.length ?? 0) > 0 ? { volumeMounts: [...writable, ...(props.volumeMounts ?? [])] } : {}),
     terminationMessagePolicy: 'FallbackToLogsOnError',
@@ -215,12 +219,22 @@ export function hardenedPodSpec(env: Environment, props: HardenedPodProps): k8s.
 }
 
 /**
- * Gives a workload's containers a preStop `sleep` (Kubernetes >= 1.30), so that a terminating pod keeps
- * serving while the endpoints and ingress controllers stop sending it traffic. The Kubernetes 1.27 types
- * in cdk8s-plus-27 have no `sleep` handler (and drop unknown fields), so it is added to the manifest.
+ * A preStop `sleep` (Kubernetes >= 1.30) for every container of a pod template, so that a terminating pod
+ * keeps serving while the endpoints and ingress controllers stop sending it traffic.
+ *
+ * The Kubernetes 1.27 types of cdk8s-plus-27 have the preStop handler but not its `sleep` action. So each
+ * container gets a typed preStop handler with no action yet, next to the hooks it already has (a postStart
+ * stays), and `patches(at)` are the JSON patches (`ApiObject.addJsonPatch`) that add the `sleep` action to those
+ * handlers in the rendered object whose pod template is at `at` (a Deployment's: `/spec/template`). A container
+ * must not have a preStop of its own: a handler takes exactly one action.
  */
-export function withPreStopSleep<T extends { spec?: any }>(manifest: T, seconds: number): T {
-  if (seconds <= 0) return manifest;
-  for (const c of manifest.spec.template.spec.containers) c.lifecycle = { preStop: { sleep: { seconds } } };
-  return manifest;
+export function withPreStopSleep(template: k8s.PodTemplateSpec, seconds: number): { template: k8s.PodTemplateSpec; patches: (at: string) => JsonPatch[] } {
+  const spec = template.spec;
+  if (seconds <= 0 || !spec) return { template, patches: () => [] };
+  const taken = spec.containers.filter((c) => c.lifecycle?.preStop).map((c) => c.name);
+  if (taken.length > 0) throw new Error(`withPreStopSleep: containers ${taken.join(', ')} already have a preStop handler; a handler takes one action`);
+  return {
+    template: { ...template, spec: { ...spec, containers: spec.containers.map((c) => ({ ...c, lifecycle: { ...c.lifecycle, preStop: {} } })) } },
+    patches: (at) => spec.containers.map((_, i) => JsonPatch.add(`${at}/spec/containers/${i}/lifecycle/preStop/sleep`, { seconds })),
+  };
 }
