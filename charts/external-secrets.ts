@@ -20,6 +20,9 @@ import type { Environment } from '../lib/config';
 import { k8s } from '../lib/k8s';
 import { clusterMeta, meta } from '../lib/k8s/labels';
 import { secretSourcesOf } from '../lib/config/secret-sources';
+import { ApiObject } from 'cdk8s';
+import { instanceOf } from '../lib/k8s/labels';
+import { secretStorePolicy } from '../lib/secrets/store-policy';
 
 export const SECRETS = { name: 'pensioen-secrets', component: 'secrets' };
 export const IRSA_ANNOTATION = 'eks.amazonaws.com/role-arn';
@@ -69,6 +72,14 @@ export class ExternalSecretsChart extends EnvChart {
             : { azurekv: { authType: ClusterSecretStoreSpecProviderAzurekvAuthType.WORKLOAD_IDENTITY, vaultUrl: store.azure!.vaultUrl, tenantId: store.azure!.tenantId, serviceAccountRef: { name: store.serviceAccountName, namespace: ns } } },
         },
       });
+    }
+
+    // The API server holds every commit to the configured store and provider (lib/secrets/store-policy.ts).
+    if (p.admissionPolicy) {
+      const name = `${instanceOf(env)}-external-secrets`;
+      const { policy, binding } = secretStorePolicy(env, name);
+      new ApiObject(this, 'store-policy', { apiVersion: 'admissionregistration.k8s.io/v1', kind: 'ValidatingAdmissionPolicy', metadata: clusterMeta(env, name, SECRETS), spec: policy });
+      new ApiObject(this, 'store-policy-binding', { apiVersion: 'admissionregistration.k8s.io/v1', kind: 'ValidatingAdmissionPolicyBinding', metadata: clusterMeta(env, name, SECRETS), spec: binding });
     }
 
     for (const s of secretSourcesOf(env)) {

@@ -60,6 +60,7 @@ const KINDS = [
   'rbac.authorization.k8s.io/v1/Role', 'rbac.authorization.k8s.io/v1/RoleBinding',
   'scheduling.k8s.io/v1/PriorityClass', 'storage.k8s.io/v1/StorageClass',
   'apiextensions.k8s.io/v1/CustomResourceDefinition',
+  'admissionregistration.k8s.io/v1/ValidatingAdmissionPolicy', 'admissionregistration.k8s.io/v1/ValidatingAdmissionPolicyBinding',
 ];
 
 /** The `_schemas/<Name>` module a kind's class file validates with. */

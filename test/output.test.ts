@@ -57,7 +57,7 @@ describe.each(configEnvironments().map((e) => [e.name, e] as const))('%s objects
   });
 
   test('namespaced objects are in the configured namespace, no two objects share kind and name', () => {
-    const cluster = new Set(['Namespace', 'ClusterIssuer', 'ClusterSecretStore', 'ClusterRole', 'ClusterRoleBinding', 'AppProject']);
+    const cluster = new Set(['Namespace', 'ClusterIssuer', 'ClusterSecretStore', 'ClusterRole', 'ClusterRoleBinding', 'AppProject', 'ValidatingAdmissionPolicy', 'ValidatingAdmissionPolicyBinding']);
     const seen = new Set<string>();
     for (const o of objects) {
       if (!cluster.has(o.kind)) expect([o.kind, o.metadata.name, o.metadata.namespace]).toEqual([o.kind, o.metadata.name, env.config.namespace]);

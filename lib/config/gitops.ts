@@ -69,6 +69,8 @@ export const secretsProviderSchema = z.strictObject({
       clientId: z.uuid({ message: 'must be a client id (UUID)' }).describe('Client id of the managed identity or app registration federated with the ServiceAccount'),
     }).optional().describe('Azure Key Vault with workload identity (required when backend is azure-key-vault)'),
   }).prefault({}).describe('The External Secrets store (used when type is external-secrets)'),
+  admissionPolicy: z.boolean().default(true)
+    .describe('A ValidatingAdmissionPolicy (cluster-scoped, Kubernetes >= 1.30) bound to the namespace: SecretStores only of store.backend with workload identity, ExternalSecrets only through store, no PushSecrets (docs/security.md, "External Secrets")'),
   remoteKeyPrefix: z.string().regex(/^[A-Za-z0-9/_+=.@-]*$/, { message: 'may hold letters, digits and / _ + = . @ -' }).optional()
     .describe('Prefix of the remote secret names; defaults to "<instance>-" (e.g. pensioen-production-db-secrets)'),
   remoteKeys: z.record(z.string(), z.string().min(1)).default({})
