@@ -2,7 +2,9 @@ import type { Construct } from 'constructs';
 import { EnvChart } from '../lib/constructs/env-chart';
 import type { Environment } from '../lib/config';
 import { k8s } from '../lib/k8s';
-import { labels, PART_OF } from '../lib/k8s/labels';
+import { ApiObject } from 'cdk8s';
+import { clusterMeta, labels, PART_OF } from '../lib/k8s/labels';
+import { SIGSTORE_INCLUDE_LABEL, signaturePolicy } from '../lib/images/signature-policy';
 
 /**
  * The namespace everything else lives in, labelled so that Pod Security admission enforces the
@@ -11,6 +13,7 @@ import { labels, PART_OF } from '../lib/k8s/labels';
 export class NamespaceChart extends EnvChart {
   constructor(scope: Construct, env: Environment) {
     super(scope, 'namespace', env, '00-namespace.yaml');
+    const signatures = signaturePolicy(env);
     new k8s.KubeNamespace(this, 'namespace', {
       metadata: {
         name: env.config.namespace,
@@ -20,8 +23,19 @@ export class NamespaceChart extends EnvChart {
           'pod-security.kubernetes.io/enforce-version': 'latest',
           'pod-security.kubernetes.io/audit': 'restricted',
           'pod-security.kubernetes.io/warn': 'restricted',
+          // sigstore policy-controller checks only namespaces that opt in.
+          ...(signatures ? { [SIGSTORE_INCLUDE_LABEL]: 'true' } : {}),
         },
       },
     });
+    // Image signatures (images.signaturePolicy, lib/images/signature-policy.ts): before any pod is created.
+    if (signatures) {
+      new ApiObject(this, 'signature-policy', {
+        apiVersion: 'policy.sigstore.dev/v1beta1',
+        kind: 'ClusterImagePolicy',
+        metadata: clusterMeta(env, signatures.name, { name: PART_OF, component: 'namespace' }),
+        spec: signatures.spec,
+      });
+    }
   }
 }

@@ -26,6 +26,28 @@ export const imagesSchema = z.strictObject({
       .describe('Why the digest is not known yet (e.g. "set by the release pipeline")'),
   })).default([])
     .describe('With requireDigest: images that may still run by tag alone, each with a reason; listed in docs/security.md so the gap stays visible. An image listed here that has a digest is refused (remove it from the list)'),
+  signaturePolicy: z.strictObject({
+    enabled: z.boolean().default(false)
+      .describe('Generate a sigstore policy-controller ClusterImagePolicy (`<instance>-signed-images`) for our own images and label the namespace `policy.sigstore.dev/include: "true"` so the controller enforces it (docs/security.md, "Signature policy")'),
+    mode: z.enum(['enforce', 'warn']).default('enforce').describe('enforce: an unsigned backend or frontend image is refused; warn: admitted with a warning'),
+    images: z.array(z.enum(['backend.image', 'frontend.image'])).min(1).default(['backend.image', 'frontend.image'])
+      .describe('Which of our images must be signed (the third-party images are not cosign-signed by their publishers)'),
+    key: z.string().regex(/^[A-Za-z0-9+/]{40,}={0,2}$/, { message: 'must be the base64 body of the PEM public key on one line (the lines between -----BEGIN PUBLIC KEY----- and -----END PUBLIC KEY-----, joined)' }).optional()
+      .describe('The release pipeline\'s cosign public key (`cosign.pub`): the base64 between its BEGIN and END lines, joined into one line; the policy carries it as PEM'),
+    keyless: z.strictObject({
+      issuer: z.url().describe('OIDC issuer of the signing identity, e.g. https://token.actions.githubusercontent.com'),
+      subjectRegExp: z.string().min(1).describe('Regular expression the certificate\'s subject (the workflow identity) must match, anchored: ^https://github.com/org/repo/\\.github/workflows/release\\.yml@refs/tags/.*$'),
+      fulcioUrl: z.url().default('https://fulcio.sigstore.dev').describe('Fulcio (the keyless CA)'),
+    }).optional().describe('Keyless (Fulcio) signatures of a CI identity, checked against the public Rekor log'),
+  }).prefault({}).superRefine((s, ctx) => {
+    if (s.enabled && (s.key === undefined) === (s.keyless === undefined)) {
+      ctx.addIssue({ code: 'custom', path: ['key'], message: 'exactly one of key and keyless is required with enabled: true (allowed: the release key\'s public key, or keyless: {issuer, subjectRegExp})' });
+    }
+    if (s.keyless) {
+      try { new RegExp(s.keyless.subjectRegExp); } catch { ctx.addIssue({ code: 'custom', path: ['keyless', 'subjectRegExp'], message: 'is not a regular expression' }); }
+      if (!/^\^.*\$$/.test(s.keyless.subjectRegExp)) ctx.addIssue({ code: 'custom', path: ['keyless', 'subjectRegExp'], message: 'must be anchored (^...$): an unanchored pattern accepts any identity that merely contains it' });
+    }
+  }).describe('Image signature policy (sigstore policy-controller), off by default'),
 }).prefault({}).describe('Image references: digests required, and the documented exceptions (docs/security.md#images)');
 
 /** Every image the environment runs, with its config key (images of disabled parts left out). */
