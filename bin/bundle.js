@@ -29,6 +29,8 @@ const ESBUILD_OPTIONS = {
   // and cdk8s checks `constructor.name`), so no keepNames wrappers are needed either.
   minifyWhitespace: true,
   minifySyntax: true,
+  // Shell scripts kept as files (lib/redis/scripts/*.sh) are imported as text (lib/text-files.d.ts).
+  loader: { '.sh': 'text' },
 };
 
 function writeAtomically(file, content) {

@@ -3,13 +3,14 @@
  * environment and the cache variants: `sh -c` / `bash -c` scripts of containers, init containers, probes and
  * lifecycle hooks (migration waits), and every ConfigMap value that is a script (a `#!` line or a `.sh` key:
  * the Redis and Sentinel start scripts, the preStop hand-over and common.sh they source, followed as they run). Each is checked with the shell it runs under and must pass without
- * any finding (style included), so a quoting or portability slip in a generated script fails here first.
+ * any finding (style included), so a quoting or portability slip in a generated script fails here first. The script
+ * files themselves (lib/redis/scripts/*.sh, placeholders and all) are checked as they are in the repository too.
  */
 import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { environments, objectsOf } from './helpers';
+import { environments, objectsOf, ROOT } from './helpers';
 import { cacheEnv, MANAGED } from './fixtures/cache';
 
 /** A script, where it is, the shell that runs it, and its file name beside the other scripts of its object (ConfigMap keys: they source each other). */
@@ -99,4 +100,14 @@ test('the check finds what shellcheck finds (a script with an unquoted variable 
   const bad = shellScripts([{ kind: 'Job', metadata: { name: 'x' }, spec: { command: ['sh', '-c', 'cd $DIR && ls'] } }], 't');
   expect(bad).toHaveLength(1);
   expect(shellcheck(bad).join('\n')).toMatch(/SC2086/);
+});
+
+test('the script files in lib/redis/scripts/ pass shellcheck as they are in the repository', () => {
+  const dir = path.join(ROOT, 'lib', 'redis', 'scripts');
+  const files = fs.readdirSync(dir).filter((f) => f.endsWith('.sh')).sort().map((f) => path.join(dir, f));
+  expect(files.length).toBeGreaterThanOrEqual(4);
+  const r = spawnSync('shellcheck', ['--shell', 'sh', '--severity', 'style', '--external-sources', '--source-path=SCRIPTDIR', ...files], { encoding: 'utf8' });
+  if (r.error) throw r.error;
+  expect(r.stdout + r.stderr).toBe('');
+  expect(r.status).toBe(0);
 });

@@ -1,0 +1,9 @@
+/**
+ * Text files imported as modules: the default export is the file's content. esbuild reads them with its
+ * `text` loader (bin/bundle.js, bin/validate.js, scripts/run-ts.js, bench/), Jest with test/esbuild-transform.js
+ * and ts-node with bench/text-files.ts.
+ */
+declare module '*.sh' {
+  const text: string;
+  export default text;
+}
