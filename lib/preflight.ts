@@ -164,6 +164,12 @@ export function preflightChecks(env: Environment, objects: Record<string, any>[]
   // Secrets created by hand.
   const byHand = [...(c.secretsProvider.type === 'precreated' ? secretSourcesOf(env).map((s) => s.name) : []), ...manualSecretsOf(env).map((s) => s.name)];
   if (byHand.length > 0) checks.push({ what: `Secrets created by hand in ${ns} (docs/before-you-apply.md)`, command: `kubectl -n ${ns} get secret ${[...new Set(byHand)].sort().join(' ')}` });
+  // A namespaced CA Issuer declared an intermediate (certManager.issuers[].caCertificate): its Secret holds a
+  // certificate issued by another (not self-signed) with a name constraint for every permitted domain.
+  for (const i of c.certManager.issuers) {
+    if (i.type !== 'ca' || i.kind !== 'Issuer' || i.caCertificate.kind !== 'intermediate' || i.name !== c.ingress.clusterIssuer) continue;
+    checks.push(caIntermediateCheck(ns, i.secretName, i.caCertificate.permittedDnsDomains ?? []));
+  }
   // The private CA of an on-prem S3 endpoint: without it barman-cloud refuses the endpoint's certificate and
   // WAL archiving (so every backup) fails, which only shows once the Cluster runs.
   const store = c.database.mode === 'cloudnative-pg' ? c.database.cloudnativePg?.backup.objectStore : undefined;
@@ -180,6 +186,22 @@ export function preflightChecks(env: Environment, objects: Record<string, any>[]
     checks.push({ what: `Secrets of the ClusterIssuers in cert-manager's namespace ${c.certManager.namespace}`, command: `kubectl -n ${c.certManager.namespace} get secret ${[...new Set(clusterIssuerSecrets)].sort().join(' ')}` });
   }
   return checks;
+}
+
+/** The openssl part of the CA check: subject, issuer and name constraints of the certificate on stdin. */
+export const CA_INSPECT = 'openssl x509 -noout -subject -issuer -ext nameConstraints';
+
+/**
+ * The CA Secret of a namespaced Issuer is what the config declares: an intermediate (its issuer is not itself)
+ * whose name constraints permit each declared domain. (A root key in the namespace is what this refuses.)
+ */
+export function caIntermediateCheck(ns: string, secret: string, domains: string[]): Check {
+  const esc = (s: string) => s.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
+  return {
+    what: `Secret ${secret} in ${ns} holds an intermediate CA (not self-signed) name-constrained to ${domains.join(', ')} (certManager.issuers[].caCertificate)`,
+    command: `kubectl -n ${ns} get secret ${secret} -o jsonpath='{.data.tls\\.crt}' | base64 -d | ${CA_INSPECT}`,
+    expect: new RegExp(`^subject=(.*)\\nissuer=(?!\\1\\n)[^\\n]*\\nX509v3 Name Constraints:[^\\n]*\\n\\s*Permitted:${domains.map((d) => `(?=[\\s\\S]*\\bDNS:\\.?${esc(d)}\\s*(\\n|$))`).join('')}`),
+  };
 }
 
 /** Whether a check's output passes. */
