@@ -65,6 +65,7 @@ describe('database roles and verify-full with a real PostgreSQL', () => {
   const grant = job.spec.template.spec.initContainers.find((c: any) => c.name === 'grant-app-role');
   const migrate = job.spec.template.spec.containers.find((c: any) => c.name === 'migrate');
   const backend = find(objects, 'Deployment', 'backend').spec.template.spec.containers.find((c: any) => c.name === 'backend');
+  const wait = find(objects, 'Deployment', 'backend').spec.template.spec.initContainers.find((c: any) => c.name === 'wait-for-schema');
   const appRole = cluster.spec.managed.roles[0];
   const owner = cluster.spec.bootstrap.initdb.owner;
   const database = cluster.spec.bootstrap.initdb.database;
@@ -187,6 +188,9 @@ describe('database roles and verify-full with a real PostgreSQL', () => {
     expect(runContainer(grant)).toMatchObject({ code: 0 });
     expect(runContainer(migrate, path.join(tmp, 'v2'))).toMatchObject({ code: 0 });
     expect(sql(backend, "INSERT INTO settings (value) VALUES ('x')")).toMatchObject({ code: 0 });
+    // The backend's schema wait reads the revision as the app role, and starts.
+    expect(containerEnv(wait).DATABASE_USER).toBe(appRole.name);
+    expect(runContainer(wait, path.join(tmp, 'v2'))).toMatchObject({ code: 0, output: expect.stringContaining(`database at the image's head ${REV_B}`) });
     expect(sql(backend, 'DROP TABLE settings')).toMatchObject({ code: 1, output: expect.stringContaining('must be owner of table settings') });
   }, 60000);
 
