@@ -181,7 +181,7 @@ export function preflightChecks(env: Environment, objects: Record<string, any>[]
       expect: /^[1-9]\d*$/,
     });
   }
-  const clusterIssuerSecrets = c.certManager.issuers.filter((i) => i.kind === 'ClusterIssuer').flatMap(issuerSecrets).map((s) => s.name);
+  const clusterIssuerSecrets = c.certManager.issuers.filter((i) => i.kind === 'ClusterIssuer' && i.name === c.ingress.clusterIssuer).flatMap(issuerSecrets).map((s) => s.name);
   if (clusterIssuerSecrets.length > 0) {
     checks.push({ what: `Secrets of the ClusterIssuers in cert-manager's namespace ${c.certManager.namespace}`, command: `kubectl -n ${c.certManager.namespace} get secret ${[...new Set(clusterIssuerSecrets)].sort().join(' ')}` });
   }

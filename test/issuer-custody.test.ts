@@ -7,6 +7,8 @@
  */
 import { configProblems, find, fixtureText, inlineEnvironment, objectsOf } from './helpers';
 import { allFindings, contextOf, formatFinding } from '../lib/validate';
+import { externalSecretsOf } from '../lib/validate/external-secrets';
+import { precreateCommands } from '../lib/config/secret-sources';
 
 const ONPREM = fixtureText('onprem');
 const CA_BLOCK = `      caCertificate:
@@ -151,4 +153,20 @@ describe('issuers that keep the CA key out of the namespace', () => {
     expect(find(ns, 'Ingress', 'pensioen-ingress').metadata.annotations['cert-manager.io/issuer']).toBe('org-intermediate');
     expect(find(ns, 'NetworkPolicy', 'acme-http01-solver').spec.ingress[0].ports).toEqual([{ port: 8089, protocol: 'TCP' }]);
   });
+});
+
+test('an issuer listed but not used is neither created nor its Secret demanded (gate, docs/secrets.md, preflight)', () => {
+  const spare = `    - name: spare-ca
+      kind: Issuer
+      type: ca
+      secretName: spare-ca
+      caCertificate: { kind: intermediate, permittedDnsDomains: [onprem.pensioen-beslissingstool.nl] }
+`;
+  const text = withIssuers(`${caIssuer('        kind: intermediate\n        permittedDnsDomains: [onprem.pensioen-beslissingstool.nl]\n')}${spare}`);
+  const env = inlineEnvironment('onprem', text);
+  expect(objectsOf(env).filter((o) => o.kind === 'Issuer').map((o) => o.metadata.name)).toEqual(['pensioen-internal-ca']);
+  const declared = externalSecretsOf(env.config).map((s) => s.name);
+  expect(declared).toContain('pensioen-ca');
+  expect(declared).not.toContain('spare-ca');
+  expect(precreateCommands(env).join('\n')).not.toContain('spare-ca');
 });

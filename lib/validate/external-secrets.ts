@@ -65,9 +65,10 @@ export function externalSecretsOf(config: EnvConfig): ExternalSecret[] {
   if (managedCache?.caSecret) entries.push({ ...managedCache.caSecret, declaredBy: 'redis.managed.caSecret' });
   const typed: { name: string; key: string; declaredBy: string; type?: 'dockerconfigjson' | 'tls' | 'basic-auth' }[] = [];
   (config.pod?.imagePullSecrets ?? []).forEach((name, i) => typed.push({ name, key: '.dockerconfigjson', declaredBy: `pod.imagePullSecrets[${i}]`, type: 'dockerconfigjson' }));
-  // Secrets of namespaced Issuers live in the environment's namespace (a ClusterIssuer's in cert-manager's).
+  // Secrets of namespaced Issuers live in the environment's namespace (a ClusterIssuer's in cert-manager's); only
+  // the issuer in use is created (lib/edge/acme.ts), so only its Secrets are needed.
   (config.certManager?.issuers ?? []).forEach((i, n) => {
-    if (i.kind !== 'Issuer') return;
+    if (i.kind !== 'Issuer' || i.name !== config.ingress?.clusterIssuer) return;
     for (const s of issuerSecrets(i)) for (const key of s.keys) typed.push({ name: s.name, key, declaredBy: `certManager.issuers[${n}]`, ...(s.type === 'tls' ? { type: 'tls' as const } : {}) });
   });
   // The backend's own database role: CloudNativePG sets its password from this basic-auth Secret.
