@@ -1,15 +1,45 @@
 /** Small helpers of the real-process tests that need no generated objects: free ports, polling. */
+import * as fs from 'fs';
 import * as net from 'net';
 
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-export async function freePorts(n: number): Promise<number[]> {
-  const servers = await Promise.all(Array.from({ length: n }, () => new Promise<net.Server>((resolve) => {
+/**
+ * The kernel's ephemeral range (`ip_local_port_range`): the local ports of outgoing connections come from it.
+ * The scenarios open thousands of client connections while servers restart on their old ports, so a port from
+ * that range (what `listen(0)` hands out) can be taken by a client socket between a server's stop and its
+ * restart, and the restart fails with EADDRINUSE. The servers' ports therefore come from below the range.
+ */
+function ephemeralRange(): [number, number] {
+  try {
+    const [low, high] = fs.readFileSync('/proc/sys/net/ipv4/ip_local_port_range', 'utf8').trim().split(/\s+/).map(Number);
+    if (low > 0 && high >= low) return [low, high];
+  } catch { /* not Linux: the IANA range */ }
+  return [49152, 65535];
+}
+
+const [EPHEMERAL_LOW, EPHEMERAL_HIGH] = ephemeralRange();
+/** Ports for servers: below the ephemeral range when there is room, else above it. */
+const POOL: [number, number] = EPHEMERAL_LOW - 1024 >= 10000 ? [10000, EPHEMERAL_LOW - 1] : [EPHEMERAL_HIGH + 1, 65535];
+/** Where this process takes its next port: a random start, so concurrent test processes rarely meet, then onwards. */
+let cursor = POOL[0] + Math.floor(Math.random() * (POOL[1] - POOL[0]));
+
+function bindable(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
     const s = net.createServer();
-    s.listen(0, '127.0.0.1', () => resolve(s));
-  })));
-  const ports = servers.map((s) => (s.address() as net.AddressInfo).port);
-  await Promise.all(servers.map((s) => new Promise((r) => s.close(r))));
+    s.once('error', () => resolve(false));
+    s.listen(port, '127.0.0.1', () => s.close(() => resolve(true)));
+  });
+}
+
+/** `n` ports no server listens on, outside the ephemeral range, never handed out twice by this process. */
+export async function freePorts(n: number): Promise<number[]> {
+  const ports: number[] = [];
+  for (let tried = 0; ports.length < n; tried++) {
+    if (tried > 2000) throw new Error(`no ${n} free ports in ${POOL[0]}-${POOL[1]}`);
+    cursor = cursor >= POOL[1] ? POOL[0] : cursor + 1;
+    if (await bindable(cursor)) ports.push(cursor);
+  }
   return ports;
 }
 
