@@ -10,8 +10,19 @@ import type { CacheEngine } from '../../lib/redis/schema';
 import { environment, objectsOf } from '../helpers';
 
 let engine: CacheEngine = 'redis';
+let part: 1 | 2 | undefined;
 
 export function useEngine(e: CacheEngine): void { engine = e; }
+
+/**
+ * A fault table too long for one test file (Jest runs a file's tests one after another) is split in two parts,
+ * each required by its own test file after `useScenarioPart(n)`; without a part every scenario runs.
+ */
+export function useScenarioPart(p: 1 | 2): void { part = p; }
+/** `test` for a scenario of part `p` when this file runs that part (or all), otherwise registers nothing. */
+export function scenariosOfPart(p: 1 | 2): (title: string, fn: () => Promise<void>, timeout?: number) => void {
+  return part === undefined || part === p ? test : () => undefined;
+}
 export function chaosEngine(): CacheEngine { return engine; }
 export const names = () => engineNames(engine);
 

@@ -1,14 +1,17 @@
 /**
- * Issue 12's fault table, each scenario on a fresh set (harness.ts: the generated scripts and configs with real
+ * The fault table, each scenario on a fresh set (harness.ts: the generated scripts and configs with real
  * redis-server, redis-sentinel and haproxy on loopback), writers through HAProxy the whole time, and afterwards a
  * read-back of every acknowledged key. Figures go to stdout ("chaos[...]") for docs/cache.md.
  */
 import * as fs from 'fs';
 import * as path from 'path';
 import { once, RedisError } from '../redis-resp';
+import { scenariosOfPart } from './engine';
 import { Cluster, DOWN_AFTER, FAILOVER_TIMEOUT, freePorts, haproxyReady, REPLICAS, report, sleep, until, Writers } from './harness';
 
 const all = [...Array(REPLICAS).keys()];
+/** A scenario of part 1 or 2: the table runs as two test files per engine, so they run side by side (engine.ts). */
+const scenario = scenariosOfPart;
 let cluster: Cluster;
 
 beforeEach(async () => {
@@ -59,7 +62,7 @@ function assertReadonlyWithin1s(w: Writers): number {
   return worst;
 }
 
-test('SIGKILL of the primary: failover, no acknowledged write lost, the old primary rejoins as a replica', async () => {
+scenario(1)('SIGKILL of the primary: failover, no acknowledged write lost, the old primary rejoins as a replica', async () => {
   const w = new Writers(cluster, 'kill').start();
   await sleep(3000);
   const old = idx((await cluster.primaryPort(cluster.sentinelPorts[0]))!);
@@ -78,7 +81,7 @@ test('SIGKILL of the primary: failover, no acknowledged write lost, the old prim
   expect(w.backAfter(t, ['fresh'])!).toBeLessThanOrEqual(16_000);
 });
 
-test('rolling restart (highest ordinal first) with the preStop hand-over: nothing lost, no write to a replica for more than 1 s', async () => {
+scenario(1)('rolling restart (highest ordinal first) with the preStop hand-over: nothing lost, no write to a replica for more than 1 s', async () => {
   const w = new Writers(cluster, 'roll').start();
   await sleep(2000);
   const handovers: string[] = [];
@@ -116,7 +119,7 @@ async function failoverAwayFromPod0(w: Writers): Promise<number> {
   return idx(promoted);
 }
 
-test('every pod restarts at once after a failover (pod 0 had been a replica): the set resumes with the newest data', async () => {
+scenario(1)('every pod restarts at once after a failover (pod 0 had been a replica): the set resumes with the newest data', async () => {
   const w = new Writers(cluster, 'full').start();
   await sleep(2000);
   const primary = await failoverAwayFromPod0(w);
@@ -140,7 +143,7 @@ test('every pod restarts at once after a failover (pod 0 had been a replica): th
   expect(lost.wait + lost.fresh + lost.plain).toBeLessThanOrEqual(ackedLastSecond);
 });
 
-test('every pod restarts at once, pod 0 unavailable: pods 1 and 2 serve writes within 30 s, nothing lost when pod 0 returns', async () => {
+scenario(1)('every pod restarts at once, pod 0 unavailable: pods 1 and 2 serve writes within 30 s, nothing lost when pod 0 returns', async () => {
   const w = new Writers(cluster, 'nopod0').start();
   await sleep(2000);
   await failoverAwayFromPod0(w);
@@ -166,7 +169,7 @@ test('every pod restarts at once, pod 0 unavailable: pods 1 and 2 serve writes w
   expect(lost2.wait + lost2.fresh + lost2.plain).toBe(0);
 });
 
-test('a 3-second stall of the primary does not drop client connections', async () => {
+scenario(1)('a 3-second stall of the primary does not drop client connections', async () => {
   const w = new Writers(cluster, 'stall').start();
   await sleep(2000);
   const p = idx((await cluster.primaryPort(cluster.sentinelPorts[0]))!);
@@ -184,7 +187,7 @@ test('a 3-second stall of the primary does not drop client connections', async (
   expect(lost.wait + lost.fresh + lost.plain).toBe(0);
 });
 
-test('the primary frozen 15 s (SIGSTOP) then resumed: writes back within 16 s, it takes no write that is later discarded', async () => {
+scenario(2)('the primary frozen 15 s (SIGSTOP) then resumed: writes back within 16 s, it takes no write that is later discarded', async () => {
   const w = new Writers(cluster, 'freeze').start();
   await sleep(2000);
   const p = idx((await cluster.primaryPort(cluster.sentinelPorts[0]))!);
@@ -206,7 +209,7 @@ test('the primary frozen 15 s (SIGSTOP) then resumed: writes back within 16 s, i
   expect(lost).toEqual({ wait: 0, fresh: 0, plain: 0, keys: [] });
 });
 
-test('the primary\'s container restarts 5.5 s after a crash: it waits for the failover and rejoins as a replica', async () => {
+scenario(2)('the primary\'s container restarts 5.5 s after a crash: it waits for the failover and rejoins as a replica', async () => {
   const w = new Writers(cluster, 'crash-restart').start();
   await sleep(2000);
   const p = idx((await cluster.primaryPort(cluster.sentinelPorts[0]))!);
@@ -229,7 +232,7 @@ test('the primary\'s container restarts 5.5 s after a crash: it waits for the fa
   expect(lost.plain).toBeLessThanOrEqual(1);
 });
 
-test('two Sentinels restart 2 s after the primary crashed: they still fail over', async () => {
+scenario(2)('two Sentinels restart 2 s after the primary crashed: they still fail over', async () => {
   const w = new Writers(cluster, 'sentinels').start();
   await sleep(2000);
   const p = idx((await cluster.primaryPort(cluster.sentinelPorts[0]))!);
@@ -253,7 +256,7 @@ test('two Sentinels restart 2 s after the primary crashed: they still fail over'
   expect(lost.wait + lost.fresh).toBe(0);
 });
 
-test('HAProxy restarts: no write reaches a replica (READONLY) for more than 1 s', async () => {
+scenario(2)('HAProxy restarts: no write reaches a replica (READONLY) for more than 1 s', async () => {
   const w = new Writers(cluster, 'haproxy').start();
   await sleep(2000);
   const t = Date.now();
@@ -268,7 +271,7 @@ test('HAProxy restarts: no write reaches a replica (READONLY) for more than 1 s'
   expect(lost).toEqual({ wait: 0, fresh: 0, plain: 0, keys: [] });
 });
 
-test('min-replicas-to-write: with both replicas gone the primary refuses writes (NOREPLICAS) and HAProxy takes it out', async () => {
+scenario(2)('min-replicas-to-write: with both replicas gone the primary refuses writes (NOREPLICAS) and HAProxy takes it out', async () => {
   const p = idx((await cluster.primaryPort(cluster.sentinelPorts[0]))!);
   for (const i of all.filter((x) => x !== p)) await cluster.kill(cluster.redisProcess[i]);
   const r = await until('NOREPLICAS', 20_000, async () => {
@@ -281,7 +284,7 @@ test('min-replicas-to-write: with both replicas gone the primary refuses writes 
   }, cluster);
 });
 
-test('a new HAProxy pod is Ready only once its checks found the primary: the first writes after readiness never reach a replica', async () => {
+scenario(2)('a new HAProxy pod is Ready only once its checks found the primary: the first writes after readiness never reach a replica', async () => {
   // A rollout of deployment/redis-haproxy: the Service adds a new pod at its first passing readiness probe.
   // HAProxy before 3.1 (Debian's 2.6 here) starts every server UP until checked, so without the gated probe
   // the first writes go round-robin to replicas (READONLY). Each start here sends a burst of new-connection

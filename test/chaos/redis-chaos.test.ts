@@ -1,2 +1,0 @@
-/** The fault table (redis-chaos.scenarios.ts) against Redis (the production fixture as it is). */
-require('./redis-chaos.scenarios');

@@ -1,0 +1,6 @@
+/** The fault table (redis-chaos.scenarios.ts), part 1 of 2, against Valkey: the production fixture with redis.engine valkey (engine.ts). */
+import { useEngine, useScenarioPart } from './engine';
+
+useEngine('valkey');
+useScenarioPart(1);
+require('./redis-chaos.scenarios');
