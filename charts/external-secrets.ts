@@ -15,14 +15,13 @@ import {
   SecretStoreSpecProviderAwsService,
   SecretStoreSpecProviderAzurekvAuthType,
 } from '../imports/eso-secretstores-external-secrets.io';
-import { EnvChart } from '../lib/constructs/env-chart';
-import type { Environment } from '../lib/config';
+import { EnvChart, type EnvChartProps } from '../lib/constructs/env-chart';
+import type { EnvConfig } from '../lib/config';
 import { k8s } from '../lib/k8s';
 import { clusterMeta, meta } from '../lib/k8s/labels';
-import { secretSourcesOf } from '../lib/config/secret-sources';
+import type { SecretSource } from '../lib/config/secret-sources';
 import { ApiObject } from 'cdk8s';
-import { instanceOf } from '../lib/k8s/labels';
-import { secretStorePolicy } from '../lib/secrets/store-policy';
+import type { SecretStorePolicy } from '../lib/secrets/store-policy';
 
 export const SECRETS = { name: 'pensioen-secrets', component: 'secrets' };
 export const IRSA_ANNOTATION = 'eks.amazonaws.com/role-arn';
@@ -36,13 +35,22 @@ export const AZURE_TENANT_ID_ANNOTATION = 'azure.workload.identity/tenant-id';
  * Manager or Azure Key Vault, and one ExternalSecret per Secret the manifests reference, producing it with
  * the same name and keys.
  */
+export interface ExternalSecretsChartProps extends EnvChartProps {
+  /** `secretsProvider` with `type: external-secrets`. */
+  readonly secretsProvider: EnvConfig['secretsProvider'];
+  /** The Secrets the environment's manifests reference, each with its remote key (lib/config/secret-sources.ts). */
+  readonly secrets: SecretSource[];
+  /** The ValidatingAdmissionPolicy that holds commits to the configured store (`secretsProvider.admissionPolicy`). */
+  readonly storePolicy?: SecretStorePolicy;
+}
+
 export class ExternalSecretsChart extends EnvChart {
-  constructor(scope: Construct, env: Environment) {
-    super(scope, 'external-secrets', env, '05-secrets.yaml');
-    const c = env.config;
-    const p = c.secretsProvider;
+  constructor(scope: Construct, id: string, props: ExternalSecretsChartProps) {
+    super(scope, id, props.env, '05-secrets.yaml');
+    const env = props.env;
+    const p = props.secretsProvider;
     const store = p.store;
-    const ns = c.namespace;
+    const ns = env.config.namespace;
 
     const saAnnotations: Record<string, string> = store.backend === 'aws-secrets-manager'
       ? { [IRSA_ANNOTATION]: store.aws!.roleArn }
@@ -75,14 +83,13 @@ export class ExternalSecretsChart extends EnvChart {
     }
 
     // The API server holds every commit to the configured store and provider (lib/secrets/store-policy.ts).
-    if (p.admissionPolicy) {
-      const name = `${instanceOf(env)}-external-secrets`;
-      const { policy, binding } = secretStorePolicy(env, name);
+    if (props.storePolicy) {
+      const { name, policy, binding } = props.storePolicy;
       new ApiObject(this, 'store-policy', { apiVersion: 'admissionregistration.k8s.io/v1', kind: 'ValidatingAdmissionPolicy', metadata: clusterMeta(env, name, SECRETS), spec: policy });
       new ApiObject(this, 'store-policy-binding', { apiVersion: 'admissionregistration.k8s.io/v1', kind: 'ValidatingAdmissionPolicyBinding', metadata: clusterMeta(env, name, SECRETS), spec: binding });
     }
 
-    for (const s of secretSourcesOf(env)) {
+    for (const s of props.secrets) {
       new ExternalSecret(this, `external-secret-${s.name}`, {
         metadata: meta(env, s.name, SECRETS),
         spec: {

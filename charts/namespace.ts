@@ -1,19 +1,24 @@
 import type { Construct } from 'constructs';
-import { EnvChart } from '../lib/constructs/env-chart';
-import type { Environment } from '../lib/config';
+import { EnvChart, type EnvChartProps } from '../lib/constructs/env-chart';
 import { k8s } from '../lib/k8s';
 import { ApiObject } from 'cdk8s';
 import { clusterMeta, labels, PART_OF } from '../lib/k8s/labels';
-import { SIGSTORE_INCLUDE_LABEL, signaturePolicy } from '../lib/images/signature-policy';
+import { SIGSTORE_INCLUDE_LABEL, type SignaturePolicy } from '../lib/images/signature-policy';
+
+export interface NamespaceChartProps extends EnvChartProps {
+  /** The sigstore ClusterImagePolicy of the environment's images (`images.signaturePolicy`); none when off. */
+  readonly signaturePolicy?: SignaturePolicy;
+}
 
 /**
  * The namespace everything else lives in, labelled so that Pod Security admission enforces the
  * "restricted" profile on every pod in it.
  */
 export class NamespaceChart extends EnvChart {
-  constructor(scope: Construct, env: Environment) {
-    super(scope, 'namespace', env, '00-namespace.yaml');
-    const signatures = signaturePolicy(env);
+  constructor(scope: Construct, id: string, props: NamespaceChartProps) {
+    super(scope, id, props.env, '00-namespace.yaml');
+    const env = props.env;
+    const signatures = props.signaturePolicy;
     new k8s.KubeNamespace(this, 'namespace', {
       metadata: {
         name: env.config.namespace,

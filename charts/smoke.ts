@@ -1,38 +1,49 @@
 import type { Construct } from 'constructs';
-import type { Environment } from '../lib/config';
-import { dataPlaneNamespaceOf, runningEdges } from '../lib/config/edge';
-import { EnvChart } from '../lib/constructs/env-chart';
+import type { EnvConfig } from '../lib/config';
+import { EnvChart, type EnvChartProps, type EnvContext } from '../lib/constructs/env-chart';
+import type { Workload } from '../lib/constructs/workload';
+import type { EdgeSources } from '../lib/edge/sources';
 import { k8s } from '../lib/k8s';
 import { hardenedContainer, hardenedPodSpec } from '../lib/k8s/hardened';
 import { labels, meta, selectorLabels } from '../lib/k8s/labels';
-import { dnsEgress, fromNamespace, tcp } from '../lib/k8s/network';
-import { BACKEND, FRONTEND } from '../lib/names';
-import { SMOKE_CA_DIR, SMOKE_JOB, SMOKE_LABELS, SMOKE_SCRIPT, edgeCaSecret, edgeTlsOf, smokeEnv } from '../lib/delivery/smoke';
+import { dnsEgress, tcp } from '../lib/k8s/network';
+import { SMOKE_CA_DIR, SMOKE_JOB, SMOKE_LABELS, SMOKE_SCRIPT } from '../lib/delivery/smoke';
 
-/**
- * The port the edge's proxies listen on inside their pods (what a NetworkPolicy sees after the load balancer's
- * address is translated): ingress-nginx and NGINX Gateway Fabric listen on 443 itself; Envoy Gateway maps a
- * privileged Gateway port to port + 10000 in the Envoy container (443 -> 10443).
- */
-export function edgePodHttpsPorts(env: Environment): number[] {
-  const e = env.config.edge;
-  return [...new Set(runningEdges(e).map((k) => (k === 'gateway' && e.gateway.implementation === 'envoy-gateway' ? 10443 : 443)))].sort((a, b) => a - b);
+/** The smoke test Job: its settings, image and what it checks (lib/delivery/smoke.ts). */
+export interface SmokeJobProps extends EnvChartProps {
+  /** `delivery.smoke`. */
+  readonly smoke: EnvConfig['delivery']['smoke'];
+  /** The image the test runs in (the backend's: it has Python). */
+  readonly image: string;
+  /** The URLs to check and how (`smokeEnv`). */
+  readonly testEnv: k8s.EnvVar[];
+  /** The Secret and key of the private CA the edge's certificate is checked against; none for a public CA. */
+  readonly edgeCa?: { readonly name: string; readonly key: string };
+}
+
+export interface SmokeChartProps extends SmokeJobProps {
+  /** The workloads the test reaches through their Services: egress to their pods' `http` port. */
+  readonly backend: Workload;
+  readonly frontend: Workload;
+  /** The edge the test reaches through the load balancer: its proxies' pods and their HTTPS ports. */
+  readonly edge: EdgeSources;
+  /** Argo CD delivers the environment: the Job is a PostSync hook here (otherwise SmokeJobChart's). */
+  readonly argocdHook: boolean;
 }
 
 /** The Job (same object for Argo CD and kubectl; only the hook annotations differ). */
-function smokeJob(scope: Construct, env: Environment, hook?: Record<string, string>) {
-  const c = env.config;
-  const s = c.delivery.smoke;
+function smokeJob(scope: Construct, env: EnvContext, props: SmokeJobProps, hook?: Record<string, string>) {
+  const s = props.smoke;
   const selector = selectorLabels(env, SMOKE_LABELS);
   // A private CA: only the CA certificate of the Issuer's Secret is mounted (never its key).
-  const ca = edgeTlsOf(env) === 'issuer-ca' ? edgeCaSecret(env) : undefined;
+  const ca = props.edgeCa;
   const pod = hardenedPodSpec(env, {
     serviceAccountName: SMOKE_JOB,
     containers: [hardenedContainer({
       name: 'smoke-test',
-      image: `${c.registry}/${c.backend.image}`,
+      image: props.image,
       command: ['python3', '-c', SMOKE_SCRIPT],
-      env: smokeEnv(env),
+      env: props.testEnv,
       resources: s.resources,
       writablePaths: ['/tmp'],
     })],
@@ -73,21 +84,15 @@ function withEdgeCa(pod: k8s.PodSpec, ca: { name: string; key: string }): k8s.Po
  * `kubectl apply -f dist/<env>/` does not read: docs/delivery.md runs it after the rollout.
  */
 export class SmokeChart extends EnvChart {
-  constructor(scope: Construct, env: Environment) {
-    super(scope, 'smoke', env, '60-smoke.yaml');
-    const c = env.config;
-    const n = c.network;
+  constructor(scope: Construct, id: string, props: SmokeChartProps) {
+    super(scope, id, props.env, '60-smoke.yaml');
+    const env = props.env;
     const selector = selectorLabels(env, SMOKE_LABELS);
     new k8s.KubeServiceAccount(this, 'service-account', {
       metadata: meta(env, SMOKE_JOB, SMOKE_LABELS),
       automountServiceAccountToken: false,
     });
-    const edgeNamespaces = runningEdges(c.edge).map((k) => (k === 'gateway' ? dataPlaneNamespaceOf(c.edge) : n.ingressControllerNamespace));
-    const edgePeers: k8s.NetworkPolicyPeer[] = [
-      ...edgeNamespaces.map(fromNamespace),
-      ...n.ingressControllerNodeCidrs.map((cidr) => ({ ipBlock: { cidr } })),
-      ...c.delivery.smoke.edgeCidrs.map((cidr) => ({ ipBlock: { cidr } })),
-    ];
+    const edgePeers: k8s.NetworkPolicyPeer[] = [...props.edge.peers, ...props.smoke.edgeCidrs.map((cidr) => ({ ipBlock: { cidr } }))];
     new k8s.KubeNetworkPolicy(this, 'network-policy', {
       metadata: meta(env, SMOKE_JOB, { ...SMOKE_LABELS, component: 'network-policy' }),
       spec: {
@@ -95,17 +100,17 @@ export class SmokeChart extends EnvChart {
         policyTypes: ['Ingress', 'Egress'],
         ingress: [],
         egress: [
-          dnsEgress(c),
-          { to: [{ podSelector: { matchLabels: selectorLabels(env, BACKEND) } }], ports: [tcp(c.backend.port)] },
-          { to: [{ podSelector: { matchLabels: selectorLabels(env, FRONTEND) } }], ports: [tcp(c.frontend.port)] },
+          dnsEgress(env.config),
+          { to: [props.backend.peer], ports: [tcp(props.backend.port('http'))] },
+          { to: [props.frontend.peer], ports: [tcp(props.frontend.port('http'))] },
           // The edge host resolves to the load balancer; inside the cluster its address is translated to the
           // edge's proxy pods (and, for a load balancer outside that path, `delivery.smoke.edgeCidrs`).
-          { to: edgePeers, ports: [...new Set([443, ...edgePodHttpsPorts(env)])].map(tcp) },
+          { to: edgePeers, ports: [...new Set([443, ...props.edge.podHttpsPorts])].map(tcp) },
         ],
       },
     });
-    if (c.gitops.enabled) {
-      smokeJob(this, env, {
+    if (props.argocdHook) {
+      smokeJob(this, env, props, {
         'argocd.argoproj.io/hook': 'PostSync',
         'argocd.argoproj.io/hook-delete-policy': 'BeforeHookCreation',
       });
@@ -115,8 +120,8 @@ export class SmokeChart extends EnvChart {
 
 /** kubectl environments: the Job alone, in `post-apply/60-smoke-test.yaml` (outside what `kubectl apply -f dist/<env>/` reads). */
 export class SmokeJobChart extends EnvChart {
-  constructor(scope: Construct, env: Environment) {
-    super(scope, 'smoke-job', env, 'post-apply/60-smoke-test.yaml');
-    smokeJob(this, env);
+  constructor(scope: Construct, id: string, props: SmokeJobProps) {
+    super(scope, id, props.env, 'post-apply/60-smoke-test.yaml');
+    smokeJob(this, props.env, props);
   }
 }

@@ -24,34 +24,63 @@ import { NetworkPoliciesChart } from '../charts/network-policies';
 import { RedisChart } from '../charts/redis';
 import { SmokeChart, SmokeJobChart } from '../charts/smoke';
 import { chartsToJson } from './constructs/charts-to-json';
-import type { EnvChart } from './constructs/env-chart';
+import type { EnvChart, EnvContext } from './constructs/env-chart';
 import { type Environment, loadEnvironments } from './config';
 import { runningEdges } from './config/edge';
+import { edgeCaSecret, edgeTlsOf, smokeEnv } from './delivery/smoke';
+import { edgeSourcesOf } from './edge/sources';
+import { signaturePolicy } from './images/signature-policy';
+import { instanceOf } from './k8s/labels';
+import { secretStorePolicy } from './secrets/store-policy';
+import { secretSourcesOf } from './config/secret-sources';
 import { configWarnings } from './config/warnings';
 import { monitoringNotices } from './monitoring/edge';
 import { withSyncAnnotations } from './output/sync-waves';
 import { type ManifestFile, recoverInterrupted, toYaml, writeTree, writeTreeAtomically } from './output/write';
 import { type Finding, contextOf, validateEnvironments, validateObjects, withSectionBlame, yaml11TreeFindings } from './validate';
 
-/** Builds the cdk8s App of one environment; its charts in apply order. The wiring of every chart. */
+/**
+ * Builds the cdk8s App of one environment; its charts in apply order. The one place charts are wired: each
+ * gets the environment context, its own config section and the constructs it depends on.
+ */
 export function buildApp(env: Environment): { app: App; charts: EnvChart[] } {
   const app = new App();
-  const charts: EnvChart[] = [
-    new NamespaceChart(app, env),
-    ...(env.config.secretsProvider.type === 'external-secrets' ? [new ExternalSecretsChart(app, env)] : []),
-    ...(env.config.database.mode === 'cloudnative-pg' ? [new DatabaseChart(app, env)] : []),
-    ...(env.config.migrations.enabled ? [new MigrationsChart(app, env)] : []),
-    new BackendChart(app, env),
-    new FrontendChart(app, env),
-    new NetworkPoliciesChart(app, env),
-    new RedisChart(app, env),
-    // The edge, and during a migration (edge.migrateFrom) the one being retired too: 40-ingress.yaml, 40-gateway.yaml.
-    ...runningEdges(env.config.edge).sort().map((k) => (k === 'gateway' ? new GatewayChart(app, env) : new IngressChart(app, env))),
-    ...(env.config.monitoring.enabled ? [new MonitoringChart(app, env)] : []),
-    ...(env.config.delivery.smoke.enabled ? [new SmokeChart(app, env)] : []),
-    ...(env.config.delivery.smoke.enabled && !env.config.gitops.enabled ? [new SmokeJobChart(app, env)] : []),
-  ];
-  return { app, charts };
+  const c = env.config;
+  // The environment context (lib/config/context.ts): an Environment is one; charts see only its shared part.
+  const context: EnvContext = env;
+  const namespace = new NamespaceChart(app, 'namespace', { env: context, signaturePolicy: signaturePolicy(env) });
+  const secrets = c.secretsProvider.type === 'external-secrets'
+    ? new ExternalSecretsChart(app, 'external-secrets', {
+      env: context,
+      secretsProvider: c.secretsProvider,
+      secrets: secretSourcesOf(env),
+      ...(c.secretsProvider.admissionPolicy ? { storePolicy: secretStorePolicy(env, `${instanceOf(env)}-external-secrets`) } : {}),
+    })
+    : undefined;
+  const database = c.database.mode === 'cloudnative-pg' ? new DatabaseChart(app, env) : undefined;
+  const migrations = c.migrations.enabled ? new MigrationsChart(app, env) : undefined;
+  const backend = new BackendChart(app, env);
+  const frontend = new FrontendChart(app, env);
+  const networkPolicies = new NetworkPoliciesChart(app, env);
+  const redis = new RedisChart(app, env);
+  // The edge, and during a migration (edge.migrateFrom) the one being retired too: 40-ingress.yaml, 40-gateway.yaml.
+  const edges = runningEdges(c.edge).sort().map((k) => (k === 'gateway' ? new GatewayChart(app, env) : new IngressChart(app, env)));
+  const monitoring = c.monitoring.enabled ? new MonitoringChart(app, env) : undefined;
+  const s = c.delivery.smoke;
+  const smokeJob = {
+    env: context,
+    smoke: s,
+    image: `${c.registry}/${c.backend.image}`,
+    testEnv: smokeEnv(env),
+    ...(edgeTlsOf(env) === 'issuer-ca' ? { edgeCa: edgeCaSecret(env) } : {}),
+  };
+  const smoke = s.enabled
+    ? new SmokeChart(app, 'smoke', { ...smokeJob, backend: backend.workload, frontend: frontend.workload, edge: edgeSourcesOf(env), argocdHook: c.gitops.enabled })
+    : undefined;
+  // Without Argo CD the Job goes to post-apply/, which `kubectl apply -f dist/<env>/` does not read.
+  const smokeTest = s.enabled && !c.gitops.enabled ? new SmokeJobChart(app, 'smoke-job', smokeJob) : undefined;
+  const charts = [namespace, secrets, database, migrations, backend, frontend, networkPolicies, redis, ...edges, monitoring, smoke, smokeTest];
+  return { app, charts: charts.filter((x): x is EnvChart => x !== undefined) };
 }
 
 /** The manifest files of one environment, paths relative to the output folder. */

@@ -150,3 +150,11 @@ test('a Job\'s single pod is not spread (hardenedPodSpec spread: false)', () => 
   expect(jobs.length).toBeGreaterThan(0);
   for (const j of jobs) expect(j.spec.template.spec).not.toHaveProperty('topologySpreadConstraints');
 });
+
+test('what other charts take from a Workload: its pods as a NetworkPolicy peer and its container ports by name', () => {
+  const chart = new BareChart(new App(), env);
+  const w = new Workload(chart, 'web', base);
+  expect(w.peer).toEqual({ podSelector: { matchLabels: w.selector } });
+  expect(w.port('http')).toBe(8080);
+  expect(() => w.port('metrics')).toThrow('Workload web: port: no container port named "metrics", got ["http"]');
+});

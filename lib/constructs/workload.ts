@@ -18,7 +18,7 @@
  */
 import { Chart } from 'cdk8s';
 import { Construct } from 'constructs';
-import type { Environment } from '../config';
+import type { EnvContext } from '../config/context';
 import { k8s } from '../k8s';
 import { type HardenedContainerProps, hardenedContainer, hardenedPodSpec, withPreStopSleep } from '../k8s/hardened';
 import { type LabelSpec, labels, meta, selectorLabels } from '../k8s/labels';
@@ -98,6 +98,7 @@ export class Workload extends Construct {
   /** Labels that select this workload's pods; stable for its whole life. */
   readonly selector: Record<string, string>;
   readonly name: string;
+  private readonly containerPorts: Map<string, number>;
 
   constructor(scope: Construct, id: string, props: WorkloadProps) {
     super(scope, id);
@@ -105,6 +106,7 @@ export class Workload extends Construct {
     const preStopSleepSeconds = props.preStopSleepSeconds ?? env.config.pod.preStopSleepSeconds;
     validate(id, props, preStopSleepSeconds);
     this.name = props.name;
+    this.containerPorts = new Map(props.containers.flatMap((c) => (c.ports ?? []).map((p) => [p.name, p.containerPort] as const)));
     this.selector = selectorLabels(env, props.labels);
     const m = (name: string) => meta(env, name, props.labels);
 
@@ -173,13 +175,25 @@ export class Workload extends Construct {
       });
     }
   }
+
+  /** The number of this workload's container port `name` (what a NetworkPolicy rule admits). */
+  port(name: string): number {
+    const port = this.containerPorts.get(name);
+    if (port === undefined) throw new Error(`Workload ${this.node.id}: port: no container port named ${JSON.stringify(name)}, got ${JSON.stringify([...this.containerPorts.keys()])}`);
+    return port;
+  }
+
+  /** This workload's pods, as a NetworkPolicy peer. */
+  get peer(): k8s.NetworkPolicyPeer {
+    return { podSelector: { matchLabels: this.selector } };
+  }
 }
 
 /**
  * The pod template of a workload: labels, annotations and a hardened pod of its containers (`hardenedPodSpec`),
  * without the preStop sleep (`withPreStopSleep` adds it for the object the template goes into).
  */
-export function workloadPodTemplate(env: Environment, props: WorkloadProps, selector: Record<string, string>): k8s.PodTemplateSpec {
+export function workloadPodTemplate(env: EnvContext, props: WorkloadProps, selector: Record<string, string>): k8s.PodTemplateSpec {
   const writablePaths = [...new Set(props.containers.flatMap((c) => c.writablePaths ?? []))];
   const pod = props.pod ?? {};
   return {
@@ -198,7 +212,7 @@ export function workloadPodTemplate(env: Environment, props: WorkloadProps, sele
   };
 }
 
-function environmentOf(scope: Construct, id: string): Environment {
+function environmentOf(scope: Construct, id: string): EnvContext {
   const chart: Chart = Chart.of(scope);
   const env = (chart as Partial<EnvChart>).env;
   if (!(chart instanceof EnvChart) || !env) throw new Error(`Workload ${id}: scope: must be inside an EnvChart, got ${chart.node.path || 'the app'}`);

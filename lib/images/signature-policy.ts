@@ -23,7 +23,10 @@ export function pem(base64: string): string {
 }
 
 /** The policy's name and spec, or undefined when it is off. */
-export function signaturePolicy(env: Environment): { name: string; spec: Record<string, unknown> } | undefined {
+/** A ClusterImagePolicy's name and spec. */
+export interface SignaturePolicy { readonly name: string; readonly spec: Record<string, unknown> }
+
+export function signaturePolicy(env: Environment): SignaturePolicy | undefined {
   const c = env.config;
   const s = c.images.signaturePolicy;
   if (!s.enabled) return undefined;

@@ -5,7 +5,7 @@
  */
 import { JsonPatch } from 'cdk8s';
 import { k8s } from './';
-import type { Environment } from '../config';
+import type { EnvContext } from '../config/context';
 
 export interface ResourceSpec {
   readonly requests: { readonly cpu: string; readonly memory: string; readonly 'ephemeral-storage': string };
@@ -162,7 +162,7 @@ export function whenUnsatisfiable(v: 'hard' | 'soft'): 'DoNotSchedule' | 'Schedu
 }
 
 /** The environment's image pull Secrets (`pod.imagePullSecrets`), referenced by every pod. */
-export function imagePullSecretsOf(env: Environment): k8s.LocalObjectReference[] | undefined {
+export function imagePullSecretsOf(env: EnvContext): k8s.LocalObjectReference[] | undefined {
   const names = env.config.pod.imagePullSecrets;
   return names.length > 0 ? names.map((name) => ({ name })) : undefined;
 }
@@ -180,7 +180,7 @@ export const SPREAD_HONOR = { nodeAffinityPolicy: 'Honor', nodeTaintsPolicy: 'Ho
  * beta and on by default since Kubernetes 1.26): with the default `Ignore` for taints, tainted control-plane
  * nodes count as empty domains and a hard spread leaves replicas Pending on a 3-worker cluster.
  */
-export function hardenedPodSpec(env: Environment, props: HardenedPodProps): k8s.PodSpec {
+export function hardenedPodSpec(env: EnvContext, props: HardenedPodProps): k8s.PodSpec {
   const pod = env.config.pod;
   const pullSecrets = imagePullSecretsOf(env);
   const emptyDirs = [...new Set(props.writablePaths ?? [])].map((p) => ({ name: volumeNameForPath(p), emptyDir: { sizeLimit: k8s.Quantity.fromString('256Mi') } }));

@@ -4,7 +4,7 @@
  * only what never changes for a workload (no version, no hash of a construct path).
  */
 import { createHash } from 'crypto';
-import type { Environment } from '../config';
+import type { EnvContext } from '../config/context';
 
 export const PART_OF = 'pensioen-beslissingstool';
 export const MANAGED_BY = 'cdk8s';
@@ -17,12 +17,12 @@ export interface LabelSpec {
   readonly version?: string;
 }
 
-export function instanceOf(env: Environment): string {
+export function instanceOf(env: EnvContext): string {
   return env.config.instance ?? `pensioen-${env.name}`;
 }
 
 /** The version of the release: the backend image's tag (or "digest" when pinned by digest only). */
-export function releaseVersion(env: Environment): string {
+export function releaseVersion(env: EnvContext): string {
   return versionOfImage(env.config.backend.image);
 }
 
@@ -44,7 +44,7 @@ export function asLabelValue(tag: string): string {
 }
 
 /** Labels that select the pods of a workload: stable for its whole life. */
-export function selectorLabels(env: Environment, spec: LabelSpec): Record<string, string> {
+export function selectorLabels(env: EnvContext, spec: LabelSpec): Record<string, string> {
   return {
     app: spec.name,
     'app.kubernetes.io/name': spec.name,
@@ -53,7 +53,7 @@ export function selectorLabels(env: Environment, spec: LabelSpec): Record<string
 }
 
 /** Every label an object carries. */
-export function labels(env: Environment, spec: LabelSpec): Record<string, string> {
+export function labels(env: EnvContext, spec: LabelSpec): Record<string, string> {
   return {
     ...selectorLabels(env, spec),
     'app.kubernetes.io/version': spec.version ?? releaseVersion(env),
@@ -64,11 +64,11 @@ export function labels(env: Environment, spec: LabelSpec): Record<string, string
 }
 
 /** `metadata` for a namespaced object. */
-export function meta(env: Environment, name: string, spec: LabelSpec, annotations?: Record<string, string>) {
+export function meta(env: EnvContext, name: string, spec: LabelSpec, annotations?: Record<string, string>) {
   return { name, namespace: env.config.namespace, labels: labels(env, spec), ...(annotations ? { annotations } : {}) };
 }
 
 /** `metadata` for a cluster-scoped object. */
-export function clusterMeta(env: Environment, name: string, spec: LabelSpec) {
+export function clusterMeta(env: EnvContext, name: string, spec: LabelSpec) {
   return { name, labels: labels(env, spec) };
 }

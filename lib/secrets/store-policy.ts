@@ -56,9 +56,14 @@ export function secretStoreValidations(env: Environment): PolicyValidation[] {
   ];
 }
 
+/** A ValidatingAdmissionPolicy and its binding, both named `name`. */
+export interface SecretStorePolicy { readonly name: string; readonly policy: Record<string, unknown>; readonly binding: Record<string, unknown> }
+
 /** The ValidatingAdmissionPolicy and its binding (cluster-scoped, named after the environment's instance). */
-export function secretStorePolicy(env: Environment, name: string): { policy: Record<string, unknown>; binding: Record<string, unknown> } {
+
+export function secretStorePolicy(env: Environment, name: string): SecretStorePolicy {
   return {
+    name,
     policy: {
       failurePolicy: 'Fail',
       matchConstraints: {
