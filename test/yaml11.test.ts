@@ -6,9 +6,10 @@
 import { parseAllDocuments, stringify } from 'yaml';
 import { renderSynthesized, synthEnvironment } from '../lib/pipeline';
 import { YAML11_PARSE_OPTIONS } from '../lib/output/yaml11';
-import { emitPlain } from '../lib/output/yaml';
+import { emitPlain, toYamlDocument } from '../lib/output/yaml';
 import { formatFinding, validateTree, yaml11TreeFindings } from '../lib/validate';
-import { mayDifferIn11, yaml11Findings } from '../lib/validate/yaml11';
+import { lexerMayDiffer, mayDifferIn11, quickMayDiffer, yaml11Findings } from '../lib/validate/yaml11';
+import { prng, randomString, randomValue } from './yaml-corpus';
 import { environment, environments, fixtureText, inlineEnvironment } from './helpers';
 import type { Environment } from '../lib/config';
 
@@ -166,5 +167,93 @@ describe('the gate reads every file as YAML 1.1 too and refuses any difference, 
     expect(yaml11Findings('a: 1\nb: -2.5\nc: true\nd: null\ne: [0, 10]\n', 'x.yaml')).toEqual([]);
     // `yaml`'s own 1.1 schema takes these for floats; no real reader does (the tools lane proves it): no finding
     expect(yaml11Findings('a: e8\nb: .\nc: +.\nd: E5\n', 'x.yaml')).toEqual([]);
+  });
+});
+
+describe('the quick scan of mayDifferIn11 answers as the yaml lexer does, or steps aside', () => {
+  const emit12 = (v: unknown) => stringify(v, { lineWidth: 0, minContentWidth: 0, indentSeq: true });
+  /** The quick scan's answer where it gives one; every answer must be the lexer's. */
+  const check = (text: string): boolean | undefined => {
+    const quick = quickMayDiffer(text);
+    if (quick !== undefined) expect([text, quick]).toEqual([text, lexerMayDiffer(text)]);
+    return quick;
+  };
+
+  test('every fixture file is taken by the scan, with the lexer\'s answer', () => {
+    for (const env of environments()) {
+      for (const [name, text] of rendered(env)) expect([name, check(text)]).toEqual([name, false]);
+    }
+  });
+
+  test('generated documents, written by the emitter and by a YAML 1.2-only writer (unquoted 1.1 forms), and every line edit of them', () => {
+    const r = prng(2511);
+    const written = { taken: 0, true: 0, aside: 0 };
+    const edited = { taken: 0, true: 0, aside: 0 };
+    const count = (q: boolean | undefined, answers = written) => { if (q === undefined) answers.aside++; else { answers.taken++; if (q) answers.true++; } };
+    const edits: ((lines: string[], i: number) => void)[] = [
+      (l, i) => { l[i] = ` ${l[i]}`; }, // indent deeper: a continuation, a bad indentation
+      (l, i) => { l[i] = l[i].replace(/^ {1,2}/, ''); },
+      (l, i) => { l[i] = `${l[i]} # note`; },
+      (l, i) => { l.splice(i, 0, ''); },
+      (l, i) => { l.splice(i, 0, '# a comment'); },
+      (l, i) => { l[i] = l[i].replace(': ', ':  '); },
+      (l, i) => { l[i] = l[i].replace(/"/, ''); },
+      (l, i) => { l[i] = l[i].replace(/- /, '-'); },
+      (l, i) => { l[i] = `${l[i]}: x`; },
+      (l, i) => { l[i] = l[i].replace(/\S+$/, (w) => ['on', 'y', '1_000', '&a x', '*a', '!!str x', '[a, b]', '{a: 1}', '|', '>', "'x", '...'][Math.floor(r() * 12)] ?? w); },
+    ];
+    for (let i = 0; i < 400; i++) {
+      const doc = r() < 0.5 ? randomValue(r, 5) : { apiVersion: 'v1', kind: 'ConfigMap', data: randomValue(r, 4) };
+      if (doc === null || typeof doc !== 'object') continue;
+      for (const emit of [toYamlDocument, emit12]) {
+        const text = `# header\n---\n${emit(doc)}---\n${emit({ k: doc })}`;
+        count(check(text));
+        const lines = text.split('\n');
+        for (let e = 0; e < 3; e++) {
+          const copy = [...lines];
+          edits[Math.floor(r() * edits.length)](copy, 2 + Math.floor(r() * (copy.length - 3)));
+          count(check(copy.join('\n')), edited);
+        }
+      }
+    }
+    // the scan takes most written texts and many edited ones, and finds suspicious scalars in both (the 1.2-only writer's)
+    expect(written.taken).toBeGreaterThan(written.aside);
+    expect(edited.taken).toBeGreaterThan(200);
+    expect(written.true + edited.true).toBeGreaterThan(40);
+  });
+
+  test('every scalar style of the emitter, as key and value at several depths', () => {
+    const r = prng(17);
+    let taken = 0;
+    for (let i = 0; i < 600; i++) {
+      const s = randomString(r);
+      const doc = { k: s, [s]: 'v', l: [s], a: [s, { b: s }], n: [[s]], d: { b: { [s]: [s] } } };
+      for (const text of [toYamlDocument(doc), emit12(doc)]) if (check(`---\n${text}`) !== undefined) taken++;
+    }
+    expect(taken).toBeGreaterThan(300);
+  });
+
+  test.each([
+    ['a multi-line plain scalar', 'a: b\n  on\n'],
+    ['a comment after content', 'a: b\n# on\nc: d\n'],
+    ['a blank line', 'a: b\n\nc: on\n'],
+    ['a flow collection', 'a: [on, off]\n'],
+    ['an anchor and an alias', 'a: &x b\nc: *x\n'],
+    ['a tag', 'a: !!str on\n'],
+    ['a folded block', 'a: >\n  on\n'],
+    ['an explicit indentation indicator', 'a: |2\n   on\n'],
+    ['a multi-line quoted scalar', 'a: "b\n  on"\n'],
+    ['a tab', 'a:\tb\n'],
+    ['a document end', 'a: b\n...\n'],
+    ['a comment after a value', 'a: b # on\n'],
+  ])('%s: the lexer reads it', (_what, text) => {
+    expect(quickMayDiffer(text)).toBeUndefined();
+  });
+
+  test('plain keys and values the 1.1 readers read otherwise are found; quoted ones and block content are not', () => {
+    expect(quickMayDiffer('---\na: on\n')).toBe(true);
+    expect(quickMayDiffer('---\n- y: b\n')).toBe(true);
+    expect(quickMayDiffer('---\na:\n  - - 0b101\n')).toBe(true);
+    expect(quickMayDiffer('---\na: "on"\n"y": b\nc: |\n  on\n  y: 1_000\nd: -1\ne: []\n')).toBe(false);
   });
 });

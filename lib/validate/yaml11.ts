@@ -16,8 +16,20 @@ import { CLUSTER_SCOPE, type Finding } from './types';
 /** Plain scalars that read the same under YAML 1.1 and 1.2 (and need no closer look). */
 const SAME_IN_BOTH = /^(?:-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?|true|false|null)$/;
 
-/** Whether some unquoted scalar of the text could read differently under YAML 1.1 (a quick lexer pass). */
+/** Whether a plain scalar token needs the close look (it may read differently under YAML 1.1). */
+const suspicious = (tok: string) => mayBeSpecialIn11(tok) && notAStringIn11(tok) && !SAME_IN_BOTH.test(tok);
+
+/**
+ * Whether some unquoted scalar of the text could read differently under YAML 1.1: a line scan of the block
+ * YAML synth's emitter writes (`quickMayDiffer`), and the `yaml` lexer (`lexerMayDiffer`) for any text the
+ * scan does not take. The lexer costs about 0.2 ms per kilobyte even when warm, the scan a few percent of it.
+ */
 export function mayDifferIn11(text: string): boolean {
+  return quickMayDiffer(text) ?? lexerMayDiffer(text);
+}
+
+/** The quick lexer pass: every token of `yaml`'s lexer. */
+export function lexerMayDiffer(text: string): boolean {
   let plainNext = false;
   let afterBlockHeader = false;
   for (const tok of new Lexer().lex(text)) {
@@ -27,10 +39,164 @@ export function mayDifferIn11(text: string): boolean {
     else if (c === '!' || c === '&' || c === '*') return true; // tags, anchors and aliases (merge keys): read closely
     if (plainNext) {
       plainNext = false;
-      if (mayBeSpecialIn11(tok) && notAStringIn11(tok) && !SAME_IN_BOTH.test(tok)) return true;
+      if (suspicious(tok)) return true;
     }
   }
   return false;
+}
+
+const SPACE = 32;
+const HASH = 35;
+const DASH = 45;
+const COLON = 58;
+const DQUOTE = 34;
+const SQUOTE = 39;
+/** Characters that make a line leave the quick scan: control characters, DEL and C1, NEL, the line and paragraph separators, BOM. */
+const UNUSUAL = /[\x00-\x09\x0b-\x1f\x7f-\x9f\u2028\u2029\ufeff]/;
+/**
+ * A plain scalar or key may not start with these (`yaml`'s lexer reads an indicator, a tag, an anchor or an
+ * alias there; `-`, `?` and `:` only when a space or the line's end follows); nor with a space (the scan does
+ * not trim).
+ */
+const INDICATOR_START = /^[ ,[\]{}#&*!|>'"%@`]|^[?:-](?: |$)/;
+
+/**
+ * The same answer as `lexerMayDiffer` for the block YAML synth writes (lib/output/yaml.ts: block maps and lists,
+ * one scalar per line, plain, quoted on one line or a literal block, `[]`/`{}`, `---` between documents, comments
+ * only before the first), without the lexer; undefined for any text outside that form (flow collections, tags,
+ * anchors, multi-line plain or quoted scalars, comments after content, blank lines, tabs and other
+ * whitespace where indentation or plain scalar ends are read, folded blocks, explicit indentation indicators),
+ * which the lexer then reads. Every plain scalar, key or value, is tested as the lexer's token would be.
+ * test/yaml11.test.ts holds it to the lexer's answer over every fixture's output and the emitter's corpus.
+ */
+export function quickMayDiffer(text: string): boolean | undefined {
+  if (text.includes('\r') || text.includes('\t') || UNUSUAL.test(text)) return undefined;
+  const lines = text.split('\n');
+  const n = lines[lines.length - 1] === '' ? lines.length - 1 : lines.length;
+  let found = false;
+  let content = false; // past the first `---` or content line: comments are no longer taken
+  /** After a line that ended in a scalar: the next line's indentation must not exceed this (no continuation). */
+  let maxNextIndent = Infinity;
+  for (let i = 0; i < n; i++) {
+    const line = lines[i];
+    if (line === '---') { content = true; maxNextIndent = Infinity; continue; }
+    if (line.startsWith('---') || line.startsWith('...')) return undefined; // a marker with content, a document end
+    let col = 0;
+    while (line.charCodeAt(col) === SPACE) col++;
+    if (col === line.length) return undefined; // blank line
+    if (line.charCodeAt(col) === HASH) {
+      if (content || col > 0) return undefined;
+      continue;
+    }
+    content = true;
+    if (col > maxNextIndent) return undefined;
+    if (line.charCodeAt(line.length - 1) === SPACE) return undefined;
+    // `- ` items: the node's indentation is the last dash's column
+    let node = col;
+    while (line.charCodeAt(col) === DASH && line.charCodeAt(col + 1) === SPACE) { node = col; col += 2; }
+    if (line.charCodeAt(col) === DASH && col === line.length - 1) return undefined; // `-` alone
+    // a key?
+    let rest: string;
+    const c = line.charCodeAt(col);
+    if (c === DQUOTE || c === SQUOTE) {
+      const end = quotedEnd(line, col);
+      if (end < 0) return undefined;
+      if (end === line.length) { // a list item's quoted value
+        if (node === col) return undefined;
+        maxNextIndent = node;
+        continue;
+      }
+      if (line.charCodeAt(end) !== COLON) return undefined;
+      node = col;
+      if (end + 1 === line.length) { maxNextIndent = Infinity; continue; } // `"key":`
+      if (line.charCodeAt(end + 1) !== SPACE) return undefined;
+      rest = line.slice(end + 2);
+    } else {
+      const k = keyEnd(line, col);
+      if (k === -2) return undefined;
+      if (k === -1) {
+        // no key: a list item's scalar (a bare scalar line may be read as the first line of a multi-line key)
+        if (node === col) return undefined;
+        rest = line.slice(col);
+      } else {
+        const key = line.slice(col, k);
+        if (!plainOk(key)) return undefined;
+        if (suspicious(key)) found = true;
+        node = col;
+        if (k + 1 === line.length) { maxNextIndent = Infinity; continue; } // `key:`
+        rest = line.slice(k + 2);
+      }
+    }
+    // the value
+    const v = rest.charCodeAt(0);
+    if (v === DQUOTE || v === SQUOTE) {
+      if (quotedEnd(rest, 0) !== rest.length) return undefined;
+    } else if (v === 124 /* | */) {
+      if (rest !== '|' && rest !== '|-' && rest !== '|+') return undefined;
+      // the literal block: every following line indented deeper than its first, or blank
+      let j = i + 1;
+      let indent = -1;
+      let lead = 0; // spaces of the longest blank line before the first content line
+      for (; j < n; j++) {
+        const l = lines[j];
+        let s = 0;
+        while (l.charCodeAt(s) === SPACE) s++;
+        if (s === l.length) { if (indent < 0) lead = Math.max(lead, s); continue; }
+        if (indent < 0) {
+          if (s <= node) break; // an empty block
+          if (lead > s) return undefined;
+          indent = s;
+          const first = l.charCodeAt(s); // the lexer's block token starts here: `!&*|>` would change its reading
+          if (first === 33 || first === 38 || first === 42 || first === 124 || first === 62) return undefined;
+        } else if (s < indent) {
+          if (s > node) return undefined;
+          break;
+        }
+      }
+      if (indent < 0) return undefined; // empty or only blank lines
+      i = j - 1;
+      maxNextIndent = node;
+      continue;
+    } else if (rest === '[]' || rest === '{}') {
+      // an empty flow collection
+    } else {
+      if (!plainOk(rest) || rest.includes(': ') || rest.endsWith(':')) return undefined;
+      if (suspicious(rest)) found = true;
+    }
+    maxNextIndent = node;
+  }
+  return found;
+}
+
+/** A plain scalar the scan can take as one token: no indicator first, no comment, not empty. */
+function plainOk(s: string): boolean {
+  return s.length > 0 && !INDICATOR_START.test(s) && !s.includes(' #');
+}
+
+/**
+ * Where the plain key starting at `from` ends (the index of its `:`), -1 when the line holds no key there
+ * (`: ` nowhere, no `:` at the end), -2 when the scan should not guess (a ` #` before it).
+ */
+function keyEnd(line: string, from: number): number {
+  const i = line.indexOf(': ', from);
+  const end = i >= 0 ? i : line.charCodeAt(line.length - 1) === COLON ? line.length - 1 : -1;
+  if (end < 0) return -1;
+  const h = line.indexOf(' #', from);
+  return h >= 0 && h < end ? -2 : end;
+}
+
+/** The index after the quoted scalar starting at `from`, or -1 when it does not end on this line. */
+function quotedEnd(line: string, from: number): number {
+  const q = line.charCodeAt(from);
+  for (let i = from + 1; i < line.length; i++) {
+    const c = line.charCodeAt(i);
+    if (q === DQUOTE && c === 92 /* \\ */) { i++; continue; }
+    if (c === q) {
+      if (q === SQUOTE && line.charCodeAt(i + 1) === SQUOTE) { i++; continue; }
+      return i + 1;
+    }
+  }
+  return -1;
 }
 
 /** A value of the YAML 1.1 reading, in words. */
