@@ -1,5 +1,8 @@
-import { ApiObject } from 'cdk8s';
 import type { Construct } from 'constructs';
+import { ObjectStore, type ObjectStoreSpec, ObjectStoreSpecConfigurationDataCompression, ObjectStoreSpecConfigurationDataEncryption, ObjectStoreSpecConfigurationWalCompression, ObjectStoreSpecConfigurationWalEncryption, ObjectStoreSpecInstanceSidecarConfigurationResourcesLimits, ObjectStoreSpecInstanceSidecarConfigurationResourcesRequests } from '../imports/barmancloud-objectstores-barmancloud.cnpg.io';
+import { Cluster, type ClusterSpec, type ClusterSpecBootstrap, type ClusterSpecExternalClusters, ClusterSpecPrimaryUpdateMethod, ClusterSpecPrimaryUpdateStrategy, ClusterSpecResourcesLimits, ClusterSpecResourcesRequests } from '../imports/cnpg-clusters-postgresql.cnpg.io';
+import { Pooler, type PoolerSpec, PoolerSpecDeploymentStrategyRollingUpdateMaxSurge, PoolerSpecDeploymentStrategyRollingUpdateMaxUnavailable, PoolerSpecPgbouncerPoolMode, PoolerSpecTemplateSpecContainersResourcesLimits, PoolerSpecTemplateSpecContainersResourcesRequests, PoolerSpecType } from '../imports/cnpg-poolers-postgresql.cnpg.io';
+import { ScheduledBackup, ScheduledBackupSpecBackupOwnerReference, ScheduledBackupSpecMethod, ScheduledBackupSpecTarget } from '../imports/cnpg-scheduledbackups-postgresql.cnpg.io';
 import { BACKEND } from '../lib/names';
 import { MIGRATION_LABELS } from '../lib/names';
 import { EnvChart } from '../lib/constructs/env-chart';
@@ -9,7 +12,7 @@ import { SPREAD_HONOR } from '../lib/k8s/hardened';
 import { meta, PART_OF, selectorLabels, versionOfImage } from '../lib/k8s/labels';
 import { dnsEgress, fromNamespace, fromPrometheus, tcp } from '../lib/k8s/network';
 import {
-  BARMAN_API, BARMAN_PLUGIN, CLUSTER_LABEL, CNPG_API, DATABASE, INSTANCE_METRICS_PORT, INSTANCE_STATUS_PORT, POD_ROLE_LABEL,
+  BARMAN_PLUGIN, CLUSTER_LABEL, DATABASE, INSTANCE_METRICS_PORT, INSTANCE_STATUS_PORT, POD_ROLE_LABEL,
   POOLER_LABEL, POOLER_METRICS_PORT, POOLER_PORT, POSTGRES_PORT, RECOVERY_SOURCE, clusterNames, cnpgOf, instanceSelector,
   poolerOf, poolerSelector, scheduledBackupOf,
 } from '../lib/database/names';
@@ -47,15 +50,13 @@ export class DatabaseChart extends EnvChart {
     const labelSpec = { ...DATABASE, version: versionOfImage(cnpg.imageName) };
     const m = (name: string) => meta(env, name, labelSpec);
 
-    new ApiObject(this, 'object-store', {
-      apiVersion: BARMAN_API,
-      kind: 'ObjectStore',
+    new ObjectStore(this, 'object-store', {
       metadata: m(store.name),
       spec: objectStoreSpec(cnpg),
     });
 
     const r = cnpg.recovery;
-    const clusters: { name: string; bootstrap: Record<string, unknown>; externalClusters?: unknown[]; backups: boolean }[] = [{
+    const clusters: { name: string; bootstrap: ClusterSpecBootstrap; externalClusters?: ClusterSpecExternalClusters[]; backups: boolean }[] = [{
       name: cnpg.clusterName,
       bootstrap: { initdb: { database: env.config.database.name, owner: env.config.database.owner, dataChecksums: true, encoding: 'UTF8' } },
       backups: true,
@@ -81,15 +82,11 @@ export class DatabaseChart extends EnvChart {
     }
 
     for (const c of clusters.filter((x) => clusterNames(cnpg).includes(x.name))) {
-      new ApiObject(this, `cluster-${c.name}`, {
-        apiVersion: CNPG_API,
-        kind: 'Cluster',
+      new Cluster(this, `cluster-${c.name}`, {
         metadata: m(c.name),
         spec: clusterSpec(env, cnpg, c.name, c.bootstrap, c.externalClusters),
       });
-      new ApiObject(this, `pooler-${c.name}`, {
-        apiVersion: CNPG_API,
-        kind: 'Pooler',
+      new Pooler(this, `pooler-${c.name}`, {
         metadata: m(poolerOf(c.name)),
         spec: poolerSpec(env, cnpg, c.name),
       });
@@ -98,19 +95,17 @@ export class DatabaseChart extends EnvChart {
         spec: { maxUnavailable: k8s.IntOrString.fromNumber(1), selector: { matchLabels: { [POOLER_LABEL]: poolerOf(c.name) } } },
       });
       if (c.backups) {
-        new ApiObject(this, `scheduled-backup-${c.name}`, {
-          apiVersion: CNPG_API,
-          kind: 'ScheduledBackup',
+        new ScheduledBackup(this, `scheduled-backup-${c.name}`, {
           metadata: m(scheduledBackupOf(c.name)),
           spec: {
             cluster: { name: c.name },
             schedule: cnpg.backup.schedule,
-            method: 'plugin',
+            method: ScheduledBackupSpecMethod.PLUGIN,
             pluginConfiguration: { name: BARMAN_PLUGIN },
-            target: cnpg.backup.target,
+            target: BACKUP_TARGET[cnpg.backup.target],
             // A first backup right away: point-in-time recovery works from the first day, not the next night.
             immediate: true,
-            backupOwnerReference: 'self',
+            backupOwnerReference: ScheduledBackupSpecBackupOwnerReference.SELF,
           },
         });
       }
@@ -177,13 +172,40 @@ export class DatabaseChart extends EnvChart {
   }
 }
 
-function objectStoreSpec(cnpg: CnpgConfig): Record<string, unknown> {
+type ObjectStoreConfig = CnpgConfig['backup']['objectStore'];
+const BACKUP_TARGET: Record<CnpgConfig['backup']['target'], ScheduledBackupSpecTarget> = {
+  'primary': ScheduledBackupSpecTarget.PRIMARY,
+  'prefer-standby': ScheduledBackupSpecTarget.PREFER_HYPHEN_STANDBY,
+};
+const POOL_MODE: Record<CnpgConfig['pooler']['poolMode'], PoolerSpecPgbouncerPoolMode> = {
+  session: PoolerSpecPgbouncerPoolMode.SESSION,
+  transaction: PoolerSpecPgbouncerPoolMode.TRANSACTION,
+};
+const WAL_COMPRESSION: Record<ObjectStoreConfig['walCompression'], ObjectStoreSpecConfigurationWalCompression> = {
+  bzip2: ObjectStoreSpecConfigurationWalCompression.BZIP2, gzip: ObjectStoreSpecConfigurationWalCompression.GZIP,
+  lz4: ObjectStoreSpecConfigurationWalCompression.LZ4, snappy: ObjectStoreSpecConfigurationWalCompression.SNAPPY,
+  xz: ObjectStoreSpecConfigurationWalCompression.XZ, zstd: ObjectStoreSpecConfigurationWalCompression.ZSTD,
+};
+const DATA_COMPRESSION: Record<ObjectStoreConfig['dataCompression'], ObjectStoreSpecConfigurationDataCompression> = {
+  bzip2: ObjectStoreSpecConfigurationDataCompression.BZIP2, gzip: ObjectStoreSpecConfigurationDataCompression.GZIP,
+  lz4: ObjectStoreSpecConfigurationDataCompression.LZ4, snappy: ObjectStoreSpecConfigurationDataCompression.SNAPPY,
+};
+const WAL_ENCRYPTION = { 'AES256': ObjectStoreSpecConfigurationWalEncryption.AES256, 'aws:kms': ObjectStoreSpecConfigurationWalEncryption.AWS_KMS } as const;
+const DATA_ENCRYPTION = { 'AES256': ObjectStoreSpecConfigurationDataEncryption.AES256, 'aws:kms': ObjectStoreSpecConfigurationDataEncryption.AWS_KMS } as const;
+
+/** Requests and limits (`cpu`, `memory`, `ephemeral-storage`) as the quantity class of one generated type. */
+function quantityMap<Q>(values: Readonly<Record<string, string>>, quantity: (v: string) => Q): Record<string, Q> {
+  return Object.fromEntries(Object.entries(values).map(([k, v]) => [k, quantity(v)]));
+}
+
+function objectStoreSpec(cnpg: CnpgConfig): ObjectStoreSpec {
   const s = cnpg.backup.objectStore;
   const cred = s.credentials;
   // Server-side encryption of every object the plugin writes (unless the bucket's own policy is relied on).
-  const encryption = s.encryption === 'bucket-default' ? {} : { encryption: s.encryption };
+  const walEncryption = s.encryption === 'bucket-default' ? {} : { encryption: WAL_ENCRYPTION[s.encryption] };
+  const dataEncryption = s.encryption === 'bucket-default' ? {} : { encryption: DATA_ENCRYPTION[s.encryption] };
   const s3Credentials = cred.type === 'iam-role'
-    ? { inheritFromIAMRole: true }
+    ? { inheritFromIamRole: true }
     : {
       accessKeyId: { name: cred.secretName, key: cred.accessKeyIdKey },
       secretAccessKey: { name: cred.secretName, key: cred.secretAccessKeyKey },
@@ -193,18 +215,23 @@ function objectStoreSpec(cnpg: CnpgConfig): Record<string, unknown> {
     retentionPolicy: s.retentionPolicy,
     configuration: {
       destinationPath: s.destinationPath,
-      ...(s.endpointURL ? { endpointURL: s.endpointURL } : {}),
-      ...(s.endpointCA ? { endpointCA: { name: s.endpointCA.name, key: s.endpointCA.key } } : {}),
+      ...(s.endpointURL ? { endpointUrl: s.endpointURL } : {}),
+      ...(s.endpointCA ? { endpointCa: { name: s.endpointCA.name, key: s.endpointCA.key } } : {}),
       s3Credentials,
-      wal: { compression: s.walCompression, maxParallel: s.walMaxParallel, ...encryption },
-      data: { compression: s.dataCompression, jobs: 2, ...encryption },
+      wal: { compression: WAL_COMPRESSION[s.walCompression], maxParallel: s.walMaxParallel, ...walEncryption },
+      data: { compression: DATA_COMPRESSION[s.dataCompression], jobs: 2, ...dataEncryption },
     },
-    instanceSidecarConfiguration: { resources: s.sidecarResources },
+    instanceSidecarConfiguration: {
+      resources: {
+        requests: quantityMap(s.sidecarResources.requests, ObjectStoreSpecInstanceSidecarConfigurationResourcesRequests.fromString),
+        limits: quantityMap(s.sidecarResources.limits, ObjectStoreSpecInstanceSidecarConfigurationResourcesLimits.fromString),
+      },
+    },
   };
 }
 
 /** The spread of a Cluster's instances: never two on one node (anti-affinity), as even as possible over zones. */
-function clusterSpec(env: Environment, cnpg: CnpgConfig, name: string, bootstrap: Record<string, unknown>, externalClusters?: unknown[]): Record<string, unknown> {
+function clusterSpec(env: Environment, cnpg: CnpgConfig, name: string, bootstrap: ClusterSpecBootstrap, externalClusters?: ClusterSpecExternalClusters[]): ClusterSpec {
   const sizing = connectionSizing(env.config, cnpg);
   const storage = (s: { size: string; storageClass?: string }) => ({
     size: s.size,
@@ -212,23 +239,24 @@ function clusterSpec(env: Environment, cnpg: CnpgConfig, name: string, bootstrap
     resizeInUseVolumes: true,
   });
   const instancePods = { matchLabels: { [CLUSTER_LABEL]: name, [POD_ROLE_LABEL]: 'instance' } };
+  const appRole = managedAppRole(env);
   return {
     description: `PostgreSQL of ${env.name} (database ${env.config.database.name})`,
     instances: cnpg.instances,
     imageName: cnpg.imageName,
     // Replicas are updated first, then the primary by a switchover to an updated replica.
-    primaryUpdateStrategy: 'unsupervised',
-    primaryUpdateMethod: 'switchover',
+    primaryUpdateStrategy: ClusterSpecPrimaryUpdateStrategy.UNSUPERVISED,
+    primaryUpdateMethod: ClusterSpecPrimaryUpdateMethod.SWITCHOVER,
     // Pod Security "restricted": CloudNativePG runs PostgreSQL as uid 26, non-root, every capability dropped,
     // no privilege escalation, a read-only root filesystem; the seccomp profile is set here explicitly.
     seccompProfile: { type: 'RuntimeDefault' },
     enableSuperuserAccess: false,
-    enablePDB: true,
+    enablePdb: true,
     // The backend's own data-only role (lib/database/roles.ts); the owner stays the migrator.
-    ...(managedAppRole(env) ? { managed: { roles: [managedAppRole(env)] } } : {}),
+    ...(appRole ? { managed: { roles: [appRole] } } : {}),
     // PgBouncer presents the Cluster's server certificate to clients: with the pooler's Service names in it,
     // DATABASE_URL's sslmode=verify-full holds for the pooler's host.
-    certificates: { serverAltDNSNames: serviceNames(poolerOf(name), env.config.namespace) },
+    certificates: { serverAltDnsNames: serviceNames(poolerOf(name), env.config.namespace) },
     postgresql: {
       parameters: { ...cnpg.parameters, max_connections: String(sizing.maxConnections) },
     },
@@ -236,7 +264,10 @@ function clusterSpec(env: Environment, cnpg: CnpgConfig, name: string, bootstrap
     ...(externalClusters ? { externalClusters } : {}),
     storage: storage(cnpg.storage),
     walStorage: storage(cnpg.walStorage),
-    resources: cnpg.resources,
+    resources: {
+      requests: quantityMap(cnpg.resources.requests, ClusterSpecResourcesRequests.fromString),
+      limits: quantityMap(cnpg.resources.limits, ClusterSpecResourcesLimits.fromString),
+    },
     affinity: {
       enablePodAntiAffinity: true,
       podAntiAffinityType: cnpg.antiAffinity,
@@ -251,7 +282,7 @@ function clusterSpec(env: Environment, cnpg: CnpgConfig, name: string, bootstrap
     plugins: [{
       name: BARMAN_PLUGIN,
       enabled: true,
-      isWALArchiver: true,
+      isWalArchiver: true,
       // Each Cluster writes below <destinationPath>/<serverName>/: a recovery Cluster never writes into the
       // archive it restores from.
       parameters: { barmanObjectName: cnpg.backup.objectStore.name, serverName: name },
@@ -259,26 +290,38 @@ function clusterSpec(env: Environment, cnpg: CnpgConfig, name: string, bootstrap
   };
 }
 
-function poolerSpec(env: Environment, cnpg: CnpgConfig, cluster: string): Record<string, unknown> {
+function poolerSpec(env: Environment, cnpg: CnpgConfig, cluster: string): PoolerSpec {
   const s = connectionSizing(env.config, cnpg);
   const p = cnpg.pooler;
   const pods = { matchLabels: { [POOLER_LABEL]: poolerOf(cluster) } };
   return {
     cluster: { name: cluster },
     instances: p.instances,
-    type: 'rw',
+    type: PoolerSpecType.RW,
     pgbouncer: {
-      poolMode: p.poolMode,
+      poolMode: POOL_MODE[p.poolMode],
       parameters: {
         default_pool_size: String(s.defaultPoolSize),
         max_client_conn: String(s.maxClientConnections),
       },
     },
-    deploymentStrategy: { type: 'RollingUpdate', rollingUpdate: { maxUnavailable: 0, maxSurge: 1 } },
+    deploymentStrategy: {
+      type: 'RollingUpdate',
+      rollingUpdate: {
+        maxUnavailable: PoolerSpecDeploymentStrategyRollingUpdateMaxUnavailable.fromNumber(0),
+        maxSurge: PoolerSpecDeploymentStrategyRollingUpdateMaxSurge.fromNumber(1),
+      },
+    },
     template: {
       metadata: { labels: { 'app.kubernetes.io/part-of': PART_OF } },
       spec: {
-        containers: [{ name: 'pgbouncer', resources: p.resources }],
+        containers: [{
+          name: 'pgbouncer',
+          resources: {
+            requests: quantityMap(p.resources.requests, PoolerSpecTemplateSpecContainersResourcesRequests.fromString),
+            limits: quantityMap(p.resources.limits, PoolerSpecTemplateSpecContainersResourcesLimits.fromString),
+          },
+        }],
         topologySpreadConstraints: [
           { maxSkew: 1, topologyKey: 'kubernetes.io/hostname', whenUnsatisfiable: 'DoNotSchedule', labelSelector: pods, ...SPREAD_HONOR },
           { maxSkew: 1, topologyKey: 'topology.kubernetes.io/zone', whenUnsatisfiable: 'ScheduleAnyway', labelSelector: pods, ...SPREAD_HONOR },

@@ -14,6 +14,7 @@
  * creates later (the migration that follows). CREATE on schema public is revoked from PUBLIC (already so since
  * PostgreSQL 15). Proven with a real PostgreSQL (test/database-roles.tools.test.ts).
  */
+import { type ClusterSpecManagedRoles, ClusterSpecManagedRolesEnsure } from '../../imports/cnpg-clusters-postgresql.cnpg.io';
 import type { Environment } from '../config';
 import type { k8s } from '../k8s';
 import { hardenedContainer } from '../k8s/hardened';
@@ -37,12 +38,12 @@ export function appRoleGrantSql(database: string, appRole: string): string {
 }
 
 /** The role entry of the Cluster's `managed.roles`, or undefined when the backend uses the owner. */
-export function managedAppRole(env: Environment): Record<string, unknown> | undefined {
+export function managedAppRole(env: Environment): ClusterSpecManagedRoles | undefined {
   const cnpg = cnpgOf(env);
   if (!cnpg?.appRole.enabled) return undefined;
   return {
     name: cnpg.appRole.name,
-    ensure: 'present',
+    ensure: ClusterSpecManagedRolesEnsure.PRESENT,
     comment: `the backend: data only; the schema belongs to ${env.config.database.owner}`,
     login: true,
     superuser: false,
