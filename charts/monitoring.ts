@@ -13,8 +13,9 @@ import {
 } from '../lib/monitoring/names';
 import { postgresExporter } from '../lib/monitoring/postgres-exporter';
 import { edgeMetricsSource, ENVOY_METRICS_PATH, ENVOY_METRICS_PORT } from '../lib/monitoring/edge';
-import { alertGroups, alertLabels, type AlertRule, runbookUrl, seconds, type Team } from '../lib/monitoring/rules';
+import { alertGroups, alertLabels, type AlertRule, runbookUrl, type Team } from '../lib/monitoring/rules';
 import { sloRuleGroups } from '../lib/monitoring/slo';
+import { durationSeconds } from '../lib/monitoring/prom-types';
 import { alertmanagerConfigSpec } from '../lib/monitoring/alertmanager';
 import { HEARTBEAT_ALERT, HEARTBEAT_PROMETHEUS_RULE, heartbeatRule } from '../lib/monitoring/heartbeat';
 import { AlertmanagerConfig } from '../imports/prom-alertmanagerconfigs-monitoring.coreos.com';
@@ -47,7 +48,7 @@ export class MonitoringChart extends EnvChart {
       scheme: ServiceMonitorSpecEndpointsScheme.HTTP,
       interval: m.scrapeInterval,
       // Prometheus rejects a scrape timeout longer than the interval.
-      scrapeTimeout: seconds(m.scrapeInterval) < 10 ? m.scrapeInterval : '10s',
+      scrapeTimeout: durationSeconds(m.scrapeInterval) < 10 ? m.scrapeInterval : '10s',
       relabelings: [{ action: ServiceMonitorSpecEndpointsRelabelingsAction.REPLACE, targetLabel: 'job', replacement: job }],
     });
     const inOwnNamespace = { matchNames: [c.namespace] };
@@ -148,7 +149,7 @@ export class MonitoringChart extends EnvChart {
             path: '/metrics',
             scheme: PodMonitorSpecPodMetricsEndpointsScheme.HTTP,
             interval: m.scrapeInterval,
-            scrapeTimeout: seconds(m.scrapeInterval) < 10 ? m.scrapeInterval : '10s',
+            scrapeTimeout: durationSeconds(m.scrapeInterval) < 10 ? m.scrapeInterval : '10s',
             relabelings: [
               { action: PodMonitorSpecPodMetricsEndpointsRelabelingsAction.REPLACE, targetLabel: 'job', replacement: m.jobs.postgres },
               { action: PodMonitorSpecPodMetricsEndpointsRelabelingsAction.REPLACE, sourceLabels: ['__meta_kubernetes_pod_label_cnpg_io_cluster'], targetLabel: CNPG_CLUSTER_LABEL },
@@ -182,7 +183,7 @@ export class MonitoringChart extends EnvChart {
             path: ENVOY_METRICS_PATH,
             scheme: PodMonitorSpecPodMetricsEndpointsScheme.HTTP,
             interval: m.scrapeInterval,
-            scrapeTimeout: seconds(m.scrapeInterval) < 10 ? m.scrapeInterval : '10s',
+            scrapeTimeout: durationSeconds(m.scrapeInterval) < 10 ? m.scrapeInterval : '10s',
             relabelings: [{ action: PodMonitorSpecPodMetricsEndpointsRelabelingsAction.REPLACE, targetLabel: 'job', replacement: pm.job }],
           }],
         },

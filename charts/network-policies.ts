@@ -9,10 +9,7 @@ import { meta, PART_OF, selectorLabels } from '../lib/k8s/labels';
 import { dnsEgress, fromNamespace, fromPrometheus, tcp } from '../lib/k8s/network';
 import { POOLER_PORT, clusterNames, cnpgOf, poolerSelector } from '../lib/database/names';
 import { SMOKE_LABELS } from '../lib/delivery/smoke';
-
-/** Components of the Redis pods and their proxy: the backend may reach these on 6379 and 26379. */
-export const REDIS_COMPONENTS = ['redis', 'redis-proxy'];
-export const REDIS_PORTS = [6379, 26379];
+import { CACHE_CLIENT_COMPONENTS, CACHE_CLIENT_PORTS } from '../lib/redis/topology';
 
 
 /**
@@ -63,8 +60,8 @@ export class NetworkPoliciesChart extends EnvChart {
         // (no such pods exist there): so that a switch between in-cluster and managed never cuts the backend pods
         // not yet rolled from the cache they still use; the managed cache's egress is its own policy below.
         {
-          to: [{ podSelector: { matchExpressions: [{ key: 'app.kubernetes.io/component', operator: 'In', values: REDIS_COMPONENTS }] } }],
-          ports: REDIS_PORTS.map(tcp),
+          to: [{ podSelector: { matchExpressions: [{ key: 'app.kubernetes.io/component', operator: 'In', values: CACHE_CLIENT_COMPONENTS }] } }],
+          ports: CACHE_CLIENT_PORTS.map(tcp),
         },
         // PostgreSQL: the managed database's CIDRs, or (cloudnative-pg) only the PgBouncer pods in front of the Cluster.
         cnpg

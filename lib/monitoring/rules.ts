@@ -26,6 +26,7 @@ import { cnpgOf } from '../database/names';
 
 export type { AlertRule, Severity, Team } from './rule-types';
 import type { AlertRule, Team } from './rule-types';
+import { durationSeconds } from './prom-types';
 
 
 export interface AlertGroup {
@@ -69,17 +70,9 @@ function promql(strings: TemplateStringsArray, ...values: unknown[]): string {
   return lines.map((l) => l.slice(indent)).join('\n');
 }
 
-/** Seconds in a Prometheus duration such as 30s, 1m or 1m30s. */
-export function seconds(d: string): number {
-  const unit: Record<string, number> = { ms: 0.001, s: 1, m: 60, h: 3600, d: 86400, w: 604800, y: 31536000 };
-  let total = 0;
-  for (const [, n, u] of d.matchAll(/(\d+)(ms|s|m|h|d|w|y)/g)) total += Number(n) * unit[u];
-  return total;
-}
-
 /** The short rate window: four scrapes, at least 2 minutes ("2m", "4m", "150s"). */
 export function shortWindow(scrapeInterval: string): string {
-  const s = Math.max(120, Math.ceil(4 * seconds(scrapeInterval)));
+  const s = Math.max(120, Math.ceil(4 * durationSeconds(scrapeInterval)));
   return s % 60 === 0 ? `${s / 60}m` : `${s}s`;
 }
 

@@ -26,6 +26,13 @@ export const REDIS = { name: 'redis', component: 'redis' };
 export const REDIS_SENTINEL = { name: 'redis', component: 'sentinel' };
 export const REDIS_HAPROXY = { name: 'redis-haproxy', component: 'redis-proxy' };
 
+/**
+ * What a client of the in-cluster cache may reach: pods of these components (the Redis or Valkey pods, whose
+ * Sentinel runs beside Redis, and HAProxy) on these ports (Redis through HAProxy, Sentinel for Sentinel-aware clients).
+ */
+export const CACHE_CLIENT_COMPONENTS = [REDIS.component, REDIS_HAPROXY.component];
+export const CACHE_CLIENT_PORTS = [REDIS_PORT, SENTINEL_PORT];
+
 export const STATEFULSET = 'redis';
 export const HEADLESS_SERVICE = 'redis-headless';
 export const SENTINEL_SERVICE = 'redis-sentinel';
