@@ -5,7 +5,7 @@ import type { Environment } from '../lib/config';
 import { dataPlaneNamespaceOf, runningEdges } from '../lib/config/edge';
 import { k8s } from '../lib/k8s';
 import { POSTGRES_EXPORTER_LABELS, POSTGRES_EXPORTER_PORT } from '../lib/monitoring/names';
-import { meta, PART_OF, selectorLabels } from '../lib/k8s/labels';
+import { instanceOf, meta, PART_OF, selectorLabels } from '../lib/k8s/labels';
 import { dnsEgress, fromNamespace, fromPrometheus, tcp } from '../lib/k8s/network';
 import { POOLER_PORT, clusterNames, cnpgOf, poolerSelector } from '../lib/database/names';
 import { SMOKE_LABELS } from '../lib/delivery/smoke';
@@ -59,8 +59,9 @@ export class NetworkPoliciesChart extends EnvChart {
         // The in-cluster cache (HAProxy, and Sentinel for Sentinel-aware clients). Kept with a managed cache too
         // (no such pods exist there): so that a switch between in-cluster and managed never cuts the backend pods
         // not yet rolled from the cache they still use; the managed cache's egress is its own policy below.
+        // Only this instance's cache pods: another instance's Redis in the same namespace is not ours to reach.
         {
-          to: [{ podSelector: { matchExpressions: [{ key: 'app.kubernetes.io/component', operator: 'In', values: CACHE_CLIENT_COMPONENTS }] } }],
+          to: [{ podSelector: { matchLabels: { 'app.kubernetes.io/instance': instanceOf(env) }, matchExpressions: [{ key: 'app.kubernetes.io/component', operator: 'In', values: CACHE_CLIENT_COMPONENTS }] } }],
           ports: CACHE_CLIENT_PORTS.map(tcp),
         },
         // PostgreSQL: the managed database's CIDRs, or (cloudnative-pg) only the PgBouncer pods in front of the Cluster.

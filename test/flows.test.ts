@@ -27,3 +27,19 @@ test('docs/security.md lists exactly the flows checked here, each as allowed or 
   const rows = table.split('\n').filter((l) => /^\| .* \| (yes|no) \|$/.test(l));
   expect(new Set(rows)).toEqual(new Set(checked));
 });
+
+test('the backend reaches its own instance\'s cache, not another instance\'s cache pods in the same namespace', () => {
+  const env = environment('production');
+  const objects = objectsOf(env);
+  const policies = objects.filter((o) => o.kind === 'NetworkPolicy');
+  const pods = podsOf(objects);
+  const backend = pods.get('backend')!;
+  const cache = pods.get('redis')!;
+  const haproxy = pods.get('redis-haproxy')!;
+  expect(allowed(policies, backend, cache, 26379)).toBe(true);
+  expect(allowed(policies, backend, haproxy, 6379)).toBe(true);
+  // another release of the application installed beside this one (its own `instance`): same components, other instance
+  const other = (p: typeof cache) => ({ ...p, name: `other-${p.name}`, labels: { ...p.labels, 'app.kubernetes.io/instance': 'pensioen-other' } });
+  expect(allowed(policies.filter((np) => np.metadata.name === 'backend'), backend, other(cache), 26379)).toBe(false);
+  expect(allowed(policies.filter((np) => np.metadata.name === 'backend'), backend, other(haproxy), 6379)).toBe(false);
+});

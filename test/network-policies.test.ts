@@ -25,7 +25,10 @@ test('backend: egress to DNS, Redis 6379/26379 and PostgreSQL 5432 at the config
   expect(dns.ports).toEqual([{ protocol: 'UDP', port: 53 }, { protocol: 'TCP', port: 53 }]);
   expect(dns.to[0].podSelector.matchLabels).toEqual({ 'k8s-app': 'kube-dns' });
   expect(redis.ports).toEqual([{ protocol: 'TCP', port: 6379 }, { protocol: 'TCP', port: 26379 }]);
-  expect(redis.to[0].podSelector.matchExpressions[0]).toEqual({ key: 'app.kubernetes.io/component', operator: 'In', values: ['redis', 'redis-proxy'] });
+  expect(redis.to[0].podSelector).toEqual({
+    matchLabels: { 'app.kubernetes.io/instance': np('backend').podSelector.matchLabels['app.kubernetes.io/instance'] },
+    matchExpressions: [{ key: 'app.kubernetes.io/component', operator: 'In', values: ['redis', 'redis-proxy'] }],
+  });
   expect(pg).toEqual({ to: [{ ipBlock: { cidr: '10.20.0.0/24' } }], ports: [{ protocol: 'TCP', port: 5432 }] });
 });
 
