@@ -214,6 +214,14 @@ describe('config rules', () => {
       'config/staging.yaml: redis.url: only with mode in-cluster: with a managed cache REDIS_URL comes from redis.managed (host, port, tls, database, or urlSecret)']);
   });
 
+  test('ACL users are the in-cluster cache\'s: a managed cache refuses redis.acl, keeps the single token and no user in REDIS_URL', () => {
+    expect(problems({ mode: 'managed', managed: MANAGED, acl: { backendKeys: ['cache:*'] } })).toEqual([
+      'config/staging.yaml: redis.acl: only with mode in-cluster: a managed cache runs no cache pods in the cluster (allowed with mode managed: mode, managed, maxmemoryPolicy, exporter)']);
+    const objs = objectsOf(cacheEnv({ mode: 'managed', managed: MANAGED }));
+    expect(find(objs, 'ConfigMap', 'redis-config').data.url).toBe(`rediss://${MANAGED.host}:6379/0`);
+    expect(secretSourcesOf(cacheEnv({ mode: 'managed', managed: MANAGED })).find((x) => x.name === 'redis-secrets')!.keys).toEqual(['redis-password']);
+  });
+
   test('a managed cache needs its endpoint: host or urlSecret, exactly one, and CIDRs', () => {
     expect(problems({ mode: 'managed' })).toEqual([expect.stringMatching(/^config\/staging\.yaml: redis\.managed: is required with mode managed/)]);
     expect(problems({ mode: 'managed', managed: { cidrs: ['10.30.0.0/24'] } })).toEqual([
