@@ -150,6 +150,16 @@ test('password rotation: redis.previousPasswordKey (the backend user\'s previous
   expect(() => withRedis({ previousPasswordKey: 'no spaces' })).toThrow(/redis\.previousPasswordKey: must be a Secret key/);
 });
 
+test('the backend\'s password keys may not be another cache user\'s key of the same Secret', () => {
+  expect(problemsWithRedis({ previousPasswordKey: 'previous-admin-password' })).toEqual([
+    expect.stringMatching(/^config\/production\.yaml: redis\.previousPasswordKey: must not be "previous-admin-password": that key of the Secret holds another cache user's password \(allowed: a key other than admin-password, /)]);
+  const text = fs.readFileSync(path.join(FIXTURES, 'production.yaml'), 'utf8');
+  expect(text).not.toMatch(/^secrets:/m);
+  let problems: string[] = [];
+  try { inlineEnvironment('production', `${text}\nsecrets:\n  redis: { name: redis-secrets, key: sentinel-password }\n`); } catch (e) { if (e instanceof ConfigError) problems = e.problems; else throw e; }
+  expect(problems).toEqual([expect.stringMatching(/^config\/production\.yaml: secrets\.redis\.key: must not be "sentinel-password": that key of the Secret holds another cache user's password/)]);
+});
+
 test('StatefulSet: 3 pods, headless governing Service, PVC from config, one pod per node', () => {
   expect(sts.spec.replicas).toBe(3);
   expect(sts.spec.serviceName).toBe('redis-headless');

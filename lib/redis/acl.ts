@@ -18,16 +18,6 @@ export type CacheUser = typeof CACHE_USERS[number];
 
 export { ADMIN_USER, BACKEND_USER };
 
-/** What each user is for (docs/cache.md's table). */
-export const USER_PURPOSE: Record<CacheUser, string> = {
-  admin: 'the pods\' own probes, start-up and preStop scripts (hand-over), the rotation commands, an operator\'s `kubectl exec`',
-  backend: 'the application (REDIS_URL, REDIS_PASSWORD), and Sentinel-aware clients asking the Sentinels for the primary',
-  replication: 'replicas syncing from the primary (`masteruser`/`masterauth`)',
-  sentinel: 'the Sentinels monitoring and reconfiguring the servers (`sentinel auth-user`) and talking to each other (`sentinel sentinel-user`)',
-  haproxy: 'HAProxy\'s health check (`AUTH haproxy ...`, `INFO replication`)',
-  exporter: 'redis_exporter (REDIS_USER, REDIS_PASSWORD)',
-};
-
 /** Environment variables that carry a user's password (and, during a rotation, its previous one) into the pods. */
 export const passwordVar = (u: CacheUser) => `${PASSWORD_VAR_PREFIX}${u.toUpperCase()}`;
 export const previousPasswordVar = (u: CacheUser) => `${PREVIOUS_PASSWORD_VAR_PREFIX}${u.toUpperCase()}`;
@@ -49,7 +39,7 @@ export function userPreviousKey(c: SecretKeysConfig, u: CacheUser): string {
 export const SENTINEL_USERS: CacheUser[] = ['admin', 'backend', 'sentinel'];
 
 /** The ACL rules of each user on the servers (no password). */
-export function serverRules(env: Environment): Record<CacheUser, string> {
+function serverRules(env: Environment): Record<CacheUser, string> {
   const acl = env.config.redis.acl;
   return {
     admin: '~* &* +@all',
@@ -66,7 +56,7 @@ export function serverRules(env: Environment): Record<CacheUser, string> {
 }
 
 /** The ACL rules of each user a Sentinel knows. */
-export function sentinelRules(): Partial<Record<CacheUser, string>> {
+function sentinelRules(): Partial<Record<CacheUser, string>> {
   return {
     admin: '~* &* +@all',
     // What a Sentinel-aware client asks (redis-py's Sentinel: SENTINEL MASTERS/MASTER/SLAVES/SENTINELS, get-master-addr-by-name).

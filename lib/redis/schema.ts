@@ -7,6 +7,7 @@ import * as path from 'path';
 import { z } from 'zod';
 import { parseQuantity } from '../k8s/quantity';
 import { dnsName, imageRef, port, resources, storageSize } from '../config/types';
+import { CACHE_USERS, userPreviousKey, userSecretKey } from './acl';
 
 /** The engines that run in the cluster, and their pinned images (`redis.image` defaults to the engine's). */
 export const CACHE_ENGINES = ['redis', 'valkey'] as const;
@@ -240,11 +241,18 @@ export function refineRedis(r: RedisSection, ctx: z.RefinementCtx): void {
 }
 
 /** Rules across `redis` and `secrets`: the rotation key must not be the password key itself. */
-export function refineRedisSecret(c: { redis?: { previousPasswordKey?: string }; secrets?: { redis?: { key?: string } } }, ctx: z.RefinementCtx): void {
+export function refineRedisSecret(c: { redis?: { mode?: string; previousPasswordKey?: string }; secrets?: { redis?: { key?: string } } }, ctx: z.RefinementCtx): void {
   const prev = c.redis?.previousPasswordKey;
   const key = c.secrets?.redis?.key;
   if (prev !== undefined && prev === key) {
     ctx.addIssue({ code: 'custom', path: ['redis', 'previousPasswordKey'], message: `must differ from secrets.redis.key ("${key}"): it holds the previous password during a rotation (allowed: another key of that Secret, default previous-password)` });
+  }
+  // The in-cluster cache's other ACL users' keys of the same Secret: the backend's password must not be one of them.
+  if (key !== undefined && prev !== undefined && c.redis?.mode !== 'managed') {
+    const c = { secrets: { redis: { key } }, redis: { previousPasswordKey: prev } };
+    const others = CACHE_USERS.filter((u) => u !== 'backend').flatMap((u) => [userSecretKey(c, u), userPreviousKey(c, u)]);
+    if (others.includes(key)) ctx.addIssue({ code: 'custom', path: ['secrets', 'redis', 'key'], message: `must not be "${key}": that key of the Secret holds another cache user's password (allowed: a key other than ${others.join(', ')}; default redis-password)` });
+    if (others.includes(prev)) ctx.addIssue({ code: 'custom', path: ['redis', 'previousPasswordKey'], message: `must not be "${prev}": that key of the Secret holds another cache user's password (allowed: a key other than ${others.join(', ')}; default previous-password)` });
   }
 }
 
