@@ -10,33 +10,9 @@
  */
 import type { Environment } from '../config';
 import { HANDOVER_KEY } from './files';
-import { ADMIN_USER, BACKEND_USER, PASSWORD_VAR_PREFIX, PREVIOUS_PASSWORD_VAR_PREFIX } from './topology';
+import { CACHE_USERS, type CacheUser, SENTINEL_USERS } from './users';
 
-/** The ACL users, in the order the templates list them. */
-export const CACHE_USERS = ['admin', 'backend', 'replication', 'sentinel', 'haproxy', 'exporter'] as const;
-export type CacheUser = typeof CACHE_USERS[number];
-
-export { ADMIN_USER, BACKEND_USER };
-
-/** Environment variables that carry a user's password (and, during a rotation, its previous one) into the pods. */
-export const passwordVar = (u: CacheUser) => `${PASSWORD_VAR_PREFIX}${u.toUpperCase()}`;
-export const previousPasswordVar = (u: CacheUser) => `${PREVIOUS_PASSWORD_VAR_PREFIX}${u.toUpperCase()}`;
-
-/** The config a user's Secret keys depend on (`env.config`). */
-interface SecretKeysConfig { secrets: { redis: { key: string } }; redis: { previousPasswordKey: string } }
-
-/** The key of the Secret `secrets.redis` that holds a user's password: the backend's is `secrets.redis.key`. */
-export function userSecretKey(c: SecretKeysConfig, u: CacheUser): string {
-  return u === BACKEND_USER ? c.secrets.redis.key : `${u}-password`;
-}
-
-/** The optional key that holds a user's previous password during a rotation: the backend's is `redis.previousPasswordKey`. */
-export function userPreviousKey(c: SecretKeysConfig, u: CacheUser): string {
-  return u === BACKEND_USER ? c.redis.previousPasswordKey : `previous-${u}-password`;
-}
-
-/** The users Sentinel itself knows (with `redis.sentinel.requirePassword`): none of the others ever talks to a Sentinel. */
-export const SENTINEL_USERS: CacheUser[] = ['admin', 'backend', 'sentinel'];
+export * from './users';
 
 /** The ACL rules of each user on the servers (no password). */
 function serverRules(env: Environment): Record<CacheUser, string> {

@@ -13,8 +13,8 @@
  */
 import type { Environment } from '../config';
 import { BACKEND_DEPLOYMENT } from '../names';
-import { ADMIN_USER, HAPROXY_DEPLOYMENT, cacheNames } from './topology';
-import { BACKEND_USER, CACHE_USERS, type CacheUser, SENTINEL_USERS, userPreviousKey, userSecretKey } from './acl';
+import { HAPROXY_DEPLOYMENT, cacheNames } from './topology';
+import { ADMIN_USER, BACKEND_USER, CACHE_USERS, type CacheUser, SENTINEL_USERS, userPreviousKey, userSecretKey } from './users';
 import { secretSourcesOf } from '../config/secret-sources';
 
 /** my-vault of https://my-vault.vault.azure.net. */

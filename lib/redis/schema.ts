@@ -7,7 +7,7 @@ import * as path from 'path';
 import { z } from 'zod';
 import { parseQuantity } from '../k8s/quantity';
 import { dnsName, imageRef, port, resources, storageSize } from '../config/types';
-import { CACHE_USERS, userPreviousKey, userSecretKey } from './acl';
+import { CACHE_USERS, userPreviousKey, userSecretKey } from './users';
 
 /** The engines that run in the cluster, and their pinned images (`redis.image` defaults to the engine's). */
 export const CACHE_ENGINES = ['redis', 'valkey'] as const;

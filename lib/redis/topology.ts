@@ -4,22 +4,12 @@
  */
 import type { Environment } from '../config';
 import type { CacheEngine } from './schema';
+import { BACKEND_USER } from './users';
 
 export const REDIS_PORT = 6379;
 export const SENTINEL_PORT = 26379;
 export const METRICS_PORT = 9121;
 export const HAPROXY_HEALTH_PORT = 8404;
-
-/**
- * The ACL user of the pods' own tools (probes, start-up and preStop scripts, the rotation commands, an operator's
- * `kubectl exec`); every user and its rules: lib/redis/acl.ts.
- */
-export const ADMIN_USER = 'admin';
-/** The ACL user of the backend (REDIS_URL, REDIS_PASSWORD) and of Sentinel-aware clients. */
-export const BACKEND_USER = 'backend';
-/** Where a container's environment carries a user's password: REDIS_ACL_PASSWORD_<USER> (upper case). */
-export const PASSWORD_VAR_PREFIX = 'REDIS_ACL_PASSWORD_';
-export const PREVIOUS_PASSWORD_VAR_PREFIX = 'REDIS_ACL_PREVIOUS_PASSWORD_';
 
 /** Fixed interface: the backend's NetworkPolicy and the ServiceMonitor select these labels. */
 export const REDIS = { name: 'redis', component: 'redis' };

@@ -6,7 +6,7 @@
  */
 import type { EnvConfig } from '../config';
 import { issuerSecrets } from '../tls/issuers';
-import { BACKEND_USER, CACHE_USERS, userPreviousKey, userSecretKey } from '../redis/acl';
+import { BACKEND_USER, CACHE_USERS, userPreviousKey, userSecretKey } from '../redis/users';
 
 export interface ExternalSecret {
   readonly name: string;
