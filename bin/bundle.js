@@ -56,6 +56,24 @@ function buildBundle() {
 }
 
 /**
+ * Synthesizes the warm-up environments (bin/warmup/) once with the plain bundle, in a child process, so that
+ * the gate's build cache holds their compiled validators before the snapshot's own warm-up runs: it then loads
+ * them instead of compiling them with ajv, whose code and parsed CRD schemas would otherwise stay in the
+ * snapshot's heap (about 24 instead of 16 MB on this code). Best effort, like the snapshot itself.
+ */
+function fillValidateCache(env) {
+  const out = fs.mkdtempSync(path.join(require('os').tmpdir(), 'pensioen-validate-cache-fill-'));
+  try {
+    const argv = ['--config', path.join(root, 'bin', 'warmup'), '--out', path.join(out, 'out')];
+    childProcess.spawnSync(process.execPath, ['-e', `process.exitCode = require(${JSON.stringify(BUNDLE)}).main(${JSON.stringify(argv)})`], {
+      cwd: root, env: { ...env, PENSIOEN_SNAPSHOT_READS: '' }, stdio: 'ignore',
+    });
+  } finally {
+    fs.rmSync(out, { recursive: true, force: true });
+  }
+}
+
+/**
  * Builds the startup snapshot with id `id`; returns the work-tree files read while building it
  * (relative paths), or null (and no snapshot) when that fails.
  */
@@ -72,6 +90,7 @@ function buildSnapshot(id) {
     const env = { ...process.env, PENSIOEN_SNAPSHOT_READS: readsFile };
     delete env.CDK8S_OUTDIR; // the warm-up must never write where a `cdk8s synth` is collecting output
     delete env.NODE_OPTIONS;
+    fillValidateCache(env);
     const r = childProcess.spawnSync(process.execPath, ['--snapshot-blob', tmp, '--build-snapshot', SNAPSHOT_ENTRY], {
       cwd: root, env, stdio: ['ignore', 'ignore', 'pipe'], encoding: 'utf8', // the gate finds crds/ from the working folder
     });

@@ -5,7 +5,7 @@
 // and initialized, the heap is saved, and `node --snapshot-blob .build/synth.blob bin/synth.js ARGS`
 // later starts from that heap and calls runFromSnapshot(). What the snapshot holds: loaded code and
 // module state. What it never holds: your config or any output. Config is read when the synth runs,
-// and the warm-up below renders a throwaway config made up here, in a temp folder that is deleted.
+// and the warm-up below renders the made-up environments of bin/warmup/ into a temp folder that is deleted.
 const fs = require('fs');
 const os = require('os');
 const path = require('path');
@@ -32,38 +32,38 @@ if (BUILDING) {
   }
 }
 const { main } = require('../main');
+const { releaseParsedSchemas } = require('../lib/validate/crd-schema');
 const { currentStamp } = require('./build-stamp');
 
 /** Id of this snapshot, also written to the build stamp (esbuild `define`, set by bin/bundle.js). */
 const SNAPSHOT_ID = typeof __SNAPSHOT_ID__ === 'string' ? __SNAPSHOT_ID__ : null;
 
-/** Made-up configuration for the warm-up (reserved example names and addresses); not a real environment. */
-const WARM_UP_CONFIG = [
-  'registry: registry.warmup.invalid',
-  'certManager:',
-  '  email: warmup@example.invalid',
-  'network:',
-  '  databaseCidrs: [192.0.2.0/24]',
-  '',
-].join('\n');
+/**
+ * Made-up environments for the warm-up (bin/warmup/*.yaml: one per edge, database and secrets variant, with
+ * names under warmup.pensioen-beslissingstool.nl and registry.warmup.invalid); test/snapshot-warmup.test.ts
+ * keeps them accepted and covering every kind the fixtures build. Read here, so they are sources of the stamp.
+ */
+const WARM_UP_DIR = path.join(__dirname, '..', 'bin', 'warmup');
 
 /**
- * Runs one synth of a made-up config so that the functions a synth calls are compiled (V8 keeps their
- * bytecode in the snapshot). Best effort: a config the schema refuses still warms the loader and the
- * validation; nothing it builds survives (the heap is garbage-collected before it is saved).
+ * Runs one synth of the made-up environments so that the functions a synth calls are compiled (V8 keeps
+ * their bytecode in the snapshot), and what the gate compiles once per process stays compiled: the CRD
+ * validators of each kind and shape it loaded (keyed by CRD file and the objects' key paths, never values) and
+ * the CEL programs (keyed by rule text). Best effort: a config the schema refuses still warms the loader and
+ * the validation, and says so on stderr (PENSIOEN_SYNTH_DEBUG=1 shows it). Nothing a synth of yours reads or
+ * writes survives: the heap is garbage-collected before it is saved, and the output folder is deleted.
  */
 function warmUp() {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pensioen-snapshot-warmup-'));
   const write = process.stdout.write;
   const writeErr = process.stderr.write;
   try {
-    fs.mkdirSync(path.join(dir, 'config'));
-    fs.writeFileSync(path.join(dir, 'config', 'warmup.yaml'), WARM_UP_CONFIG);
+    let refused = '';
     process.stdout.write = () => true;
-    process.stderr.write = () => true;
-    const code = main(['--config', path.join(dir, 'config'), '--out', path.join(dir, 'out')]);
+    process.stderr.write = (s) => { refused += String(s); return true; };
+    const code = main(['--config', WARM_UP_DIR, '--out', path.join(dir, 'out')]);
     process.stderr.write = writeErr;
-    if (code !== 0) process.stderr.write(`snapshot warm-up: the made-up config was refused (exit ${code}); only loading and validation are warm\n`);
+    if (code !== 0) process.stderr.write(`snapshot warm-up: bin/warmup/ was refused (exit ${code}); only loading and validation are warm:\n${refused}`);
   } catch (e) {
     process.stderr.write = writeErr;
     process.stderr.write(`snapshot warm-up failed: ${e && e.message}\n`);
@@ -71,6 +71,7 @@ function warmUp() {
     process.stdout.write = write;
     process.stderr.write = writeErr;
     fs.rmSync(dir, { recursive: true, force: true });
+    releaseParsedSchemas();
   }
 }
 
