@@ -133,10 +133,10 @@ describe('issuers that keep the CA key out of the namespace', () => {
 `;
     const without = withIssuers(stepca).replace('clusterIssuer: pensioen-internal-ca', 'clusterIssuer: step-ca');
     expect(configProblems(without).join('\n')).toContain('certManager.issuers[0].type: "step-ca" uses HTTP-01 on an internal edge');
-    const text = withIssuers(`${stepca}      caBundle: TFMwdExTMUNSVWRKVGlCRFJWSlVTVVpKUTBGVVJTMHRMUzB0Q2c=\n`).replace('clusterIssuer: pensioen-internal-ca', 'clusterIssuer: step-ca');
+    const text = withIssuers(`${stepca}      caBundle: cHJpdmF0ZS1hY21lLWNh\n`).replace('clusterIssuer: pensioen-internal-ca', 'clusterIssuer: step-ca');
     expect(configProblems(text)).toEqual([]);
     const objects = objectsOf(inlineEnvironment('onprem', text));
-    expect(find(objects, 'Issuer', 'step-ca').spec.acme).toMatchObject({ server: 'https://ca.pensioen.intern/acme/acme/directory', caBundle: 'TFMwdExTMUNSVWRKVGlCRFJWSlVTVVpKUTBGVVJTMHRMUzB0Q2c=' });
+    expect(find(objects, 'Issuer', 'step-ca').spec.acme).toMatchObject({ server: 'https://ca.pensioen.intern/acme/acme/directory', caBundle: 'cHJpdmF0ZS1hY21lLWNh' });
     expect(find(objects, 'NetworkPolicy', 'acme-http01-solver').spec.podSelector.matchLabels).toEqual({ 'acme.cert-manager.io/http01-solver': 'true' });
     expect(gate('onprem', text)).toEqual([]);
   });

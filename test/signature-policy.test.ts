@@ -9,8 +9,9 @@ import { parse, stringify } from 'yaml';
 import { configProblems, find, fixtureText, inlineEnvironment, objectsOf } from './helpers';
 import { allFindings, contextOf, formatFinding } from '../lib/validate';
 
-const KEY = 'MFkwEwYHKoZIzj0CAQYIKoZIzj0DAQcDQgAEvqJ0f8pF0bMH3NpE3yQ2Cq1o9y5UuL4sQm0Jm8cR0lqL8z4V3l3Gm2bXGk7h8wq3b2c9bq8Zt1v7o1mV4m0p5w==';
-const PEM = '-----BEGIN PUBLIC KEY-----\nMFkwEwYHKoZIzj0CAQYIKoZIzj0DAQcDQgAEvqJ0f8pF0bMH3NpE3yQ2Cq1o9y5U\nuL4sQm0Jm8cR0lqL8z4V3l3Gm2bXGk7h8wq3b2c9bq8Zt1v7o1mV4m0p5w==\n-----END PUBLIC KEY-----\n';
+/** A stand-in public key body (valid base64, 120 characters: two PEM lines of 64 and 56). */
+const KEY = 'AB'.repeat(60);
+const PEM = ['-----BEGIN PUBLIC KEY-----', KEY.slice(0, 64), KEY.slice(64), '-----END PUBLIC KEY-----', ''].join('\n');
 
 /** policy-controller's glob.Compile: `**` any characters, `*` any but "/", anchored. */
 function globMatch(glob: string, image: string): boolean {
