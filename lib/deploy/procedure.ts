@@ -77,7 +77,7 @@ export function kubectlProcedure(env: Environment, objects: Obj[]): Procedure {
     const serving = clusters.map((o) => o.metadata.name);
     install.push({
       title: 'Database (wait until ready)',
-      why: 'CloudNativePG creates the instances, the Secret `<cluster>-app` the migration and the backend read, and the PgBouncer pooler they connect through; the migration cannot start before',
+      why: 'CloudNativePG creates the instances, the Secret `<cluster>-app` the migration reads (the owner), the backend\'s role from its pre-created Secret, and the PgBouncer pooler they connect through; the migration cannot start before',
       commands: [
         `kubectl apply -f ${dist}/${databaseFile}`,
         ...serving.map((n) => `kubectl -n ${ns} wait --for=condition=Ready cluster.postgresql.cnpg.io/${n} --timeout=20m`),
