@@ -13,7 +13,10 @@
  * - `sslmode=verify-full` as generated: the server presents a certificate from a test CA whose names are the
  *   Cluster's `certificates.serverAltDNSNames` (what CloudNativePG adds to the server certificate PgBouncer
  *   presents); the connection is TLS and verified; with only the Cluster's own Service names (the certificate
- *   before this change) verify-full refuses the pooler's host.
+ *   before this change) verify-full refuses the pooler's host;
+ * - managed mode: `database.managedTls` sets PGSSLMODE and PGSSLROOTCERT, which libpq (psql) and psycopg2 (the
+ *   migration Job's Alembic) honour for a connection string without sslmode; the Job uses
+ *   `secrets.migrationDatabase`.
  *
  * The pooler's Service name cannot resolve here: each URL keeps its host (the name verify-full checks) and gets
  * `hostaddr=127.0.0.1` and the test server's port; the CA file is where the test mounted it.
@@ -23,6 +26,7 @@ import * as fs from 'fs';
 import * as net from 'net';
 import * as os from 'os';
 import * as path from 'path';
+import { parse, stringify } from 'yaml';
 import { find, fixtureText, inlineEnvironment, objectsOf } from './helpers';
 import { DATABASE_CA_DIR } from '../lib/database/connection';
 
@@ -110,6 +114,7 @@ describe('database roles and verify-full with a real PostgreSQL', () => {
       else out[e.name] = String(e.value).replace(/\$\(([A-Za-z_][A-Za-z0-9_]*)\)/g, (m, n) => out[n] ?? m);
     }
     if (out.DATABASE_URL) out.DATABASE_URL = `${out.DATABASE_URL.replace(':5432/', `:${port}/`).split(DATABASE_CA_DIR).join(path.join(tmp, 'ca-mount'))}&hostaddr=127.0.0.1`;
+    if (out.PGSSLROOTCERT) out.PGSSLROOTCERT = out.PGSSLROOTCERT.split(DATABASE_CA_DIR).join(path.join(tmp, 'ca-mount'));
     return out;
   };
   const runContainer = (c: any, cwd = tmp) => {
@@ -192,6 +197,31 @@ describe('database roles and verify-full with a real PostgreSQL', () => {
     expect(containerEnv(wait).DATABASE_USER).toBe(appRole.name);
     expect(runContainer(wait, path.join(tmp, 'v2'))).toMatchObject({ code: 0, output: expect.stringContaining(`database at the image's head ${REV_B}`) });
     expect(sql(backend, 'DROP TABLE settings')).toMatchObject({ code: 1, output: expect.stringContaining('must be owner of table settings') });
+  }, 60000);
+
+  test('managed PostgreSQL: PGSSLMODE and PGSSLROOTCERT from database.managedTls make libpq (psql) and psycopg2 (Alembic) verify the server; the migrator\'s own connection string', () => {
+    const doc = parse(fixtureText('production'));
+    doc.secrets = { ...doc.secrets, migrationDatabase: { name: 'db-migrator' } };
+    doc.database = { ...doc.database, managedTls: { caSecret: { name: 'rds-ca' } } };
+    const managed = objectsOf(inlineEnvironment('production', stringify(doc)));
+    const mJob = managed.find((o) => o.kind === 'Job')!.spec.template.spec.containers[0];
+    const mBackend = find(managed, 'Deployment', 'backend').spec.template.spec.containers[0];
+    // The Secrets as the DBA wrote them: plain URLs, no sslmode in them (the environment decides).
+    secrets['db-migrator'] = { 'connection-string': `postgresql://${owner}@pensioen-db-pooler-rw.pensioen:${port}/${database}?connect_timeout=5` };
+    secrets['db-secrets'] = { 'connection-string': `postgresql://${appRole.name}@pensioen-db-pooler-rw.pensioen:${port}/${database}?connect_timeout=5` };
+    expect(sql(mBackend, 'SELECT current_user, (SELECT ssl FROM pg_stat_ssl WHERE pid = pg_backend_pid())')).toMatchObject({ code: 0, output: `${appRole.name}|t` });
+    expect(runContainer(mJob, path.join(tmp, 'v2'))).toMatchObject({ code: 0 });
+    useServerCert('cluster-only');
+    superuser('SELECT pg_reload_conf()');
+    try {
+      expect(sql(mBackend, 'SELECT 1')).toMatchObject({ code: 2, output: expect.stringMatching(/does not match host name "pensioen-db-pooler-rw\.pensioen"/) });
+      const alembic = runContainer(mJob, path.join(tmp, 'v2'));
+      expect(alembic.code).not.toBe(0);
+      expect(alembic.output).toMatch(/does not match host name "pensioen-db-pooler-rw\.pensioen"/);
+    } finally {
+      useServerCert('pooler');
+      superuser('SELECT pg_reload_conf()');
+    }
   }, 60000);
 
   test('verify-full: the connection is TLS and checked against the Cluster CA; without the pooler\'s names in the certificate it is refused', () => {
