@@ -2,13 +2,16 @@
  * The cert-manager issuers of `certManager.issuers` as objects in an edge chart (their specs: lib/tls/issuers.ts;
  * the HTTP-01 solver: lib/edge/http01-solver.ts).
  */
+import type { ApiObject } from 'cdk8s';
 import type { Construct } from 'constructs';
-import { ApiObject } from 'cdk8s';
+import { Certificate, CertificateSpecPrivateKeyAlgorithm, CertificateSpecPrivateKeyRotationPolicy, CertificateSpecUsages } from '../../imports/certmanager-certificates-cert-manager.io';
+import { ClusterIssuer } from '../../imports/certmanager-clusterissuers-cert-manager.io';
+import { Issuer } from '../../imports/certmanager-issuers-cert-manager.io';
 import type { Environment } from '../config';
 import type { IssuerConfig } from '../config/real-cluster';
 import { k8s } from '../k8s';
 import { clusterMeta, meta, PART_OF } from '../k8s/labels';
-import { issuerSpec, vaultServiceAccountOf } from '../tls/issuers';
+import { clusterIssuerSpec, issuerSpec, vaultServiceAccountOf } from '../tls/issuers';
 
 /**
  * The issuers of `certManager.issuers` something uses: the edge's (`ingress.clusterIssuer`). The others are the
@@ -34,18 +37,16 @@ export function certIssuers(scope: Construct, env: Environment): ApiObject[] {
   for (const i of issuersInUse(env)) {
     if (i.type === 'platform-owned') continue;
     if (i.type === 'ca' && i.caCertificate.issuedBy) {
-      out.push(new ApiObject(scope, `ca-${i.name}`, {
-        apiVersion: 'cert-manager.io/v1',
-        kind: 'Certificate',
+      out.push(new Certificate(scope, `ca-${i.name}`, {
         metadata: meta(env, i.secretName, edge),
         spec: {
           secretName: i.secretName,
-          isCA: true,
+          isCa: true,
           commonName: `${i.name} (${env.config.namespace})`,
           duration: '8760h',
           renewBefore: '720h',
-          privateKey: { algorithm: 'ECDSA', size: 256, rotationPolicy: 'Always' },
-          usages: ['cert sign', 'crl sign', 'digital signature'],
+          privateKey: { algorithm: CertificateSpecPrivateKeyAlgorithm.ECDSA, size: 256, rotationPolicy: CertificateSpecPrivateKeyRotationPolicy.ALWAYS },
+          usages: [CertificateSpecUsages.CERT_SIGN, CertificateSpecUsages.CRL_SIGN, CertificateSpecUsages.DIGITAL_SIGNATURE],
           // Critical: a client that does not understand name constraints must reject the chain (RFC 5280 4.2.1.10).
           nameConstraints: { critical: true, permitted: { dnsDomains: i.caCertificate.permittedDnsDomains } },
           issuerRef: { group: 'cert-manager.io', kind: 'ClusterIssuer', name: i.caCertificate.issuedBy },
@@ -65,12 +66,9 @@ export function certIssuers(scope: Construct, env: Environment): ApiObject[] {
         subjects: [{ kind: 'ServiceAccount', name: c.certManager.serviceAccountName, namespace: c.certManager.namespace }],
       });
     }
-    out.push(new ApiObject(scope, `issuer-${i.name}`, {
-      apiVersion: 'cert-manager.io/v1',
-      kind: i.kind,
-      metadata: i.kind === 'ClusterIssuer' ? clusterMeta(env, i.name, edge) : meta(env, i.name, edge),
-      spec: issuerSpec(env, i),
-    }));
+    out.push(i.kind === 'ClusterIssuer'
+      ? new ClusterIssuer(scope, `issuer-${i.name}`, { metadata: clusterMeta(env, i.name, edge), spec: clusterIssuerSpec(env, i) })
+      : new Issuer(scope, `issuer-${i.name}`, { metadata: meta(env, i.name, edge), spec: issuerSpec(env, i) }));
   }
   return out;
 }

@@ -3,7 +3,7 @@
  * own (issuers need it, and the edge charts need the issuers) so that lib/tls/issuers.ts and lib/edge/acme.ts
  * do not import each other.
  */
-import type { ClusterIssuerSpecAcmeSolvers } from '../../imports/certmanager-clusterissuers-cert-manager.io';
+import type { ClusterIssuerSpecAcmeSolversHttp01 } from '../../imports/certmanager-clusterissuers-cert-manager.io';
 import type { Environment } from '../config';
 import { certificateEdge } from '../config/edge';
 import { gatewayListeners } from './gateway-names';
@@ -13,7 +13,7 @@ import { gatewayListeners } from './gateway-names';
  * a migration the edge being retired): through the ingress class, or through an HTTPRoute that
  * cert-manager creates per challenge and attaches to the Gateway's port-80 listener(s) (`gatewayHTTPRoute.parentRefs`, cert-manager >= 1.15 with Gateway API support enabled).
  */
-export function http01Solver(env: Environment): ClusterIssuerSpecAcmeSolvers {
+export function http01Solver(env: Environment): { http01: ClusterIssuerSpecAcmeSolversHttp01 } {
   const c = env.config;
   if (certificateEdge(c.edge) === 'ingress') return { http01: { ingress: { ingressClassName: c.ingress.className } } };
   const l = gatewayListeners(env);

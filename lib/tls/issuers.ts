@@ -11,19 +11,55 @@
 import type { EnvConfig, Environment } from '../config';
 import type { IssuerConfig } from '../config/real-cluster';
 import { http01Solver } from '../edge/http01-solver';
-import { toJson_ClusterIssuerSpecAcmeSolvers } from '../../imports/certmanager-clusterissuers-cert-manager.io';
+import { type ClusterIssuerSpec, ClusterIssuerSpecAcmeSolversDns01AzureDnsEnvironment } from '../../imports/certmanager-clusterissuers-cert-manager.io';
+import { type IssuerSpec, IssuerSpecAcmeSolversDns01AzureDnsEnvironment } from '../../imports/certmanager-issuers-cert-manager.io';
 
-function dns01Solver(i: Extract<IssuerConfig, { type: 'acme-dns01' }>): Record<string, any> {
+type AzureEnvironment = Extract<IssuerConfig, { type: 'acme-dns01' }>['dns01'] extends infer D ? D extends { environment: infer E } ? E : never : never;
+
+/**
+ * The spec of an issuer, in the field names of the generated cert-manager classes. ClusterIssuer and Issuer
+ * have the same spec, generated twice: their types differ only in their enums, of which the spec uses one
+ * (the Azure cloud), so the builder takes that enum's values and each kind's function below checks the result
+ * against its own generated type.
+ */
+function specOf<E>(env: Environment, i: IssuerConfig, azure: Record<AzureEnvironment, E>) {
+  const c = env.config;
+  if (i.type === 'platform-owned') throw new Error(`issuer ${i.name} is platform-owned: it is referenced, never created`);
+  if (i.type === 'ca') return { ca: { secretName: i.secretName } };
+  if (i.type === 'vault') {
+    return {
+      vault: {
+        server: i.server,
+        path: i.path,
+        ...(i.caBundleSecretRef ? { caBundleSecretRef: { name: i.caBundleSecretRef.name, key: i.caBundleSecretRef.key } } : {}),
+        auth: { kubernetes: { role: i.auth.role, mountPath: i.auth.mountPath, serviceAccountRef: { name: vaultServiceAccountOf(i.name) } } },
+      },
+    };
+  }
+  // The HTTP-01 solver goes through the edge: the ingress class, or the Gateway's port-80 listeners.
+  const solver = i.type === 'acme-http01' ? http01Solver(env) : { dns01: dns01Solver(i, azure) };
+  return {
+    acme: {
+      server: i.server,
+      ...(i.caBundle ? { caBundle: i.caBundle } : {}),
+      email: i.email ?? c.certManager.email,
+      privateKeySecretRef: { name: `${i.name}-account-key` },
+      solvers: [{ ...(i.dnsZones ? { selector: { dnsZones: i.dnsZones } } : {}), ...solver }],
+    },
+  };
+}
+
+function dns01Solver<E>(i: Extract<IssuerConfig, { type: 'acme-dns01' }>, azure: Record<AzureEnvironment, E>) {
   const d = i.dns01;
   switch (d.provider) {
     case 'route53':
       // No accessKeyID/secretAccessKeySecretRef: cert-manager uses its ambient credentials (IRSA).
-      return { route53: { region: d.region, ...(d.hostedZoneID ? { hostedZoneID: d.hostedZoneID } : {}), ...(d.role ? { role: d.role } : {}) } };
+      return { route53: { region: d.region, ...(d.hostedZoneID ? { hostedZoneId: d.hostedZoneID } : {}), ...(d.role ? { role: d.role } : {}) } };
     case 'azureDNS':
       return {
-        azureDNS: {
-          subscriptionID: d.subscriptionID, resourceGroupName: d.resourceGroupName, hostedZoneName: d.hostedZoneName,
-          environment: d.environment, managedIdentity: { clientID: d.managedIdentityClientID },
+        azureDns: {
+          subscriptionId: d.subscriptionID, resourceGroupName: d.resourceGroupName, hostedZoneName: d.hostedZoneName,
+          environment: azure[d.environment], managedIdentity: { clientId: d.managedIdentityClientID },
         },
       };
     case 'cloudflare':
@@ -38,32 +74,24 @@ function dns01Solver(i: Extract<IssuerConfig, { type: 'acme-dns01' }>): Record<s
   }
 }
 
-/** The `spec` of one Issuer/ClusterIssuer. */
-export function issuerSpec(env: Environment, i: IssuerConfig): Record<string, any> {
-  const c = env.config;
-  if (i.type === 'ca') return { ca: { secretName: i.secretName } };
-  if (i.type === 'platform-owned') throw new Error(`issuer ${i.name} is platform-owned: it is referenced, never created`);
-  if (i.type === 'vault') {
-    return {
-      vault: {
-        server: i.server,
-        path: i.path,
-        ...(i.caBundleSecretRef ? { caBundleSecretRef: { name: i.caBundleSecretRef.name, key: i.caBundleSecretRef.key } } : {}),
-        auth: { kubernetes: { role: i.auth.role, mountPath: i.auth.mountPath, serviceAccountRef: { name: vaultServiceAccountOf(i.name) } } },
-      },
-    };
-  }
-  // The HTTP-01 solver goes through the edge: the ingress class, or the Gateway's port-80 listeners.
-  const solver = i.type === 'acme-http01' ? toJson_ClusterIssuerSpecAcmeSolvers(http01Solver(env)) : { dns01: dns01Solver(i) };
-  return {
-    acme: {
-      server: i.server,
-      ...(i.caBundle ? { caBundle: i.caBundle } : {}),
-      email: i.email ?? c.certManager.email,
-      privateKeySecretRef: { name: `${i.name}-account-key` },
-      solvers: [{ ...(i.dnsZones ? { selector: { dnsZones: i.dnsZones } } : {}), ...solver }],
-    },
-  };
+/** The `spec` of a ClusterIssuer. */
+export function clusterIssuerSpec(env: Environment, i: IssuerConfig): ClusterIssuerSpec {
+  return specOf(env, i, {
+    AzurePublicCloud: ClusterIssuerSpecAcmeSolversDns01AzureDnsEnvironment.AZURE_PUBLIC_CLOUD,
+    AzureChinaCloud: ClusterIssuerSpecAcmeSolversDns01AzureDnsEnvironment.AZURE_CHINA_CLOUD,
+    AzureGermanCloud: ClusterIssuerSpecAcmeSolversDns01AzureDnsEnvironment.AZURE_GERMAN_CLOUD,
+    AzureUSGovernmentCloud: ClusterIssuerSpecAcmeSolversDns01AzureDnsEnvironment.AZURE_US_GOVERNMENT_CLOUD,
+  });
+}
+
+/** The `spec` of an Issuer (in the environment's namespace). */
+export function issuerSpec(env: Environment, i: IssuerConfig): IssuerSpec {
+  return specOf(env, i, {
+    AzurePublicCloud: IssuerSpecAcmeSolversDns01AzureDnsEnvironment.AZURE_PUBLIC_CLOUD,
+    AzureChinaCloud: IssuerSpecAcmeSolversDns01AzureDnsEnvironment.AZURE_CHINA_CLOUD,
+    AzureGermanCloud: IssuerSpecAcmeSolversDns01AzureDnsEnvironment.AZURE_GERMAN_CLOUD,
+    AzureUSGovernmentCloud: IssuerSpecAcmeSolversDns01AzureDnsEnvironment.AZURE_US_GOVERNMENT_CLOUD,
+  });
 }
 
 /** The ServiceAccount a Vault Issuer authenticates as (cert-manager requests its tokens). */
