@@ -15,26 +15,14 @@ import { alertGroups } from '../../lib/monitoring/rules';
 import { edgeMetricsSource, edgesOf } from '../../lib/monitoring/edge';
 import { MANAGED_ONLY_ALERTS } from '../../lib/monitoring/cnpg-rules';
 import { cnpgOf } from '../../lib/database/names';
+import { durationSeconds } from '../../lib/monitoring/prom-types';
 import { cnpgAlertCases } from './cnpg-cases';
+import type { AlertCase, ExpAlert, Series } from './types';
 
-export interface Series { series: string; values: string }
-export interface ExpAlert { exp_labels: Record<string, string> }
-export interface AlertCheck { eval_time: string; alertname: string; exp_alerts: ExpAlert[] }
-export interface AlertCase {
-  /** What the case shows, e.g. "fires: 10% errors for 7 minutes". */
-  name: string;
-  alert: string;
-  interval?: string;
-  input_series: Series[];
-  checks: AlertCheck[];
-}
 
 /** Minutes in a Prometheus duration such as 5m, 1h or 1h30m. */
 export function minutes(d: string): number {
-  const unit: Record<string, number> = { ms: 1 / 60000, s: 1 / 60, m: 1, h: 60, d: 1440, w: 10080, y: 525600 };
-  let total = 0;
-  for (const [, n, u] of d.matchAll(/(\d+)(ms|s|m|h|d|w|y)/g)) total += Number(n) * unit[u];
-  return total;
+  return durationSeconds(d) / 60;
 }
 
 const lbl = (o: Record<string, string>) => Object.entries(o).map(([k, v]) => `${k}="${v}"`).join(',');

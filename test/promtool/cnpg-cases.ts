@@ -4,7 +4,7 @@
  * `postgres` delivers them: job = monitoring.jobs.postgres, the Cluster in `cnpg_cluster`, one target per
  * instance pod; the kubelet's volume stats with their own job.
  */
-import type { AlertCase, ExpAlert, Series } from './cases';
+import type { AlertCase, ExpAlert, Series } from './types';
 import type { Environment } from '../../lib/config';
 import { cnpgOf } from '../../lib/database/names';
 import { CNPG_CLUSTER_LABEL } from '../../lib/monitoring/cnpg-rules';
