@@ -68,6 +68,8 @@ export class BackendChart extends EnvChart {
         ],
       },
       pdb: b.pdb,
+      // Prometheus scrapes the metrics port (backend.metricsPort) or the HTTP port.
+      metrics: { port: b.metricsPort !== undefined ? 'metrics' : 'http', path: b.metricsPath },
     });
   }
 }

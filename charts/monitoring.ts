@@ -1,29 +1,50 @@
 import { ApiObject } from 'cdk8s';
 import type { Construct } from 'constructs';
-import { BACKEND } from '../lib/names';
-import { cacheMetricsServiceLabels } from '../lib/redis/topology';
-import { EnvChart } from '../lib/constructs/env-chart';
-import type { Environment } from '../lib/config';
+import { EnvChart, type EnvChartProps } from '../lib/constructs/env-chart';
+import type { Workload } from '../lib/constructs/workload';
+import type { EnvConfig } from '../lib/config';
 import { k8s } from '../lib/k8s';
-import { labels, meta, PART_OF, selectorLabels } from '../lib/k8s/labels';
-import { dashboardJson } from '../lib/monitoring/dashboard';
+import { labels, meta, PART_OF } from '../lib/k8s/labels';
 import {
-  ALERTMANAGER_CONFIG, BACKEND_SERVICE_MONITOR, DASHBOARD_CONFIGMAP, SLO_PROMETHEUS_RULE, POSTGRES_EXPORTER, POSTGRES_EXPORTER_LABELS, PROMETHEUS_RULE,
+  ALERTMANAGER_CONFIG, BACKEND_SERVICE_MONITOR, DASHBOARD_CONFIGMAP, SLO_PROMETHEUS_RULE, POSTGRES_EXPORTER, PROMETHEUS_RULE,
   REDIS_SERVICE_MONITOR,
 } from '../lib/monitoring/names';
 import { postgresExporter } from '../lib/monitoring/postgres-exporter';
-import { edgeMetricsSource, ENVOY_METRICS_PATH, ENVOY_METRICS_PORT } from '../lib/monitoring/edge';
-import { alertGroups, alertLabels, type AlertRule, runbookUrl, type Team } from '../lib/monitoring/rules';
-import { sloRuleGroups } from '../lib/monitoring/slo';
+import { type EdgeMetricsSource, ENVOY_METRICS_PATH, ENVOY_METRICS_PORT } from '../lib/monitoring/edge';
+import { type AlertGroup, alertLabels, type AlertRule, runbookUrl, type Team } from '../lib/monitoring/rules';
+import type { SloRuleGroup } from '../lib/monitoring/slo';
 import { durationSeconds } from '../lib/monitoring/prom-types';
-import { alertmanagerConfigSpec } from '../lib/monitoring/alertmanager';
+import type { AmcSpec } from '../lib/monitoring/alertmanager';
 import { HEARTBEAT_ALERT, HEARTBEAT_PROMETHEUS_RULE, heartbeatRule } from '../lib/monitoring/heartbeat';
 import { AlertmanagerConfig } from '../imports/prom-alertmanagerconfigs-monitoring.coreos.com';
 import { PrometheusRule, PrometheusRuleSpecGroupsRulesExpr } from '../imports/prom-prometheusrules-monitoring.coreos.com';
 import { ServiceMonitor, ServiceMonitorSpecEndpointsRelabelingsAction, ServiceMonitorSpecEndpointsScheme } from '../imports/prom-servicemonitors-monitoring.coreos.com';
 import { PodMonitor, PodMonitorSpecPodMetricsEndpointsRelabelingsAction, PodMonitorSpecPodMetricsEndpointsScheme } from '../imports/prom-podmonitors-monitoring.coreos.com';
 import { CNPG_CLUSTER_LABEL } from '../lib/monitoring/cnpg-rules';
-import { CLUSTER_LABEL, POD_ROLE_LABEL, clusterNames, cnpgOf } from '../lib/database/names';
+import { CLUSTER_LABEL, POD_ROLE_LABEL } from '../lib/database/names';
+
+export interface MonitoringChartProps extends EnvChartProps {
+  /** `monitoring`. */
+  readonly monitoring: EnvConfig['monitoring'];
+  /** The backend: its ServiceMonitor (`Workload.addServiceMonitor`). */
+  readonly backend: Workload;
+  /** The alert rules of the environment (lib/monitoring/rules.ts) and its SLO rules (lib/monitoring/slo.ts). */
+  readonly alertGroups: AlertGroup[];
+  readonly sloGroups: SloRuleGroup[];
+  /** The AlertmanagerConfig spec (lib/monitoring/alertmanager.ts), with `monitoring.alerting.enabled`. */
+  readonly alertmanagerConfig?: AmcSpec;
+  /** The Grafana dashboard (lib/monitoring/dashboard.ts). */
+  readonly dashboard: string;
+  /** The labels of the Service(s) of the cache's redis_exporters; none when the cache has no exporter. */
+  readonly cacheMetrics?: Record<string, string>;
+  /**
+   * PostgreSQL's metrics: the instances of these CloudNativePG Clusters, or postgres_exporter of a managed
+   * database reading with `secret` (`secrets.monitoringDatabase`); none when off.
+   */
+  readonly postgres?: { readonly cnpgClusters: string[] } | { readonly exporterSecret: { readonly name: string; readonly key: string } };
+  /** The edge's proxies the edge alerts read (Envoy Gateway, lib/monitoring/edge.ts). */
+  readonly edgeMetrics?: EdgeMetricsSource;
+}
 
 /**
  * Monitoring for kube-prometheus-stack: the PrometheusRule `pensioen-alerts`, ServiceMonitors that scrape
@@ -32,10 +53,13 @@ import { CLUSTER_LABEL, POD_ROLE_LABEL, clusterNames, cnpgOf } from '../lib/data
  * operator picks the rule and the monitors up by `monitoring.selectorLabels`.
  */
 export class MonitoringChart extends EnvChart {
-  constructor(scope: Construct, env: Environment) {
-    super(scope, 'monitoring', env, '50-monitoring.yaml');
-    const c = env.config;
-    const m = c.monitoring;
+  /** postgres_exporter of a managed database, when there is one (charts/network-policies.ts admits Prometheus). */
+  readonly postgresExporter?: Workload;
+
+  constructor(scope: Construct, id: string, props: MonitoringChartProps) {
+    super(scope, id, props.env, '50-monitoring.yaml');
+    const env = props.env;
+    const m = props.monitoring;
     const spec = { name: PART_OF, component: 'monitoring' };
     const withSelector = (name: string) => {
       const md = meta(env, name, spec);
@@ -51,22 +75,22 @@ export class MonitoringChart extends EnvChart {
       scrapeTimeout: durationSeconds(m.scrapeInterval) < 10 ? m.scrapeInterval : '10s',
       relabelings: [{ action: ServiceMonitorSpecEndpointsRelabelingsAction.REPLACE, targetLabel: 'job', replacement: job }],
     });
-    const inOwnNamespace = { matchNames: [c.namespace] };
+    const inOwnNamespace = { matchNames: [env.config.namespace] };
 
     const alertRule = (team: Team) => (r: AlertRule) => ({
       alert: r.alert,
       expr: PrometheusRuleSpecGroupsRulesExpr.fromString(r.expr),
       ...(r.for ? { for: r.for } : {}),
-      labels: alertLabels(env, { team }, r),
-      annotations: { summary: r.summary, description: r.description, runbook_url: runbookUrl(env, r.alert), ...(r.annotations ?? {}) },
+      labels: alertLabels(env.config.namespace, { team }, r),
+      annotations: { summary: r.summary, description: r.description, runbook_url: runbookUrl(m, r.alert), ...(r.annotations ?? {}) },
     });
     new PrometheusRule(this, 'prometheus-rule', {
       metadata: withSelector(PROMETHEUS_RULE),
-      spec: { groups: alertGroups(env).map((g) => ({ name: g.name, rules: g.rules.map(alertRule(g.team)) })) },
+      spec: { groups: props.alertGroups.map((g) => ({ name: g.name, rules: g.rules.map(alertRule(g.team)) })) },
     });
 
     // SLOs: recording rules of the error ratios and the burn-rate alerts (lib/monitoring/slo.ts).
-    const slo = sloRuleGroups(env);
+    const slo = props.sloGroups;
     if (slo.length) {
       new PrometheusRule(this, 'slo-rule', {
         metadata: withSelector(SLO_PROMETHEUS_RULE),
@@ -84,43 +108,37 @@ export class MonitoringChart extends EnvChart {
     }
 
     // Routing: picked up by an Alertmanager whose alertmanagerConfigSelector matches (docs/alerting.md).
-    if (m.alerting.enabled) {
+    if (props.alertmanagerConfig) {
       // The spec is built in the CRD's own JSON field names (apiURL), so it goes in as is (the generated
       // class would rename `apiUrl`); the validation gate checks it against the CRD.
       new ApiObject(this, 'alertmanager-config', {
         ...AlertmanagerConfig.GVK,
         metadata: withSelector(ALERTMANAGER_CONFIG),
-        spec: alertmanagerConfigSpec(env),
+        spec: props.alertmanagerConfig,
       });
     }
 
     // The heartbeat: an always-firing Watchdog of this namespace, routed to the dead man's switch
     // (lib/monitoring/heartbeat.ts). Its own object: it is not an alert anyone is paged by.
     if (m.alerting.enabled && m.heartbeat) {
-      const rule = heartbeatRule(c.namespace);
+      const rule = heartbeatRule(env.config.namespace);
       new PrometheusRule(this, 'heartbeat-rule', {
         metadata: withSelector(HEARTBEAT_PROMETHEUS_RULE),
         spec: {
           groups: [{
             name: 'pensioen-heartbeat',
-            rules: [{ ...rule, expr: PrometheusRuleSpecGroupsRulesExpr.fromString(rule.expr), annotations: { ...rule.annotations, runbook_url: runbookUrl(env, HEARTBEAT_ALERT) } }],
+            rules: [{ ...rule, expr: PrometheusRuleSpecGroupsRulesExpr.fromString(rule.expr), annotations: { ...rule.annotations, runbook_url: runbookUrl(m, HEARTBEAT_ALERT) } }],
           }],
         },
       });
     }
 
-    // Selects Service `backend-service` (its port `http` serves /metrics).
-    new ServiceMonitor(this, 'backend-service-monitor', {
-      metadata: withSelector(BACKEND_SERVICE_MONITOR),
-      spec: {
-        namespaceSelector: inOwnNamespace,
-        selector: { matchLabels: selectorLabels(env, BACKEND) },
-        endpoints: [endpoint(c.backend.metricsPort !== undefined ? 'metrics' : 'http', m.jobs.backend, c.backend.metricsPath)],
-      },
-    });
+    // Selects Service `backend-service` on its metrics port (backend.metricsPort, else `http`).
+    const scrape = (job: string) => ({ job, interval: m.scrapeInterval, scrapeTimeout: durationSeconds(m.scrapeInterval) < 10 ? m.scrapeInterval : '10s' });
+    props.backend.addServiceMonitor(this, 'backend-service-monitor', { metadata: withSelector(BACKEND_SERVICE_MONITOR), ...scrape(m.jobs.backend) });
 
     // The redis_exporters: sidecars of the cache pods, or the one watching a managed cache (none with cloud metrics).
-    const cacheMetrics = cacheMetricsServiceLabels(env);
+    const cacheMetrics = props.cacheMetrics;
     if (cacheMetrics) {
       new ServiceMonitor(this, 'redis-service-monitor', {
         metadata: withSelector(REDIS_SERVICE_MONITOR),
@@ -132,8 +150,8 @@ export class MonitoringChart extends EnvChart {
       });
     }
 
-    const cnpg = cnpgOf(env);
-    if (cnpg) {
+    const postgres = props.postgres;
+    if (postgres && 'cnpgClusters' in postgres) {
       // The instances of every Cluster (not PgBouncer, not the operator's Jobs), job label as postgres_exporter
       // had it (DatabaseDown and MetricsTargetMissing keep reading job="postgres"), the Cluster in cnpg_cluster.
       new PodMonitor(this, 'postgres-pod-monitor', {
@@ -142,7 +160,7 @@ export class MonitoringChart extends EnvChart {
           namespaceSelector: inOwnNamespace,
           selector: {
             matchLabels: { [POD_ROLE_LABEL]: 'instance' },
-            matchExpressions: [{ key: CLUSTER_LABEL, operator: 'In', values: clusterNames(cnpg) }],
+            matchExpressions: [{ key: CLUSTER_LABEL, operator: 'In', values: postgres.cnpgClusters }],
           },
           podMetricsEndpoints: [{
             port: 'metrics',
@@ -157,20 +175,13 @@ export class MonitoringChart extends EnvChart {
           }],
         },
       });
-    } else if (m.postgresExporter.enabled) {
-      postgresExporter(this, env);
-      new ServiceMonitor(this, 'postgres-service-monitor', {
-        metadata: withSelector(POSTGRES_EXPORTER),
-        spec: {
-          namespaceSelector: inOwnNamespace,
-          selector: { matchLabels: selectorLabels(env, POSTGRES_EXPORTER_LABELS) },
-          endpoints: [endpoint('metrics', m.jobs.postgres)],
-        },
-      });
+    } else if (postgres) {
+      this.postgresExporter = postgresExporter(this, m.postgresExporter, postgres.exporterSecret);
+      this.postgresExporter.addServiceMonitor(this, 'postgres-service-monitor', { metadata: withSelector(POSTGRES_EXPORTER), ...scrape(m.jobs.postgres) });
     }
 
     // The Gateway's Envoy proxies (edge.kind gateway, Envoy Gateway): the edge alerts read their statistics.
-    const edge = edgeMetricsSource(env);
+    const edge = props.edgeMetrics;
     if (edge && 'podMonitor' in edge.scrape) {
       const pm = edge.scrape.podMonitor;
       new PodMonitor(this, 'edge-pod-monitor', {
@@ -192,13 +203,13 @@ export class MonitoringChart extends EnvChart {
 
     const dashboardMeta = {
       name: DASHBOARD_CONFIGMAP,
-      namespace: m.grafana.namespace ?? c.namespace,
+      namespace: m.grafana.namespace ?? env.config.namespace,
       labels: { ...labels(env, spec), ...m.grafana.dashboardLabels },
       ...(m.grafana.folder ? { annotations: { grafana_folder: m.grafana.folder } } : {}),
     };
     new k8s.KubeConfigMap(this, 'dashboard', {
       metadata: dashboardMeta,
-      data: { 'pensioen.json': dashboardJson(env) },
+      data: { 'pensioen.json': props.dashboard },
     });
   }
 }

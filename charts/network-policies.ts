@@ -1,16 +1,32 @@
 import type { Construct } from 'constructs';
-import { BACKEND, FRONTEND } from '../lib/names';
-import { EnvChart } from '../lib/constructs/env-chart';
-import type { Environment } from '../lib/config';
-import { dataPlaneNamespaceOf, runningEdges } from '../lib/config/edge';
+import { EnvChart, type EnvChartProps } from '../lib/constructs/env-chart';
+import type { Workload } from '../lib/constructs/workload';
+import type { EnvConfig } from '../lib/config';
+import type { EdgeSources } from '../lib/edge/sources';
 import { k8s } from '../lib/k8s';
-import { POSTGRES_EXPORTER_LABELS, POSTGRES_EXPORTER_PORT } from '../lib/monitoring/names';
-import { instanceOf, meta, PART_OF, selectorLabels } from '../lib/k8s/labels';
-import { dnsEgress, fromNamespace, fromPrometheus, tcp } from '../lib/k8s/network';
-import { POOLER_PORT, clusterNames, cnpgOf, poolerSelector } from '../lib/database/names';
-import { SMOKE_LABELS } from '../lib/delivery/smoke';
+import { instanceOf, meta, PART_OF } from '../lib/k8s/labels';
+import { dnsEgress, fromPrometheus, tcp } from '../lib/k8s/network';
 import { CACHE_CLIENT_COMPONENTS, CACHE_CLIENT_PORTS } from '../lib/redis/topology';
 
+export interface NetworkPoliciesChartProps extends EnvChartProps {
+  /** `network`: where Prometheus runs, where else the frontend may connect. */
+  readonly network: EnvConfig['network'];
+  /** The workloads the policies are for: their pods, their `http` ports and the backend's metrics port. */
+  readonly backend: Workload;
+  readonly frontend: Workload;
+  /** Where the edge's traffic comes from (lib/edge/sources.ts). */
+  readonly edge: EdgeSources;
+  /** The backend's way to PostgreSQL (lib/database/client.ts). */
+  readonly databaseEgress: k8s.NetworkPolicyEgressRule;
+  /** A managed cache (redis.mode managed): its CIDRs and port. */
+  readonly managedCache?: { readonly cidrs: string[]; readonly port: number };
+  /** The smoke test's pods (charts/smoke.ts): they check both workloads through their Services. */
+  readonly smoke?: k8s.NetworkPolicyPeer;
+  /** postgres_exporter of a managed database (charts/monitoring.ts): Prometheus scrapes it, it reaches PostgreSQL. */
+  readonly postgresExporter?: Workload;
+  /** The edge's issuer solves HTTP-01: cert-manager's solver pods run in this namespace. */
+  readonly http01Solver: boolean;
+}
 
 /**
  * NetworkPolicies: deny everything in the namespace, then allow exactly what the platform needs: the
@@ -19,23 +35,20 @@ import { CACHE_CLIENT_COMPONENTS, CACHE_CLIENT_PORTS } from '../lib/redis/topolo
  * pods of CloudNativePG, whose own policies are in charts/database.ts); the frontend to DNS and HTTPS.
  */
 export class NetworkPoliciesChart extends EnvChart {
-  constructor(scope: Construct, env: Environment) {
-    super(scope, 'network-policies', env, '30-network-policies.yaml');
-    const c = env.config;
-    const n = c.network;
+  constructor(scope: Construct, id: string, props: NetworkPoliciesChartProps) {
+    super(scope, id, props.env, '30-network-policies.yaml');
+    const env = props.env;
+    const n = props.network;
     const spec = { name: PART_OF, component: 'network-policy' };
-    const backend = selectorLabels(env, BACKEND);
-    const frontend = selectorLabels(env, FRONTEND);
-    const dns = dnsEgress(c);
-    // Who brings outside traffic in: the ingress controller, or the Gateway's data plane (edge.kind gateway);
-    // plus node addresses when it runs on hostNetwork (its packets then come from the node, which no
-    // namespace selector matches).
-    // During a migration (edge.migrateFrom) both edges bring traffic in until the old one is retired.
-    const edgeNamespaces = runningEdges(c.edge).map((k) => (k === 'gateway' ? dataPlaneNamespaceOf(c.edge) : n.ingressControllerNamespace));
-    const fromEdge: k8s.NetworkPolicyPeer[] = [...edgeNamespaces.map(fromNamespace), ...n.ingressControllerNodeCidrs.map((cidr) => ({ ipBlock: { cidr } }))];
-    const cnpg = cnpgOf(env);
-    // The smoke test Job (charts/smoke.ts) checks both workloads through their Services.
-    const fromSmoke: k8s.NetworkPolicyPeer[] = c.delivery.smoke.enabled ? [{ podSelector: { matchLabels: selectorLabels(env, SMOKE_LABELS) } }] : [];
+    const backend = props.backend.selector;
+    const frontend = props.frontend.selector;
+    const backendPort = props.backend.port('http');
+    const frontendPort = props.frontend.port('http');
+    const dns = dnsEgress(env.config);
+    // Who brings outside traffic in: the ingress controller, or the Gateway's data plane (edge.kind gateway),
+    // both during a migration (edge.migrateFrom).
+    const fromEdge = props.edge.peers;
+    const fromSmoke: k8s.NetworkPolicyPeer[] = props.smoke ? [props.smoke] : [];
     const policy = (id: string, podSelector: Record<string, string>, s: Omit<k8s.NetworkPolicySpec, 'podSelector'>) =>
       new k8s.KubeNetworkPolicy(this, id, { metadata: meta(env, id, spec), spec: { podSelector: { matchLabels: podSelector }, ...s } });
 
@@ -47,12 +60,12 @@ export class NetworkPoliciesChart extends EnvChart {
     policy('backend', backend, {
       policyTypes: ['Ingress', 'Egress'],
       ingress: [
-        { from: fromEdge, ports: [tcp(c.backend.port)] },
+        { from: fromEdge, ports: [tcp(backendPort)] },
         // Prometheus scrapes the metrics port (backend.metricsPort) or the HTTP port.
-        { from: [fromPrometheus(c)], ports: [tcp(c.backend.metricsPort ?? c.backend.port)] },
+        { from: [fromPrometheus({ network: n })], ports: [tcp(props.backend.port(props.backend.hasPort('metrics') ? 'metrics' : 'http'))] },
         // The frontend's server-side rendering calls the API inside the cluster.
-        { from: [{ podSelector: { matchLabels: frontend } }], ports: [tcp(c.backend.port)] },
-        ...(fromSmoke.length ? [{ from: fromSmoke, ports: [tcp(c.backend.port)] }] : []),
+        { from: [props.frontend.peer], ports: [tcp(backendPort)] },
+        ...(fromSmoke.length ? [{ from: fromSmoke, ports: [tcp(backendPort)] }] : []),
       ],
       egress: [
         dns,
@@ -65,49 +78,47 @@ export class NetworkPoliciesChart extends EnvChart {
           ports: CACHE_CLIENT_PORTS.map(tcp),
         },
         // PostgreSQL: the managed database's CIDRs, or (cloudnative-pg) only the PgBouncer pods in front of the Cluster.
-        cnpg
-          ? { to: [{ podSelector: poolerSelector(clusterNames(cnpg)) }], ports: [tcp(POOLER_PORT)] }
-          : { to: n.databaseCidrs.map((cidr) => ({ ipBlock: { cidr } })), ports: [tcp(n.databasePort)] },
+        props.databaseEgress,
       ],
     });
 
     // A managed cache: the backend reaches its CIDRs on its port. A policy of its own, so that switching to or
     // from the managed cache adds or (pruned last) removes it while the backend pods roll.
-    if (c.redis.mode === 'managed') {
+    if (props.managedCache) {
       policy('backend-managed-cache', backend, {
         policyTypes: ['Egress'],
-        egress: [{ to: c.redis.managed!.cidrs.map((cidr) => ({ ipBlock: { cidr } })), ports: [tcp(c.redis.managed!.port)] }],
+        egress: [{ to: props.managedCache.cidrs.map((cidr) => ({ ipBlock: { cidr } })), ports: [tcp(props.managedCache.port)] }],
       });
     }
 
     policy('frontend', frontend, {
       policyTypes: ['Ingress', 'Egress'],
       ingress: [
-        { from: fromEdge, ports: [tcp(c.frontend.port)] },
-        ...(fromSmoke.length ? [{ from: fromSmoke, ports: [tcp(c.frontend.port)] }] : []),
+        { from: fromEdge, ports: [tcp(frontendPort)] },
+        ...(fromSmoke.length ? [{ from: fromSmoke, ports: [tcp(frontendPort)] }] : []),
       ],
       egress: [
         dns,
         // Server-side rendering reaches the API directly (backend-service), not by hairpinning through the
         // load balancer.
-        { to: [{ podSelector: { matchLabels: backend } }], ports: [tcp(c.backend.port)] },
+        { to: [props.backend.peer], ports: [tcp(backendPort)] },
         ...(n.frontendEgressCidrs.length > 0 ? [{ to: n.frontendEgressCidrs.map((cidr) => ({ ipBlock: { cidr } })), ports: [tcp(443)] }] : []),
       ],
     });
 
     // postgres_exporter (monitoring): Prometheus scrapes it; it reaches only DNS and the managed PostgreSQL.
-    if (c.monitoring.enabled && c.monitoring.postgresExporter.enabled && !cnpg) {
-      policy('postgres-exporter', selectorLabels(env, POSTGRES_EXPORTER_LABELS), {
+    const exporter = props.postgresExporter;
+    if (exporter) {
+      policy('postgres-exporter', exporter.selector, {
         policyTypes: ['Ingress', 'Egress'],
-        ingress: [{ from: [fromPrometheus(c)], ports: [tcp(POSTGRES_EXPORTER_PORT)] }],
-        egress: [dns, { to: n.databaseCidrs.map((cidr) => ({ ipBlock: { cidr } })), ports: [tcp(n.databasePort)] }],
+        ingress: [{ from: [fromPrometheus({ network: n })], ports: [tcp(exporter.port('metrics'))] }],
+        egress: [dns, props.databaseEgress],
       });
     }
 
     // cert-manager runs its HTTP-01 solver pods in this namespace; the ingress controller (or Gateway) must
     // reach them. Only when the edge's issuer solves HTTP-01 (DNS-01 and CA issuers start no solver pod here).
-    const edgeIssuer = c.certManager.issuers.find((i) => i.name === c.ingress.clusterIssuer);
-    if (edgeIssuer?.type === 'acme-http01' || (edgeIssuer?.type === 'platform-owned' && edgeIssuer.solvesHttp01)) policy('acme-http01-solver', { 'acme.cert-manager.io/http01-solver': 'true' }, {
+    if (props.http01Solver) policy('acme-http01-solver', { 'acme.cert-manager.io/http01-solver': 'true' }, {
       policyTypes: ['Ingress'],
       ingress: [{ from: fromEdge, ports: [tcp(8089)] }],
     });

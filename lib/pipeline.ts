@@ -27,10 +27,18 @@ import { chartsToJson } from './constructs/charts-to-json';
 import type { EnvChart, EnvContext } from './constructs/env-chart';
 import { type Environment, loadEnvironments } from './config';
 import { runningEdges } from './config/edge';
-import { edgeCaSecret, edgeTlsOf, smokeEnv } from './delivery/smoke';
-import { edgeSourcesOf } from './edge/sources';
+import { SMOKE_LABELS, edgeCaSecret, edgeTlsOf, smokeEnv } from './delivery/smoke';
+import { edgeSolvesHttp01, edgeSourcesOf } from './edge/sources';
+import { databaseEgressOf } from './database/client';
+import { clusterNames, cnpgOf } from './database/names';
+import { alertmanagerConfigSpec } from './monitoring/alertmanager';
+import { dashboardJson } from './monitoring/dashboard';
+import { edgeMetricsSource } from './monitoring/edge';
+import { alertGroups } from './monitoring/rules';
+import { sloRuleGroups } from './monitoring/slo';
+import { cacheMetricsServiceLabels } from './redis/topology';
 import { signaturePolicy } from './images/signature-policy';
-import { instanceOf } from './k8s/labels';
+import { instanceOf, selectorLabels } from './k8s/labels';
 import { secretStorePolicy } from './secrets/store-policy';
 import { secretSourcesOf } from './config/secret-sources';
 import { configWarnings } from './config/warnings';
@@ -61,11 +69,37 @@ export function buildApp(env: Environment): { app: App; charts: EnvChart[] } {
   const migrations = c.migrations.enabled ? new MigrationsChart(app, env) : undefined;
   const backend = new BackendChart(app, env);
   const frontend = new FrontendChart(app, env);
-  const networkPolicies = new NetworkPoliciesChart(app, env);
+  const m = c.monitoring;
+  const cnpg = cnpgOf(env);
+  const monitoring = m.enabled
+    ? new MonitoringChart(app, 'monitoring', {
+      env: context,
+      monitoring: m,
+      backend: backend.workload,
+      alertGroups: alertGroups(env),
+      sloGroups: sloRuleGroups(env),
+      ...(m.alerting.enabled ? { alertmanagerConfig: alertmanagerConfigSpec(env) } : {}),
+      dashboard: dashboardJson(env),
+      ...optional('cacheMetrics', cacheMetricsServiceLabels(env)),
+      ...optional('postgres', cnpg ? { cnpgClusters: clusterNames(cnpg) } : m.postgresExporter.enabled ? { exporterSecret: c.secrets.monitoringDatabase } : undefined),
+      ...optional('edgeMetrics', edgeMetricsSource(env)),
+    })
+    : undefined;
+  const networkPolicies = new NetworkPoliciesChart(app, 'network-policies', {
+    env: context,
+    network: c.network,
+    backend: backend.workload,
+    frontend: frontend.workload,
+    edge: edgeSourcesOf(env),
+    databaseEgress: databaseEgressOf(env),
+    ...(c.redis.mode === 'managed' ? { managedCache: { cidrs: c.redis.managed!.cidrs, port: c.redis.managed!.port } } : {}),
+    ...(c.delivery.smoke.enabled ? { smoke: { podSelector: { matchLabels: selectorLabels(env, SMOKE_LABELS) } } } : {}),
+    ...optional('postgresExporter', monitoring?.postgresExporter),
+    http01Solver: edgeSolvesHttp01(env),
+  });
   const redis = new RedisChart(app, env);
   // The edge, and during a migration (edge.migrateFrom) the one being retired too: 40-ingress.yaml, 40-gateway.yaml.
   const edges = runningEdges(c.edge).sort().map((k) => (k === 'gateway' ? new GatewayChart(app, env) : new IngressChart(app, env)));
-  const monitoring = c.monitoring.enabled ? new MonitoringChart(app, env) : undefined;
   const s = c.delivery.smoke;
   const smokeJob = {
     env: context,
@@ -81,6 +115,11 @@ export function buildApp(env: Environment): { app: App; charts: EnvChart[] } {
   const smokeTest = s.enabled && !c.gitops.enabled ? new SmokeJobChart(app, 'smoke-job', smokeJob) : undefined;
   const charts = [namespace, secrets, database, migrations, backend, frontend, networkPolicies, redis, ...edges, monitoring, smoke, smokeTest];
   return { app, charts: charts.filter((x): x is EnvChart => x !== undefined) };
+}
+
+/** `{ [key]: value }`, or nothing when the value is undefined (an optional prop left out). */
+function optional<K extends string, V>(key: K, value: V | undefined): { [k in K]?: V } {
+  return (value === undefined ? {} : { [key]: value }) as { [k in K]?: V };
 }
 
 /** The manifest files of one environment, paths relative to the output folder. */

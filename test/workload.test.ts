@@ -11,7 +11,7 @@ import { Workload, type WorkloadProps } from '../lib/constructs/workload';
 import { environment, environments, objectsOf } from './helpers';
 
 class BareChart extends EnvChart {
-  constructor(scope: Construct, env: Environment) { super(scope, 'bare', env, '99-bare.yaml'); }
+  constructor(scope: Construct, env: Environment, id = 'bare') { super(scope, id, env, '99-bare.yaml'); }
 }
 
 const env = environment('production');
@@ -157,4 +157,22 @@ test('what other charts take from a Workload: its pods as a NetworkPolicy peer a
   expect(w.peer).toEqual({ podSelector: { matchLabels: w.selector } });
   expect(w.port('http')).toBe(8080);
   expect(() => w.port('metrics')).toThrow('Workload web: port: no container port named "metrics", got ["http"]');
+});
+
+test('addServiceMonitor: the Service of the workload on its metrics port and path, in the scope it is given', () => {
+  const app = new App();
+  const chart = new BareChart(app, env);
+  const w = new Workload(chart, 'web', { ...base, service: { ports: [{ name: 'http', port: 80 }] }, metrics: { port: 'http', path: '/stats' } });
+  const monitoring = new BareChart(app, env, 'monitoring');
+  w.addServiceMonitor(monitoring, 'web-monitor', { metadata: { name: 'web', namespace: 'ns', labels: { release: 'x' } }, job: 'web', interval: '30s', scrapeTimeout: '10s' });
+  const [sm] = monitoring.toJson();
+  expect(sm.kind).toBe('ServiceMonitor');
+  expect(sm.spec.selector.matchLabels).toEqual(w.selector);
+  expect(sm.spec.namespaceSelector.matchNames).toEqual([env.config.namespace]);
+  expect(sm.spec.endpoints[0]).toMatchObject({ port: 'http', path: '/stats', interval: '30s', relabelings: [{ targetLabel: 'job', replacement: 'web' }] });
+  expect(chart.toJson().map((o) => o.kind)).not.toContain('ServiceMonitor');
+  expect(() => new Workload(new BareChart(new App(), env), 'web', { ...base, metrics: { port: 'http' } }))
+    .toThrow('Workload web: metrics.port: must name a port of the Service, got "http"');
+  expect(() => new Workload(new BareChart(new App(), env), 'plain', base).addServiceMonitor(chart, 'x', { metadata: { name: 'x', namespace: 'ns', labels: {} }, job: 'x', interval: '30s', scrapeTimeout: '10s' }))
+    .toThrow('Workload plain: metrics: needed by addServiceMonitor, got undefined');
 });

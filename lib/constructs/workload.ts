@@ -18,6 +18,7 @@
  */
 import { Chart } from 'cdk8s';
 import { Construct } from 'constructs';
+import { ServiceMonitor, ServiceMonitorSpecEndpointsRelabelingsAction, ServiceMonitorSpecEndpointsScheme } from '../../imports/prom-servicemonitors-monitoring.coreos.com';
 import type { EnvContext } from '../config/context';
 import { k8s } from '../k8s';
 import { type HardenedContainerProps, hardenedContainer, hardenedPodSpec, withPreStopSleep } from '../k8s/hardened';
@@ -80,10 +81,31 @@ export interface WorkloadProps {
   readonly pdb?: { readonly maxUnavailable: number } | false;
   /** @default - the environment's `pod.preStopSleepSeconds` (0: no preStop hook) */
   readonly preStopSleepSeconds?: number;
+  /**
+   * Where Prometheus scrapes the pods: a port of the Service (`addServiceMonitor`) and the path.
+   * @default - not scraped
+   */
+  readonly metrics?: WorkloadMetrics;
   /** @default 5 */
   readonly revisionHistoryLimit?: number;
   /** Extra pods a rollout may start (`maxUnavailable` is always 0). @default '25%' */
   readonly maxSurge?: number | string;
+}
+
+export interface WorkloadMetrics {
+  /** The name of a Service port (and of the container port behind it). */
+  readonly port: string;
+  /** @default '/metrics' */
+  readonly path?: string;
+}
+
+/** A ServiceMonitor of a `Workload` (`addServiceMonitor`): what the monitoring configuration decides. */
+export interface ServiceMonitorOptions {
+  readonly metadata: { readonly name: string; readonly namespace: string; readonly labels: Record<string, string> };
+  /** The `job` label of the scraped series, set by relabelling (so that rules do not depend on Service names). */
+  readonly job: string;
+  readonly interval: string;
+  readonly scrapeTimeout: string;
 }
 
 const DNS_LABEL = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
@@ -98,7 +120,10 @@ export class Workload extends Construct {
   /** Labels that select this workload's pods; stable for its whole life. */
   readonly selector: Record<string, string>;
   readonly name: string;
+  /** Where Prometheus scrapes the pods (`metrics` prop); undefined: not scraped. */
+  readonly metrics?: WorkloadMetrics;
   private readonly containerPorts: Map<string, number>;
+  private readonly namespace: string;
 
   constructor(scope: Construct, id: string, props: WorkloadProps) {
     super(scope, id);
@@ -106,6 +131,8 @@ export class Workload extends Construct {
     const preStopSleepSeconds = props.preStopSleepSeconds ?? env.config.pod.preStopSleepSeconds;
     validate(id, props, preStopSleepSeconds);
     this.name = props.name;
+    this.namespace = env.config.namespace;
+    if (props.metrics) this.metrics = props.metrics;
     this.containerPorts = new Map(props.containers.flatMap((c) => (c.ports ?? []).map((p) => [p.name, p.containerPort] as const)));
     this.selector = selectorLabels(env, props.labels);
     const m = (name: string) => meta(env, name, props.labels);
@@ -183,6 +210,34 @@ export class Workload extends Construct {
     return port;
   }
 
+  /** Whether a container has a port named `name`. */
+  hasPort(name: string): boolean {
+    return this.containerPorts.has(name);
+  }
+
+  /**
+   * A ServiceMonitor that scrapes this workload's Service on its `metrics` port and path, with the given
+   * `job` label; created in `scope` (the monitoring chart, so it exists only with monitoring on).
+   */
+  addServiceMonitor(scope: Construct, id: string, options: ServiceMonitorOptions): ServiceMonitor {
+    if (!this.metrics) throw new Error(`Workload ${this.node.id}: metrics: needed by addServiceMonitor, got undefined`);
+    return new ServiceMonitor(scope, id, {
+      metadata: options.metadata,
+      spec: {
+        namespaceSelector: { matchNames: [this.namespace] },
+        selector: { matchLabels: this.selector },
+        endpoints: [{
+          port: this.metrics.port,
+          path: this.metrics.path ?? '/metrics',
+          scheme: ServiceMonitorSpecEndpointsScheme.HTTP,
+          interval: options.interval,
+          scrapeTimeout: options.scrapeTimeout,
+          relabelings: [{ action: ServiceMonitorSpecEndpointsRelabelingsAction.REPLACE, targetLabel: 'job', replacement: options.job }],
+        }],
+      },
+    });
+  }
+
   /** This workload's pods, as a NetworkPolicy peer. */
   get peer(): k8s.NetworkPolicyPeer {
     return { podSelector: { matchLabels: this.selector } };
@@ -244,6 +299,9 @@ function validate(id: string, props: WorkloadProps, preStopSleepSeconds: number)
       const target = p.targetPort ?? p.name;
       if (!containerPorts.has(target)) fail(`service.ports.${p.name}.targetPort`, 'must name or number a container port', target);
     }
+  }
+  if (props.metrics && !(props.service && props.service.ports.some((p) => p.name === props.metrics!.port))) {
+    fail('metrics.port', 'must name a port of the Service', props.metrics.port);
   }
   if (props.preStopSleepSeconds !== undefined && props.preStopSleepSeconds < 0) fail('preStopSleepSeconds', 'must be >= 0', props.preStopSleepSeconds);
   for (const c of props.containers) {

@@ -28,3 +28,13 @@ export function edgeSourcesOf(env: Environment): EdgeSources {
     podHttpsPorts: [...new Set(runningEdges(e).map((k) => (k === 'gateway' && e.gateway.implementation === 'envoy-gateway' ? 10443 : 443)))].sort((a, b) => a - b),
   };
 }
+
+/**
+ * Whether cert-manager runs HTTP-01 solver pods in the environment's namespace, which the edge must reach: the
+ * edge's issuer (`ingress.clusterIssuer`) solves HTTP-01 (DNS-01 and CA issuers start no solver pod here).
+ */
+export function edgeSolvesHttp01(env: Environment): boolean {
+  const c = env.config;
+  const edgeIssuer = c.certManager.issuers.find((i) => i.name === c.ingress.clusterIssuer);
+  return edgeIssuer?.type === 'acme-http01' || (edgeIssuer?.type === 'platform-owned' && edgeIssuer.solvesHttp01);
+}

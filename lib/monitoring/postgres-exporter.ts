@@ -11,15 +11,14 @@
  * no alert reads as "down" (the target disappears, it does not report up == 0).
  */
 import type { Construct } from 'constructs';
-import type { Environment } from '../config';
+import type { EnvConfig } from '../config';
 import { Workload } from '../constructs/workload';
 import { k8s } from '../k8s';
 import { versionOfImage } from '../k8s/labels';
 import { POSTGRES_EXPORTER, POSTGRES_EXPORTER_LABELS, POSTGRES_EXPORTER_PORT } from './names';
 
-export function postgresExporter(scope: Construct, env: Environment): Workload {
-  const c = env.config;
-  const x = c.monitoring.postgresExporter;
+/** `x`: `monitoring.postgresExporter`; `secret`: `secrets.monitoringDatabase`. */
+export function postgresExporter(scope: Construct, x: EnvConfig['monitoring']['postgresExporter'], secret: { readonly name: string; readonly key: string }): Workload {
   const probe = (t: { initialDelaySeconds: number; periodSeconds: number; failureThreshold: number }): k8s.Probe => ({
     // The landing page: cheap, no database query (probing /metrics would query PostgreSQL every time).
     httpGet: { path: '/', port: k8s.IntOrString.fromString('metrics'), scheme: 'HTTP' },
@@ -39,7 +38,7 @@ export function postgresExporter(scope: Construct, env: Environment): Workload {
       ports: [{ name: 'metrics', containerPort: POSTGRES_EXPORTER_PORT }],
       env: [{
         name: 'DATA_SOURCE_NAME',
-        valueFrom: { secretKeyRef: { name: c.secrets.monitoringDatabase.name, key: c.secrets.monitoringDatabase.key } },
+        valueFrom: { secretKeyRef: { name: secret.name, key: secret.key } },
       }],
       resources: x.resources,
       livenessProbe: probe({ initialDelaySeconds: 10, periodSeconds: 20, failureThreshold: 3 }),
@@ -49,6 +48,7 @@ export function postgresExporter(scope: Construct, env: Environment): Workload {
     scale: { replicas: 1 },
     pod: { nodeSpread: 'ScheduleAnyway', perRevisionSpread: false },
     service: { ports: [{ name: 'metrics', port: POSTGRES_EXPORTER_PORT }] },
+    metrics: { port: 'metrics' },
     revisionHistoryLimit: 3,
     maxSurge: 1,
   });

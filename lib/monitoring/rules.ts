@@ -37,8 +37,8 @@ export interface AlertGroup {
 }
 
 /** The labels an alert rule carries: severity, team, the environment's namespace, then its own. */
-export function alertLabels(env: Environment, group: { team: Team }, r: AlertRule): Record<string, string> {
-  return { severity: r.severity, team: r.team ?? group.team, namespace: env.config.namespace, ...(r.labels ?? {}) };
+export function alertLabels(namespace: string, group: { team: Team }, r: AlertRule): Record<string, string> {
+  return { severity: r.severity, team: r.team ?? group.team, namespace, ...(r.labels ?? {}) };
 }
 
 /** Names of every alert the rules can contain (also the runbook file names). */
@@ -53,8 +53,8 @@ export const ALERT_NAMES = [
   'Watchdog',
 ] as const;
 
-export function runbookUrl(env: Environment, alert: string): string {
-  return `${env.config.monitoring.runbookBaseUrl.replace(/\/+$/, '')}/${alert}.md`;
+export function runbookUrl(m: { readonly runbookBaseUrl: string }, alert: string): string {
+  return `${m.runbookBaseUrl.replace(/\/+$/, '')}/${alert}.md`;
 }
 
 /** A selector body: `job="backend",namespace="pensioen"`. */
