@@ -90,7 +90,7 @@ function buildSnapshot(id) {
     const env = { ...process.env, PENSIOEN_SNAPSHOT_READS: readsFile };
     delete env.CDK8S_OUTDIR; // the warm-up must never write where a `cdk8s synth` is collecting output
     delete env.NODE_OPTIONS;
-    fillValidateCache(env);
+    if (env.PENSIOEN_SNAPSHOT_WARMUP !== '0') fillValidateCache(env);
     const r = childProcess.spawnSync(process.execPath, ['--snapshot-blob', tmp, '--build-snapshot', SNAPSHOT_ENTRY], {
       cwd: root, env, stdio: ['ignore', 'ignore', 'pipe'], encoding: 'utf8', // the gate finds crds/ from the working folder
     });
