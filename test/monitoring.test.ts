@@ -12,7 +12,8 @@ import { allFindings, contextOf, validateEnvironments } from '../lib/validate';
 import { formatFinding } from '../lib/validate/types';
 import { unproducedSeries } from '../lib/monitoring/targets';
 import { dashboardPanels } from '../lib/monitoring/dashboard';
-import { ALERT_NAMES, shortWindow } from '../lib/monitoring/rules';
+import { ALERT_NAMES } from '../lib/monitoring/rules';
+import { shortWindow } from '../lib/monitoring/alerts/common';
 import { CNPG_ALERT_NAMES } from '../lib/monitoring/cnpg-rules';
 import { metricNames, seriesProducers } from '../lib/monitoring/series';
 
