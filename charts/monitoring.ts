@@ -1,4 +1,3 @@
-import { ApiObject } from 'cdk8s';
 import type { Construct } from 'constructs';
 import { EnvChart, type EnvChartProps } from '../lib/constructs/env-chart';
 import type { Workload } from '../lib/constructs/workload';
@@ -14,7 +13,7 @@ import { type EdgeMetricsSource, ENVOY_METRICS_PATH, ENVOY_METRICS_PORT } from '
 import { type AlertGroup, alertLabels, type AlertRule, runbookUrl, type Team } from '../lib/monitoring/rules';
 import type { SloRuleGroup } from '../lib/monitoring/slo';
 import { durationSeconds } from '../lib/monitoring/prom-types';
-import type { AmcSpec } from '../lib/monitoring/alertmanager';
+import { type AmcSpec, typedAlertmanagerConfigSpec } from '../lib/monitoring/alertmanager';
 import { HEARTBEAT_ALERT, HEARTBEAT_PROMETHEUS_RULE, heartbeatRule } from '../lib/monitoring/heartbeat';
 import { AlertmanagerConfig } from '../imports/prom-alertmanagerconfigs-monitoring.coreos.com';
 import { PrometheusRule, PrometheusRuleSpecGroupsRulesExpr } from '../imports/prom-prometheusrules-monitoring.coreos.com';
@@ -109,12 +108,9 @@ export class MonitoringChart extends EnvChart {
 
     // Routing: picked up by an Alertmanager whose alertmanagerConfigSelector matches (docs/alerting.md).
     if (props.alertmanagerConfig) {
-      // The spec is built in the CRD's own JSON field names (apiURL), so it goes in as is (the generated
-      // class would rename `apiUrl`); the validation gate checks it against the CRD.
-      new ApiObject(this, 'alertmanager-config', {
-        ...AlertmanagerConfig.GVK,
+      new AlertmanagerConfig(this, 'alertmanager-config', {
         metadata: withSelector(ALERTMANAGER_CONFIG),
-        spec: props.alertmanagerConfig,
+        spec: typedAlertmanagerConfigSpec(props.alertmanagerConfig),
       });
     }
 

@@ -11,6 +11,11 @@
  * every receiver to `<namespace>/<resource name>/<receiver>`; Secret references are resolved to their
  * values (`routing_key`, `api_url`).
  */
+import {
+  type AlertmanagerConfigSpec, AlertmanagerConfigSpecInhibitRulesSourceMatchMatchType as SourceMatchType,
+  AlertmanagerConfigSpecInhibitRulesTargetMatchMatchType as TargetMatchType, AlertmanagerConfigSpecRouteMatchersMatchType as RouteMatchType,
+  type AlertmanagerConfigSpecRoute,
+} from '../../imports/prom-alertmanagerconfigs-monitoring.coreos.com';
 import type { Environment } from '../config';
 import { NULL_RECEIVER } from './alerting-schema';
 import { ALERTMANAGER_CONFIG } from './names';
@@ -122,6 +127,39 @@ export function alertmanagerConfigSpec(env: Environment): AmcSpec {
       // A target that is not scraped at all explains each of its series being missing: one alert, not many.
       { sourceMatch: [eq('alertname', 'MetricsTargetMissing')], targetMatch: [eq('alertname', 'MetricSeriesMissing')], equal: ['namespace', 'target'] },
     ],
+  };
+}
+
+const ROUTE_MATCH: Record<Matcher['matchType'], RouteMatchType> = {
+  '=': RouteMatchType.VALUE_EQUALS, '!=': RouteMatchType.VALUE_NOT_EQUALS_TO, '=~': RouteMatchType.VALUE_EQUAL_TILDE, '!~': RouteMatchType.VALUE_NEGATION_TILDE,
+};
+const SOURCE_MATCH: Record<Matcher['matchType'], SourceMatchType> = {
+  '=': SourceMatchType.VALUE_EQUALS, '!=': SourceMatchType.VALUE_NOT_EQUALS_TO, '=~': SourceMatchType.VALUE_EQUAL_TILDE, '!~': SourceMatchType.VALUE_NEGATION_TILDE,
+};
+const TARGET_MATCH: Record<Matcher['matchType'], TargetMatchType> = {
+  '=': TargetMatchType.VALUE_EQUALS, '!=': TargetMatchType.VALUE_NOT_EQUALS_TO, '=~': TargetMatchType.VALUE_EQUAL_TILDE, '!~': TargetMatchType.VALUE_NEGATION_TILDE,
+};
+
+/**
+ * The spec for the generated `AlertmanagerConfig` class: the same fields under the class's names (`apiUrl` for
+ * the CRD's `apiURL`) and enums. The nested `routes` stay as they are: the CRD leaves them untyped (any JSON).
+ */
+export function typedAlertmanagerConfigSpec(spec: AmcSpec): AlertmanagerConfigSpec {
+  const route = ({ matchers, ...r }: AmcRoute): AlertmanagerConfigSpecRoute => ({
+    ...r,
+    ...(matchers ? { matchers: matchers.map((m) => ({ ...m, matchType: ROUTE_MATCH[m.matchType] })) } : {}),
+  });
+  return {
+    route: route(spec.route),
+    receivers: spec.receivers.map((r) => ({
+      ...r,
+      ...(r.slackConfigs ? { slackConfigs: r.slackConfigs.map(({ apiURL, ...c }) => ({ ...c, apiUrl: apiURL })) } : {}),
+    })),
+    inhibitRules: spec.inhibitRules.map((i) => ({
+      ...i,
+      sourceMatch: i.sourceMatch.map((m) => ({ ...m, matchType: SOURCE_MATCH[m.matchType] })),
+      targetMatch: i.targetMatch.map((m) => ({ ...m, matchType: TARGET_MATCH[m.matchType] })),
+    })),
   };
 }
 
