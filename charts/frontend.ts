@@ -1,33 +1,38 @@
 import type { Construct } from 'constructs';
-import type { Environment } from '../lib/config';
-import { EnvChart } from '../lib/constructs/env-chart';
+import type { EnvConfig } from '../lib/config';
+import { EnvChart, type EnvChartProps } from '../lib/constructs/env-chart';
 import { Workload } from '../lib/constructs/workload';
 import { httpProbe, livenessAndStartup } from '../lib/k8s/hardened';
-import { frontendApiUrl } from '../lib/config/real-cluster';
 import { versionOfImage } from '../lib/k8s/labels';
 import { FRONTEND, FRONTEND_DEPLOYMENT, FRONTEND_SERVICE } from '../lib/names';
 
 export { FRONTEND, FRONTEND_DEPLOYMENT, FRONTEND_SERVICE };
 
+export interface FrontendChartProps extends EnvChartProps {
+  /** `frontend`. */
+  readonly frontend: EnvConfig['frontend'];
+  /** The API's public URL the browser calls (NEXT_PUBLIC_API_URL, from the edge's API host). */
+  readonly apiUrl: string;
+}
+
 /** The Next.js frontend: a `Workload` (ServiceAccount, Deployment, Service `frontend-service`, PodDisruptionBudget). */
 export class FrontendChart extends EnvChart {
   readonly workload: Workload;
 
-  constructor(scope: Construct, env: Environment) {
-    super(scope, 'frontend', env, '20-frontend.yaml');
-    const c = env.config;
-    const f = c.frontend;
+  constructor(scope: Construct, id: string, props: FrontendChartProps) {
+    super(scope, id, props.env, '20-frontend.yaml');
+    const f = props.frontend;
     this.workload = new Workload(this, 'frontend', {
       name: FRONTEND_DEPLOYMENT,
       labels: { ...FRONTEND, version: versionOfImage(f.image) },
       containers: [{
         name: 'frontend',
-        image: `${c.registry}/${f.image}`,
+        image: `${props.env.config.registry}/${f.image}`,
         ports: [{ name: 'http', containerPort: f.port }],
         env: [
           // Baked into the browser bundle by `next build` unless the image reads it at run time: one image per
           // API host (a config rule across environments, see frontend.runtimeApiUrl).
-          { name: 'NEXT_PUBLIC_API_URL', value: frontendApiUrl(c) },
+          { name: 'NEXT_PUBLIC_API_URL', value: props.apiUrl },
           { name: 'PORT', value: String(f.port) },
           { name: 'HOSTNAME', value: '0.0.0.0' },
           { name: 'NEXT_TELEMETRY_DISABLED', value: '1' },

@@ -1,25 +1,35 @@
 import type { Construct } from 'constructs';
-import type { Environment } from '../lib/config';
-import { EnvChart } from '../lib/constructs/env-chart';
+import type { EnvConfig } from '../lib/config';
+import { EnvChart, type EnvChartProps } from '../lib/constructs/env-chart';
 import { k8s } from '../lib/k8s';
 import { hardenedContainer, hardenedPodSpec } from '../lib/k8s/hardened';
 import { labels, meta, selectorLabels, versionOfImage } from '../lib/k8s/labels';
-import { dnsEgress, tcp } from '../lib/k8s/network';
-import { databaseCaVolume, databaseEnv } from '../lib/database/connection';
-import { grantContainer } from '../lib/database/roles';
+import { dnsEgress } from '../lib/k8s/network';
+import type { DatabaseClient } from '../lib/database/client';
 import { migrationCommand } from '../lib/database/schema-wait';
 import { MIGRATION_JOB, MIGRATION_LABELS, MIGRATION_SERVICE_ACCOUNT, migrationJobNameOf } from '../lib/names';
-import { POOLER_PORT, clusterNames, cnpgOf, poolerSelector } from '../lib/database/names';
 
 export { MIGRATION_JOB, MIGRATION_LABELS, MIGRATION_SERVICE_ACCOUNT };
 
+export interface MigrationsChartProps extends EnvChartProps {
+  /** `migrations`. */
+  readonly migrations: EnvConfig['migrations'];
+  /** The backend's image reference (`<registry>/<backend.image>`): the migrations ship with it. */
+  readonly image: string;
+  /** Argo CD delivers the environment: a Sync hook Job with a fixed name; otherwise one Job per image. */
+  readonly argocdHook: boolean;
+  /** How the Job reaches PostgreSQL as the migrator (lib/database/client.ts). */
+  readonly database: DatabaseClient;
+  /** An init container that grants the backend's role its data privileges first (lib/database/roles.ts). */
+  readonly grant?: k8s.Container;
+}
+
 /** The Job's name: fixed for Argo CD (a hook replaced on each sync), per image for kubectl apply (lib/names.ts). */
-export function migrationJobName(env: Environment): string {
-  if (env.config.gitops.enabled) return MIGRATION_JOB;
-  const image = env.config.backend.image;
+export function migrationJobName(image: string, argocdHook: boolean): string {
+  if (argocdHook) return MIGRATION_JOB;
   const version = versionOfImage(image);
   const digest = /@sha256:([a-f0-9]{12})/.exec(image)?.[1];
-  return migrationJobNameOf(`${env.config.registry}/${image}`, version === 'digest' ? digest ?? 'digest' : version);
+  return migrationJobNameOf(image, version === 'digest' ? digest ?? 'digest' : version);
 }
 
 /**
@@ -41,15 +51,14 @@ export function migrationJobName(env: Environment): string {
  * migration and the wait starts the pod (lib/database/schema-wait.ts).
  */
 export class MigrationsChart extends EnvChart {
-  constructor(scope: Construct, env: Environment) {
-    super(scope, 'migrations', env, '09-migrations.yaml');
-    const c = env.config;
-    const m = c.migrations;
-    const version = versionOfImage(c.backend.image);
+  constructor(scope: Construct, id: string, props: MigrationsChartProps) {
+    super(scope, id, props.env, '09-migrations.yaml');
+    const env = props.env;
+    const m = props.migrations;
+    const version = versionOfImage(props.image);
     const spec = { ...MIGRATION_LABELS, version };
     const selector = selectorLabels(env, MIGRATION_LABELS);
-    const cnpg = cnpgOf(env);
-    const hook = c.gitops.enabled
+    const hook = props.argocdHook
       ? {
         'argocd.argoproj.io/hook': 'Sync',
         'argocd.argoproj.io/hook-delete-policy': 'BeforeHookCreation',
@@ -68,27 +77,25 @@ export class MigrationsChart extends EnvChart {
         podSelector: { matchLabels: selector },
         policyTypes: ['Ingress', 'Egress'],
         ingress: [],
-        egress: [dnsEgress(c), cnpg
-          // CloudNativePG: the same way as the backend, through PgBouncer (charts/database.ts admits these pods).
-          ? { to: [{ podSelector: poolerSelector(clusterNames(cnpg)) }], ports: [tcp(POOLER_PORT)] }
-          : { to: c.network.databaseCidrs.map((cidr) => ({ ipBlock: { cidr } })), ports: [tcp(c.network.databasePort)] }],
+        // The same way as the backend: with CloudNativePG through PgBouncer (charts/database.ts admits these pods).
+        egress: [dnsEgress(env.config), props.database.egress],
       },
     });
 
     // One pod: no spread; a failed pod is retried by the Job (backoffLimit), never restarted in place. It
     // connects as the migrator (the owner); first it grants the backend's role its data privileges.
-    const ca = databaseCaVolume(env);
-    const grant = grantContainer(env);
+    const ca = props.database.ca;
+    const grant = props.grant;
     const pod = hardenedPodSpec(env, {
       serviceAccountName: MIGRATION_SERVICE_ACCOUNT,
       ...(grant ? { initContainers: [grant] } : {}),
       ...(ca ? { volumes: [ca.volume] } : {}),
       containers: [hardenedContainer({
         name: 'migrate',
-        image: `${c.registry}/${c.backend.image}`,
+        image: props.image,
         // The rollback guard, then migrations.command as given (lib/database/schema-wait.ts).
         command: migrationCommand(m.command),
-        env: [...databaseEnv(env, 'migrator'), { name: 'PYTHONDONTWRITEBYTECODE', value: '1' }],
+        env: [...props.database.env, { name: 'PYTHONDONTWRITEBYTECODE', value: '1' }],
         resources: m.resources,
         writablePaths: ['/tmp'],
         ...(ca ? { volumeMounts: [ca.mount] } : {}),
@@ -99,7 +106,7 @@ export class MigrationsChart extends EnvChart {
     });
 
     new k8s.KubeJob(this, 'job', {
-      metadata: meta(env, migrationJobName(env), spec, hook),
+      metadata: meta(env, migrationJobName(props.image, props.argocdHook), spec, hook),
       spec: {
         backoffLimit: m.backoffLimit,
         activeDeadlineSeconds: m.activeDeadlineSeconds,

@@ -27,9 +27,11 @@ import { chartsToJson } from './constructs/charts-to-json';
 import type { EnvChart, EnvContext } from './constructs/env-chart';
 import { type Environment, loadEnvironments } from './config';
 import { runningEdges } from './config/edge';
+import { frontendApiUrl } from './config/real-cluster';
 import { SMOKE_LABELS, edgeCaSecret, edgeTlsOf, smokeEnv } from './delivery/smoke';
 import { edgeSolvesHttp01, edgeSourcesOf } from './edge/sources';
-import { databaseEgressOf } from './database/client';
+import { databaseClientOf, databaseEgressOf } from './database/client';
+import { grantContainer } from './database/roles';
 import { clusterNames, cnpgOf } from './database/names';
 import { alertmanagerConfigSpec } from './monitoring/alertmanager';
 import { dashboardJson } from './monitoring/dashboard';
@@ -66,9 +68,19 @@ export function buildApp(env: Environment): { app: App; charts: EnvChart[] } {
     })
     : undefined;
   const database = c.database.mode === 'cloudnative-pg' ? new DatabaseChart(app, env) : undefined;
-  const migrations = c.migrations.enabled ? new MigrationsChart(app, env) : undefined;
+  const grant = grantContainer(env);
+  const migrations = c.migrations.enabled
+    ? new MigrationsChart(app, 'migrations', {
+      env: context,
+      migrations: c.migrations,
+      image: `${c.registry}/${c.backend.image}`,
+      argocdHook: c.gitops.enabled,
+      database: databaseClientOf(env, 'migrator'),
+      ...(grant ? { grant } : {}),
+    })
+    : undefined;
   const backend = new BackendChart(app, env);
-  const frontend = new FrontendChart(app, env);
+  const frontend = new FrontendChart(app, 'frontend', { env: context, frontend: c.frontend, apiUrl: frontendApiUrl(c) });
   const m = c.monitoring;
   const cnpg = cnpgOf(env);
   const monitoring = m.enabled
