@@ -1,17 +1,28 @@
 import type { Construct } from 'constructs';
-import type { Environment } from '../lib/config';
-import { EnvChart } from '../lib/constructs/env-chart';
+import type { EnvConfig, Environment } from '../lib/config';
+import { EnvChart, type EnvChartProps } from '../lib/constructs/env-chart';
 import { Workload } from '../lib/constructs/workload';
 import { k8s } from '../lib/k8s';
 import { hardenedContainer, httpProbe, livenessAndStartup } from '../lib/k8s/hardened';
 import { meta, versionOfImage } from '../lib/k8s/labels';
 import { BACKEND, BACKEND_DEPLOYMENT, BACKEND_SERVICE, REDIS_CONFIGMAP } from '../lib/names';
-import { redisClientConfig } from '../lib/redis/topology';
-import { managedCaVolume } from '../lib/redis/managed';
 import { databaseCaVolume, databaseEnv, secretEnv } from '../lib/database/connection';
 import { schemaWaitScript } from '../lib/database/schema-wait';
 
 export { BACKEND, BACKEND_DEPLOYMENT, BACKEND_SERVICE, REDIS_CONFIGMAP };
+
+export interface BackendChartProps extends EnvChartProps {
+  /** `backend`. */
+  readonly backend: EnvConfig['backend'];
+  /** The container's environment (`backendEnv`: database, cache, secrets, CORS, pool settings). */
+  readonly containerEnv: k8s.EnvVar[];
+  /** The ConfigMap `redis-config`: how the backend reaches the cache (lib/redis/topology.ts). */
+  readonly redisClientConfig: Record<string, string>;
+  /** CA certificates the backend verifies with (a managed cache's, the database's), each a volume and its mount. */
+  readonly caVolumes: { readonly volume: k8s.Volume; readonly mount: k8s.VolumeMount }[];
+  /** The `wait-for-schema` init container (`migrations.waitForSchema`); none without it. */
+  readonly schemaWait?: k8s.Container;
+}
 
 /**
  * The FastAPI backend: the ConfigMap `redis-config`, then a `Workload` (ServiceAccount, Deployment `backend`,
@@ -22,34 +33,31 @@ export { BACKEND, BACKEND_DEPLOYMENT, BACKEND_SERVICE, REDIS_CONFIGMAP };
 export class BackendChart extends EnvChart {
   readonly workload: Workload;
 
-  constructor(scope: Construct, env: Environment) {
-    super(scope, 'backend', env, '10-backend.yaml');
-    const c = env.config;
-    const b = c.backend;
+  constructor(scope: Construct, id: string, props: BackendChartProps) {
+    super(scope, id, props.env, '10-backend.yaml');
+    const env = props.env;
+    const b = props.backend;
 
     new k8s.KubeConfigMap(this, 'redis-config', {
       metadata: meta(env, REDIS_CONFIGMAP, { name: 'redis', component: 'cache' }),
       // REDIS_URL (key `url`, through HAProxy) and the Sentinel endpoints for Sentinel-aware clients; with a
       // managed cache its URL (rediss://) and, for a private CA, where the CA file is.
-      data: redisClientConfig(env),
+      data: props.redisClientConfig,
     });
-    const ca = managedCaVolume(env);
-    const dbCa = databaseCaVolume(env);
-    const mounts = [...(ca ? [ca.mount] : []), ...(dbCa ? [dbCa.mount] : [])];
-    const volumes = [...(ca ? [ca.volume] : []), ...(dbCa ? [dbCa.volume] : [])];
-
-    const schemaWait = c.migrations.enabled && c.migrations.waitForSchema ? schemaWaitContainer(env) : undefined;
+    const mounts = props.caVolumes.map((v) => v.mount);
+    const volumes = props.caVolumes.map((v) => v.volume);
+    const schemaWait = props.schemaWait;
     this.workload = new Workload(this, 'backend', {
       name: BACKEND_DEPLOYMENT,
       labels: { ...BACKEND, version: versionOfImage(b.image) },
       containers: [{
         name: 'backend',
-        image: `${c.registry}/${b.image}`,
+        image: `${env.config.registry}/${b.image}`,
         ports: [
           { name: 'http', containerPort: b.port },
           ...(b.metricsPort !== undefined ? [{ name: 'metrics', containerPort: b.metricsPort }] : []),
         ],
-        env: backendEnv(env),
+        env: props.containerEnv,
         resources: b.resources,
         // Liveness never calls the readiness path (which checks PostgreSQL and Redis): a database failover
         // takes the pods out of the Service, it does not restart them all at once.

@@ -11,7 +11,7 @@
  */
 import { App } from 'cdk8s';
 import { synthArgocd, type SynthesizedEnvironment } from '../charts/argocd';
-import { BackendChart } from '../charts/backend';
+import { BackendChart, backendEnv, schemaWaitContainer } from '../charts/backend';
 import { DatabaseChart } from '../charts/database';
 import { ExternalSecretsChart } from '../charts/external-secrets';
 import { FrontendChart } from '../charts/frontend';
@@ -38,7 +38,9 @@ import { dashboardJson } from './monitoring/dashboard';
 import { edgeMetricsSource } from './monitoring/edge';
 import { alertGroups } from './monitoring/rules';
 import { sloRuleGroups } from './monitoring/slo';
-import { cacheMetricsServiceLabels } from './redis/topology';
+import { cacheMetricsServiceLabels, redisClientConfig } from './redis/topology';
+import { managedCaVolume } from './redis/managed';
+import { databaseCaVolume } from './database/connection';
 import { signaturePolicy } from './images/signature-policy';
 import { instanceOf, selectorLabels } from './k8s/labels';
 import { secretStorePolicy } from './secrets/store-policy';
@@ -79,7 +81,15 @@ export function buildApp(env: Environment): { app: App; charts: EnvChart[] } {
       ...(grant ? { grant } : {}),
     })
     : undefined;
-  const backend = new BackendChart(app, env);
+  const caVolumes = [managedCaVolume(env), databaseCaVolume(env)].filter((v) => v !== undefined);
+  const backend = new BackendChart(app, 'backend', {
+    env: context,
+    backend: c.backend,
+    containerEnv: backendEnv(env),
+    redisClientConfig: redisClientConfig(env),
+    caVolumes,
+    ...(c.migrations.enabled && c.migrations.waitForSchema ? { schemaWait: schemaWaitContainer(env) } : {}),
+  });
   const frontend = new FrontendChart(app, 'frontend', { env: context, frontend: c.frontend, apiUrl: frontendApiUrl(c) });
   const m = c.monitoring;
   const cnpg = cnpgOf(env);
