@@ -85,6 +85,8 @@ export class ExternalSecretsChart extends EnvChart {
     // The API server holds every commit to the configured store and provider (lib/secrets/store-policy.ts).
     if (props.storePolicy) {
       const { name, policy, binding } = props.storePolicy;
+      // No generated class fits: admissionregistration.k8s.io/v1 is Kubernetes 1.30; cdk8s-plus-27's 1.27 types
+      // have only v1alpha1, a different API version (and this is no custom resource to import from crds/).
       new ApiObject(this, 'store-policy', { apiVersion: 'admissionregistration.k8s.io/v1', kind: 'ValidatingAdmissionPolicy', metadata: clusterMeta(env, name, SECRETS), spec: policy });
       new ApiObject(this, 'store-policy-binding', { apiVersion: 'admissionregistration.k8s.io/v1', kind: 'ValidatingAdmissionPolicyBinding', metadata: clusterMeta(env, name, SECRETS), spec: binding });
     }
