@@ -19,7 +19,7 @@ const runsArg = args.indexOf('--runs');
 const RUNS = runsArg >= 0 ? Number(args[runsArg + 1]) : QUICK ? 10 : 30;
 const TS_NODE_RUNS = QUICK ? 3 : 5;
 const STRESS_FACTOR = 10;
-// slope: issue 17 set it to helm's own slope in the same run (the first round had 0.3 ms/object).
+// slope: the target is helm's own slope, measured in the same run.
 const TARGETS = { coldVsHelm: 2, tsNodeVsCold: 15, peakRssMb: 80, slopeMsPerObject: 'helm' };
 
 const log = (s) => process.stderr.write(`bench: ${s}\n`);

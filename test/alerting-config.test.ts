@@ -61,13 +61,13 @@ test('the prometheus-client exporter switches every name the rules read', () => 
 
 test('the edge alerts select the Ingresses the ingress chart creates; a custom controller has none', () => {
   const env = inlineEnvironment('e', BASE);
-  // pensioen-metrics-block (issue 13) only answers /metrics with 404: it serves no traffic worth alerting on.
+  // pensioen-metrics-block (it keeps /metrics off the edge) only answers /metrics with 404: it serves no traffic worth alerting on.
   const ingresses = objectsOf(env).filter((o) => o.kind === 'Ingress' && o.metadata.name !== 'pensioen-metrics-block').map((o) => o.metadata.name).sort();
   expect(edgesOf(env).map((e) => e.name).sort()).toEqual(ingresses);
   const edge = allSynthesizedAlerts(env).find((a) => a.alert === 'EdgeRateLimiting')!;
   expect(edge.expr).toContain('nginx_ingress_controller_requests{exported_namespace="pensioen",ingress=~"pensioen-ingress|pensioen-frontend-ingress",status=~"429"}');
   expect(edge.labels).toMatchObject({ severity: 'warning', team: 'security' });
-  // A custom controller needs backend.metricsPort (issue 13: only ingress-nginx gets the /metrics block). A custom controller also blocks no API docs (backend.privatePaths []).
+  // A custom controller needs backend.metricsPort (only ingress-nginx gets the /metrics block). A custom controller also blocks no API docs (backend.privatePaths []).
   const custom = inlineEnvironment('c', `${BASE}ingress: { controller: custom }\nbackend: { metricsPort: 9000, privatePaths: [] }\n`);
   expect(allSynthesizedAlerts(custom).map((a) => a.alert)).not.toContain('EdgeHighErrorRate');
   expect(monitoringNotices(custom)).toEqual([expect.stringMatching(/^edge alerts \(EdgeHighErrorRate, EdgeRateLimiting\) are off: ingress\.controller is "custom"/)]);

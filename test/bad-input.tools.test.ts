@@ -1,5 +1,5 @@
 /**
- * The bad-input corpus (issue 10): every broken input is refused with a line naming the file (and key),
+ * The bad-input corpus: every broken input is refused with a line naming the file (and key),
  * the documented exit code (docs/cli.md), no stack trace, and the output folder and the repository left
  * exactly as they were. Config cases run in-process through main() (the same code path as the CLI); a
  * representative subset runs the real process, from another working folder.

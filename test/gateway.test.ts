@@ -1,5 +1,5 @@
 /**
- * The Gateway API edge (issue 14): per edge kind and implementation, explicit assertions on hosts,
+ * The Gateway API edge: per edge kind and implementation, explicit assertions on hosts,
  * listeners, parentRefs, every filter, the seed's CORS values, the rate limit, the solver and the
  * NetworkPolicies; the gate accepts the objects and rejects hand-broken copies; `npm run diff` shows
  * an ingress -> gateway switch object by object.
@@ -153,7 +153,7 @@ describe.each([['envoy-gateway', envoy], ['nginx-gateway-fabric', ngf]] as const
 
   test('NetworkPolicies admit the data-plane namespace (not the ingress controller) to backend, frontend and solver', () => {
     const ns = impl === 'envoy-gateway' ? 'envoy-gateway-system' : 'nginx-gateway';
-    // (The backend also admits the frontend's pods, by pod selector: server-side rendering, issue 13.)
+    // (The backend also admits the frontend's pods, by pod selector: the frontend's server-side rendering calls the API.)
     const from = (name: string) => find(objects, 'NetworkPolicy', name).spec.ingress.filter((r: any) => r.from[0].namespaceSelector).map((r: any) => [r.from[0].namespaceSelector.matchLabels['kubernetes.io/metadata.name'], r.ports[0].port]);
     expect(from('backend')).toEqual([[ns, 8000], ['monitoring', 8000]]);
     expect(from('frontend')).toEqual([[ns, 3000]]);
@@ -287,7 +287,7 @@ describe('config: changing a value changes the output', () => {
 
   test('edge.kind ingress (the default) keeps the Ingresses and the ingress-class solver', () => {
     const o = objectsOf(production({ kind: 'ingress' }));
-    // pensioen-metrics-block answers /metrics with 404 (issue 13).
+    // pensioen-metrics-block answers /metrics with 404 (the edge never exposes the backend's metrics).
     expect(o.filter((x) => x.kind === 'Ingress').map((x) => x.metadata.name)).toEqual(['pensioen-ingress', 'pensioen-metrics-block', 'pensioen-frontend-ingress']);
     expect(o.filter((x) => x.apiVersion.startsWith('gateway.'))).toEqual([]);
     expect(find(o, 'ClusterIssuer', 'letsencrypt-prod').spec.acme.solvers).toEqual([{ http01: { ingress: { ingressClassName: 'nginx' } } }]);

@@ -1,5 +1,5 @@
 /**
- * The Gateway API edge (issue 14): per edge kind and implementation, explicit assertions on hosts,
+ * The Gateway API edge: per edge kind and implementation, explicit assertions on hosts,
  * listeners, parentRefs, every filter, the seed's CORS values, the rate limit, the solver and the
  * NetworkPolicies; the gate accepts the objects and rejects hand-broken copies; `npm run diff` shows
  * an ingress -> gateway switch object by object.

@@ -1,6 +1,7 @@
 /**
- * Issue 13, "works on a real cluster on day one": each item asserted on the generated objects of every
- * environment, and each new config rule by changing a value and watching the output (or the refusal) follow.
+ * What a real cluster needs on day one (probes, spread, the edge's /metrics, in-cluster calls, migrations, the API
+ * URL, issuers, the preflight, pull Secrets, the connection budget): each asserted on the generated objects of every
+ * environment, and each config rule by changing a value and watching the output (or the refusal) follow.
  */
 import * as fs from 'fs';
 import * as path from 'path';
@@ -24,7 +25,7 @@ const deployments = (objects: Record<string, any>[]) => objects.filter((o) => o.
 describe.each(ENVS.map((e) => [e.name, e] as const))('%s', (_n, env) => {
   const objects = objectsOf(env);
 
-  test('item 3: no liveness probe calls the readiness path; serving containers have a startup probe', () => {
+  test('no liveness probe calls the readiness path; serving containers have a startup probe', () => {
     for (const d of deployments(objects)) {
       for (const c of d.spec.template.spec.containers) {
         const live = c.livenessProbe;
@@ -41,7 +42,7 @@ describe.each(ENVS.map((e) => [e.name, e] as const))('%s', (_n, env) => {
     }
   });
 
-  test('item 4: every topology spread the output defines honours taints and node affinity (operator pod templates too), hard/soft from pod.spread', () => {
+  test('every topology spread the output defines honours taints and node affinity (operator pod templates too), hard/soft from pod.spread', () => {
     // Wherever a topologySpreadConstraints list sits: our pod templates, and the ones operators turn into pods
     // (CloudNativePG Cluster.spec, Pooler.spec.template.spec).
     const spreads = topologySpreads(objects);
@@ -61,7 +62,7 @@ describe.each(ENVS.map((e) => [e.name, e] as const))('%s', (_n, env) => {
     ]);
   });
 
-  test('item 7: no edge rule routes /metrics to a port that serves it', () => {
+  test('no edge rule routes /metrics to a port that serves it', () => {
     const ingresses = objects.filter((o) => o.kind === 'Ingress');
     const metrics = env.config.backend.metricsPath;
     for (const ing of ingresses) {
@@ -82,7 +83,7 @@ describe.each(ENVS.map((e) => [e.name, e] as const))('%s', (_n, env) => {
     }
   });
 
-  test('item 9: the frontend reaches the backend inside the cluster; the backend admits it', () => {
+  test('the frontend reaches the backend inside the cluster; the backend admits it', () => {
     const fe = find(objects, 'NetworkPolicy', 'frontend');
     const be = find(objects, 'NetworkPolicy', 'backend');
     const backendSel = find(objects, 'Deployment', 'backend').spec.selector.matchLabels;
@@ -92,7 +93,7 @@ describe.each(ENVS.map((e) => [e.name, e] as const))('%s', (_n, env) => {
     for (const cidr of env.config.network.ingressControllerNodeCidrs) expect(be.spec.ingress[0].from).toContainEqual({ ipBlock: { cidr } });
   });
 
-  test('item 10: the migration Job runs the backend image, hardened, bounded, before the workloads', () => {
+  test('the migration Job runs the backend image, hardened, bounded, before the workloads', () => {
     const jobs = objects.filter((o) => o.kind === 'Job' && o.metadata.name.startsWith('backend-migrate'));
     expect(jobs).toHaveLength(1);
     const job = jobs[0];
@@ -127,12 +128,12 @@ describe.each(ENVS.map((e) => [e.name, e] as const))('%s', (_n, env) => {
     expect(backend.initContainers[0].command.join(' ')).toContain('alembic current');
   });
 
-  test('item 11: NEXT_PUBLIC_API_URL is the API host of the environment', () => {
+  test('NEXT_PUBLIC_API_URL is the API host of the environment', () => {
     const c = find(objects, 'Deployment', 'frontend').spec.template.spec.containers[0];
     expect(c.env.find((e: any) => e.name === 'NEXT_PUBLIC_API_URL').value).toBe(`https://${env.config.ingress.apiHost}`);
   });
 
-  test('item 2: the edge\'s issuer exists and an internal edge never uses HTTP-01', () => {
+  test('the edge\'s issuer exists and an internal edge never uses HTTP-01', () => {
     const issuers = objects.filter((o) => o.kind === 'ClusterIssuer' || o.kind === 'Issuer');
     // The edge's certificate request: the Ingress annotation, a generated Gateway's annotation, or explicit Certificates.
     const edge = objects.find((o) => o.kind === 'Ingress' || o.kind === 'Gateway');
@@ -146,7 +147,7 @@ describe.each(ENVS.map((e) => [e.name, e] as const))('%s', (_n, env) => {
     if (env.config.ingress.exposure === 'internal') for (const i of issuers) expect(i.spec.acme?.solvers?.some((s: any) => s.http01)).toBeFalsy();
   });
 
-  test('item 1: the preflight checks every CRD by name, metrics-server, the ingress class, namespaces and 429', () => {
+  test('the preflight checks every CRD by name, metrics-server, the ingress class, namespaces and 429', () => {
     const checks = preflightChecks(env, objects);
     const cmd = checks.map((c) => c.command).join('\n');
     const crdKinds = new Set(objects.filter((o) => o.apiVersion.includes('.') && !o.apiVersion.includes('k8s.io')).map((o) => o.kind));
@@ -198,20 +199,20 @@ describe('config rules (change a value, the output or the refusal follows)', () 
     expect(preflightChecks(without, objectsOf(without)).some((c) => c.what.includes('endpointCA'))).toBe(false);
   });
 
-  test('item 3: liveness.path turns the TCP check into a dependency-free HTTP GET; startup timing follows config', () => {
+  test('liveness.path turns the TCP check into a dependency-free HTTP GET; startup timing follows config', () => {
     const env = prod((t) => t.replace('backend:\n', 'backend:\n  livenessProbe: { path: /livez }\n  startupProbe: { failureThreshold: 60 }\n'));
     const c = find(objectsOf(env), 'Deployment', 'backend').spec.template.spec.containers[0];
     expect(c.livenessProbe.httpGet).toMatchObject({ path: '/livez', port: 'http' });
     expect(c.startupProbe).toMatchObject({ httpGet: { path: '/livez' }, failureThreshold: 60 });
   });
 
-  test('item 4: pod.spread soft/hard changes whenUnsatisfiable', () => {
+  test('pod.spread soft/hard changes whenUnsatisfiable', () => {
     const env = prod((t) => `pod:\n  spread: { nodes: soft, zones: hard }\n${t}`);
     const t = find(objectsOf(env), 'Deployment', 'backend').spec.template.spec.topologySpreadConstraints;
     expect(t.map((x: any) => x.whenUnsatisfiable)).toEqual(['ScheduleAnyway', 'DoNotSchedule']);
   });
 
-  test('item 8: pod.imagePullSecrets reaches every pod and no Secret is created', () => {
+  test('pod.imagePullSecrets reaches every pod and no Secret is created', () => {
     const objects = objectsOf(prod((t) => `pod:\n  imagePullSecrets: [ghcr-pull]\n${t}`));
     const specs = podSpecs(objects);
     expect(specs.length).toBeGreaterThan(3);
@@ -220,14 +221,14 @@ describe('config rules (change a value, the output or the refusal follows)', () 
     expect(podSpecs(objectsOf('production')).every((p) => p.spec.imagePullSecrets === undefined)).toBe(true);
   });
 
-  test('item 5: the connection budget refuses a pool that does not fit, with the numbers', () => {
+  test('the connection budget refuses a pool that does not fit, with the numbers', () => {
     const msg = refusal(production.replace('databasePool: { size: 10, maxOverflow: 20', 'databasePool: { size: 20, maxOverflow: 40'));
     expect(msg).toBe('config/production.yaml: backend.databasePool: the backend may open 780 connections (backend.autoscaling.maxReplicas 10 + 3 rollout surge = 13 pods x (size 20 + maxOverflow 40)) but database.maxConnections 450 - reservedConnections 30 leaves 420 (allowed: lower the pool, maxOverflow or maxReplicas, or raise database.maxConnections)');
     expect(refusal(production.replace('maxConnections: 450', 'maxConnections: 800'))).toBe('');
     expect(refusal(production.replace('maxConnections: 450', 'maxConnections: 419'))).toMatch(/may open 390 connections .* leaves 389/);
   });
 
-  test('item 2: an internal edge cannot use HTTP-01; the issuer must exist; DNS-01 providers and CA render', () => {
+  test('an internal edge cannot use HTTP-01; the issuer must exist; DNS-01 providers and CA render', () => {
     expect(refusal(onprem.replace('clusterIssuer: pensioen-internal-ca', 'clusterIssuer: letsencrypt-prod'), 'config/onprem.yaml'))
       .toBe('config/onprem.yaml: ingress.clusterIssuer: "letsencrypt-prod" is not an issuer in certManager.issuers (allowed: pensioen-internal-ca)');
     const http01 = onprem.replace(/    - name: pensioen-internal-ca\n      kind: Issuer\n      type: ca\n      secretName: pensioen-ca\n(      [#c].*\n|        .*\n)*/,
@@ -254,7 +255,7 @@ describe('config rules (change a value, the output or the refusal follows)', () 
     expect(o.some((x) => x.metadata.name === 'acme-http01-solver')).toBe(false);
   });
 
-  test('item 7: with backend.metricsPort the edge has no block rule, Prometheus scrapes the metrics port; a custom controller needs one', () => {
+  test('with backend.metricsPort the edge has no block rule, Prometheus scrapes the metrics port; a custom controller needs one', () => {
     const objects = objectsOf(prod((t) => t.replace('backend:\n', 'backend:\n  metricsPort: 9000\n')));
     const blocked = objects.filter((o) => o.metadata.name === 'pensioen-metrics-block').flatMap((o) => o.spec.rules[0].http.paths.map((p: any) => p.path));
     expect(blocked.filter((p: string) => p.startsWith('/metrics'))).toEqual([]); // what remains are backend.privatePaths
@@ -265,12 +266,12 @@ describe('config rules (change a value, the output or the refusal follows)', () 
     expect(refusal(production.replace('backend:\n', 'backend:\n  metricsPort: 8000\n'))).toMatch(/backend\.metricsPort: must differ from backend\.port \(8000\)/);
   });
 
-  test('item 9: hostNetwork ingress controllers are admitted by node CIDR', () => {
+  test('hostNetwork ingress controllers are admitted by node CIDR', () => {
     const objects = objectsOf(prod((t) => t.replace('  databaseCidrs: [10.20.0.0/24]\n', '  databaseCidrs: [10.20.0.0/24]\n  ingressControllerNodeCidrs: [10.0.8.0/22]\n')));
     for (const name of ['backend', 'frontend']) expect(find(objects, 'NetworkPolicy', name).spec.ingress[0].from).toContainEqual({ ipBlock: { cidr: '10.0.8.0/22' } });
   });
 
-  test('item 10: the kubectl Job is named after the image version; migrations can be turned off', () => {
+  test('the kubectl Job is named after the image version; migrations can be turned off', () => {
     const env = inlineEnvironment('onprem', onprem.replace('image: pensioen-backend:1.0.0', 'image: pensioen-backend:1.2.3-rc.1'));
     expect(objectsOf(env).filter((o) => o.kind === 'Job' && o.metadata.name.startsWith('backend-migrate')).map((o) => o.metadata.name)).toEqual([expect.stringMatching(/^backend-migrate-1-2-3-rc-1-[0-9a-f]{8}$/)]);
     const off = objectsOf(prod((t) => `${t}migrations: { enabled: false }\n`));
@@ -278,7 +279,7 @@ describe('config rules (change a value, the output or the refusal follows)', () 
     expect(find(off, 'Deployment', 'backend').spec.template.spec.initContainers).toBeUndefined();
   });
 
-  test('item 11: two environments sharing a frontend image must share the API host (or read it at run time)', () => {
+  test('two environments sharing a frontend image must share the API host (or read it at run time)', () => {
     const envs = loadEnvironments(FIXTURES);
     expect(crossEnvironmentProblems(envs)).toEqual([]);
     const a = { name: 'production', file: 'config/production.yaml', config: envs.find((e) => e.name === 'production')!.config };

@@ -313,7 +313,7 @@ test('snapshot of the redis chart', () => {
   expect(redisObjects).toMatchSnapshot();
 });
 
-test('config rules of issue 12: every one fails with a one-line error naming the key, and its fix passes', () => {
+test('the cache config rules: every one fails with a one-line error naming the key, and its fix passes', () => {
   // Commands the probes, Sentinel, HAProxy, the exporter or the preStop hand-over need.
   for (const cmd of ['PING', 'info', 'ROLE', 'AUTH', 'REPLICAOF', 'MULTI', 'EXEC', 'CLIENT', 'PSYNC', 'QUIT']) {
     expect(bad({ disabledCommands: ['FLUSHALL', cmd] })).toEqual([expect.stringMatching(new RegExp(`^config/production\\.yaml: redis\\.disabledCommands\\[1\\]: must not disable ${cmd.toUpperCase()}: needed by .+ \\(allowed: `))]);

@@ -1,5 +1,5 @@
 /**
- * Configuration sections and rules for running on a real cluster (issue 13): probes that do not restart pods
+ * Configuration sections and rules for running on a real cluster: probes that do not restart pods
  * for a database outage, topology spread that honours taints, private registries, the database connection
  * budget, migrations, certificate issuers and the public API URL baked into the frontend.
  *

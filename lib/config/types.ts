@@ -1,7 +1,7 @@
 /**
  * The building blocks of the configuration schema (quantities, DNS names, ports, pinned image references,
  * resources), shared by every section: `lib/config/index.ts` and the section schemas in `lib/redis/`,
- * `lib/monitoring/` and `lib/gitops-schema.ts` all import them from here.
+ * `lib/monitoring/`, `lib/database/` and `lib/config/gitops.ts` all import them from here.
  */
 import { z } from 'zod';
 import { parseQuantity } from '../k8s/quantity';

@@ -6,7 +6,7 @@
  * `redis`, ConfigMap `redis-haproxy` (haproxy.cfg) and the HAProxy container's command. Pod hostnames
  * map to 127.0.0.1 with distinct ports per pod; every node gets its own temp folders for data and
  * runtime config. Then: 3 redis-server + 3 redis-sentinel + haproxy (Debian binaries), writes through
- * the REDIS_URL path (HAProxy) acknowledged by `WAIT 1`, SIGKILL of the primary, and the checks of issue 4.
+ * the REDIS_URL path (HAProxy) acknowledged by `WAIT 1`, SIGKILL of the primary; then a replica is promoted within the failover timeout, writes through HAProxy succeed again within 30 s and every acknowledged key is still there.
  */
 import { type ChildProcess, execFile, execFileSync, spawn } from 'child_process';
 import * as fs from 'fs';
