@@ -1,7 +1,7 @@
 import type { Construct } from 'constructs';
 import { EnvChart, type EnvChartProps } from '../lib/constructs/env-chart';
 import { k8s } from '../lib/k8s';
-import { ApiObject } from 'cdk8s';
+import { ClusterImagePolicyV1Beta1 } from '../imports/sigstore-clusterimagepolicies-policy.sigstore.dev';
 import { clusterMeta, labels, PART_OF } from '../lib/k8s/labels';
 import { SIGSTORE_INCLUDE_LABEL, type SignaturePolicy } from '../lib/images/signature-policy';
 
@@ -35,9 +35,7 @@ export class NamespaceChart extends EnvChart {
     });
     // Image signatures (images.signaturePolicy, lib/images/signature-policy.ts): before any pod is created.
     if (signatures) {
-      new ApiObject(this, 'signature-policy', {
-        apiVersion: 'policy.sigstore.dev/v1beta1',
-        kind: 'ClusterImagePolicy',
+      new ClusterImagePolicyV1Beta1(this, 'signature-policy', {
         metadata: clusterMeta(env, signatures.name, { name: PART_OF, component: 'namespace' }),
         spec: signatures.spec,
       });

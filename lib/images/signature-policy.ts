@@ -5,6 +5,7 @@
  * `policy.sigstore.dev/include: "true"` (its webhook's namespaceSelector), so the Namespace gets that label with
  * the policy. Schema: the pinned policy-controller v0.15.1 CRD (crds/policy.sigstore.dev_clusterimagepolicies.yaml).
  */
+import type { ClusterImagePolicyV1Beta1Spec } from '../../imports/sigstore-clusterimagepolicies-policy.sigstore.dev';
 import type { Environment } from '../config';
 
 export const SIGSTORE_INCLUDE_LABEL = 'policy.sigstore.dev/include';
@@ -24,7 +25,7 @@ export function pem(base64: string): string {
 
 /** The policy's name and spec, or undefined when it is off. */
 /** A ClusterImagePolicy's name and spec. */
-export interface SignaturePolicy { readonly name: string; readonly spec: Record<string, unknown> }
+export interface SignaturePolicy { readonly name: string; readonly spec: ClusterImagePolicyV1Beta1Spec }
 
 export function signaturePolicy(env: Environment): SignaturePolicy | undefined {
   const c = env.config;
