@@ -3,10 +3,11 @@
  * committed pages equal to what the YAML in dist/ gives (and to what synth writes from its objects).
  */
 import * as fs from 'fs';
+import { matchSelector } from '../lib/validate/workloads';
 import * as path from 'path';
 import {
   architectureDocs, buildGraph, environmentsOfDist, isGeneratedPage, type Graph, type KObject, kindFromField, mermaidText, readDist,
-  selectorMatches, toMermaid,
+  toMermaid,
 } from '../lib/docs/architecture';
 import { ROOT } from './helpers';
 
@@ -156,16 +157,28 @@ describe('edge extraction', () => {
     expect(toMermaid(g)).toContain('["Widget<br/>w"]');
   });
 
-  test('label selectors: matchLabels, In, NotIn, Exists, DoesNotExist; an empty selector selects everything, none selects nothing', () => {
+  test('label selectors (the gate\'s matcher): matchLabels, In, NotIn, Exists, DoesNotExist; an empty selector selects everything, none selects nothing', () => {
     const l = { app: 'a', tier: 'web' };
-    expect(selectorMatches({ matchLabels: { app: 'a' } }, l)).toBe(true);
-    expect(selectorMatches({ matchLabels: { app: 'b' } }, l)).toBe(false);
-    expect(selectorMatches({ matchExpressions: [{ key: 'tier', operator: 'In', values: ['web'] }] }, l)).toBe(true);
-    expect(selectorMatches({ matchExpressions: [{ key: 'tier', operator: 'NotIn', values: ['web'] }] }, l)).toBe(false);
-    expect(selectorMatches({ matchExpressions: [{ key: 'x', operator: 'Exists' }] }, l)).toBe(false);
-    expect(selectorMatches({ matchExpressions: [{ key: 'x', operator: 'DoesNotExist' }] }, l)).toBe(true);
-    expect(selectorMatches({}, l)).toBe(true);
-    expect(selectorMatches(undefined, l)).toBe(false);
+    expect(matchSelector({ matchLabels: { app: 'a' } }, l)).toBe(true);
+    expect(matchSelector({ matchLabels: { app: 'b' } }, l)).toBe(false);
+    expect(matchSelector({ matchExpressions: [{ key: 'tier', operator: 'In', values: ['web'] }] }, l)).toBe(true);
+    expect(matchSelector({ matchExpressions: [{ key: 'tier', operator: 'NotIn', values: ['web'] }] }, l)).toBe(false);
+    expect(matchSelector({ matchExpressions: [{ key: 'x', operator: 'Exists' }] }, l)).toBe(false);
+    expect(matchSelector({ matchExpressions: [{ key: 'x', operator: 'DoesNotExist' }] }, l)).toBe(true);
+    expect(matchSelector({}, l)).toBe(true);
+    expect(matchSelector(undefined, l)).toBe(false);
+  });
+
+  test('an unknown selector operator selects nothing, in the gate and in the diagram alike (the API server refuses it)', () => {
+    const l = { app: 'a' };
+    expect(matchSelector({ matchExpressions: [{ key: 'app', operator: 'Matches', values: ['a'] }] }, l)).toBe(false);
+    const pdb = (operator: string) => buildGraph([
+      { apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'd', namespace: 'n' }, spec: { template: { metadata: { labels: l }, spec: { containers: [{ name: 'c' }] } } } },
+      { apiVersion: 'policy/v1', kind: 'PodDisruptionBudget', metadata: { name: 'p', namespace: 'n' }, spec: { selector: { matchExpressions: [{ key: 'app', operator, values: ['a'] }] } } },
+    ] as any);
+    const selects = (g: ReturnType<typeof buildGraph>) => g.edges.some((e) => g.nodes.find((x) => x.id === e.from)?.name === 'p' && g.nodes.find((x) => x.id === e.to)?.name === 'd');
+    expect(selects(pdb('In'))).toBe(true);
+    expect(selects(pdb('Matches'))).toBe(false);
   });
 
   test('kinds inferred from reference field names', () => {

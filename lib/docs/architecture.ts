@@ -25,6 +25,8 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { CliError, EXIT } from '../cli/errors';
 import { parseAllDocuments } from 'yaml';
+// The gate's selector semantics (an unknown operator selects nothing: the API server refuses such a selector).
+import { matchSelector } from '../validate/workloads';
 
 export interface KObject {
   apiVersion: string;
@@ -71,20 +73,6 @@ export function podTemplateOf(o: KObject): { labels: Record<string, string>; spe
 }
 
 interface LabelSelector { matchLabels?: Record<string, string>; matchExpressions?: { key: string; operator: string; values?: string[] }[] }
-
-/** Kubernetes label selector semantics; an empty selector selects everything. */
-export function selectorMatches(sel: LabelSelector | undefined, labels: Record<string, string>): boolean {
-  if (!sel) return false;
-  for (const [k, v] of Object.entries(sel.matchLabels ?? {})) if (labels[k] !== v) return false;
-  for (const e of sel.matchExpressions ?? []) {
-    const has = Object.prototype.hasOwnProperty.call(labels, e.key);
-    if (e.operator === 'In' && !(has && (e.values ?? []).includes(labels[e.key]))) return false;
-    if (e.operator === 'NotIn' && has && (e.values ?? []).includes(labels[e.key])) return false;
-    if (e.operator === 'Exists' && !has) return false;
-    if (e.operator === 'DoesNotExist' && has) return false;
-  }
-  return true;
-}
 
 const isEmptySelector = (sel: LabelSelector | undefined) => !!sel && Object.keys(sel.matchLabels ?? {}).length === 0 && (sel.matchExpressions ?? []).length === 0;
 
@@ -165,7 +153,7 @@ export function buildGraph(objects: (KObject & { __file?: string })[]): Graph {
   };
   /** Selects workloads of `ns` whose pod labels match. */
   const podsSelectedBy = (sel: LabelSelector | undefined, ns: string | undefined) =>
-    workloads.filter((w) => w.o.metadata.namespace === ns && selectorMatches(sel, w.t.labels));
+    workloads.filter((w) => w.o.metadata.namespace === ns && matchSelector(sel, w.t.labels));
   /** Pods a selector names that no workload in the output has: one dashed node for the selector. */
   const podsNode = (ns: string | undefined, text: string, note = 'no workload in dist/ has these labels') => {
     const k = key('pods', ns, text);
@@ -215,7 +203,7 @@ export function buildGraph(objects: (KObject & { __file?: string })[]): Graph {
         const nsSel = spec.namespaceSelector;
         const inNs = (s: KObject) => nsSel?.any ? true : nsSel?.matchNames ? nsSel.matchNames.includes(s.metadata.namespace) : s.metadata.namespace === ns;
         const ports = (spec.endpoints ?? []).map((e: any) => e.port ?? e.targetPort).join(', ');
-        for (const s of objects.filter((x) => x?.kind === 'Service' && inNs(x) && selectorMatches(spec.selector, x.metadata.labels ?? {}))) {
+        for (const s of objects.filter((x) => x?.kind === 'Service' && inNs(x) && matchSelector(spec.selector, x.metadata.labels ?? {}))) {
           edge(self, byKey.get(key('Service', s.metadata.namespace, s.metadata.name))!, `scrapes ${ports}`);
         }
         break;
