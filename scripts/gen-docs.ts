@@ -7,7 +7,8 @@ import * as path from 'path';
 import { EXIT, projectRoot, runCli } from '../lib/cli/errors';
 import { loadEnvironments } from '../lib/config';
 import { generatedDocs } from '../lib/docs';
-import { architectureDocs, environmentsOfDist, readDist, writeArchitectureDocs } from '../lib/docs/architecture';
+import { architectureDocs } from '../lib/docs/architecture';
+import { environmentsOfDist, readDist, writeArchitectureDocs } from '../lib/docs/architecture-files';
 
 // Exit codes (docs/cli.md): 0 written, 1 a config problem (nothing written), 3 a file could not be written, 70 a bug.
 process.exitCode = runCli('docs', () => {

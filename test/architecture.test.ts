@@ -5,10 +5,9 @@
 import * as fs from 'fs';
 import { matchSelector } from '../lib/validate/workloads';
 import * as path from 'path';
-import {
-  architectureDocs, buildGraph, environmentsOfDist, isGeneratedPage, type Graph, type KObject, kindFromField, mermaidText, readDist,
-  toMermaid,
-} from '../lib/docs/architecture';
+import { architectureDocs, mermaidText, toMermaid } from '../lib/docs/architecture';
+import { buildGraph, type Graph, type KObject, kindFromField } from '../lib/docs/architecture-graph';
+import { environmentsOfDist, isGeneratedPage, readDist } from '../lib/docs/architecture-files';
 import { ROOT } from './helpers';
 
 const ns = 'app';

@@ -8,7 +8,8 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { stringify } from 'yaml';
-import { GENERATED_MARK, writeArchitectureDocs } from '../lib/docs/architecture';
+import { GENERATED_MARK } from '../lib/docs/architecture';
+import { writeArchitectureDocs } from '../lib/docs/architecture-files';
 import { main } from '../main';
 
 const CONFIG = stringify({ registry: 'registry.example.nl/pensioen', certManager: { email: 'ops@example.nl' }, network: { databaseCidrs: ['10.0.0.0/8'] } });
