@@ -3,6 +3,7 @@
  * used: each file by the app's code, each cdk8s.yaml entry by its file. A class nothing builds is generated
  * code to type-check and review for nothing; delete its entry and its file (and keep its CRD in crds/ when
  * the validation gate checks objects against it).
+ * And no custom resource is built as an untyped ApiObject where a generated class fits.
  */
 import * as fs from 'fs';
 import * as path from 'path';
@@ -48,4 +49,17 @@ test('every cdk8s.yaml import entry has its generated file, every generated file
   expect(entries.filter((e) => !generated.some((m) => m.startsWith(`${e.prefix}-`))).map((e) => `cdk8s.yaml entry ${e.prefix} has no file in imports/`)).toEqual([]);
   expect(generated.filter((m) => !entryOf(m)).map((m) => `imports/${m}.ts has no cdk8s.yaml entry (npm run import would not regenerate it)`)).toEqual([]);
   expect(entries.filter((e) => !fs.existsSync(path.join(ROOT, e.source))).map((e) => `cdk8s.yaml entry ${e.prefix}: ${e.source} does not exist`)).toEqual([]);
+});
+
+test('charts/ and lib/ build no untyped ApiObject unless a comment says why no generated class fits', () => {
+  const untyped: string[] = [];
+  for (const file of ['charts', 'lib'].flatMap(appFiles)) {
+    const lines = fs.readFileSync(path.join(ROOT, file), 'utf8').split('\n');
+    lines.forEach((line, i) => {
+      if (/new ApiObject\(/.test(line) && !lines.slice(Math.max(0, i - 4), i).some((l) => /\/\/.*no generated class fits/i.test(l))) {
+        untyped.push(`${file}:${i + 1}: new ApiObject( without a "No generated class fits: <why>" comment above it; use the class from imports/`);
+      }
+    });
+  }
+  expect(untyped).toEqual([]);
 });
