@@ -6,6 +6,8 @@ import { ConfigError, type Environment } from '../lib/config';
 import { instanceOf, labels, MANAGED_BY, PART_OF } from '../lib/k8s/labels';
 import type { ManifestFile } from '../lib/output/write';
 import { apiGroup, PRUNE_CONFIRM, SYNC_OPTIONS, SYNC_WAVE } from '../lib/output/sync-waves';
+import { isCanary } from '../lib/delivery/rollout';
+import { API_ROUTE, FRONTEND_ROUTE } from '../lib/monitoring/names';
 
 /**
  * Argo CD delivery, built from every environment (written to `dist/argocd/`). The privilege boundary: what a
@@ -186,6 +188,7 @@ export function buildArgoApp(synthesized: SynthesizedEnvironment[]): { app: App;
   for (const { env } of delivered) {
     const chart = new ArgoChart(app, `argocd-${env.name}`, `argocd/apps/${env.name}.yaml`);
     const c = env.config;
+    const canaryRoutes = c.edge.kind === 'gateway' ? canaryHttpRoutes(env) : [];
     const subscriptions = Object.fromEntries(c.gitops.notifications.map((n) => [`notifications.argoproj.io/subscribe.${n.trigger}.${n.service}`, n.recipients.join(';')]));
     new Application(chart, 'application', {
       metadata: {
@@ -204,15 +207,25 @@ export function buildArgoApp(synthesized: SynthesizedEnvironment[]): { app: App;
         destination: { server: c.gitops.destinationServer, namespace: c.namespace },
         syncPolicy: {
           automated: { prune: true, selfHeal: true },
-          syncOptions: ENV_SYNC_OPTIONS,
+          syncOptions: canaryRoutes.length > 0 ? [...ENV_SYNC_OPTIONS, 'RespectIgnoreDifferences=true'] : ENV_SYNC_OPTIONS,
           retry: RETRY,
         },
+        // A canary on the Gateway API edge: the Argo Rollouts plugin owns the weights of the HTTPRoutes'
+        // backendRefs during a release; a sync keeps the live weights instead of resetting them to git's 100/0.
+        ...(canaryRoutes.length > 0 ? {
+          ignoreDifferences: canaryRoutes.map((name) => ({ group: 'gateway.networking.k8s.io', kind: 'HTTPRoute', name, namespace: c.namespace, jqPathExpressions: ['.spec.rules[].backendRefs[]?.weight'] })),
+        } : {}),
         revisionHistoryLimit: 10,
       },
     });
     charts.push(chart);
   }
   return { app, charts };
+}
+
+/** The HTTPRoutes whose weights Argo Rollouts' Gateway API plugin sets (the canaried workloads' routes). */
+function canaryHttpRoutes(env: Environment): string[] {
+  return [...(isCanary(env, 'backend') ? [API_ROUTE] : []), ...(isCanary(env, 'frontend') ? [FRONTEND_ROUTE] : [])];
 }
 
 /** The files of `dist/argocd/`, paths relative to the output folder. */

@@ -8,6 +8,8 @@ import { meta, versionOfImage } from '../lib/k8s/labels';
 import { BACKEND, BACKEND_DEPLOYMENT, BACKEND_SERVICE, REDIS_CONFIGMAP } from '../lib/names';
 import { databaseCaVolume, databaseEnv, secretEnv } from '../lib/database/connection';
 import { schemaWaitScript } from '../lib/database/schema-wait';
+import { AnalysisTemplate } from '../imports/rollouts-analysistemplates-argoproj.io';
+import { BACKEND_METRICS_COMPONENT, BACKEND_METRICS_SERVICE, type BackendCanary, canaryServiceFor } from '../lib/delivery/rollout';
 
 export { BACKEND, BACKEND_DEPLOYMENT, BACKEND_SERVICE, REDIS_CONFIGMAP };
 
@@ -22,6 +24,8 @@ export interface BackendChartProps extends EnvChartProps {
   readonly caVolumes: { readonly volume: k8s.Volume; readonly mount: k8s.VolumeMount }[];
   /** The `wait-for-schema` init container (`migrations.waitForSchema`); none without it. */
   readonly schemaWait?: k8s.Container;
+  /** With `delivery.strategy: canary` (lib/delivery/rollout.ts, `backendCanary`): the Rollout and its AnalysisTemplate. */
+  readonly canary?: BackendCanary;
 }
 
 /**
@@ -29,6 +33,12 @@ export interface BackendChartProps extends EnvChartProps {
  * Service `backend-service`, HorizontalPodAutoscaler `backend-hpa`, PodDisruptionBudget `backend-pdb`).
  * Secrets (`db-secrets`, the app secret, the Redis password) are referenced, never created: their values do
  * not belong in git.
+ *
+ * With `delivery.strategy: canary` the Deployment is an Argo Rollouts Rollout `backend` with the same pod
+ * template (lib/delivery/rollout.ts), the Service `backend-canary` beside `backend-service`, the headless
+ * Service `backend-metrics` the ServiceMonitor scrapes every backend pod through (stable and canary; the two
+ * others each select one ReplicaSet during a canary and the same pods after it), and the AnalysisTemplate
+ * `backend-canary` that judges each step.
  */
 export class BackendChart extends EnvChart {
   readonly workload: Workload;
@@ -78,7 +88,14 @@ export class BackendChart extends EnvChart {
       pdb: b.pdb,
       // Prometheus scrapes the metrics port (backend.metricsPort) or the HTTP port.
       metrics: { port: b.metricsPort !== undefined ? 'metrics' : 'http', path: b.metricsPath },
+      ...(props.canary ? { controller: props.canary.controller } : {}),
     });
+
+    if (props.canary) {
+      canaryServiceFor(this, env, this.workload, 'backend', BACKEND);
+      canaryServiceFor(this, env, this.workload, 'metrics', { ...BACKEND, component: BACKEND_METRICS_COMPONENT }, BACKEND_METRICS_SERVICE);
+      new AnalysisTemplate(this, 'backend-canary-analysis', props.canary.analysisTemplate);
+    }
   }
 }
 

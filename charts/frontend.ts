@@ -1,10 +1,11 @@
 import type { Construct } from 'constructs';
 import type { EnvConfig } from '../lib/config';
 import { EnvChart, type EnvChartProps } from '../lib/constructs/env-chart';
-import { Workload } from '../lib/constructs/workload';
+import { Workload, type WorkloadController } from '../lib/constructs/workload';
 import { httpProbe, livenessAndStartup } from '../lib/k8s/hardened';
 import { versionOfImage } from '../lib/k8s/labels';
 import { FRONTEND, FRONTEND_DEPLOYMENT, FRONTEND_SERVICE } from '../lib/names';
+import { canaryServiceFor } from '../lib/delivery/rollout';
 
 export { FRONTEND, FRONTEND_DEPLOYMENT, FRONTEND_SERVICE };
 
@@ -13,9 +14,15 @@ export interface FrontendChartProps extends EnvChartProps {
   readonly frontend: EnvConfig['frontend'];
   /** The API's public URL the browser calls (NEXT_PUBLIC_API_URL, from the edge's API host). */
   readonly apiUrl: string;
+  /** With `delivery.canary.frontend`: the Argo Rollouts Rollout that runs the pods (lib/delivery/rollout.ts). @default - a Deployment */
+  readonly controller?: WorkloadController;
 }
 
-/** The Next.js frontend: a `Workload` (ServiceAccount, Deployment, Service `frontend-service`, PodDisruptionBudget). */
+/**
+ * The Next.js frontend: a `Workload` (ServiceAccount, Deployment, Service `frontend-service`, PodDisruptionBudget).
+ * With a `controller` (a canary) an Argo Rollouts Rollout `frontend` with the same pod template instead of the
+ * Deployment, and the Service `frontend-canary` (lib/delivery/rollout.ts).
+ */
 export class FrontendChart extends EnvChart {
   readonly workload: Workload;
 
@@ -46,6 +53,8 @@ export class FrontendChart extends EnvChart {
       scale: { replicas: f.replicas },
       service: { name: FRONTEND_SERVICE, ports: [{ name: 'http', port: f.port }] },
       pdb: f.pdb,
+      ...(props.controller ? { controller: props.controller } : {}),
     });
+    if (props.controller) canaryServiceFor(this, props.env, this.workload, 'frontend', FRONTEND);
   }
 }

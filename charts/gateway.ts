@@ -18,6 +18,7 @@ import { certIssuers } from '../lib/edge/acme';
 import { edgeIssuerRef, issuerAnnotation } from '../lib/tls/issuers';
 import { gatewayListeners, listenerName } from '../lib/edge/gateway-names';
 import { meta, PART_OF } from '../lib/k8s/labels';
+import { type CanaryWorkload, canaryServiceOf, isCanary } from '../lib/delivery/rollout';
 
 export const GATEWAY_API_ROUTE = 'pensioen-api';
 export const GATEWAY_FRONTEND_ROUTE = 'pensioen-frontend';
@@ -119,6 +120,12 @@ export class GatewayChart extends EnvChart {
       },
     });
 
+    // A canaried workload: its stable and its canary Service, 100/0 as git has them and as the Argo Rollouts
+    // Gateway API plugin leaves them after every release; the plugin sets the weights of each step (every rule
+    // that names both, the not-public one too: a rule with one backend of weight 0 would answer 500).
+    const backendRefs = (workload: CanaryWorkload, service: string, port: number) => (isCanary(env, workload)
+      ? [{ name: service, port, weight: 100 }, { name: canaryServiceOf(workload), port, weight: 0 }]
+      : [{ name: service, port }]);
     const cors = c.ingress.cors;
     const apiRules: HttpRouteSpecRules[] = [
       {
@@ -133,7 +140,7 @@ export class GatewayChart extends EnvChart {
             allowHeaders: cors.allowHeaders,
           },
         }],
-        backendRefs: [{ name: BACKEND_SERVICE, port: c.backend.port }],
+        backendRefs: backendRefs('backend', BACKEND_SERVICE, c.backend.port),
         timeouts,
       },
       // The longer prefix wins over `/`; the standard URLRewrite filter replaces the whole path with one the
@@ -144,7 +151,7 @@ export class GatewayChart extends EnvChart {
         name: 'not-public',
         matches: [...BLOCKED_API_PATHS, ...c.backend.privatePaths].map(prefix),
         filters: [headers('api'), { type: HttpRouteSpecRulesFiltersType.URL_REWRITE, urlRewrite: { path: { type: HttpRouteSpecRulesFiltersUrlRewritePathType.REPLACE_FULL_PATH, replaceFullPath: NOT_FOUND_PATH } } }],
-        backendRefs: [{ name: BACKEND_SERVICE, port: c.backend.port }],
+        backendRefs: backendRefs('backend', BACKEND_SERVICE, c.backend.port),
         timeouts,
       },
     ];
@@ -157,7 +164,7 @@ export class GatewayChart extends EnvChart {
       spec: {
         parentRefs: parentRefs(l.frontend),
         hostnames: frontendHosts,
-        rules: [{ name: 'frontend', matches: [prefix('/')], filters: [headers('frontend')], backendRefs: [{ name: FRONTEND_SERVICE, port: c.frontend.port }], timeouts }],
+        rules: [{ name: 'frontend', matches: [prefix('/')], filters: [headers('frontend')], backendRefs: backendRefs('frontend', FRONTEND_SERVICE, c.frontend.port), timeouts }],
       },
     });
 

@@ -27,6 +27,11 @@ export interface MonitoringChartProps extends EnvChartProps {
   readonly monitoring: EnvConfig['monitoring'];
   /** The backend: its ServiceMonitor (`Workload.addServiceMonitor`). */
   readonly backend: Workload;
+  /**
+   * With a canary (lib/delivery/rollout.ts, `canaryScrape`): the Service the backend's ServiceMonitor selects
+   * instead of `backend-service`, and the pod labels it copies to the series. @default - `backend-service`, none
+   */
+  readonly backendScrape?: { readonly selector: Record<string, string>; readonly podTargetLabels: string[] };
   /** The alert rules of the environment (lib/monitoring/rules.ts) and its SLO rules (lib/monitoring/slo.ts). */
   readonly alertGroups: AlertGroup[];
   readonly sloGroups: SloRuleGroup[];
@@ -129,9 +134,12 @@ export class MonitoringChart extends EnvChart {
       });
     }
 
-    // Selects Service `backend-service` on its metrics port (backend.metricsPort, else `http`).
+    // Selects Service `backend-service` on its metrics port (backend.metricsPort, else `http`). With a canary, the
+    // headless Service `backend-metrics` (every backend pod once; `backend-service` and `backend-canary` each
+    // select one ReplicaSet during a canary and the same pods after it), and each series carries the pod's
+    // `rollouts-pod-template-hash` (as rollouts_pod_template_hash): the canary analysis selects the canary by it.
     const scrape = (job: string) => ({ job, interval: m.scrapeInterval, scrapeTimeout: durationSeconds(m.scrapeInterval) < 10 ? m.scrapeInterval : '10s' });
-    props.backend.addServiceMonitor(this, 'backend-service-monitor', { metadata: withSelector(BACKEND_SERVICE_MONITOR), ...scrape(m.jobs.backend) });
+    props.backend.addServiceMonitor(this, 'backend-service-monitor', { metadata: withSelector(BACKEND_SERVICE_MONITOR), ...scrape(m.jobs.backend), ...props.backendScrape });
 
     // The redis_exporters: sidecars of the cache pods, or the one watching a managed cache (none with cloud metrics).
     const cacheMetrics = props.cacheMetrics;

@@ -12,6 +12,7 @@
 import { App } from 'cdk8s';
 import { synthArgocd, type SynthesizedEnvironment } from '../charts/argocd';
 import { BackendChart, backendEnv, schemaWaitContainer } from '../charts/backend';
+import { backendCanary, canaryScrape, frontendController } from './delivery/rollout';
 import { DatabaseChart } from '../charts/database';
 import { ExternalSecretsChart } from '../charts/external-secrets';
 import { FrontendChart } from '../charts/frontend';
@@ -89,8 +90,9 @@ export function buildApp(env: Environment): { app: App; charts: EnvChart[] } {
     redisClientConfig: redisClientConfig(env),
     caVolumes,
     ...(c.migrations.enabled && c.migrations.waitForSchema ? { schemaWait: schemaWaitContainer(env) } : {}),
+    ...optional('canary', backendCanary(env)),
   });
-  const frontend = new FrontendChart(app, 'frontend', { env: context, frontend: c.frontend, apiUrl: frontendApiUrl(c) });
+  const frontend = new FrontendChart(app, 'frontend', { env: context, frontend: c.frontend, apiUrl: frontendApiUrl(c), ...optional('controller', frontendController(env)) });
   const m = c.monitoring;
   const cnpg = cnpgOf(env);
   const monitoring = m.enabled
@@ -98,6 +100,7 @@ export function buildApp(env: Environment): { app: App; charts: EnvChart[] } {
       env: context,
       monitoring: m,
       backend: backend.workload,
+      ...optional('backendScrape', canaryScrape(env, backend.workload)),
       alertGroups: alertGroups(env),
       sloGroups: sloRuleGroups(env),
       ...(m.alerting.enabled ? { alertmanagerConfig: alertmanagerConfigSpec(env) } : {}),

@@ -10,6 +10,7 @@ import { manualSecretsOf, secretSourcesOf } from './config/secret-sources';
 import { apiGroup, isBuiltinGroup } from './output/sync-waves';
 import { dataPlaneNamespaceOf } from './config/edge';
 import { issuerSecrets } from './tls/issuers';
+import { GATEWAY_API_PLUGIN, GATEWAY_API_PLUGIN_VERSION } from './delivery/rollout';
 
 /** Kubernetes version every environment needs (preStop `sleep`: 1.30; nodeTaintsPolicy/matchLabelKeys: beta 1.26/1.27). */
 export const MIN_KUBERNETES = { major: 1, minor: 30 };
@@ -184,6 +185,28 @@ export function preflightChecks(env: Environment, objects: Record<string, any>[]
   const clusterIssuerSecrets = c.certManager.issuers.filter((i) => i.kind === 'ClusterIssuer' && i.name === c.ingress.clusterIssuer).flatMap(issuerSecrets).map((s) => s.name);
   if (clusterIssuerSecrets.length > 0) {
     checks.push({ what: `Secrets of the ClusterIssuers in cert-manager's namespace ${c.certManager.namespace}`, command: `kubectl -n ${c.certManager.namespace} get secret ${[...new Set(clusterIssuerSecrets)].sort().join(' ')}` });
+  }
+  // delivery.strategy canary: the Argo Rollouts controller (Argo CD knows Rollout health, but without the
+  // controller nothing would ever run the pods), and with the Gateway API edge its plugin and the plugin's RBAC.
+  if (objects.some((o) => o.kind === 'Rollout' && apiGroup(o.apiVersion) === 'argoproj.io')) {
+    const rns = c.delivery.canary.controllerNamespace;
+    checks.push({
+      what: `the Argo Rollouts controller runs in ${rns} (its Deployment labelled app.kubernetes.io/name=argo-rollouts has an available replica) and the AnalysisRun CRD is installed`,
+      command: `kubectl get crd analysisruns.argoproj.io >/dev/null && kubectl -n ${rns} get deployment -l app.kubernetes.io/name=argo-rollouts -o jsonpath='{.items[*].status.availableReplicas}'`,
+      expect: /^[1-9]/,
+    });
+    if (c.edge.kind === 'gateway') {
+      checks.push({
+        what: `the Argo Rollouts Gateway API plugin (${GATEWAY_API_PLUGIN}, ${GATEWAY_API_PLUGIN_VERSION}) is registered in the controller's ConfigMap argo-rollouts-config`,
+        command: `kubectl -n ${rns} get configmap argo-rollouts-config -o jsonpath='{.data.trafficRouterPlugins}'`,
+        expect: new RegExp(GATEWAY_API_PLUGIN.replace('/', '\\/')),
+      });
+      checks.push({
+        what: `the controller (ServiceAccount ${rns}/argo-rollouts) may update the HTTPRoutes in ${ns} (the plugin sets their weights)`,
+        command: `kubectl auth can-i update httproutes.gateway.networking.k8s.io -n ${ns} --as=system:serviceaccount:${rns}:argo-rollouts`,
+        expect: 'yes',
+      });
+    }
   }
   return checks;
 }

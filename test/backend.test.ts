@@ -1,5 +1,5 @@
 /** The backend in production holds every seed value (docs/seed-values.md, Backend and Autoscaling). */
-import { find, inlineEnvironment, objectsOf } from './helpers';
+import { find, inlineEnvironment, objectsOf, workloadOf } from './helpers';
 import * as fs from 'fs';
 import * as path from 'path';
 import { FIXTURES } from './helpers';
@@ -124,7 +124,7 @@ test('autoscaling off: the Deployment states replicas (3 by default) and there i
 
 test('staging is smaller and has its own bounds', () => {
   const staging = objectsOf('staging');
-  const c = find(staging, 'Deployment', 'backend').spec.template.spec.containers[0];
+  const c = workloadOf(staging, 'backend').spec.template.spec.containers[0];
   expect(c.resources.requests).toEqual({ cpu: '250m', memory: '256Mi', 'ephemeral-storage': '64Mi' });
   expect(find(staging, 'HorizontalPodAutoscaler', 'backend-hpa').spec).toMatchObject({ minReplicas: 2, maxReplicas: 4 });
   expect(c.env.find((e: any) => e.name === 'ENVIRONMENT').value).toBe('staging');

@@ -73,7 +73,7 @@ export function podsOf(objects: any[]): Map<string, Peer> {
   const out = new Map<string, Peer>();
   for (const o of objects) {
     const t = o.kind === 'CronJob' ? o.spec.jobTemplate.spec.template : o.spec?.template;
-    if (['Deployment', 'StatefulSet', 'Job', 'DaemonSet', 'CronJob'].includes(o.kind) && t) {
+    if (['Deployment', 'StatefulSet', 'Job', 'DaemonSet', 'CronJob', 'Rollout'].includes(o.kind) && t) {
       const ports: Record<string, number> = {};
       for (const c of t.spec.containers ?? []) for (const p of c.ports ?? []) if (p.name) ports[p.name] = p.containerPort;
       out.set(o.metadata.name, { name: o.metadata.name, namespace: o.metadata.namespace, labels: t.metadata?.labels ?? {}, ports });
@@ -112,7 +112,7 @@ export function flowProblems(env: Environment, objects: any[]): string[] {
   const { edges, prometheus, dns, stranger } = outsidePeers(env);
   const backend = pods.get('backend');
   const frontend = pods.get('frontend');
-  if (!backend || !frontend) return ['flows: no backend or frontend Deployment'];
+  if (!backend || !frontend) return ['flows: no backend or frontend Deployment (or Rollout)'];
   const problems: string[] = [];
   const need = (what: string, from: Peer, to: Peer, port: number, protocol = 'TCP') => {
     if (!allowed(policies, from, to, port, protocol)) problems.push(`flow refused: ${what} (${from.namespace}/${from.name} -> ${to.namespace}/${to.name}:${port}/${protocol})`);

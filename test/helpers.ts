@@ -71,6 +71,13 @@ export function find(objects: Record<string, any>[], kind: string, name: string)
   return hits[0];
 }
 
+/** The Deployment of this name, or with `delivery.strategy: canary` the Argo Rollouts Rollout that replaces it. */
+export function workloadOf(objects: Record<string, any>[], name: string): Record<string, any> {
+  const hits = objects.filter((o) => (o.kind === 'Deployment' || o.kind === 'Rollout') && o.metadata?.name === name);
+  if (hits.length !== 1) throw new Error(`expected one Deployment or Rollout ${name}, found ${hits.length}`);
+  return hits[0];
+}
+
 /** Every pod template (or pod) spec in the objects, with the workload it belongs to. */
 export function podSpecs(objects: Record<string, any>[]): { owner: string; spec: Record<string, any>; claims: string[] }[] {
   const out: { owner: string; spec: Record<string, any>; claims: string[] }[] = [];
@@ -78,7 +85,7 @@ export function podSpecs(objects: Record<string, any>[]): { owner: string; spec:
     const spec = o.kind === 'Pod' ? o.spec
       : o.kind === 'CronJob' ? o.spec?.jobTemplate?.spec?.template?.spec
         : o.spec?.template?.spec;
-    if (spec && ['Pod', 'Deployment', 'StatefulSet', 'DaemonSet', 'Job', 'CronJob', 'ReplicaSet'].includes(o.kind)) {
+    if (spec && ['Pod', 'Deployment', 'StatefulSet', 'DaemonSet', 'Job', 'CronJob', 'ReplicaSet', 'Rollout'].includes(o.kind)) {
       out.push({ owner: `${o.kind}/${o.metadata.name}`, spec, claims: (o.spec?.volumeClaimTemplates ?? []).map((c: any) => c.metadata.name) });
     }
   }

@@ -10,7 +10,7 @@ import { frontendApiUrlProblems as crossEnvironmentProblems } from '../lib/confi
 import { passes, preflightChecks } from '../lib/preflight';
 import { SYNC_WAVE, WAVES } from '../lib/output/sync-waves';
 import { contextOf, formatFinding, validateObjects } from '../lib/validate';
-import { FIXTURES, environment, environments, find, inlineEnvironment, objectsOf, podSpecs, topologySpreads } from './helpers';
+import { FIXTURES, environment, environments, find, inlineEnvironment, objectsOf, podSpecs, topologySpreads, workloadOf } from './helpers';
 
 const ENVS = environments();
 const production = fs.readFileSync(path.join(FIXTURES, 'production.yaml'), 'utf8');
@@ -35,7 +35,7 @@ describe.each(ENVS.map((e) => [e.name, e] as const))('%s', (_n, env) => {
       }
     }
     for (const name of ['backend', 'frontend']) {
-      const c = find(objects, 'Deployment', name).spec.template.spec.containers[0];
+      const c = workloadOf(objects, name).spec.template.spec.containers[0];
       expect(c.livenessProbe.tcpSocket).toEqual({ port: 'http' });
       expect(c.startupProbe).toMatchObject({ tcpSocket: { port: 'http' } });
       expect(c.readinessProbe.httpGet.path).toBe(env.config[name as 'backend' | 'frontend'].healthPath);
@@ -55,7 +55,7 @@ describe.each(ENVS.map((e) => [e.name, e] as const))('%s', (_n, env) => {
         expect({ owner, at, taints: t.nodeTaintsPolicy, affinity: t.nodeAffinityPolicy }).toEqual({ owner, at, taints: 'Honor', affinity: 'Honor' });
       }
     }
-    const backend = find(objects, 'Deployment', 'backend').spec.template.spec.topologySpreadConstraints;
+    const backend = workloadOf(objects, 'backend').spec.template.spec.topologySpreadConstraints;
     expect(backend.map((t: any) => t.whenUnsatisfiable)).toEqual([
       env.config.pod.spread.nodes === 'hard' ? 'DoNotSchedule' : 'ScheduleAnyway',
       env.config.pod.spread.zones === 'hard' ? 'DoNotSchedule' : 'ScheduleAnyway',
@@ -86,8 +86,8 @@ describe.each(ENVS.map((e) => [e.name, e] as const))('%s', (_n, env) => {
   test('the frontend reaches the backend inside the cluster; the backend admits it', () => {
     const fe = find(objects, 'NetworkPolicy', 'frontend');
     const be = find(objects, 'NetworkPolicy', 'backend');
-    const backendSel = find(objects, 'Deployment', 'backend').spec.selector.matchLabels;
-    const frontendSel = find(objects, 'Deployment', 'frontend').spec.selector.matchLabels;
+    const backendSel = workloadOf(objects, 'backend').spec.selector.matchLabels;
+    const frontendSel = workloadOf(objects, 'frontend').spec.selector.matchLabels;
     expect(fe.spec.egress).toContainEqual({ to: [{ podSelector: { matchLabels: backendSel } }], ports: [{ protocol: 'TCP', port: env.config.backend.port }] });
     expect(be.spec.ingress).toContainEqual({ from: [{ podSelector: { matchLabels: frontendSel } }], ports: [{ protocol: 'TCP', port: env.config.backend.port }] });
     for (const cidr of env.config.network.ingressControllerNodeCidrs) expect(be.spec.ingress[0].from).toContainEqual({ ipBlock: { cidr } });
@@ -97,7 +97,7 @@ describe.each(ENVS.map((e) => [e.name, e] as const))('%s', (_n, env) => {
     const jobs = objects.filter((o) => o.kind === 'Job' && o.metadata.name.startsWith('backend-migrate'));
     expect(jobs).toHaveLength(1);
     const job = jobs[0];
-    const backend = find(objects, 'Deployment', 'backend').spec.template.spec;
+    const backend = workloadOf(objects, 'backend').spec.template.spec;
     const c = job.spec.template.spec.containers[0];
     expect(c.image).toBe(backend.containers[0].image);
     // migrations.command as given, behind the rollback guard (proven with Alembic and PostgreSQL in schema-wait.tools.test.ts)
@@ -111,11 +111,11 @@ describe.each(ENVS.map((e) => [e.name, e] as const))('%s', (_n, env) => {
     if (env.config.gitops.enabled) {
       expect(job.metadata.name).toBe('backend-migrate');
       expect(job.metadata.annotations).toMatchObject({ 'argocd.argoproj.io/hook': 'Sync', 'argocd.argoproj.io/hook-delete-policy': 'BeforeHookCreation', [SYNC_WAVE]: String(WAVES.migrations) });
-      expect(Number(job.metadata.annotations[SYNC_WAVE])).toBeLessThan(Number(find(objects, 'Deployment', 'backend').metadata.annotations[SYNC_WAVE]));
+      expect(Number(job.metadata.annotations[SYNC_WAVE])).toBeLessThan(Number(workloadOf(objects, 'backend').metadata.annotations[SYNC_WAVE]));
     } else {
       expect(job.metadata.name).toMatch(/^backend-migrate-1-0-0-[0-9a-f]{8}$/);
       expect(job.metadata.annotations['argocd.argoproj.io/hook']).toBeUndefined();
-      expect(job.__file < find(objects, 'Deployment', 'backend').__file).toBe(true);
+      expect(job.__file < workloadOf(objects, 'backend').__file).toBe(true);
     }
     // The Job's own policy: DNS and PostgreSQL only; nothing selects it but that policy.
     const np = find(objects, 'NetworkPolicy', 'backend-migrate');
@@ -129,7 +129,7 @@ describe.each(ENVS.map((e) => [e.name, e] as const))('%s', (_n, env) => {
   });
 
   test('NEXT_PUBLIC_API_URL is the API host of the environment', () => {
-    const c = find(objects, 'Deployment', 'frontend').spec.template.spec.containers[0];
+    const c = workloadOf(objects, 'frontend').spec.template.spec.containers[0];
     expect(c.env.find((e: any) => e.name === 'NEXT_PUBLIC_API_URL').value).toBe(`https://${env.config.ingress.apiHost}`);
   });
 
@@ -201,14 +201,14 @@ describe('config rules (change a value, the output or the refusal follows)', () 
 
   test('liveness.path turns the TCP check into a dependency-free HTTP GET; startup timing follows config', () => {
     const env = prod((t) => t.replace('backend:\n', 'backend:\n  livenessProbe: { path: /livez }\n  startupProbe: { failureThreshold: 60 }\n'));
-    const c = find(objectsOf(env), 'Deployment', 'backend').spec.template.spec.containers[0];
+    const c = workloadOf(objectsOf(env), 'backend').spec.template.spec.containers[0];
     expect(c.livenessProbe.httpGet).toMatchObject({ path: '/livez', port: 'http' });
     expect(c.startupProbe).toMatchObject({ httpGet: { path: '/livez' }, failureThreshold: 60 });
   });
 
   test('pod.spread soft/hard changes whenUnsatisfiable', () => {
     const env = prod((t) => `pod:\n  spread: { nodes: soft, zones: hard }\n${t}`);
-    const t = find(objectsOf(env), 'Deployment', 'backend').spec.template.spec.topologySpreadConstraints;
+    const t = workloadOf(objectsOf(env), 'backend').spec.template.spec.topologySpreadConstraints;
     expect(t.map((x: any) => x.whenUnsatisfiable)).toEqual(['ScheduleAnyway', 'DoNotSchedule']);
   });
 
@@ -276,7 +276,7 @@ describe('config rules (change a value, the output or the refusal follows)', () 
     expect(objectsOf(env).filter((o) => o.kind === 'Job' && o.metadata.name.startsWith('backend-migrate')).map((o) => o.metadata.name)).toEqual([expect.stringMatching(/^backend-migrate-1-2-3-rc-1-[0-9a-f]{8}$/)]);
     const off = objectsOf(prod((t) => `${t}migrations: { enabled: false }\n`));
     expect(off.some((o) => o.kind === 'Job' && o.metadata.name.startsWith('backend-migrate'))).toBe(false);
-    expect(find(off, 'Deployment', 'backend').spec.template.spec.initContainers).toBeUndefined();
+    expect(workloadOf(off, 'backend').spec.template.spec.initContainers).toBeUndefined();
   });
 
   test('two environments sharing a frontend image must share the API host (or read it at run time)', () => {

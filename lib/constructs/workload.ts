@@ -3,7 +3,8 @@
  * built. It emits, in this order:
  *
  * 1. a ServiceAccount `<name>` with no API token;
- * 2. a Deployment `<name>`: containers from `hardenedContainer()` (restricted profile, requests and limits,
+ * 2. a Deployment `<name>` (or, with `controller`, the object that replaces it, e.g. an Argo Rollouts Rollout,
+ *    built from the same pod template, selector and scale): containers from `hardenedContainer()` (restricted profile, requests and limits,
  *    probes), a pod from `hardenedPodSpec()` (non-root, seccomp, spread over nodes and zones), a rolling
  *    update that never takes a pod away before its replacement is Ready (`maxUnavailable: 0`), a preStop
  *    sleep so a terminating pod keeps serving until the endpoints forget it;
@@ -16,7 +17,7 @@
  * (labels, pod defaults) comes from the `EnvChart` it is created in. Props errors are coding errors (user
  * mistakes are caught by the config schema first): they throw `Workload <id>: <prop>: <problem>, got <value>`.
  */
-import { Chart } from 'cdk8s';
+import { type ApiObject, Chart, JsonPatch } from 'cdk8s';
 import { Construct } from 'constructs';
 import { ServiceMonitor, ServiceMonitorSpecEndpointsRelabelingsAction, ServiceMonitorSpecEndpointsScheme } from '../../imports/prom-servicemonitors-monitoring.coreos.com';
 import type { EnvContext } from '../config/context';
@@ -90,6 +91,28 @@ export interface WorkloadProps {
   readonly revisionHistoryLimit?: number;
   /** Extra pods a rollout may start (`maxUnavailable` is always 0). @default '25%' */
   readonly maxSurge?: number | string;
+  /** Run the pods with another controller than a Deployment. @default - a Deployment */
+  readonly controller?: WorkloadController;
+}
+
+/** What a Deployment's pods are, for a controller that runs them instead (an Argo Rollouts Rollout). */
+export interface WorkloadPods {
+  readonly metadata: ReturnType<typeof meta>;
+  /** Absent with an HPA (it owns the scale). */
+  readonly replicas?: number;
+  readonly revisionHistoryLimit: number;
+  readonly selector: { matchLabels: Record<string, string> };
+  /** The pod template, as JSON: what the Deployment would have had, preStop sleep included. */
+  readonly template: Record<string, any>;
+}
+
+/** Another controller of a workload's pods: the HPA scales it, the pod spread follows its ReplicaSets. */
+export interface WorkloadController {
+  readonly apiVersion: string;
+  readonly kind: string;
+  /** The pod label with the hash of its ReplicaSet's template (`matchLabelKeys` of the per-revision spread). */
+  readonly podTemplateHashLabel: string;
+  build(scope: Construct, id: string, pods: WorkloadPods): ApiObject;
 }
 
 export interface WorkloadMetrics {
@@ -106,13 +129,19 @@ export interface ServiceMonitorOptions {
   readonly job: string;
   readonly interval: string;
   readonly scrapeTimeout: string;
+  /** The Services it selects. @default - the workload's selector labels (its Service) */
+  readonly selector?: Record<string, string>;
+  /** Pod labels copied to the series (the canary's `rollouts-pod-template-hash`). @default - none */
+  readonly podTargetLabels?: string[];
 }
 
 const DNS_LABEL = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
 
 export class Workload extends Construct {
-  /** The Deployment; its preStop `sleep` actions (newer than the 1.27 types) are JSON patches. */
-  readonly deployment: k8s.KubeDeployment;
+  /** The Deployment; its preStop `sleep` actions (newer than the 1.27 types) are JSON patches. None with `controller`. */
+  readonly deployment?: k8s.KubeDeployment;
+  /** What `controller` built in place of the Deployment (an Argo Rollouts Rollout). */
+  readonly rollout?: ApiObject;
   readonly serviceAccount: k8s.KubeServiceAccount;
   readonly service?: k8s.KubeService;
   readonly hpa?: k8s.KubeHorizontalPodAutoscalerV2;
@@ -145,7 +174,7 @@ export class Workload extends Construct {
     const autoscaling = 'autoscaling' in props.scale ? props.scale.autoscaling : undefined;
     const maxSurge = props.maxSurge ?? '25%';
     const pod = withPreStopSleep(workloadPodTemplate(env, props, this.selector), preStopSleepSeconds);
-    this.deployment = new KubeDeployment(this, 'deployment', {
+    const deploymentProps: k8s.KubeDeploymentProps = {
       metadata: m(props.name),
       spec: {
         // With an HPA, spec.replicas is left out: otherwise every `kubectl apply` or Argo CD sync would
@@ -162,8 +191,17 @@ export class Workload extends Construct {
         },
         template: pod.template,
       },
-    });
-    this.deployment.addJsonPatch(...pod.patches('/spec/template'));
+    };
+    if (props.controller) {
+      // The same pods under another controller: the Deployment's manifest (as JSON, preStop sleep patched in)
+      // without its rolling-update strategy.
+      const manifest = JsonPatch.apply(k8s.KubeDeployment.manifest(deploymentProps), ...pod.patches('/spec/template'));
+      const { strategy: _rollingUpdate, ...spec } = manifest.spec;
+      this.rollout = props.controller.build(this, 'rollout', { metadata: manifest.metadata, ...spec });
+    } else {
+      this.deployment = new KubeDeployment(this, 'deployment', deploymentProps);
+      this.deployment.addJsonPatch(...pod.patches('/spec/template'));
+    }
 
     if (props.service) {
       this.service = new k8s.KubeService(this, 'service', {
@@ -183,7 +221,7 @@ export class Workload extends Construct {
       this.hpa = new k8s.KubeHorizontalPodAutoscalerV2(this, 'hpa', {
         metadata: m(`${props.name}-hpa`),
         spec: {
-          scaleTargetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: props.name },
+          scaleTargetRef: { apiVersion: props.controller?.apiVersion ?? 'apps/v1', kind: props.controller?.kind ?? 'Deployment', name: props.name },
           minReplicas: autoscaling.minReplicas,
           maxReplicas: autoscaling.maxReplicas,
           metrics: [{
@@ -225,7 +263,8 @@ export class Workload extends Construct {
       metadata: options.metadata,
       spec: {
         namespaceSelector: { matchNames: [this.namespace] },
-        selector: { matchLabels: this.selector },
+        selector: { matchLabels: options.selector ?? this.selector },
+        ...(options.podTargetLabels ? { podTargetLabels: options.podTargetLabels } : {}),
         endpoints: [{
           port: this.metrics.port,
           path: this.metrics.path ?? '/metrics',
@@ -261,6 +300,7 @@ export function workloadPodTemplate(env: EnvContext, props: WorkloadProps, selec
       ...(writablePaths.length > 0 ? { writablePaths } : {}),
       ...(pod.nodeSpread ? { nodeSpread: pod.nodeSpread } : {}),
       perRevisionSpread: pod.perRevisionSpread ?? true,
+      ...(props.controller ? { revisionHashLabel: props.controller.podTemplateHashLabel } : {}),
       ...(pod.volumes ? { volumes: pod.volumes } : {}),
       ...(pod.terminationGracePeriodSeconds !== undefined ? { terminationGracePeriodSeconds: pod.terminationGracePeriodSeconds } : {}),
     }),

@@ -8,13 +8,12 @@
  * measurement (too little traffic) makes it Inconclusive (`inconclusiveLimit: 0`: the Rollout pauses for a
  * person), an unreachable Prometheus counts as an error (`consecutiveErrorLimit`, then Error: aborts).
  *
- * Not yet emitted by any chart (the Rollout is not built): the validation gate's schema and CEL checks of the
- * kind run on it in test/canary-analysis.test.ts.
+ * Emitted by the backend chart with `delivery.strategy: canary` (the options from `delivery.canary.analysis`).
  */
 import type { Construct } from 'constructs';
 import type { Environment } from '../config';
 import { meta } from '../k8s/labels';
-import { AnalysisTemplate, AnalysisTemplateSpecMetricsConsecutiveErrorLimit, AnalysisTemplateSpecMetricsCount, AnalysisTemplateSpecMetricsFailureLimit, AnalysisTemplateSpecMetricsInconclusiveLimit } from '../../imports/rollouts-analysistemplates-argoproj.io';
+import { AnalysisTemplate, type AnalysisTemplateProps, AnalysisTemplateSpecMetricsConsecutiveErrorLimit, AnalysisTemplateSpecMetricsCount, AnalysisTemplateSpecMetricsFailureLimit, AnalysisTemplateSpecMetricsInconclusiveLimit } from '../../imports/rollouts-analysistemplates-argoproj.io';
 import { canaryMetrics } from './analysis';
 
 export const CANARY_ANALYSIS_TEMPLATE = 'backend-canary';
@@ -27,17 +26,25 @@ export interface AnalysisTemplateOptions {
   readonly minRequests: number;
   readonly interval: string;
   readonly count: number;
+  /** Wait before the first measurement (a window of the step's own traffic). @default - none */
+  readonly initialDelay?: string;
 }
 
 export function canaryAnalysisTemplate(scope: Construct, env: Environment, o: AnalysisTemplateOptions): AnalysisTemplate {
+  return new AnalysisTemplate(scope, 'backend-canary-analysis', canaryAnalysisTemplateProps(env, o));
+}
+
+/** The props of the AnalysisTemplate `backend-canary` (what a chart builds it from). */
+export function canaryAnalysisTemplateProps(env: Environment, o: AnalysisTemplateOptions): AnalysisTemplateProps {
   const metrics = canaryMetrics(env, { hash: `{{args.${CANARY_HASH_ARG}}}`, window: o.window, minRequests: o.minRequests });
-  return new AnalysisTemplate(scope, 'backend-canary-analysis', {
+  return {
     metadata: meta(env, CANARY_ANALYSIS_TEMPLATE, { name: 'pensioen-backend', component: 'canary-analysis' }),
     spec: {
       args: [{ name: CANARY_HASH_ARG }],
       metrics: metrics.map((m) => ({
         name: m.name,
         interval: o.interval,
+        ...(o.initialDelay ? { initialDelay: o.initialDelay } : {}),
         count: AnalysisTemplateSpecMetricsCount.fromNumber(o.count),
         failureLimit: AnalysisTemplateSpecMetricsFailureLimit.fromNumber(0),
         inconclusiveLimit: AnalysisTemplateSpecMetricsInconclusiveLimit.fromNumber(0),
@@ -47,5 +54,5 @@ export function canaryAnalysisTemplate(scope: Construct, env: Environment, o: An
         provider: { prometheus: { address: o.prometheusAddress, query: m.query, timeout: 30 } },
       })),
     },
-  });
+  };
 }

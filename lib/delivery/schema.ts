@@ -34,6 +34,8 @@ export const canarySchema = z.strictObject({
     .describe('Traffic weights (percent of the requests to the new version) the canary goes through, in order; each step is judged by the analysis before the next. Strictly increasing, the last 100 (all traffic to the new version before it becomes the stable one)'),
   frontend: z.boolean().default(false)
     .describe('Release the frontend as a canary too (an Argo Rollouts Rollout with the same steps). The frontend exports no metrics to judge it by: each of its steps is a pause of `frontendPause` (docs/delivery.md); false: the frontend keeps its rolling Deployment'),
+  controllerNamespace: z.string().regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, { message: 'must be a namespace name (a DNS label)' }).max(63).default('argo-rollouts')
+    .describe('Namespace of the Argo Rollouts controller (its ConfigMap argo-rollouts-config lists the Gateway API plugin); the preflight checks it there'),
   frontendPause: rolloutsDuration().default('5m').describe('With `frontend`: how long each frontend step holds before the next'),
   analysis: z.strictObject({
     prometheusAddress: z.string().regex(/^https?:\/\/[^\s/]+(\/\S*)?$/, { message: 'must be an http(s) URL such as http://prometheus-operated.monitoring.svc:9090' }).optional()

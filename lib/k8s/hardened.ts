@@ -150,6 +150,8 @@ export interface HardenedPodProps {
   readonly zoneSpread?: 'DoNotSchedule' | 'ScheduleAnyway';
   /** Pod-template-hash keeps the spread per ReplicaSet during rolling updates (Deployments only). */
   readonly perRevisionSpread?: boolean;
+  /** The label with the ReplicaSet's pod-template hash (`rollouts-pod-template-hash` under Argo Rollouts). Default: `pod-template-hash`. */
+  readonly revisionHashLabel?: string;
   /** `false` for a single pod that is never spread (a Job's one pod). Default: spread over nodes and zones. */
   readonly spread?: boolean;
   /** Default: the environment's `pod.terminationGracePeriodSeconds`. */
@@ -190,7 +192,7 @@ export function hardenedPodSpec(env: EnvContext, props: HardenedPodProps): k8s.P
     whenUnsatisfiable,
     labelSelector: { matchLabels: props.selector },
     ...SPREAD_HONOR,
-    ...(props.perRevisionSpread ? { matchLabelKeys: ['pod-template-hash'] } : {}),
+    ...(props.perRevisionSpread ? { matchLabelKeys: [props.revisionHashLabel ?? 'pod-template-hash'] } : {}),
   });
   return {
     serviceAccountName: props.serviceAccountName,

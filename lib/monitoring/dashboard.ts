@@ -3,6 +3,7 @@
  * against the HPA's bounds, Redis and PostgreSQL health. Plain Grafana JSON (schemaVersion 39) with a
  * datasource variable, built from fixed object literals: the same config gives byte-identical JSON.
  */
+import { isCanary } from '../delivery/rollout';
 import type { Environment } from '../config';
 import { backendMetrics } from './metrics';
 import { BACKEND_HPA } from './names';
@@ -29,14 +30,22 @@ export function dashboardPanels(env: Environment): DashboardPanel[] {
   const bm = backendMetrics(m.metrics);
   const req = bm.requestsTotal;
   const status = bm.statusLabel;
+  // With a canary the backend is an Argo Rollouts Rollout, which kube-state-metrics does not know: its
+  // ReplicaSets (`backend-<hash>`), one line each, show the stable and the canary side by side.
+  const canary = isCanary(env, 'backend');
+  const rs = `namespace="${ns}",replicaset=~"backend-[a-z0-9]+"`;
   const replicaTargets: DashboardTarget[] = [
-    { expr: `kube_deployment_status_replicas_available{namespace="${ns}",deployment="backend"}`, legendFormat: 'available' },
+    canary
+      ? { expr: `sum by (replicaset) (kube_replicaset_status_ready_replicas{${rs}}) > 0`, legendFormat: 'ready {{replicaset}}' }
+      : { expr: `kube_deployment_status_replicas_available{namespace="${ns}",deployment="backend"}`, legendFormat: 'available' },
     ...(c.backend.autoscaling.enabled ? [
       { expr: `kube_horizontalpodautoscaler_spec_min_replicas{namespace="${ns}",horizontalpodautoscaler="${BACKEND_HPA}"}`, legendFormat: 'HPA min' },
       { expr: `kube_horizontalpodautoscaler_spec_max_replicas{namespace="${ns}",horizontalpodautoscaler="${BACKEND_HPA}"}`, legendFormat: 'HPA max' },
       { expr: `kube_horizontalpodautoscaler_status_desired_replicas{namespace="${ns}",horizontalpodautoscaler="${BACKEND_HPA}"}`, legendFormat: 'HPA desired' },
     ] : [
-      { expr: `kube_deployment_spec_replicas{namespace="${ns}",deployment="backend"}`, legendFormat: 'desired' },
+      canary
+        ? { expr: `sum(kube_replicaset_spec_replicas{${rs}})`, legendFormat: 'desired (stable + canary)' }
+        : { expr: `kube_deployment_spec_replicas{namespace="${ns}",deployment="backend"}`, legendFormat: 'desired' },
     ]),
   ];
   // The SLO view: per SLO its objective, the error budget left over the window, and the burn rates

@@ -48,6 +48,9 @@ export function seriesProducers(env: Environment): Producer[] {
     { from: 'kube-state-metrics', metric: 'kube_pod_status_phase', producer: ksm, presence: { absentIsNormal: 'MetricsTargetMissing (target kube-state-metrics) covers it' } },
     { from: 'kube-state-metrics', metric: 'kube_deployment_status_replicas_available', producer: ksm, presence: inNs },
     { from: 'kube-state-metrics', metric: 'kube_deployment_spec_replicas', producer: ksm, presence: inNs },
+    // The dashboard's replicas with a canary: the Rollout's ReplicaSets (kube-state-metrics knows no Rollout).
+    { from: 'kube-state-metrics', metric: 'kube_replicaset_status_ready_replicas', producer: ksm, presence: inNs },
+    { from: 'kube-state-metrics', metric: 'kube_replicaset_spec_replicas', producer: ksm, presence: inNs },
     { from: 'kube-state-metrics', metric: 'kube_horizontalpodautoscaler_status_current_replicas', producer: ksm, presence: hpa },
     { from: 'kube-state-metrics', metric: 'kube_horizontalpodautoscaler_status_desired_replicas', producer: ksm, presence: hpa },
     { from: 'kube-state-metrics', metric: 'kube_horizontalpodautoscaler_spec_min_replicas', producer: ksm, presence: hpa },

@@ -80,6 +80,8 @@ const GROUP_KIND_WAVES: Record<string, number> = {
   'postgresql.cnpg.io/Cluster': WAVES.edge,
   'postgresql.cnpg.io/Pooler': WAVES.edge,
   'postgresql.cnpg.io/ScheduledBackup': WAVES.workloads,
+  // Argo Rollouts: the AnalysisTemplate is configuration the Rollout (a workload) reads at its first step.
+  'argoproj.io/AnalysisTemplate': WAVES.prerequisites,
 };
 
 /** The API group of an apiVersion ("" for the core group). */

@@ -206,7 +206,7 @@ export function apiServerFindings(o: K8sObject): Finding[] {
   }
   if (o.kind === 'Service') serviceFindings(o, add);
   if (o.kind === 'NetworkPolicy') networkPolicyFindings(o, add);
-  if (o.kind === 'Deployment' || o.kind === 'StatefulSet' || o.kind === 'DaemonSet' || o.kind === 'ReplicaSet' || o.kind === 'Job') {
+  if (o.kind === 'Deployment' || o.kind === 'StatefulSet' || o.kind === 'DaemonSet' || o.kind === 'ReplicaSet' || o.kind === 'Job' || o.kind === 'Rollout') {
     matchLabelsFindings(o.spec?.selector, 'spec.selector', add);
   }
   if (o.kind === 'PodDisruptionBudget') matchLabelsFindings(o.spec?.selector, 'spec.selector', add);

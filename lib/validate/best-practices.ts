@@ -10,7 +10,7 @@ const SECRET_NAME = /(PASSWORD|PASSWD|SECRET|TOKEN|(^|_)KEY($|_)|APIKEY|CREDENTI
 /** Flags and small numbers (`REQUIRE_PASSWORD=yes`) are settings, never secret values. */
 const NOT_A_SECRET = /^(true|false|yes|no|on|off|\d{1,5})$/i;
 const HOSTNAME = 'kubernetes.io/hostname';
-const SCALABLE = ['Deployment', 'StatefulSet', 'ReplicaSet'];
+const SCALABLE = ['Deployment', 'StatefulSet', 'ReplicaSet', 'Rollout'];
 
 /** `latest`, or no tag and no digest. */
 export function imageTagProblem(image: unknown): string | undefined {

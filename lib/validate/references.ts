@@ -203,6 +203,26 @@ export function referenceFindings(objects: K8sObject[], external: ExternalSecret
         }
         break;
       }
+      case 'Rollout': {
+        // Argo Rollouts: the Services it switches, the edge object it splits traffic on, the templates it runs.
+        const canary = o.spec?.strategy?.canary;
+        if (!canary) break;
+        const has = (kind: string, name: string) => objects.some((t) => t.kind === kind && t.metadata?.name === name && sameNs(t, o));
+        for (const field of ['stableService', 'canaryService'] as const) {
+          if (canary[field] && !has('Service', canary[field])) out.push(findingOf(o, 'ref-rollout', `spec.strategy.canary.${field}: Service ${canary[field]} is not in the output`));
+        }
+        const ingress = canary.trafficRouting?.nginx?.stableIngress;
+        if (ingress && !has('Ingress', ingress)) out.push(findingOf(o, 'ref-rollout', `trafficRouting.nginx.stableIngress: Ingress ${ingress} is not in the output`));
+        for (const [plugin, cfg] of Object.entries<any>(canary.trafficRouting?.plugins ?? {})) {
+          if (cfg?.httpRoute && !has('HTTPRoute', cfg.httpRoute)) out.push(findingOf(o, 'ref-rollout', `trafficRouting.plugins.${plugin}.httpRoute: HTTPRoute ${cfg.httpRoute} is not in the output`));
+        }
+        for (const [i, step] of (canary.steps ?? []).entries()) {
+          for (const t of step?.analysis?.templates ?? []) {
+            if (t.templateName && !t.clusterScope && !has('AnalysisTemplate', t.templateName)) out.push(findingOf(o, 'ref-rollout', `spec.strategy.canary.steps[${i}].analysis: AnalysisTemplate ${t.templateName} is not in the output`));
+          }
+        }
+        break;
+      }
       case 'PodDisruptionBudget':
         if (!podsIn(o).some((t) => matchSelector(o.spec?.selector, t.labels))) {
           out.push(findingOf(o, 'ref-pdb-target', `selector ${JSON.stringify(o.spec?.selector ?? {})} selects no pod template in the output`));

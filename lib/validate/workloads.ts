@@ -1,7 +1,8 @@
 /** Where the pod templates are: the pod spec and labels of every workload kind. */
 import type { K8sObject } from './types';
 
-export const WORKLOAD_KINDS = ['Pod', 'Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet', 'Job', 'CronJob'];
+/** Argo Rollouts' Rollout (argoproj.io) keeps its pod template where a Deployment does (`spec.template`). */
+export const WORKLOAD_KINDS = ['Pod', 'Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet', 'Job', 'CronJob', 'Rollout'];
 
 export interface PodTemplate {
   readonly owner: K8sObject;
