@@ -21,7 +21,7 @@ test('every generated configuration is refused with a config-key error or synthe
   }), { seed: SEED, numRuns: Number(process.env.FC_RUNS ?? 20), endOnFailure: true });
 });
 
-test('the generator reaches every mode: both edges and both gateway implementations, each fixture, YAML 1.1 traps, refusals and successes', () => {
+test('the generator reaches every mode: both edges and both gateway implementations, each fixture, both delivery strategies, YAML 1.1 traps, refusals and successes', () => {
   const sample = fc.sample(configArbitrary, { seed: SEED, numRuns: 50 });
   const loaded = sample.map(load);
   expect(new Set(sample.map((g) => g.base))).toEqual(new Set(['production', 'staging', 'onprem']));
@@ -29,6 +29,10 @@ test('the generator reaches every mode: both edges and both gateway implementati
   expect(sample.some((g) => /kind: ingress/.test(g.yaml))).toBe(true);
   expect(sample.some((g) => ['yes', 'on', 'y', 'no', 'null'].includes(g.name))).toBe(true);
   expect(loaded.filter((e) => !Array.isArray(e)).length).toBeGreaterThan(20);
+  // Both strategies load, a canary on each edge kind among them.
+  const ok = loaded.filter((e): e is Exclude<typeof e, string[]> => !Array.isArray(e));
+  expect(new Set(ok.map((e) => e.config.delivery.strategy))).toEqual(new Set(['rolling', 'canary']));
+  expect(new Set(ok.filter((e) => e.config.delivery.strategy === 'canary').map((e) => e.config.edge.kind))).toEqual(new Set(['ingress', 'gateway']));
 });
 
 describe('regressions the property found', () => {

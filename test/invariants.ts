@@ -2,7 +2,7 @@
  * Invariants over the config space: what must hold for EVERY valid configuration, not just the ones in
  * config/ and test/fixtures/. `configArbitrary` generates configurations across the space the schema allows
  * (edge kinds and implementations, database modes through the fixtures, secret providers, alerting on and
- * off, autoscaling bounds, replica counts, Redis options, names and tags that YAML 1.1 would misread);
+ * off, rolling or canary releases, autoscaling bounds, replica counts, Redis options, names and tags that YAML 1.1 would misread);
  * `checkInvariants` synthesizes one and returns every broken invariant as a line (empty: all hold).
  * test/invariants.test.ts runs a seeded handful in `npm test`; test/invariants.tools.test.ts many more.
  */
@@ -54,6 +54,11 @@ export const configArbitrary: fc.Arbitrary<GeneratedConfig> = fc.record({
   redisReplicas: fc.constantFrom(3, 5),
   redisMaxmemory: fc.constantFrom('64mb', '256mb'),
   monitoring: fc.boolean(),
+  // How releases go: rolling updates, or an Argo Rollouts canary (the frontend too or not, a few step lists).
+  delivery: fc.oneof(
+    fc.constant({ strategy: 'rolling' }),
+    fc.record({ strategy: fc.constant('canary'), canary: fc.record({ frontend: fc.boolean(), steps: fc.constantFrom([10, 25, 50, 100], [100], [5, 50, 100]) }) }),
+  ),
   labelValue: fc.option(fc.constantFrom(...YAML11_TRAPS.filter((t) => /^[a-z0-9]([a-z0-9-]*[a-z0-9])?$/.test(t))), { nil: undefined }),
 }).map((g) => {
   const doc = parse(fixtureText(g.base));
@@ -66,6 +71,7 @@ export const configArbitrary: fc.Arbitrary<GeneratedConfig> = fc.record({
   if (g.edge.kind === 'gateway' && (g.edge as any).gateway.implementation === 'envoy-gateway' && doc.edge.gateway.className === 'nginx') delete doc.edge.gateway.className;
   doc.redis = { ...doc.redis, replicas: g.redisReplicas, quorum: Math.floor(g.redisReplicas / 2) + 1, maxmemory: g.redisMaxmemory };
   doc.monitoring = { ...(doc.monitoring ?? {}), enabled: g.monitoring };
+  doc.delivery = { ...(doc.delivery ?? {}), ...g.delivery };
   // app.kubernetes.io/instance on every object: a label value YAML 1.1 may read as a boolean, null or number.
   if (g.labelValue !== undefined) doc.instance = g.labelValue;
   // The namespace follows the environment name where the fixture names it after itself.
@@ -149,8 +155,20 @@ export function checkInvariants(env: Environment): string[] {
     const ru = d.spec.strategy?.rollingUpdate;
     if (d.spec.strategy?.type !== 'Recreate' && int(ru?.maxUnavailable) !== 0) broken.push(`rollout: Deployment/${d.metadata.name}: maxUnavailable is not 0`);
   }
+  // An Argo Rollouts canary: never fewer pods than wanted, judged or paused at every step, ending at 100%.
+  for (const r of objects.filter((o) => o.kind === 'Rollout')) {
+    const canary = r.spec.strategy?.canary;
+    if (!canary) { broken.push(`rollout: Rollout/${r.metadata.name}: not a canary`); continue; }
+    if (int(canary.maxUnavailable) !== 0) broken.push(`rollout: Rollout/${r.metadata.name}: maxUnavailable is not 0`);
+    const steps: any[] = canary.steps ?? [];
+    steps.forEach((s, i) => {
+      if ('setWeight' in s && !(steps[i + 1]?.analysis || steps[i + 1]?.pause)) broken.push(`rollout: Rollout/${r.metadata.name}: step ${i} (setWeight ${s.setWeight}) is neither judged nor paused`);
+    });
+    if (steps.filter((s) => 'setWeight' in s).at(-1)?.setWeight !== 100) broken.push(`rollout: Rollout/${r.metadata.name}: the last weight is not 100`);
+    if (objects.some((o) => o.kind === 'Deployment' && o.metadata.name === r.metadata.name)) broken.push(`rollout: Rollout/${r.metadata.name}: a Deployment of the same name runs the same pods`);
+  }
   const hpaMax = new Map(objects.filter((o) => o.kind === 'HorizontalPodAutoscaler').map((h) => [`${h.spec.scaleTargetRef.kind}/${h.spec.scaleTargetRef.name}`, h.spec.maxReplicas]));
-  for (const w of objects.filter((o) => ['Deployment', 'StatefulSet'].includes(o.kind))) {
+  for (const w of objects.filter((o) => ['Deployment', 'StatefulSet', 'Rollout'].includes(o.kind))) {
     const most = hpaMax.get(`${w.kind}/${w.metadata.name}`) ?? w.spec.replicas ?? 1;
     const labels = w.spec.template.metadata?.labels ?? {};
     const pdb = objects.find((o) => o.kind === 'PodDisruptionBudget' && Object.entries(o.spec.selector?.matchLabels ?? {}).every(([k, v]) => labels[k] === v));
