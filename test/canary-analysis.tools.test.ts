@@ -1,13 +1,17 @@
 /**
- * The canary analysis queries (lib/delivery/analysis.ts) evaluated by promtool on series of a canary, for every
- * fixture environment: a healthy canary passes, one with 5% errors fails, one with too little traffic is
- * inconclusive (never passed), slow responses fail the latency SLI, and the stable pods' errors never count
- * against the canary.
+ * The canary analysis evaluated by promtool on series of a canary, for every environment with
+ * `delivery.strategy: canary` (the staging fixture on the Gateway API, the ingress-nginx ones of
+ * test/fixtures/canary.ts): the queries are those of the synthesized AnalysisTemplate `backend-canary`, with the
+ * canary's hash where the Rollout passes it. A healthy canary passes, one with 5% errors fails, one with too
+ * little traffic is inconclusive (never passed), slow responses fail the latency SLI, and the stable pods'
+ * errors never count against the canary.
  */
 import * as fs from 'fs';
 import * as path from 'path';
 import { stringify } from 'yaml';
-import { environments } from './helpers';
+import { environment, environments, find, objectsOf } from './helpers';
+import { kubectlCanary, nginxCanary } from './fixtures/canary';
+import { CANARY_ANALYSIS_TEMPLATE, CANARY_HASH_ARG } from '../lib/delivery/analysis-template';
 import { promtool, tempDir } from './monitoring-helpers';
 import type { Environment } from '../lib/config';
 import { CANARY_HASH_LABEL, INCONCLUSIVE_VALUE, canaryMetrics, verdict } from '../lib/delivery/analysis';
@@ -47,8 +51,35 @@ const CASES: { name: string; canary: Traffic; stable?: Traffic; expect: Record<s
   { name: 'the stable pods\' errors do not count against a healthy canary', canary: { perMin: 600, errorShare: 0, slowShare: 0 }, stable: { perMin: 6000, errorShare: 0.5, slowShare: 0.5 }, expect: { 'error-ratio': 0, 'latency-ratio': 0 } },
 ];
 
-describe.each(environments().map((e) => [e.name, e] as const))('canary analysis of %s, judged by promtool', (_n, env) => {
-  const metrics = canaryMetrics(env, OPTS);
+/** Every environment with canary: the fixtures that run it, and the ingress-nginx cases built from the others. */
+const CANARY_ENVS: [string, Environment][] = [
+  ...environments().filter((e) => e.config.delivery.strategy === 'canary').map((e): [string, Environment] => [`${e.name} fixture (${e.config.edge.kind})`, e]),
+  ['production with canary (ingress-nginx)', nginxCanary()],
+  ['onprem with canary (ingress-nginx, kubectl)', kubectlCanary()],
+];
+
+test('the staging fixture runs the canary on the Gateway API edge', () => {
+  expect(CANARY_ENVS.map(([, e]) => e.config.edge.kind)).toEqual(['gateway', 'ingress', 'ingress']);
+  expect(environment('staging').config.delivery.strategy).toBe('canary');
+});
+
+describe.each(CANARY_ENVS)('canary analysis of %s, judged by promtool', (_n, env) => {
+  // The generated AnalysisTemplate, as the Rollouts controller gets it, with the hash it would pass.
+  const template = find(objectsOf(env), 'AnalysisTemplate', CANARY_ANALYSIS_TEMPLATE);
+  const window = env.config.delivery.canary.analysis.window;
+  const expected = canaryMetrics(env, { ...OPTS, window, minRequests: env.config.delivery.canary.analysis.minRequests });
+  const metrics = template.spec.metrics.map((m: any, i: number) => ({
+    ...expected[i],
+    name: m.name,
+    query: String(m.provider.prometheus.query).split(`{{args.${CANARY_HASH_ARG}}}`).join(CANARY),
+    successCondition: m.successCondition,
+    failureCondition: m.failureCondition,
+  }));
+
+  test('the template\'s conditions are those of the SLO limits', () => {
+    expect(metrics.map((m: any) => [m.name, m.successCondition, m.failureCondition])).toEqual(expected.map((m) => [m.name, m.successCondition, m.failureCondition]));
+    expect(template.spec.args).toEqual([{ name: CANARY_HASH_ARG }]);
+  });
   let dir: string;
   beforeAll(() => {
     dir = tempDir(`canary-${env.name}-`);
@@ -57,7 +88,7 @@ describe.each(environments().map((e) => [e.name, e] as const))('canary analysis 
   afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 
   test('both SLIs of the SLO rules, only on the canary\'s pods, limited to the fast-burn page', () => {
-    expect(metrics.map((m) => m.name)).toEqual(['error-ratio', 'latency-ratio']);
+    expect(metrics.map((m: any) => m.name)).toEqual(['error-ratio', 'latency-ratio']);
     for (const m of metrics) expect(m.query).toContain(`${CANARY_HASH_LABEL}="${CANARY}"`);
     const slo = env.config.monitoring.slo;
     expect(metrics[0].limit).toBeCloseTo(14.4 * (1 - slo.availability.objective), 6);
@@ -72,7 +103,7 @@ describe.each(environments().map((e) => [e.name, e] as const))('canary analysis 
       tests: [{
         interval: '1m',
         input_series: [...series(env, CANARY, c.canary), ...(c.stable ? series(env, STABLE, c.stable) : [])],
-        promql_expr_test: metrics.map((m) => {
+        promql_expr_test: metrics.map((m: any) => {
           const e = c.expect[m.name];
           // Rounded to 1e-6: rates of counters carry float noise (0.2499999...); the query itself is unchanged.
           return { expr: `round(${m.query}, 0.000001)`, eval_time: '10m', exp_samples: [{ labels: '{}', value: e === 'inconclusive' ? INCONCLUSIVE_VALUE : e }] };
