@@ -117,8 +117,9 @@ export function rolloutController(env: Environment, workload: CanaryWorkload, ro
           },
         },
       });
-      // The pod template as the Deployment would have had it, as JSON: the generated class re-serializes its
-      // whole spec in toJson() (a JsonPatch included), and its pod types read IntOrString and Quantity objects.
+      // No generated class fits: the typed part is the generated Rollout's manifest, but the pod template is the
+      // Deployment's, as JSON; the class re-serializes its whole spec in toJson() (a JsonPatch included) with pod
+      // types that read IntOrString and Quantity objects, and would drop the ports and quantities.
       return new ApiObject(scope, id, { ...manifest, spec: { ...manifest.spec, template: pods.template } });
     },
   };
@@ -131,6 +132,8 @@ export function rolloutController(env: Environment, workload: CanaryWorkload, ro
 export function canaryServiceFor(scope: Construct, env: EnvContext, workload: Workload, role: CanaryWorkload | 'metrics', labels: LabelSpec, name?: string): ApiObject {
   const stable = workload.service!.toJson();
   const headless = role === 'metrics';
+  // No generated class fits: the spec is the stable Service's rendered JSON, copied so both stay identical;
+  // KubeService would re-type it (targetPort, ports) from props instead.
   return new ApiObject(scope, `${role}-service`, {
     apiVersion: 'v1',
     kind: 'Service',
