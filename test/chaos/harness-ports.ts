@@ -21,14 +21,23 @@ function ephemeralRange(): [number, number] {
 const [EPHEMERAL_LOW, EPHEMERAL_HIGH] = ephemeralRange();
 /** Ports for servers: below the ephemeral range when there is room, else above it. */
 const POOL: [number, number] = EPHEMERAL_LOW - 1024 >= 10000 ? [10000, EPHEMERAL_LOW - 1] : [EPHEMERAL_HIGH + 1, 65535];
-/** Where this process takes its next port: a random start, so concurrent test processes rarely meet, then onwards. */
-let cursor = POOL[0] + Math.floor(Math.random() * (POOL[1] - POOL[0]));
+/**
+ * Each Jest worker takes its ports from its own slice of the pool (JEST_WORKER_ID), from a random start
+ * onwards: ports are checked free when handed out but bound seconds later (Sentinel starts after its peers'
+ * wait), so two workers walking the same ports could each be handed a port the other then binds.
+ */
+const SLICES = 8;
+const SLICE_WIDTH = Math.floor((POOL[1] - POOL[0] + 1) / SLICES);
+const SLICE_LOW = POOL[0] + ((Number(process.env.JEST_WORKER_ID ?? 1) - 1) % SLICES) * SLICE_WIDTH;
+const SLICE_HIGH = SLICE_LOW + SLICE_WIDTH - 1;
+let cursor = SLICE_LOW + Math.floor(Math.random() * SLICE_WIDTH);
 
+/** Whether nothing listens on the port on any address (Sentinel binds the wildcard address, Redis loopback). */
 function bindable(port: number): Promise<boolean> {
   return new Promise((resolve) => {
     const s = net.createServer();
     s.once('error', () => resolve(false));
-    s.listen(port, '127.0.0.1', () => s.close(() => resolve(true)));
+    s.listen(port, '0.0.0.0', () => s.close(() => resolve(true)));
   });
 }
 
@@ -36,8 +45,8 @@ function bindable(port: number): Promise<boolean> {
 export async function freePorts(n: number): Promise<number[]> {
   const ports: number[] = [];
   for (let tried = 0; ports.length < n; tried++) {
-    if (tried > 2000) throw new Error(`no ${n} free ports in ${POOL[0]}-${POOL[1]}`);
-    cursor = cursor >= POOL[1] ? POOL[0] : cursor + 1;
+    if (tried > 2000) throw new Error(`no ${n} free ports in ${SLICE_LOW}-${SLICE_HIGH}`);
+    cursor = cursor >= SLICE_HIGH ? SLICE_LOW : cursor + 1;
     if (await bindable(cursor)) ports.push(cursor);
   }
   return ports;
