@@ -15,7 +15,8 @@ const SKIP_FILES = [/^crds\//, /^imports\//];
 
 /** Accepted hits: [file pattern, rule, text pattern, why]. */
 const ALLOW: [RegExp, string, RegExp, string][] = [
-  // none needed today; add [file, rule, text, why] with care
+  // [file, rule, text, why]: add with care
+  [/^lib\/images\/signature-policy\.ts$/, 'high-entropy', /^ClusterImagePolicy[A-Za-z0-9]+Spec$/, 'the name of a generated type (imports/), not a value'],
 ];
 
 const PRIVATE_KEY = /-----BEGIN ([A-Z0-9]+ )*PRIVATE KEY( BLOCK)?-----/;

@@ -123,7 +123,8 @@ export function healthySeries(env: Environment, objects: Record<string, any>[], 
   }
   if (have.has('kube-state-metrics')) {
     const ksm = { job: 'kube-state-metrics', namespace: ns };
-    const workloads = objects.filter((o) => (o.kind === 'Deployment' || o.kind === 'StatefulSet') && o.metadata.namespace === ns);
+    // kube-state-metrics reports every pod whatever owns it: an Argo Rollout's pods too (it has no Rollout series).
+    const workloads = objects.filter((o) => ['Deployment', 'StatefulSet', 'Rollout'].includes(o.kind) && o.metadata.namespace === ns);
     for (const w of workloads) {
       const pod = { ...ksm, pod: `${w.metadata.name}-0`, uid: `uid-${w.metadata.name}` };
       for (const phase of ['Pending', 'Running', 'Succeeded', 'Failed', 'Unknown']) add('kube_pod_status_phase', { ...pod, phase }, gauge(phase === 'Running' ? 1 : 0));
