@@ -180,6 +180,26 @@ describe('edge extraction', () => {
     expect(selects(pdb('Matches'))).toBe(false);
   });
 
+  test('workloads are the gate\'s: a Rollout is selected; CloudNativePG pods are selected at their Cluster and Pooler; another kind with a pod-like template is not a workload', () => {
+    const labels = { app: 'api' };
+    const rollout: KObject = { apiVersion: 'argoproj.io/v1alpha1', kind: 'Rollout', metadata: meta('api'),
+      spec: { selector: { matchLabels: labels }, template: { metadata: { labels }, spec: { containers: [{ name: 'api' }] } } } };
+    const cluster: KObject = { apiVersion: 'postgresql.cnpg.io/v1', kind: 'Cluster', metadata: meta('pg'), spec: { instances: 2 } };
+    const pooler: KObject = { apiVersion: 'postgresql.cnpg.io/v1', kind: 'Pooler', metadata: meta('pg-rw'),
+      spec: { cluster: { name: 'pg' }, template: { metadata: { labels: { tier: 'db' } }, spec: { containers: [{ name: 'pgbouncer', env: [{ name: 'X', valueFrom: { secretKeyRef: { name: 's', key: 'k' } } }] }] } } } };
+    const widget: KObject = { apiVersion: 'example.com/v1', kind: 'Widget', metadata: meta('w'), spec: { template: { metadata: { labels }, spec: { containers: [{ name: 'w' }] } } } };
+    const pdb = (name: string, selector: Record<string, any>): KObject => ({ apiVersion: 'policy/v1', kind: 'PodDisruptionBudget', metadata: meta(name), spec: { selector } });
+    const g = buildGraph([rollout, cluster, pooler, widget, service('api', labels, 8000),
+      pdb('pooler', { matchLabels: { 'cnpg.io/poolerName': 'pg-rw' } }), pdb('instances', { matchLabels: { 'cnpg.io/cluster': 'pg', 'cnpg.io/podRole': 'instance' } })]);
+    expect(edges(g)).toEqual([
+      'PodDisruptionBudget instances -> Cluster pg: selects',
+      'PodDisruptionBudget pooler -> Pooler pg-rw: selects',
+      'Pooler pg-rw -> Cluster pg: cluster',
+      'Pooler pg-rw -> Secret s: secretKeyRef',
+      'Service api -> Rollout api: selects 8000',
+    ]);
+  });
+
   test('kinds inferred from reference field names', () => {
     expect(['issuerRef', 'secretStoreRef', 'serviceAccountRef', 'secretKeyRef', 'configMapKeyRef', 'parentRefs', 'backendRefs', 'certificateRefs', 'privateKeySecretRef', 'cluster']
       .map(kindFromField)).toEqual(['Issuer', 'Secret', 'ServiceAccount', 'Secret', 'ConfigMap', 'Gateway', 'Service', 'Secret', 'Secret', 'Cluster']);

@@ -3,7 +3,9 @@
  * every object is a node, and every way one object points at another is an edge:
  *
  * - Service → workload, PodDisruptionBudget → workload, PodMonitor → workload, NetworkPolicy → workload: by
- *   label selector against the workload's pod template labels (`matchLabels` and `matchExpressions`);
+ *   label selector against the workload's pod template labels (`matchLabels` and `matchExpressions`), with the
+ *   gate's pod templates and matcher (lib/validate/workloads.ts): Rollouts are workloads, and the pods
+ *   CloudNativePG makes for a Cluster or Pooler are selected at that Cluster or Pooler;
  * - ServiceMonitor → Service: by label selector (and `namespaceSelector`), with the scraped port;
  * - Ingress → Service (backends, with host and path), → Secret (TLS), → (Cluster)Issuer (cert-manager annotation);
  *   HTTPRoute and the other Gateway API routes → Gateway (`parentRefs`) and → Service (`backendRefs`);
@@ -24,8 +26,9 @@
  * This file builds the graph; lib/docs/architecture.ts renders it as Markdown and Mermaid, and
  * lib/docs/architecture-files.ts reads dist/ and writes docs/architecture/.
  */
-// The gate's selector semantics (an unknown operator selects nothing: the API server refuses such a selector).
-import { matchSelector } from '../validate/workloads';
+// The gate's pod templates and selector semantics: the same workload kinds (Argo Rollouts' Rollout too), the same
+// pods CloudNativePG creates for a Cluster or Pooler, and an unknown operator selecting nothing (the API server refuses it).
+import { matchSelector, operatorPodTemplates, podTemplateOf } from '../validate/workloads';
 
 export interface KObject {
   apiVersion: string;
@@ -62,14 +65,6 @@ const CLUSTER_SCOPED = new Set(['Namespace', 'ClusterIssuer', 'ClusterSecretStor
   'MutatingWebhookConfiguration', 'ClusterPolicy']);
 
 const key = (kind: string, namespace: string | undefined, name: string) => `${kind}|${CLUSTER_SCOPED.has(kind) ? '' : namespace ?? ''}|${name}`;
-
-/** The pod template of a workload (any object with `spec.template.spec.containers`, CronJob, Pod), else undefined. */
-export function podTemplateOf(o: KObject): { labels: Record<string, string>; spec: any } | undefined {
-  if (o.kind === 'Pod') return { labels: o.metadata.labels ?? {}, spec: o.spec ?? {} };
-  const t = o.kind === 'CronJob' ? o.spec?.jobTemplate?.spec?.template : o.spec?.template;
-  if (!t?.spec?.containers) return undefined;
-  return { labels: t.metadata?.labels ?? {}, spec: t.spec };
-}
 
 interface LabelSelector { matchLabels?: Record<string, string>; matchExpressions?: { key: string; operator: string; values?: string[] }[] }
 
@@ -112,8 +107,10 @@ export function buildGraph(objects: (KObject & { __file?: string })[]): Graph {
   const objOf = new Map<string, KObject>();
   for (const o of objects) if (o?.kind && o.metadata?.name) objOf.set(byKey.get(key(o.kind, o.metadata.namespace, o.metadata.name))!, o);
 
-  const workloads = objects.filter((o) => o?.metadata?.name && podTemplateOf(o))
-    .map((o) => ({ id: byKey.get(key(o.kind, o.metadata.namespace, o.metadata.name))!, o, t: podTemplateOf(o)! }));
+  // Pods: of the workloads' templates, and of the operators' resources (drawn at the Cluster or Pooler that makes them).
+  const named = objects.filter((o) => o?.kind && o.metadata?.name);
+  const workloads = [...named.map(podTemplateOf), ...operatorPodTemplates(named)].filter((t) => t !== undefined)
+    .map((t) => ({ id: byKey.get(key(t.owner.kind, t.owner.metadata.namespace, t.owner.metadata.name))!, o: t.owner as KObject, t }));
 
   // Secrets created by objects in the output (or, for an Ingress with a cert-manager issuer annotation, by cert-manager).
   const creators = new Map<string, string>();

@@ -4,7 +4,7 @@
  */
 import type { ExternalSecret } from './external-secrets';
 import { type Finding, type K8sObject, findingOf } from './types';
-import { type PodTemplate, containersOf, matchLabels, matchSelector, namespaceOf, podTemplateOf } from './workloads';
+import { type PodTemplate, containersOf, matchLabels, matchSelector, namespaceOf, operatorPodTemplates, podTemplateOf } from './workloads';
 
 /** Keys a Secret or ConfigMap has; null when any key may be there (created by an operator). */
 type Keys = Set<string> | null;
@@ -137,38 +137,6 @@ function runtimePods(objects: K8sObject[]): { namespace: string | undefined; lab
     if (clusterIssuers.has(a['cert-manager.io/cluster-issuer']) || issuers.has(`${namespaceOf(o)}/${a['cert-manager.io/issuer']}`)) namespaces.add(namespaceOf(o));
   }
   return [...namespaces].map((namespace) => ({ namespace, labels: { 'acme.cert-manager.io/http01-solver': 'true' } }));
-}
-
-/**
- * Pods an operator creates from a custom resource in the output, as templates (labels and container ports),
- * so that NetworkPolicies, PodMonitors, Services and PDBs may select them: CloudNativePG 1.30 instance pods
- * of a Cluster (`cnpg.io/cluster`, `cnpg.io/podRole: instance`; ports postgresql 5432, metrics 9187, status
- * 8000) and the PgBouncer pods of a Pooler (`cnpg.io/poolerName` plus the Pooler's template labels; ports
- * pgbouncer 5432, metrics 9127). Only labels every such pod carries are listed.
- */
-function operatorPodTemplates(objects: K8sObject[]): PodTemplate[] {
-  const out: PodTemplate[] = [];
-  const port = (name: string, containerPort: number) => ({ name, containerPort });
-  for (const o of objects) {
-    if (!o.apiVersion?.startsWith('postgresql.cnpg.io/') || !o.metadata?.name) continue;
-    if (o.kind === 'Cluster') {
-      out.push({
-        owner: o,
-        labels: { 'cnpg.io/cluster': o.metadata.name, 'cnpg.io/podRole': 'instance', ...(o.spec?.inheritedMetadata?.labels ?? {}) },
-        annotations: {},
-        spec: { containers: [{ name: 'postgres', ports: [port('postgresql', 5432), port('metrics', 9187), port('status', 8000)] }] },
-      });
-    }
-    if (o.kind === 'Pooler') {
-      out.push({
-        owner: o,
-        labels: { ...(o.spec?.template?.metadata?.labels ?? {}), 'cnpg.io/poolerName': o.metadata.name },
-        annotations: {},
-        spec: { containers: [{ name: 'pgbouncer', ports: [port('pgbouncer', 5432), port('metrics', 9127)] }] },
-      });
-    }
-  }
-  return out;
 }
 
 export function referenceFindings(objects: K8sObject[], external: ExternalSecret[]): Finding[] {
