@@ -1,12 +1,11 @@
 import type { Construct } from 'constructs';
-import { BACKEND, BACKEND_SERVICE, FRONTEND, FRONTEND_SERVICE, NOT_FOUND_PATH } from '../lib/names';
-import { EnvChart } from '../lib/constructs/env-chart';
-import { certificateEdge } from '../lib/config/edge';
-import { certIssuers } from '../lib/edge/acme';
-import type { EnvConfig, Environment } from '../lib/config';
+import { BACKEND, FRONTEND, NOT_FOUND_PATH } from '../lib/names';
+import { EnvChart, type EnvChartProps } from '../lib/constructs/env-chart';
+import type { Workload } from '../lib/constructs/workload';
+import type { EdgeCertificates } from '../lib/edge/acme';
+import type { EnvConfig } from '../lib/config';
 import { k8s } from '../lib/k8s';
 import { meta } from '../lib/k8s/labels';
-import { issuerAnnotation } from '../lib/tls/issuers';
 
 export const API_INGRESS = 'pensioen-ingress';
 export const FRONTEND_INGRESS = 'pensioen-frontend-ingress';
@@ -18,21 +17,36 @@ export { NOT_FOUND_PATH };
  * annotations for HTTPS redirect, per-client-IP rate limiting and CORS; "custom" gets only what config
  * gives, for controllers that express these as their own resources or annotations.
  */
-export function controllerAnnotations(c: EnvConfig, kind: 'api' | 'frontend'): Record<string, string> {
-  if (c.ingress.controller !== 'ingress-nginx') return {};
+export function controllerAnnotations(ingress: EnvConfig['ingress'], kind: 'api' | 'frontend'): Record<string, string> {
+  if (ingress.controller !== 'ingress-nginx') return {};
   const p = 'nginx.ingress.kubernetes.io';
-  const common = { [`${p}/ssl-redirect`]: 'true', [`${p}/force-ssl-redirect`]: 'true', [`${p}/proxy-body-size`]: c.ingress.maxBodySize };
+  const common = { [`${p}/ssl-redirect`]: 'true', [`${p}/force-ssl-redirect`]: 'true', [`${p}/proxy-body-size`]: ingress.maxBodySize };
   if (kind === 'frontend') return common;
-  const cors = c.ingress.cors;
+  const cors = ingress.cors;
   return {
     ...common,
-    [`${p}/limit-rpm`]: String(c.ingress.rateLimitPerMinute),
+    [`${p}/limit-rpm`]: String(ingress.rateLimitPerMinute),
     [`${p}/enable-cors`]: 'true',
     [`${p}/cors-allow-origin`]: cors.allowOrigins.join(', '),
     [`${p}/cors-allow-credentials`]: String(cors.allowCredentials),
     [`${p}/cors-allow-methods`]: cors.allowMethods.join(', '),
     [`${p}/cors-allow-headers`]: cors.allowHeaders.join(', '),
   };
+}
+
+export interface IngressChartProps extends EnvChartProps {
+  /** `ingress`: hosts, TLS Secrets, ingress class, controller, CORS, rate limit and extra annotations. */
+  readonly ingress: EnvConfig['ingress'];
+  /** The workloads the Ingresses route to: their Services' `http` ports; the backend's metrics port and path. */
+  readonly backend: Workload;
+  readonly frontend: Workload;
+  /** `backend.privatePaths`: paths of the backend never routed from outside (besides `/metrics` on the HTTP port). */
+  readonly privatePaths: string[];
+  /**
+   * The issuers and cert-manager's annotation (lib/edge/acme.ts), when this edge obtains the certificates.
+   * @default - none: another edge obtains them (during a migration to the Gateway API) and this one serves the same TLS Secrets
+   */
+  readonly certificates?: EdgeCertificates;
 }
 
 /**
@@ -43,30 +57,33 @@ export function controllerAnnotations(c: EnvConfig, kind: 'api' | 'frontend'): R
  * (a ConfigMap key, not an annotation; docs/real-cluster.md).
  */
 export class IngressChart extends EnvChart {
-  constructor(scope: Construct, env: Environment) {
-    super(scope, 'ingress', env, '40-ingress.yaml');
-    const c = env.config;
+  constructor(scope: Construct, id: string, props: IngressChartProps) {
+    super(scope, id, props.env, '40-ingress.yaml');
+    const env = props.env;
+    const ing = props.ingress;
     // The issuers and cert-manager's annotation live on the edge that obtains the certificates (during a
     // migration to the Gateway API: this one, until it is retired).
-    const obtainsCertificates = certificateEdge(c.edge) === 'ingress';
-    if (obtainsCertificates) certIssuers(this, env);
+    const certificates = props.certificates;
+    certificates?.addIssuers(this);
 
     const annotations = (kind: 'api' | 'frontend') => ({
-      ...(obtainsCertificates ? issuerAnnotation(c) : {}),
-      ...controllerAnnotations(c, kind),
-      ...c.ingress.annotations,
+      ...(certificates ? certificates.annotation : {}),
+      ...controllerAnnotations(ing, kind),
+      ...ing.annotations,
     });
-    const rule = (host: string, service: string, port: number): k8s.IngressRule => ({
+    const backendService = props.backend.serviceBackend('http');
+    const frontendService = props.frontend.serviceBackend('http');
+    const rule = (host: string, service: { name: string; port: number }): k8s.IngressRule => ({
       host,
-      http: { paths: [{ path: '/', pathType: 'Prefix', backend: { service: { name: service, port: { number: port } } } }] },
+      http: { paths: [{ path: '/', pathType: 'Prefix', backend: { service: { name: service.name, port: { number: service.port } } } }] },
     });
 
     new k8s.KubeIngress(this, 'api', {
       metadata: meta(env, API_INGRESS, BACKEND, annotations('api')),
       spec: {
-        ingressClassName: c.ingress.className,
-        tls: [{ hosts: [c.ingress.apiHost], secretName: c.ingress.apiTlsSecretName }],
-        rules: [rule(c.ingress.apiHost, BACKEND_SERVICE, c.backend.port)],
+        ingressClassName: ing.className,
+        tls: [{ hosts: [ing.apiHost], secretName: ing.apiTlsSecretName }],
+        rules: [rule(ing.apiHost, backendService)],
       },
     });
 
@@ -76,19 +93,20 @@ export class IngressChart extends EnvChart {
     // a path it answers 404 for: an Exact path, and a longer Prefix, outrank the API Ingress's Prefix "/" for
     // the same host. Only the standard rewrite-target annotation is used (snippet annotations are off by
     // default in current ingress-nginx). The Ingress keeps its name from when it blocked /metrics only.
-    const blocked = [...(c.backend.metricsPort === undefined ? [c.backend.metricsPath] : []), ...c.backend.privatePaths];
-    if (blocked.length > 0 && c.ingress.controller === 'ingress-nginx') {
-      const to = { service: { name: BACKEND_SERVICE, port: { number: c.backend.port } } };
+    const metrics = props.backend.metrics;
+    const blocked = [...(metrics?.port === 'http' ? [metrics.path ?? '/metrics'] : []), ...props.privatePaths];
+    if (blocked.length > 0 && ing.controller === 'ingress-nginx') {
+      const to = { service: { name: backendService.name, port: { number: backendService.port } } };
       new k8s.KubeIngress(this, 'metrics-block', {
         metadata: meta(env, METRICS_BLOCK_INGRESS, BACKEND, {
-          ...controllerAnnotations(c, 'frontend'),
+          ...controllerAnnotations(ing, 'frontend'),
           'nginx.ingress.kubernetes.io/rewrite-target': NOT_FOUND_PATH,
-          ...c.ingress.annotations,
+          ...ing.annotations,
         }),
         spec: {
-          ingressClassName: c.ingress.className,
+          ingressClassName: ing.className,
           rules: [{
-            host: c.ingress.apiHost,
+            host: ing.apiHost,
             http: {
               paths: blocked.flatMap((path) => [
                 { path, pathType: 'Exact', backend: to },
@@ -103,9 +121,9 @@ export class IngressChart extends EnvChart {
     new k8s.KubeIngress(this, 'frontend', {
       metadata: meta(env, FRONTEND_INGRESS, FRONTEND, annotations('frontend')),
       spec: {
-        ingressClassName: c.ingress.className,
-        tls: [{ hosts: c.ingress.frontendHosts, secretName: c.ingress.frontendTlsSecretName }],
-        rules: c.ingress.frontendHosts.map((h) => rule(h, FRONTEND_SERVICE, c.frontend.port)),
+        ingressClassName: ing.className,
+        tls: [{ hosts: ing.frontendHosts, secretName: ing.frontendTlsSecretName }],
+        rules: ing.frontendHosts.map((h) => rule(h, frontendService)),
       },
     });
   }

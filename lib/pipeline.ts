@@ -27,7 +27,8 @@ import { SmokeChart, SmokeJobChart } from '../charts/smoke';
 import { chartsToJson } from './constructs/charts-to-json';
 import type { EnvChart, EnvContext } from './constructs/env-chart';
 import { type Environment, loadEnvironments } from './config';
-import { runningEdges } from './config/edge';
+import { certificateEdge, runningEdges } from './config/edge';
+import { edgeCertificates } from './edge/acme';
 import { frontendApiUrl } from './config/real-cluster';
 import { SMOKE_LABELS, edgeCaSecret, edgeTlsOf, smokeEnv } from './delivery/smoke';
 import { edgeSolvesHttp01, edgeSourcesOf } from './edge/sources';
@@ -124,7 +125,17 @@ export function buildApp(env: Environment): { app: App; charts: EnvChart[] } {
   });
   const redis = new RedisChart(app, env);
   // The edge, and during a migration (edge.migrateFrom) the one being retired too: 40-ingress.yaml, 40-gateway.yaml.
-  const edges = runningEdges(c.edge).sort().map((k) => (k === 'gateway' ? new GatewayChart(app, env) : new IngressChart(app, env)));
+  const certificates = (edge: 'ingress' | 'gateway') => optional('certificates', certificateEdge(c.edge) === edge ? edgeCertificates(env) : undefined);
+  const edges = runningEdges(c.edge).sort().map((k) => (k === 'gateway'
+    ? new GatewayChart(app, env)
+    : new IngressChart(app, 'ingress', {
+      env: context,
+      ingress: c.ingress,
+      backend: backend.workload,
+      frontend: frontend.workload,
+      privatePaths: c.backend.privatePaths,
+      ...certificates('ingress'),
+    })));
   const s = c.delivery.smoke;
   const smokeJob = {
     env: context,

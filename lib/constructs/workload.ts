@@ -152,6 +152,7 @@ export class Workload extends Construct {
   /** Where Prometheus scrapes the pods (`metrics` prop); undefined: not scraped. */
   readonly metrics?: WorkloadMetrics;
   private readonly containerPorts: Map<string, number>;
+  private readonly servicePorts: Map<string, number>;
   private readonly namespace: string;
 
   constructor(scope: Construct, id: string, props: WorkloadProps) {
@@ -163,6 +164,7 @@ export class Workload extends Construct {
     this.namespace = env.config.namespace;
     if (props.metrics) this.metrics = props.metrics;
     this.containerPorts = new Map(props.containers.flatMap((c) => (c.ports ?? []).map((p) => [p.name, p.containerPort] as const)));
+    this.servicePorts = new Map(props.service ? props.service.ports.map((p) => [p.name, p.port] as const) : []);
     this.selector = selectorLabels(env, props.labels);
     const m = (name: string) => meta(env, name, props.labels);
 
@@ -246,6 +248,16 @@ export class Workload extends Construct {
     const port = this.containerPorts.get(name);
     if (port === undefined) throw new Error(`Workload ${this.node.id}: port: no container port named ${JSON.stringify(name)}, got ${JSON.stringify([...this.containerPorts.keys()])}`);
     return port;
+  }
+
+  /**
+   * The Service's name and the number of its port `portName`: what an Ingress rule or an HTTPRoute's
+   * backendRef sends traffic to.
+   */
+  serviceBackend(portName: string): { readonly name: string; readonly port: number } {
+    const port = this.servicePorts.get(portName);
+    if (!this.service || port === undefined) throw new Error(`Workload ${this.node.id}: serviceBackend: no Service port named ${JSON.stringify(portName)}, got ${JSON.stringify([...this.servicePorts.keys()])}`);
+    return { name: this.service.name, port };
   }
 
   /** Whether a container has a port named `name`. */

@@ -11,7 +11,7 @@ import type { Environment } from '../config';
 import type { IssuerConfig } from '../config/real-cluster';
 import { k8s } from '../k8s';
 import { clusterMeta, meta, PART_OF } from '../k8s/labels';
-import { clusterIssuerSpec, issuerSpec, vaultServiceAccountOf } from '../tls/issuers';
+import { clusterIssuerSpec, edgeIssuerRef, issuerAnnotation, issuerSpec, vaultServiceAccountOf } from '../tls/issuers';
 
 /**
  * The issuers of `certManager.issuers` something uses: the edge's (`ingress.clusterIssuer`). The others are the
@@ -71,4 +71,22 @@ export function certIssuers(scope: Construct, env: Environment): ApiObject[] {
       : new Issuer(scope, `issuer-${i.name}`, { metadata: meta(env, i.name, edge), spec: issuerSpec(env, i) }));
   }
   return out;
+}
+
+/**
+ * The certificates of the edge that obtains them (`certificateEdge`): what its objects say about the issuer, and
+ * the issuers themselves. Built by the wiring from `certManager` and `ingress.clusterIssuer`, so that an edge chart
+ * creates the issuers without reading those sections.
+ */
+export interface EdgeCertificates {
+  /** cert-manager's annotation on an Ingress or a generated Gateway (ingress-shim, gateway-shim). */
+  readonly annotation: Record<string, string>;
+  /** The issuer of explicit Certificates (a shared Gateway, which cert-manager's gateway-shim does not read). */
+  readonly issuerRef: ReturnType<typeof edgeIssuerRef>;
+  /** Creates the issuers in use, and what each needs in the namespace, in `scope` (`certIssuers`). */
+  addIssuers(scope: Construct): ApiObject[];
+}
+
+export function edgeCertificates(env: Environment): EdgeCertificates {
+  return { annotation: issuerAnnotation(env.config), issuerRef: edgeIssuerRef(env.config), addIssuers: (scope) => certIssuers(scope, env) };
 }

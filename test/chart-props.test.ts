@@ -1,0 +1,94 @@
+/**
+ * Charts take their own props: `(scope, id, props)` with their own config section(s), the environment context
+ * and the constructs they depend on; lib/pipeline.ts is the one place that holds a whole `Environment` and wires
+ * them. The compiler enforces what a chart can read once its props say it; these checks keep the props honest.
+ */
+import * as fs from 'fs';
+import * as path from 'path';
+import { ROOT } from './helpers';
+
+const CHARTS = path.join(ROOT, 'charts');
+const chartFiles = () => fs.readdirSync(CHARTS).filter((f) => f.endsWith('.ts')).sort();
+const read = (f: string) => fs.readFileSync(path.join(CHARTS, f), 'utf8');
+
+/** Every problem of one chart file's source text. */
+export function chartProblems(file: string, text: string): string[] {
+  const problems: string[] = [];
+  // 1. No whole environment: neither the `Environment` type nor the loader (only the wiring holds them).
+  for (const m of text.matchAll(/import\s+(?:type\s+)?\{([^}]*)\}\s+from\s+'[^']*\/lib\/config(?:\/index)?'/g)) {
+    for (const name of m[1].split(',').map((x) => x.trim().replace(/^type\s+/, '').split(/\s+as\s+/)[0]).filter(Boolean)) {
+      if (['Environment', 'loadEnvironments', 'environments', 'loadEnvironment'].includes(name)) problems.push(`${file}: imports ${name} from lib/config`);
+    }
+  }
+  // 2. No whole config: EnvConfig only as one section's type (`EnvConfig['backend']`).
+  for (const m of text.matchAll(/\bEnvConfig\b(?!\[')/g)) {
+    const line = text.slice(0, m.index).split('\n').length;
+    if (!/^\s*import\b/.test(text.split('\n')[line - 1])) problems.push(`${file}:${line}: EnvConfig used whole (only EnvConfig['<section>'] is a chart's)`);
+  }
+  // 3. Every EnvChart is (scope, id, props) with a Props interface that extends EnvChartProps.
+  for (const m of text.matchAll(/export class (\w+) extends EnvChart\b[\s\S]*?constructor\(([^)]*)\)/g)) {
+    const [, cls, params] = m;
+    const props = /^scope: Construct, id: string, props: (\w+)$/.exec(params.trim());
+    if (!props) problems.push(`${file}: ${cls} takes (${params.trim()}), not (scope: Construct, id: string, props: ${cls}Props)`);
+    else if (!extendsEnvChartProps(text, props[1])) problems.push(`${file}: ${props[1]} does not extend EnvChartProps`);
+  }
+  // 4. No chart recomputes another chart's selector from its label spec: it takes the other chart's construct
+  //    (`workload.selector`, `.peer`) in its props.
+  for (const [spec, owner] of Object.entries(LABEL_SPEC_OWNERS)) {
+    if (file !== owner && new RegExp(`selectorLabels\\([^)]*\\b${spec}\\b`).test(text)) problems.push(`${file}: computes the selector of ${spec} (${owner}'s pods) instead of taking its construct`);
+  }
+  return problems;
+}
+
+/** Whether interface `name` of this file extends EnvChartProps, directly or through another props interface of the file. */
+function extendsEnvChartProps(text: string, name: string, seen = new Set<string>()): boolean {
+  const bases = new RegExp(`export interface ${name} extends ([\\w, ]+)\\{`).exec(text)?.[1].split(',').map((b) => b.trim()) ?? [];
+  seen.add(name);
+  return bases.some((b) => b === 'EnvChartProps' || (!seen.has(b) && extendsEnvChartProps(text, b, seen)));
+}
+
+/** Label specs of lib/names.ts and the chart whose pods carry them. */
+const LABEL_SPEC_OWNERS: Record<string, string> = {
+  BACKEND: 'backend.ts',
+  FRONTEND: 'frontend.ts',
+  MIGRATION_LABELS: 'migrations.ts',
+  SMOKE_LABELS: 'smoke.ts',
+};
+
+/** Charts that still take more than their own props. Shrinks to nothing; a file that complies must leave it. */
+const NOT_YET: string[] = ['argocd.ts', 'backend.ts', 'database.ts', 'gateway.ts', 'redis.ts'];
+
+test('every chart takes (scope, id, props): its own sections, the environment context and constructs, never the whole Environment', () => {
+  const offenders = chartFiles().filter((f) => !NOT_YET.includes(f)).flatMap((f) => chartProblems(f, read(f)));
+  expect(offenders).toEqual([]);
+  // The list of exceptions is exact: a chart converted leaves it, so it cannot slip back unnoticed.
+  expect(NOT_YET.filter((f) => chartProblems(f, read(f)).length === 0)).toEqual([]);
+});
+
+test('the check finds each kind of reach past the props (it is not vacuous)', () => {
+  expect(chartProblems('x.ts', "import type { EnvConfig, Environment } from '../lib/config';")).toEqual(['x.ts: imports Environment from lib/config']);
+  expect(chartProblems('x.ts', "import { environments as all } from '../lib/config';")).toEqual(['x.ts: imports environments from lib/config']);
+  expect(chartProblems('x.ts', "import type { EnvConfig } from '../lib/config';\nfunction f(c: EnvConfig) {}")).toEqual(["x.ts:2: EnvConfig used whole (only EnvConfig['<section>'] is a chart's)"]);
+  expect(chartProblems('x.ts', "export class XChart extends EnvChart {\n  constructor(scope: Construct, env: Environment) {")).toEqual(['x.ts: XChart takes (scope: Construct, env: Environment), not (scope: Construct, id: string, props: XChartProps)']);
+  expect(chartProblems('x.ts', 'export interface XProps {}\nexport class XChart extends EnvChart {\n  constructor(scope: Construct, id: string, props: XProps) {')).toEqual(['x.ts: XProps does not extend EnvChartProps']);
+  expect(chartProblems('redis.ts', 'const backend = selectorLabels(env, BACKEND);')).toEqual(["redis.ts: computes the selector of BACKEND (backend.ts's pods) instead of taking its construct"]);
+  expect(chartProblems('backend.ts', 'const backend = selectorLabels(env, BACKEND);')).toEqual([]);
+  // Today's charts: the ingress chart complies; reintroducing the whole Environment is caught.
+  const ingress = read('ingress.ts');
+  expect(chartProblems('ingress.ts', ingress)).toEqual([]);
+  expect(chartProblems('ingress.ts', ingress.replace("import type { EnvConfig } from '../lib/config';", "import type { EnvConfig, Environment } from '../lib/config';"))).toEqual(['ingress.ts: imports Environment from lib/config']);
+});
+
+test('only lib/pipeline.ts (and the command line) builds charts', () => {
+  const libFiles: string[] = [];
+  const walk = (d: string) => {
+    for (const f of fs.readdirSync(path.join(ROOT, d))) {
+      const p = path.join(d, f);
+      if (fs.statSync(path.join(ROOT, p)).isDirectory()) walk(p);
+      else if (p.endsWith('.ts')) libFiles.push(p);
+    }
+  };
+  walk('lib');
+  const builders = [...libFiles, 'main.ts'].filter((f) => /new \w+Chart\(/.test(fs.readFileSync(path.join(ROOT, f), 'utf8')));
+  expect(builders).toEqual(['lib/pipeline.ts']);
+});
