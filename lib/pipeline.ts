@@ -227,7 +227,7 @@ export function synthesize(opts: SynthOptions, log: SynthLog): SynthResult {
   const misread = yaml11TreeFindings(files, envs);
   if (misread.length > 0) return { ok: false, stage: 'yaml11', findings: misread };
   // 5. write: only the output folder (and its scratch siblings .<out>.synth-new/-old, lib/output/write.ts);
-  // the generated docs, docs/architecture/ included, are `npm run docs`'s.
+  // the generated docs, docs/deployed-objects/ included, are `npm run docs`'s.
   writeTreeAtomically(opts.outDir, files);
   if (opts.mirrorDir) writeTree(opts.mirrorDir, files);
   const notices = synthesized.flatMap(({ env }) => monitoringNotices(env).map((n) => `${env.name}: ${n}`));

@@ -7,8 +7,8 @@ import * as path from 'path';
 import { EXIT, projectRoot, runCli } from '../lib/cli/errors';
 import { loadEnvironments } from '../lib/config';
 import { generatedDocs } from '../lib/docs';
-import { architectureDocs } from '../lib/docs/architecture';
-import { environmentsOfDist, readDist, writeArchitectureDocs } from '../lib/docs/architecture-files';
+import { deployedObjectsDocs } from '../lib/docs/deployed-objects';
+import { environmentsOfDist, readDist, writeGeneratedPages } from '../lib/docs/dist-pages';
 
 // Exit codes (docs/cli.md): 0 written, 1 a config problem (nothing written), 3 a file could not be written, 70 a bug.
 process.exitCode = runCli('docs', () => {
@@ -20,7 +20,8 @@ process.exitCode = runCli('docs', () => {
     process.stdout.write(`docs: ${file} ${current ? 'already current' : 'regenerated'}\n`);
   }
   // From the YAML in dist/ (not from config): run `npm run synth` first when config or code changed.
-  const written = writeArchitectureDocs(root, architectureDocs(environmentsOfDist(readDist(path.join(root, 'dist')))));
-  process.stdout.write(`docs: docs/architecture/ ${written.length ? `regenerated (${written.join(', ')})` : 'already current'} from dist/\n`);
+  const envs = environmentsOfDist(readDist(path.join(root, 'dist')));
+  const written = writeGeneratedPages(root, deployedObjectsDocs(envs), ['docs/deployed-objects']);
+  process.stdout.write(`docs: docs/deployed-objects/ ${written.length ? `regenerated (${written.join(', ')})` : 'already current'} from dist/\n`);
   return EXIT.ok;
 }, { trailer: () => 'docs: nothing was written' });

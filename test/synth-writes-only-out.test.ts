@@ -1,15 +1,15 @@
 /**
  * Synth writes only its output folder (and the scratch folders next to it): wherever it is started, whatever
  * `--out` names, nothing else in the working folder is created, changed or deleted, a user's notes in
- * docs/architecture/ included. The architecture pages are `npm run docs`'s, which replaces or removes only the
- * pages it generated. In-process (main() and writeArchitectureDocs on temporary folders).
+ * docs/deployed-objects/ included. The deployed-objects pages are `npm run docs`'s, which replaces or removes only the
+ * pages it generated. In-process (main() and writeGeneratedPages on temporary folders).
  */
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { stringify } from 'yaml';
-import { GENERATED_MARK } from '../lib/docs/architecture';
-import { writeArchitectureDocs } from '../lib/docs/architecture-files';
+import { GENERATED_MARK } from '../lib/docs/deployed-objects';
+import { writeGeneratedPages } from '../lib/docs/dist-pages';
 import { main } from '../main';
 
 const CONFIG = stringify({ registry: 'registry.example.nl/pensioen', certManager: { email: 'ops@example.nl' }, network: { databaseCidrs: ['10.0.0.0/8'] } });
@@ -26,13 +26,13 @@ function tree(dir: string, skip: string[] = []): Record<string, string> {
   return out;
 }
 
-/** Another project: its own docs/architecture/ with a user's notes and a page named like an environment. */
+/** Another project: its own docs/deployed-objects/ with a user's notes and a page named like an environment. */
 function otherProject(): string {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'synth-only-out-'));
-  fs.mkdirSync(path.join(dir, 'docs', 'architecture'), { recursive: true });
-  fs.writeFileSync(path.join(dir, 'docs', 'architecture', 'notes.md'), '# My notes\n');
-  fs.writeFileSync(path.join(dir, 'docs', 'architecture', 'README.md'), '# Their architecture\n');
-  fs.writeFileSync(path.join(dir, 'docs', 'architecture', 'x.md'), '# Their page x\n');
+  fs.mkdirSync(path.join(dir, 'docs', 'deployed-objects'), { recursive: true });
+  fs.writeFileSync(path.join(dir, 'docs', 'deployed-objects', 'notes.md'), '# My notes\n');
+  fs.writeFileSync(path.join(dir, 'docs', 'deployed-objects', 'README.md'), '# Their objects\n');
+  fs.writeFileSync(path.join(dir, 'docs', 'deployed-objects', 'x.md'), '# Their page x\n');
   fs.writeFileSync(path.join(dir, 'README.md'), '# Another project\n');
   fs.mkdirSync(path.join(dir, 'envs'));
   fs.writeFileSync(path.join(dir, 'envs', 'x.yaml'), CONFIG);
@@ -60,16 +60,16 @@ test.each([['dist'], ['out/manifests']])('run from another project with --out %s
   }
 });
 
-describe('npm run docs (writeArchitectureDocs) replaces and removes only its own pages', () => {
-  const page = (env: string) => `# Architecture: ${env}\n\n<!-- generated from dist/${env}/ by \`npm run docs\` (${GENERATED_MARK}); do not edit -->\n`;
+describe('npm run docs (writeGeneratedPages) replaces and removes only its own pages', () => {
+  const page = (env: string) => `# Deployed objects: ${env}\n\n<!-- generated from dist/${env}/ by \`npm run docs\` (${GENERATED_MARK}); do not edit -->\n`;
   test('a user\'s notes stay; a generated page of a removed environment goes', () => {
     const root = fs.mkdtempSync(path.join(os.tmpdir(), 'arch-docs-'));
     try {
-      const dir = path.join(root, 'docs', 'architecture');
+      const dir = path.join(root, 'docs', 'deployed-objects');
       fs.mkdirSync(dir, { recursive: true });
       fs.writeFileSync(path.join(dir, 'notes.md'), '# My notes\n');
       fs.writeFileSync(path.join(dir, 'gone.md'), page('gone'));
-      writeArchitectureDocs(root, new Map([['docs/architecture/a.md', page('a')]]));
+      writeGeneratedPages(root, new Map([['docs/deployed-objects/a.md', page('a')]]), ['docs/deployed-objects']);
       expect(fs.readdirSync(dir).sort()).toEqual(['a.md', 'notes.md']);
       expect(fs.readFileSync(path.join(dir, 'notes.md'), 'utf8')).toBe('# My notes\n');
     } finally {
@@ -79,11 +79,11 @@ describe('npm run docs (writeArchitectureDocs) replaces and removes only its own
   test('a hand-written file with a generated page\'s name is not overwritten: one line saying what to do', () => {
     const root = fs.mkdtempSync(path.join(os.tmpdir(), 'arch-docs-'));
     try {
-      const dir = path.join(root, 'docs', 'architecture');
+      const dir = path.join(root, 'docs', 'deployed-objects');
       fs.mkdirSync(dir, { recursive: true });
       fs.writeFileSync(path.join(dir, 'a.md'), '# Mine\n');
-      expect(() => writeArchitectureDocs(root, new Map([['docs/architecture/a.md', page('a')]])))
-        .toThrow(/^docs: docs\/architecture\/a\.md: exists and was not generated .*so it is not replaced; move it away, then run npm run docs again$/);
+      expect(() => writeGeneratedPages(root, new Map([['docs/deployed-objects/a.md', page('a')]]), ['docs/deployed-objects']))
+        .toThrow(/^docs: docs\/deployed-objects\/a\.md: exists and was not generated .*so it is not replaced; move it away, then run npm run docs again$/);
       expect(fs.readFileSync(path.join(dir, 'a.md'), 'utf8')).toBe('# Mine\n');
     } finally {
       fs.rmSync(root, { recursive: true, force: true });

@@ -1,8 +1,8 @@
 /**
  * Every generated part of docs/: which file, and how to bring its generated section up to date. `npm run docs`
  * (scripts/gen-docs.ts) writes them all; test/docs.test.ts fails when any committed file differs from what this
- * produces. A new generated section goes here. (docs/architecture/ is generated whole, from dist/, by
- * lib/docs/architecture.ts; its staleness test is test/architecture.test.ts.)
+ * produces. A new generated section goes here. (docs/deployed-objects/ is generated whole, from dist/, by
+ * lib/docs/deployed-objects.ts; its staleness test is test/deployed-objects.test.ts.)
  */
 import * as fs from 'fs';
 import * as path from 'path';

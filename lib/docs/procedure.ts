@@ -6,7 +6,7 @@
 import * as path from 'path';
 import type { Environment } from '../config';
 import { kubectlProcedure, procedureMarkdown } from '../deploy/procedure';
-import { environmentsOfDist, readDist } from './architecture-files';
+import { environmentsOfDist, readDist } from './dist-pages';
 
 export const PROCEDURE_START = '<!-- procedure:start -->';
 export const PROCEDURE_END = '<!-- procedure:end -->';

@@ -1,13 +1,16 @@
 /**
- * docs/architecture/ on disk: the objects of a dist/ tree (read and parsed) in, the generated pages out, never
- * touching a page this generator did not write.
+ * The pages generated from dist/, on disk: the objects of a dist/ tree (read and parsed) in, the pages
+ * (docs/deployed-objects/) out, never touching a page no generator wrote.
  */
 import * as fs from 'fs';
 import * as path from 'path';
 import { parseAllDocuments } from 'yaml';
 import { CliError, EXIT } from '../cli/errors';
-import type { KObject } from './architecture-graph';
-import { GENERATED_MARK } from './architecture';
+import type { KObject } from './object-graph';
+import { GENERATED_MARK as DEPLOYED_OBJECTS_MARK } from './deployed-objects';
+
+/** What the header of a page generated from dist/ names (its generator). */
+export const GENERATED_MARKS = [DEPLOYED_OBJECTS_MARK];
 
 /** Objects of one dist folder, in file order, each with its file. */
 export function objectsFromYaml(files: [string, string][]): (KObject & { __file: string })[] {
@@ -46,32 +49,36 @@ export function readDist(distDir: string): Map<string, string> {
   return out;
 }
 
-/** Whether a file in docs/architecture/ is one of ours (its header names this generator). */
+/** Whether a page is one of ours: its header names one of the generators of pages from dist/. */
 export function isGeneratedPage(text: string): boolean {
-  return text.split('\n', 5).some((l) => l.startsWith('<!-- generated ') && l.includes(`(${GENERATED_MARK})`));
+  return text.split('\n', 5).some((l) => l.startsWith('<!-- generated ') && GENERATED_MARKS.some((m) => l.includes(`(${m})`)));
 }
 
 /**
- * Writes docs/architecture/ under `root` and removes pages of environments no longer in dist/: only pages this
- * generator wrote (isGeneratedPage); anything else there (a user's notes) is left alone, and a file of the same
- * name that is not ours is never overwritten. Returns the files written.
+ * Writes the pages generated from dist/ (path relative to `root` → text) and, in each folder of `prune`, removes
+ * the generated pages no longer among them (an environment gone from dist/). Only pages a generator wrote
+ * (isGeneratedPage) are ever replaced or removed: anything else there (a user's notes) is left alone, and a file
+ * of the same name that is not ours is never overwritten. Returns the files written.
  */
-export function writeArchitectureDocs(root: string, docs: Map<string, string>): string[] {
-  const dir = path.join(root, 'docs', 'architecture');
-  fs.mkdirSync(dir, { recursive: true });
+export function writeGeneratedPages(root: string, pages: Map<string, string>, prune: string[]): string[] {
   const written: string[] = [];
   const ours = (abs: string) => { try { return isGeneratedPage(fs.readFileSync(abs, 'utf8')); } catch { return false; } };
-  for (const f of fs.readdirSync(dir)) {
-    const abs = path.join(dir, f);
-    if (f.endsWith('.md') && !docs.has(`docs/architecture/${f}`) && fs.lstatSync(abs).isFile() && ours(abs)) fs.rmSync(abs);
+  for (const rel of prune) {
+    const dir = path.join(root, rel);
+    fs.mkdirSync(dir, { recursive: true });
+    for (const f of fs.readdirSync(dir)) {
+      const abs = path.join(dir, f);
+      if (f.endsWith('.md') && !pages.has(`${rel}/${f}`) && fs.lstatSync(abs).isFile() && ours(abs)) fs.rmSync(abs);
+    }
   }
-  for (const [rel, text] of docs) {
+  for (const [rel, text] of pages) {
     const abs = path.join(root, rel);
     if (fs.existsSync(abs)) {
       const current = fs.readFileSync(abs, 'utf8');
       if (current === text) continue;
-      if (!isGeneratedPage(current)) throw new CliError([`docs: ${rel}: exists and was not generated (no "generated ... (${GENERATED_MARK})" header), so it is not replaced; move it away, then run npm run docs again`], EXIT.output);
+      if (!isGeneratedPage(current)) throw new CliError([`docs: ${rel}: exists and was not generated (no "generated ... (${GENERATED_MARKS.join(' or ')})" header), so it is not replaced; move it away, then run npm run docs again`], EXIT.output);
     }
+    fs.mkdirSync(path.dirname(abs), { recursive: true });
     fs.writeFileSync(abs, text);
     written.push(rel);
   }

@@ -1,13 +1,13 @@
 /**
- * docs/architecture/: edge extraction on small hand-made objects, Mermaid safety of labels and ids, and the
+ * docs/deployed-objects/: edge extraction on small hand-made objects, Mermaid safety of labels and ids, and the
  * committed pages equal to what the YAML in dist/ gives (and to what synth writes from its objects).
  */
 import * as fs from 'fs';
 import { matchSelector } from '../lib/validate/workloads';
 import * as path from 'path';
-import { architectureDocs, mermaidText, toMermaid } from '../lib/docs/architecture';
-import { buildGraph, type Graph, type KObject, kindFromField } from '../lib/docs/architecture-graph';
-import { environmentsOfDist, isGeneratedPage, readDist } from '../lib/docs/architecture-files';
+import { deployedObjectsDocs, mermaidText, toMermaid } from '../lib/docs/deployed-objects';
+import { buildGraph, type Graph, type KObject, kindFromField } from '../lib/docs/object-graph';
+import { environmentsOfDist, isGeneratedPage, readDist } from '../lib/docs/dist-pages';
 import { ROOT } from './helpers';
 
 const ns = 'app';
@@ -224,7 +224,7 @@ describe('Mermaid output', () => {
   });
 
   test.each(['onprem', 'production', 'staging'].filter((e) => fs.existsSync(path.join(ROOT, 'dist', e))))('%s: the committed diagram keeps to the flowchart grammar and Mermaid\'s default limits', (env) => {
-    const page = fs.readFileSync(path.join(ROOT, 'docs', 'architecture', `${env}.md`), 'utf8');
+    const page = fs.readFileSync(path.join(ROOT, 'docs', 'deployed-objects', `${env}.md`), 'utf8');
     const blocks = [...page.matchAll(/```mermaid\n([\s\S]*?)\n```/g)].map((m) => m[1]);
     expect(blocks).toHaveLength(1);
     checkMermaidSyntax(blocks[0]);
@@ -233,13 +233,13 @@ describe('Mermaid output', () => {
   });
 });
 
-describe('docs/architecture/ is current', () => {
-  const fromDist = architectureDocs(environmentsOfDist(readDist(path.join(ROOT, 'dist'))));
+describe('docs/deployed-objects/ is current', () => {
+  const fromDist = deployedObjectsDocs(environmentsOfDist(readDist(path.join(ROOT, 'dist'))));
   test('one page per environment folder of dist/ (not argocd), plus the index; no page of a removed environment', () => {
     const envs = fs.readdirSync(path.join(ROOT, 'dist')).filter((d) => d !== 'argocd' && fs.statSync(path.join(ROOT, 'dist', d)).isDirectory()).sort();
-    expect([...fromDist.keys()].sort()).toEqual(['docs/architecture/README.md', ...envs.map((e) => `docs/architecture/${e}.md`)].sort());
+    expect([...fromDist.keys()].sort()).toEqual(['docs/deployed-objects/README.md', ...envs.map((e) => `docs/deployed-objects/${e}.md`)].sort());
     // Generated pages only (a hand-written note may sit next to them; npm run docs leaves it alone).
-    const generated = fs.readdirSync(path.join(ROOT, 'docs', 'architecture')).filter((f) => isGeneratedPage(fs.readFileSync(path.join(ROOT, 'docs', 'architecture', f), 'utf8')));
+    const generated = fs.readdirSync(path.join(ROOT, 'docs', 'deployed-objects')).filter((f) => isGeneratedPage(fs.readFileSync(path.join(ROOT, 'docs', 'deployed-objects', f), 'utf8')));
     expect(generated.sort()).toEqual([...fromDist.keys()].map((f) => path.basename(f)).sort());
   });
   test.each([...fromDist.keys()])('%s equals what dist/ gives (fix: `npm run docs`)', (file) => {

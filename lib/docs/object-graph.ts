@@ -1,5 +1,5 @@
 /**
- * The architecture picture of each environment, generated from the YAML in `dist/<env>/` (never from config):
+ * The graph of each environment's deployed objects, built from the YAML in `dist/<env>/` (never from config):
  * every object is a node, and every way one object points at another is an edge:
  *
  * - Service → workload, PodDisruptionBudget → workload, PodMonitor → workload, NetworkPolicy → workload: by
@@ -20,11 +20,11 @@
  *   the Secrets they create.
  *
  * Referenced objects that are not in `dist/` (pre-created Secrets, pods of other namespaces, CIDRs) are drawn as
- * dashed nodes. Kinds nothing here knows are still drawn, as plain nodes. `npm run docs` writes docs/architecture/
+ * dashed nodes. Kinds nothing here knows are still drawn, as plain nodes. `npm run docs` writes docs/deployed-objects/
  * (synth writes only dist/); a test fails when it is stale.
  *
- * This file builds the graph; lib/docs/architecture.ts renders it as Markdown and Mermaid, and
- * lib/docs/architecture-files.ts reads dist/ and writes docs/architecture/.
+ * This file builds the graph; lib/docs/deployed-objects.ts renders it as Markdown and Mermaid, and
+ * lib/docs/dist-pages.ts reads dist/ and writes docs/deployed-objects/.
  */
 // The gate's pod templates and selector semantics: the same workload kinds (Argo Rollouts' Rollout too), the same
 // pods CloudNativePG creates for a Cluster or Pooler, and an unknown operator selecting nothing (the API server refuses it).
