@@ -1,16 +1,15 @@
 import type { Construct } from 'constructs';
-import { BACKEND } from '../lib/names';
 import { Workload } from '../lib/constructs/workload';
-import { EnvChart } from '../lib/constructs/env-chart';
-import type { Environment } from '../lib/config';
+import { EnvChart, type EnvChartProps } from '../lib/constructs/env-chart';
+import type { EnvConfig } from '../lib/config';
 import { execProbe, hardenedContainer, hardenedPodSpec, httpProbe, volumeNameForPath } from '../lib/k8s/hardened';
 import { k8s } from '../lib/k8s';
 import { labels, meta, selectorLabels, versionOfImage } from '../lib/k8s/labels';
-import { dnsEgress, fromPrometheus, tcp } from '../lib/k8s/network';
+import { dnsEgress, tcp } from '../lib/k8s/network';
 import { HANDOVER_KEY, HAPROXY_DOWN_INTER_MS, HAPROXY_PASSWORD_VAR, HAPROXY_READY_PATH, commonSh, haproxyFirstCheckRoundSeconds, configCommandName, haproxyCfg, preStopRedisSh, redisConf, sentinelConf, startRedisSh, startSentinelSh } from '../lib/redis/files';
 import {
   HAPROXY_CONFIGMAP, HAPROXY_DEPLOYMENT, HAPROXY_HEALTH_PORT, METRICS_PORT, PATHS, PROXY_SERVICE,
-  REDIS_HAPROXY, REDIS_PORT, SENTINEL_PORT, cacheNames, headlessDomain, redisNodes, sentinelNodes,
+  REDIS_HAPROXY, REDIS_PORT, SENTINEL_PORT, cacheEnvOf, cacheNames, headlessDomain, redisNodes, sentinelNodes,
 } from '../lib/redis/topology';
 import { cacheImage } from '../lib/redis/schema';
 import { ADMIN_USER, CACHE_USERS, type CacheUser, aclConf, passwordVar, previousPasswordVar, sentinelAclConf, userPreviousKey, userSecretKey } from '../lib/redis/acl';
@@ -23,6 +22,17 @@ const EXPORTER_UID = 59000;
 
 const int = (n: number) => k8s.IntOrString.fromNumber(n);
 
+export interface RedisChartProps extends EnvChartProps {
+  /** `redis`: mode and engine, replicas, Sentinel, HAProxy, the exporter, persistence, ACL, a managed cache. */
+  readonly redis: EnvConfig['redis'];
+  /** `secrets.redis`: the Secret that holds every cache user's password (lib/redis/acl.ts). */
+  readonly secret: EnvConfig['secrets']['redis'];
+  /** The cache's client: its pods reach HAProxy, Redis and Sentinel. */
+  readonly backend: Workload;
+  /** Prometheus's pods (`network`): they scrape the exporters. */
+  readonly prometheus: k8s.NetworkPolicyPeer;
+}
+
 /**
  * Redis with Sentinel: StatefulSet `redis` (Redis, a Sentinel sidecar and redis_exporter in each pod,
  * a PersistentVolumeClaim for AOF), Services `redis-headless` (stable pod DNS, metrics) and
@@ -31,13 +41,15 @@ const int = (n: number) => k8s.IntOrString.fromNumber(n);
  * `secrets.redis` at start-up.
  */
 export class RedisChart extends EnvChart {
-  constructor(scope: Construct, env: Environment) {
-    super(scope, 'redis', env, '35-redis.yaml');
+  constructor(scope: Construct, id: string, props: RedisChartProps) {
+    super(scope, id, props.env, '35-redis.yaml');
+    // The context with the cache's own sections: what the builders of lib/redis read.
+    const env = cacheEnvOf(props.env, props.redis, props.secret);
     const c = env.config;
     const r = c.redis;
     if (r.mode === 'managed') {
       // No cache in the cluster: at most the exporter that watches the managed endpoint.
-      if (r.managed?.metrics === 'exporter') new ManagedCacheExporter(this, env);
+      if (r.managed?.metrics === 'exporter') new ManagedCacheExporter(this, env, props.prometheus);
       return;
     }
     // Redis or Valkey: the same topology; names, binaries and the image follow the engine (lib/redis/topology.ts).
@@ -268,8 +280,8 @@ export class RedisChart extends EnvChart {
     // ---- NetworkPolicies (on top of the namespace's default deny)
     const npSpec = { name: 'redis', component: 'network-policy' };
     const pods = (sel: Record<string, string>): k8s.NetworkPolicyPeer => ({ podSelector: { matchLabels: sel } });
-    const backend = selectorLabels(env, BACKEND);
-    const monitoring = fromPrometheus(c);
+    const backend = props.backend.selector;
+    const monitoring = props.prometheus;
     const dns = dnsEgress(c);
     new k8s.KubeNetworkPolicy(this, 'np-redis', {
       metadata: meta(env, n.podPolicy, npSpec),

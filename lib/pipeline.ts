@@ -45,6 +45,7 @@ import { managedCaVolume } from './redis/managed';
 import { databaseCaVolume } from './database/connection';
 import { signaturePolicy } from './images/signature-policy';
 import { instanceOf, selectorLabels } from './k8s/labels';
+import { fromPrometheus } from './k8s/network';
 import { secretStorePolicy } from './secrets/store-policy';
 import { secretSourcesOf } from './config/secret-sources';
 import { configWarnings } from './config/warnings';
@@ -123,7 +124,7 @@ export function buildApp(env: Environment): { app: App; charts: EnvChart[] } {
     ...optional('postgresExporter', monitoring?.postgresExporter),
     http01Solver: edgeSolvesHttp01(env),
   });
-  const redis = new RedisChart(app, env);
+  const redis = new RedisChart(app, 'redis', { env: context, redis: c.redis, secret: c.secrets.redis, backend: backend.workload, prometheus: fromPrometheus(c) });
   // The edge, and during a migration (edge.migrateFrom) the one being retired too: 40-ingress.yaml, 40-gateway.yaml.
   const certificates = (edge: 'ingress' | 'gateway') => optional('certificates', certificateEdge(c.edge) === edge ? edgeCertificates(env) : undefined);
   const edges = runningEdges(c.edge).sort().map((k) => (k === 'gateway'

@@ -5,13 +5,12 @@
  * and its NetworkPolicy (Prometheus in, the cache's CIDRs and port out). With `managed.metrics: cloud` not even that.
  */
 import { Construct } from 'constructs';
-import type { Environment } from '../config';
 import { Workload } from '../constructs/workload';
 import { httpProbe } from '../k8s/hardened';
 import { k8s } from '../k8s';
 import { meta, selectorLabels, versionOfImage } from '../k8s/labels';
-import { dnsEgress, fromPrometheus, tcp } from '../k8s/network';
-import { MANAGED_CA_DIR, MANAGED_CA_FILE, METRICS_PORT, managedUrl } from './topology';
+import { dnsEgress, tcp } from '../k8s/network';
+import { MANAGED_CA_DIR, MANAGED_CA_FILE, METRICS_PORT, managedUrl, type CacheEnv } from './topology';
 
 export const MANAGED_EXPORTER = 'redis-exporter';
 /** Labels of the managed-cache exporter (its Service is what the ServiceMonitor selects). */
@@ -19,14 +18,14 @@ export const MANAGED_EXPORTER_LABELS = { name: 'redis-exporter', component: 'met
 const EXPORTER_UID = 59000;
 
 /** REDIS_URL for a container: the ConfigMap's url, or the Secret key `managed.urlSecret`. */
-export function managedUrlEnv(env: Environment, name: string): k8s.EnvVar {
+export function managedUrlEnv(env: CacheEnv, name: string): k8s.EnvVar {
   const m = env.config.redis.managed!;
   if (m.urlSecret) return { name, valueFrom: { secretKeyRef: { name: m.urlSecret.name, key: m.urlSecret.key } } };
   return { name, value: managedUrl(env)! };
 }
 
 /** The private CA of a managed cache as a volume (only with `managed.caSecret`). */
-export function managedCaVolume(env: Environment): { volume: k8s.Volume; mount: k8s.VolumeMount } | undefined {
+export function managedCaVolume(env: CacheEnv): { volume: k8s.Volume; mount: k8s.VolumeMount } | undefined {
   const ca = env.config.redis.managed?.caSecret;
   if (!ca) return undefined;
   return {
@@ -36,7 +35,8 @@ export function managedCaVolume(env: Environment): { volume: k8s.Volume; mount: 
 }
 
 export class ManagedCacheExporter extends Construct {
-  constructor(scope: Construct, env: Environment) {
+  /** `prometheus`: Prometheus's pods (`network`), which scrape the exporter. */
+  constructor(scope: Construct, env: CacheEnv, prometheus: k8s.NetworkPolicyPeer) {
     super(scope, 'managed-exporter');
     const c = env.config;
     const r = c.redis;
@@ -76,7 +76,7 @@ export class ManagedCacheExporter extends Construct {
       spec: {
         podSelector: { matchLabels: selectorLabels(env, spec) },
         policyTypes: ['Ingress', 'Egress'],
-        ingress: [{ from: [fromPrometheus(c)], ports: [tcp(METRICS_PORT)] }],
+        ingress: [{ from: [prometheus], ports: [tcp(METRICS_PORT)] }],
         egress: [dnsEgress(c), { to: m.cidrs.map((cidr) => ({ ipBlock: { cidr } })), ports: [tcp(m.port)] }],
       },
     });

@@ -2,9 +2,23 @@
  * Names, ports and hostnames of the Redis + Sentinel deployment: one place, so that the StatefulSet, the
  * Services, the generated config files and the client ConfigMap agree.
  */
-import type { Environment } from '../config';
+import type { EnvConfig } from '../config';
+import type { EnvContext } from '../config/context';
 import type { CacheEngine } from './schema';
 import { BACKEND_USER } from './users';
+
+/**
+ * What the cache's builders read: the environment context, the `redis` section and the cache's Secret
+ * (`secrets.redis`). An `Environment` is one; the cache chart builds it from its props (`cacheEnvOf`).
+ */
+export interface CacheEnv extends EnvContext {
+  readonly config: EnvContext['config'] & { readonly redis: EnvConfig['redis']; readonly secrets: { readonly redis: EnvConfig['secrets']['redis'] } };
+}
+
+/** The environment context with the cache's own sections: what the cache chart hands the builders of lib/redis. */
+export function cacheEnvOf(env: EnvContext, redis: EnvConfig['redis'], secret: EnvConfig['secrets']['redis']): CacheEnv {
+  return { ...env, config: { ...env.config, redis, secrets: { redis: secret } } };
+}
 
 export const REDIS_PORT = 6379;
 export const SENTINEL_PORT = 26379;
@@ -74,7 +88,7 @@ export function engineNames(engine: CacheEngine): CacheNames {
   };
 }
 
-export function cacheNames(env: Environment): CacheNames {
+export function cacheNames(env: CacheEnv): CacheNames {
   return engineNames(env.config.redis.engine);
 }
 
@@ -89,25 +103,25 @@ export const PATHS = {
   haproxyConfig: '/usr/local/etc/haproxy',
 };
 
-export function headlessDomain(env: Environment): string {
+export function headlessDomain(env: CacheEnv): string {
   return `${cacheNames(env).headless}.${env.config.namespace}.svc.${env.config.redis.clusterDomain}`;
 }
 
 /** Stable DNS name of Redis pod `i` (through the headless Service). */
-export function podHost(env: Environment, i: number): string {
+export function podHost(env: CacheEnv, i: number): string {
   return `${cacheNames(env).statefulset}-${i}.${headlessDomain(env)}`;
 }
 
-export function podHosts(env: Environment): string[] {
+export function podHosts(env: CacheEnv): string[] {
   return Array.from({ length: env.config.redis.replicas }, (_, i) => podHost(env, i));
 }
 
 /** `host:6379` of every Redis pod, pod 0 first (pod 0 bootstraps as primary when no Sentinel knows one). */
-export function redisNodes(env: Environment): string[] {
+export function redisNodes(env: CacheEnv): string[] {
   return podHosts(env).map((h) => `${h}:${REDIS_PORT}`);
 }
 
-export function sentinelNodes(env: Environment): string[] {
+export function sentinelNodes(env: CacheEnv): string[] {
   return podHosts(env).map((h) => `${h}:${SENTINEL_PORT}`);
 }
 
@@ -116,7 +130,7 @@ export const MANAGED_CA_DIR = '/etc/pensioen/redis-ca';
 export const MANAGED_CA_FILE = `${MANAGED_CA_DIR}/ca.crt`;
 
 /** REDIS_URL of a managed cache given by host (undefined when it comes from `managed.urlSecret`). */
-export function managedUrl(env: Environment): string | undefined {
+export function managedUrl(env: CacheEnv): string | undefined {
   const m = env.config.redis.managed;
   return m?.host ? `${m.tls ? 'rediss' : 'redis'}://${m.host}:${m.port}/${m.database}` : undefined;
 }
@@ -126,7 +140,7 @@ export function managedUrl(env: Environment): string | undefined {
  * Sentinel keys only where Sentinels run; with a managed cache the URL (unless it comes from a Secret) and, for a
  * private CA, where its file is.
  */
-export function redisClientConfig(env: Environment): Record<string, string> {
+export function redisClientConfig(env: CacheEnv): Record<string, string> {
   const r = env.config.redis;
   if (r.mode === 'managed') {
     const url = managedUrl(env);
@@ -151,7 +165,7 @@ export function redisClientConfig(env: Environment): Record<string, string> {
  * Labels of the Service in front of the exporters the ServiceMonitor `redis` selects: the cache pods' headless
  * Service (the redis_exporter sidecars), the managed cache's exporter, or none (managed, `metrics: cloud`).
  */
-export function cacheMetricsServiceLabels(env: Environment): Record<string, string> | undefined {
+export function cacheMetricsServiceLabels(env: CacheEnv): Record<string, string> | undefined {
   const r = env.config.redis;
   if (r.mode === 'managed') {
     return r.managed?.metrics === 'exporter' ? { 'app.kubernetes.io/name': 'redis-exporter', 'app.kubernetes.io/component': 'metrics' } : undefined;
