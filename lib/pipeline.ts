@@ -29,7 +29,7 @@ import type { EnvChart, EnvContext } from './constructs/env-chart';
 import { type Environment, loadEnvironments } from './config';
 import { certificateEdge, runningEdges } from './config/edge';
 import { edgeCertificates } from './edge/acme';
-import { frontendApiUrl } from './config/real-cluster';
+import { frontendApiUrl } from './config/frontend-api-url';
 import { SMOKE_LABELS, edgeCaSecret, edgeTlsOf, smokeEnv } from './delivery/smoke';
 import { edgeSolvesHttp01, edgeSourcesOf } from './edge/sources';
 import { databaseClientOf, databaseEgressOf } from './database/client';

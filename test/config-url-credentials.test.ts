@@ -3,7 +3,7 @@
  * credential-looking query parameters are refused by the config, naming the key and the reason. In-process.
  */
 import { stringify } from 'yaml';
-import { urlCredentialProblem } from '../lib/config/safety';
+import { urlCredentialProblem } from '../lib/config/url-credentials';
 import { configProblems } from './helpers';
 import { cnpgOverrides, cnpgYaml, merge } from './database-helpers';
 

@@ -7,7 +7,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { stringify } from 'yaml';
-import { RESERVED_ENV_NAMES } from '../lib/config/safety';
+import { RESERVED_ENV_NAMES } from '../lib/config/cross-environment';
 import { createEnvironment, NewEnvError } from '../lib/config/new-env';
 
 const SOURCE = stringify({ registry: 'registry.example.nl/pensioen', certManager: { email: 'ops@example.nl' }, network: { databaseCidrs: ['10.0.0.0/8'] } });

@@ -6,7 +6,7 @@
 import { parse, stringify } from 'yaml';
 import { newEnvironmentConfig } from '../lib/config/new-env';
 import { PLACEHOLDER } from '../lib/config/placeholders';
-import { crossEnvironmentProblems } from '../lib/config/safety';
+import { crossEnvironmentProblems } from '../lib/config/cross-environment';
 import { configProblems, environment, fixtureText } from './helpers';
 
 const problemsOf = (text: string) => configProblems(text, 'config/acceptance.yaml');

@@ -6,7 +6,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { loadEnvironments, parseConfig } from '../lib/config';
-import { frontendApiUrlProblems as crossEnvironmentProblems } from '../lib/config/real-cluster';
+import { frontendApiUrlProblems } from '../lib/config/frontend-api-url';
 import { passes, preflightChecks } from '../lib/preflight';
 import { SYNC_WAVE, WAVES } from '../lib/output/sync-waves';
 import { contextOf, formatFinding, validateObjects } from '../lib/validate';
@@ -281,13 +281,13 @@ describe('config rules (change a value, the output or the refusal follows)', () 
 
   test('two environments sharing a frontend image must share the API host (or read it at run time)', () => {
     const envs = loadEnvironments(FIXTURES);
-    expect(crossEnvironmentProblems(envs)).toEqual([]);
+    expect(frontendApiUrlProblems(envs)).toEqual([]);
     const a = { name: 'production', file: 'config/production.yaml', config: envs.find((e) => e.name === 'production')!.config };
     const b = { name: 'staging', file: 'config/staging.yaml', config: { ...envs.find((e) => e.name === 'staging')!.config, frontend: { ...envs.find((e) => e.name === 'staging')!.config.frontend, image: 'pensioen-frontend:1.0.0' } } };
-    const [line] = crossEnvironmentProblems([a, b]);
+    const [line] = frontendApiUrlProblems([a, b]);
     expect(line).toBe('config/staging.yaml: frontend.image: ghcr.io/pensioen-beslissingstool/pensioen-frontend:1.0.0 is also the frontend image of config/production.yaml, but NEXT_PUBLIC_API_URL differs (https://api.staging.pensioen-beslissingstool.nl vs https://api.pensioen-beslissingstool.nl) and next build bakes it into the bundle (allowed: a frontend image per API host, or frontend.runtimeApiUrl: true in config/production.yaml and config/staging.yaml for an image that reads the URL at run time)');
     const runtime = (e: typeof a) => ({ ...e, config: { ...e.config, frontend: { ...e.config.frontend, runtimeApiUrl: true } } });
-    expect(crossEnvironmentProblems([runtime(a), runtime(b)])).toEqual([]);
+    expect(frontendApiUrlProblems([runtime(a), runtime(b)])).toEqual([]);
   });
 });
 

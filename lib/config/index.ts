@@ -6,22 +6,30 @@
  */
 import * as path from 'path';
 import { z } from 'zod';
-import { DNS_LABEL, dnsLabel, dnsName, imageRef, port, resources } from './types';
+import { cidr, cidrList, DNS_LABEL, dnsLabel, dnsName, imageRef, port, resources } from './types';
 import { cacheModeProblems, redisSchemaShape, refineRedis, refineRedisSecret } from '../redis/schema';
 import { gitopsSchema, secretsProviderSchema } from './gitops';
 import { edgeSchema } from './edge';
 import { monitoringSchema } from '../monitoring/schema';
-import { configFilesOf, crossEnvironmentProblems, InputProblem, parseConfigYaml, readConfigText, refineSafety } from './safety';
+import { configFilesOf, InputProblem, parseConfigYaml, readConfigText } from './config-file';
 import { placeholderIssues } from './placeholders';
-import {
-  frontendApiUrlProblems, DEFAULT_ISSUERS, cidrList, issuerSchema, livenessSchema, migrationsSchema,
-  probeTiming, refineRealCluster, spreadSchema, startupSchema,
-} from './real-cluster';
+import { livenessSchema, probeTiming, startupSchema } from './probes';
+import { spreadSchema } from './spread';
+import { migrationsSchema } from './migrations';
+import { DEFAULT_ISSUERS, issuerSchema } from './issuers';
+import { refineStringValues } from './string-values';
+import { refineNamespace } from './namespace-rules';
+import { refinePods } from './pod-rules';
+import { refineGitRevisions } from './git-revision';
+import { refineDurations } from './durations';
+import { refineConnectionBudget } from './connection-budget';
+import { refineIssuers } from './issuer-rules';
+import { refineEdge } from './edge-rules';
+import { crossEnvironmentProblems } from './cross-environment';
+import { frontendApiUrlProblems } from './frontend-api-url';
 import { databaseSchema, refineDatabase } from '../database/schema';
 import { imagesSchema, refineImages } from './images';
 import { deliverySchema, refineDelivery } from '../delivery/schema';
-
-const CIDR = /^((25[0-5]|2[0-4]\d|1?\d?\d)\.){3}(25[0-5]|2[0-4]\d|1?\d?\d)\/(3[0-2]|[12]?\d)$|^[0-9a-fA-F:]+\/(12[0-8]|1[01]\d|[1-9]?\d)$/;
 
 const probe = (initialDelaySeconds: number, periodSeconds: number) => z.strictObject(probeTiming(initialDelaySeconds, periodSeconds)).prefault({});
 
@@ -152,11 +160,11 @@ export const configSchema = z.strictObject({
       .describe('Labels of the Prometheus pods in `monitoringNamespace`: only they may scrape (the Prometheus Operator sets app.kubernetes.io/name: prometheus on them)'),
     dnsNamespace: dnsLabel().default('kube-system').describe('Namespace of the cluster DNS'),
     dnsPodLabels: z.record(z.string(), z.string()).default({ 'k8s-app': 'kube-dns' }).describe('Labels of the cluster DNS pods'),
-    databaseCidrs: z.array(z.string().regex(CIDR, { message: 'must be a CIDR such as 10.0.0.0/16' })).default([]).describe('CIDRs of the managed PostgreSQL (database.mode managed: at least one)'),
+    databaseCidrs: cidrList().default([]).describe('CIDRs of the managed PostgreSQL (database.mode managed: at least one)'),
     databasePort: port().default(5432).describe('PostgreSQL port'),
     ingressControllerNodeCidrs: cidrList().default([])
       .describe('Node CIDRs of an ingress controller on hostNetwork (common on-prem): its traffic comes from node addresses, which a namespace selector never matches'),
-    frontendEgressCidrs: z.array(z.string().regex(CIDR, { message: 'must be a CIDR such as 203.0.113.10/32' })
+    frontendEgressCidrs: z.array(cidr('203.0.113.10/32')
       .refine((v) => !/\/0$/.test(v), { message: 'must not be the whole internet (0.0.0.0/0, ::/0): a compromised frontend could then send data anywhere (allowed: the addresses of the hosts it calls)' }))
       .default([])
       .describe('Where else the frontend may open HTTPS (443) connections, beyond the backend it reaches inside the cluster (server-side rendering calls backend-service); empty by default'),
@@ -191,7 +199,11 @@ export const configSchema = z.strictObject({
       reason: z.string().min(10, { message: 'must explain the waiver in at least 10 characters' }).describe('Why the finding is acceptable'),
     })).default([]).describe('Findings of the validation gate that are accepted, per object and rule, with a reason'),
   }).prefault({}).describe('Validation gate'),
-}).superRefine(refineSafety).superRefine(refineRealCluster).superRefine(refineDatabase).superRefine(refineRedisSecret).superRefine(refineImages).superRefine(refineDelivery);
+})
+  // The rules over the whole configuration, in the order their problems are reported.
+  .superRefine(refineStringValues).superRefine(refineNamespace).superRefine(refinePods).superRefine(refineGitRevisions)
+  .superRefine(refineDurations).superRefine(refineConnectionBudget).superRefine(refineIssuers).superRefine(refineEdge)
+  .superRefine(refineDatabase).superRefine(refineRedisSecret).superRefine(refineImages).superRefine(refineDelivery);
 
 export type EnvConfig = z.output<typeof configSchema>;
 

@@ -13,9 +13,9 @@ import { parseDocument, Scalar, YAMLSeq } from 'yaml';
 import { ConfigError, type EnvConfig, parseConfig } from './index';
 import { PLACEHOLDER } from './placeholders';
 import { DNS_LABEL } from './types';
-import { RESERVED_ENV_NAMES } from './safety';
+import { RESERVED_ENV_NAMES } from './cross-environment';
 
-/** Names synth refuses for an environment (lib/config/safety.ts): refused here up front, before a file exists. */
+/** Names synth refuses for an environment (lib/config/cross-environment.ts): refused here up front, before a file exists. */
 const RESERVED = new Set(RESERVED_ENV_NAMES);
 /** app.kubernetes.io/instance defaults to `pensioen-<name>`: a label value of at most 63 characters. */
 const MAX_NAME = 63 - 'pensioen-'.length;

@@ -26,6 +26,15 @@ export const dnsLabel = () =>
   z.string().regex(DNS_LABEL, { message: 'must be a DNS label (lower-case letters, digits and "-", at most 63 characters)' });
 export const port = () => z.number().int().min(1).max(65535);
 
+/** An IPv4 or IPv6 CIDR (address/prefix length). */
+const CIDR = /^((25[0-5]|2[0-4]\d|1?\d?\d)\.){3}(25[0-5]|2[0-4]\d|1?\d?\d)\/(3[0-2]|[12]?\d)$|^[0-9a-fA-F:]+\/(12[0-8]|1[01]\d|[1-9]?\d)$/;
+/** A CIDR; `example` is the one the error message shows. */
+export const cidr = (example = '10.0.0.0/16') => z.string().regex(CIDR, { message: `must be a CIDR such as ${example}` });
+export const cidrList = (example?: string) => z.array(cidr(example));
+
+/** A problem at a key path of the whole configuration, for the rules run on it (`superRefine`). */
+export const issue = (ctx: z.RefinementCtx, path: PropertyKey[], message: string): void => ctx.addIssue({ code: 'custom', path, message });
+
 /** An image reference that pins a version: a tag other than `latest`, or a digest. */
 export const imageRef = () =>
   z.string().superRefine((value, ctx) => {

@@ -12,13 +12,11 @@
  */
 import { z } from 'zod';
 import { parseQuantity } from '../k8s/quantity';
-import { dnsLabel, dnsName, imageRef, port, resources, storageSize } from '../config/types';
+import { cidrList, dnsLabel, dnsName, imageRef, port, resources, storageSize } from '../config/types';
 import { clusterNameProblem, parameterProblems } from './cnpg-webhook';
 import { parseCron } from './cron';
-import { databaseLimitsShape, maxBackendPods } from '../config/real-cluster';
+import { databaseLimitsShape, maxBackendPods } from '../config/connection-budget';
 
-const CIDR = /^((25[0-5]|2[0-4]\d|1?\d?\d)\.){3}(25[0-5]|2[0-4]\d|1?\d?\d)\/(3[0-2]|[12]?\d)$|^[0-9a-fA-F:]+\/(12[0-8]|1[01]\d|[1-9]?\d)$/;
-const cidrs = () => z.array(z.string().regex(CIDR, { message: 'must be a CIDR such as 10.0.0.0/16' }));
 /** A PostgreSQL identifier we create (database, role): lower case, no quoting needed. */
 const pgIdentifier = () => z.string().regex(/^[a-z_][a-z0-9_]{0,62}$/, { message: 'must be a lower-case PostgreSQL identifier (a-z, 0-9, "_", at most 63 characters)' });
 /**
@@ -80,7 +78,7 @@ const objectStore = z.strictObject({
   walMaxParallel: z.number().int().min(1).max(32).default(2).describe('WAL files archived (and restored) in parallel'),
   retentionPolicy: z.string().regex(RETENTION, { message: 'must be a Barman retention such as 30d, 4w or 3m' }).default('30d')
     .describe('How far back point-in-time recovery reaches: older base backups and WAL are deleted'),
-  egressCidrs: cidrs().min(1).describe('Where the object store is (NetworkPolicy egress of the database pods)'),
+  egressCidrs: cidrList().min(1).describe('Where the object store is (NetworkPolicy egress of the database pods)'),
   egressPort: port().default(443).describe('Port of the object store endpoint'),
   sidecarResources: resources({ cpuRequest: '50m', memoryRequest: '64Mi', cpuLimit: '500m', memoryLimit: '256Mi', ephemeralStorageLimit: '1Gi' }),
 }).describe('Barman Cloud plugin ObjectStore: where base backups and the WAL archive go');
@@ -116,7 +114,7 @@ export function databaseSchema() {
         .describe('Further postgresql.conf parameters (max_connections is database.maxConnections, or computed from the budget)'),
       operatorNamespace: dnsLabel().default('cnpg-system').describe('Namespace of the CloudNativePG operator (reaches the instances on 8000 and 5432)'),
       operatorPodLabels: z.record(z.string(), z.string()).default({ 'app.kubernetes.io/name': 'cloudnative-pg' }).describe('Labels of the operator\'s pods'),
-      apiServerCidrs: cidrs().min(1).describe('Addresses of the Kubernetes API server: instance and PgBouncer pods run an instance manager that watches its Cluster/Pooler (egress)'),
+      apiServerCidrs: cidrList().min(1).describe('Addresses of the Kubernetes API server: instance and PgBouncer pods run an instance manager that watches its Cluster/Pooler (egress)'),
       apiServerPort: port().default(6443).describe('Port of the Kubernetes API server (the endpoint port, as the pods reach it after the Service)'),
       appRole: z.strictObject({
         enabled: z.boolean().default(true)
@@ -169,7 +167,7 @@ export type CnpgConfig = NonNullable<DatabaseConfig['cloudnativePg']>;
 
 /**
  * What the backend may hold at most: every pod it can run (HPA maxReplicas, or replicas, plus the rollout
- * surge: lib/config/real-cluster.ts) x (pool size + overflow).
+ * surge or canary: lib/config/connection-budget.ts) x (pool size + overflow).
  */
 export function backendBudget(c: { backend: { replicas: number; autoscaling: { enabled: boolean; maxReplicas: number }; databasePool: { size: number; maxOverflow: number } } }): number {
   return maxBackendPods(c).pods * (c.backend.databasePool.size + c.backend.databasePool.maxOverflow);

@@ -3,9 +3,7 @@
  * (`smoke`). docs/delivery.md explains the release path.
  */
 import { z } from 'zod';
-import { resources } from '../config/types';
-
-const CIDR = /^((25[0-5]|2[0-4]\d|1?\d?\d)\.){3}(25[0-5]|2[0-4]\d|1?\d?\d)\/(3[0-2]|[12]?\d)$|^[0-9a-fA-F:]+\/(12[0-8]|1[01]\d|[1-9]?\d)$/;
+import { cidrList, resources } from '../config/types';
 
 export const smokeSchema = z.strictObject({
   enabled: z.boolean().default(true).describe('Run the smoke test Job `smoke-test` after every sync (Argo CD PostSync hook; with kubectl the documented step in docs/delivery.md)'),
@@ -17,7 +15,7 @@ export const smokeSchema = z.strictObject({
     .describe('Key of the overall status in the health JSON, checked against `healthyValues` too'),
   edgeTls: z.enum(['public', 'issuer-ca', 'skip-verify']).optional()
     .describe('How the edge checks verify TLS: "public" (the image\'s CA bundle), "issuer-ca" (the CA certificate, `tls.crt`, of the edge\'s namespaced CA Issuer\'s Secret; only that key is mounted, never the CA key) or "skip-verify" (still HTTPS, certificate not checked: Let\'s Encrypt staging). Default from the edge\'s issuer: a CA Issuer -> issuer-ca, a CA ClusterIssuer or Let\'s Encrypt staging -> skip-verify, else public'),
-  edgeCidrs: z.array(z.string().regex(CIDR, { message: 'must be a CIDR such as 203.0.113.10/32' })).default([])
+  edgeCidrs: cidrList('203.0.113.10/32').default([])
     .describe('Addresses of the edge\'s load balancer when traffic to it leaves the cluster (a cloud load balancer the nodes do not short-circuit); empty: only the edge\'s pods'),
   attempts: z.number().int().min(1).max(20).default(5).describe('Attempts per check before it fails (pods that just became Ready, DNS)'),
   intervalSeconds: z.number().int().min(1).max(60).default(6).describe('Seconds between attempts'),

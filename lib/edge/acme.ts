@@ -8,7 +8,7 @@ import { Certificate, CertificateSpecPrivateKeyAlgorithm, CertificateSpecPrivate
 import { ClusterIssuer } from '../../imports/certmanager-clusterissuers-cert-manager.io';
 import { Issuer } from '../../imports/certmanager-issuers-cert-manager.io';
 import type { Environment } from '../config';
-import type { IssuerConfig } from '../config/real-cluster';
+import type { IssuerConfig } from '../config/issuers';
 import { k8s } from '../k8s';
 import { clusterMeta, meta, PART_OF } from '../k8s/labels';
 import { clusterIssuerSpec, edgeIssuerRef, issuerAnnotation, issuerSpec, vaultServiceAccountOf } from '../tls/issuers';

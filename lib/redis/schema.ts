@@ -6,7 +6,7 @@
 import * as path from 'path';
 import { z } from 'zod';
 import { parseQuantity } from '../k8s/quantity';
-import { dnsName, imageRef, port, resources, storageSize } from '../config/types';
+import { cidrList, dnsName, imageRef, port, resources, storageSize } from '../config/types';
 import { CACHE_USERS, userPreviousKey, userSecretKey } from './users';
 
 /** The engines that run in the cluster, and their pinned images (`redis.image` defaults to the engine's). */
@@ -18,7 +18,6 @@ export const ENGINE_IMAGES: Record<CacheEngine, string> = {
 };
 /** Keys of `redis` that mean something with a managed cache; every other one configures in-cluster pods. */
 export const MANAGED_MODE_KEYS = ['mode', 'managed', 'maxmemoryPolicy', 'exporter'] as const;
-const CIDR = /^((25[0-5]|2[0-4]\d|1?\d?\d)\.){3}(25[0-5]|2[0-4]\d|1?\d?\d)\/(3[0-2]|[12]?\d)$|^[0-9a-fA-F:]+\/(12[0-8]|1[01]\d|[1-9]?\d)$/;
 const secretKeyRef = (what: string) => z.strictObject({
   name: dnsName().describe('Name of the Secret'),
   key: z.string().regex(/^[-._a-zA-Z0-9]+$/, { message: 'must be a Secret key (letters, digits, "-", "_", ".")' }).describe('Key in that Secret'),
@@ -153,7 +152,7 @@ export function redisSchemaShape() {
       tls: z.boolean().default(true).describe('TLS in transit (rediss://); required in production'),
       urlSecret: secretKeyRef('REDIS_URL from this Secret key instead of `host`/`port` (e.g. written by Terraform or External Secrets); no credentials in it, the AUTH token stays in `secrets.redis`').optional(),
       caSecret: secretKeyRef('A private CA bundle (PEM) to verify the cache\'s certificate with, mounted into the backend (REDIS_TLS_CA_FILE) and the exporter; not needed for ElastiCache and Azure Cache (public CAs)').optional(),
-      cidrs: z.array(z.string().regex(CIDR, { message: 'must be a CIDR such as 10.0.0.0/16' })).min(1)
+      cidrs: cidrList().min(1)
         .describe('CIDRs of the managed cache (its subnets): NetworkPolicy egress of the backend and the exporter, to `port` only'),
       metrics: z.enum(['exporter', 'cloud']).default('exporter')
         .describe('"exporter": a redis_exporter Deployment scrapes the endpoint (TLS and AUTH as the backend), with the connection and eviction alerts; "cloud": no exporter, the cloud\'s metrics and alarms instead ([cache.md](cache.md#managed))'),

@@ -9,7 +9,7 @@
  * environment's namespace, where they are declared like every other Secret created outside git.
  */
 import type { EnvConfig, Environment } from '../config';
-import type { IssuerConfig } from '../config/real-cluster';
+import type { IssuerConfig } from '../config/issuers';
 import { http01Solver } from '../edge/http01-solver';
 import { type ClusterIssuerSpec, ClusterIssuerSpecAcmeSolversDns01AzureDnsEnvironment } from '../../imports/certmanager-clusterissuers-cert-manager.io';
 import { type IssuerSpec, IssuerSpecAcmeSolversDns01AzureDnsEnvironment } from '../../imports/certmanager-issuers-cert-manager.io';
