@@ -42,6 +42,8 @@ export interface BackendChartProps extends EnvChartProps {
  */
 export class BackendChart extends EnvChart {
   readonly workload: Workload;
+  /** With a canary: the name of the canary Service beside `backend-service` (an edge's routes name both). */
+  readonly canaryService?: string;
 
   constructor(scope: Construct, id: string, props: BackendChartProps) {
     super(scope, id, props.env, '10-backend.yaml');
@@ -92,7 +94,7 @@ export class BackendChart extends EnvChart {
     });
 
     if (props.canary) {
-      canaryServiceFor(this, env, this.workload, 'backend', BACKEND);
+      this.canaryService = canaryServiceFor(this, env, this.workload, 'backend', BACKEND).name;
       canaryServiceFor(this, env, this.workload, 'metrics', { ...BACKEND, component: BACKEND_METRICS_COMPONENT }, BACKEND_METRICS_SERVICE);
       new AnalysisTemplate(this, 'backend-canary-analysis', props.canary.analysisTemplate);
     }

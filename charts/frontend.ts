@@ -25,6 +25,8 @@ export interface FrontendChartProps extends EnvChartProps {
  */
 export class FrontendChart extends EnvChart {
   readonly workload: Workload;
+  /** With a canary: the name of the canary Service beside `frontend-service` (an edge's routes name both). */
+  readonly canaryService?: string;
 
   constructor(scope: Construct, id: string, props: FrontendChartProps) {
     super(scope, id, props.env, '20-frontend.yaml');
@@ -55,6 +57,6 @@ export class FrontendChart extends EnvChart {
       pdb: f.pdb,
       ...(props.controller ? { controller: props.controller } : {}),
     });
-    if (props.controller) canaryServiceFor(this, props.env, this.workload, 'frontend', FRONTEND);
+    if (props.controller) this.canaryService = canaryServiceFor(this, props.env, this.workload, 'frontend', FRONTEND).name;
   }
 }

@@ -1,5 +1,5 @@
 import type { Construct } from 'constructs';
-import { BACKEND, BACKEND_SERVICE, FRONTEND, FRONTEND_SERVICE, NOT_FOUND_PATH } from '../lib/names';
+import { BACKEND, FRONTEND, NOT_FOUND_PATH } from '../lib/names';
 import { Certificate } from '../imports/certmanager-certificates-cert-manager.io';
 import { BackendTrafficPolicy, BackendTrafficPolicySpecRateLimitLocalRulesClientSelectorsSourceCidrType as CidrType, BackendTrafficPolicySpecRateLimitLocalRulesLimitUnit as Unit, BackendTrafficPolicySpecRateLimitType, BackendTrafficPolicySpecRequestBufferLimit } from '../imports/envoy-backendtrafficpolicies-gateway.envoyproxy.io';
 import { ClientTrafficPolicy, type ClientTrafficPolicySpec, ClientTrafficPolicySpecTlsMinVersion } from '../imports/envoy-clienttrafficpolicies-gateway.envoyproxy.io';
@@ -11,14 +11,12 @@ import {
 import { ReferenceGrant } from '../imports/gateway-referencegrants-gateway.networking.k8s.io';
 import { ClientSettingsPolicy } from '../imports/ngf-clientsettingspolicies-gateway.nginx.org';
 import { RateLimitPolicy } from '../imports/ngf-ratelimitpolicies-gateway.nginx.org';
-import { EnvChart } from '../lib/constructs/env-chart';
-import type { Environment } from '../lib/config';
-import { certificateEdge } from '../lib/config/edge';
-import { certIssuers } from '../lib/edge/acme';
-import { edgeIssuerRef, issuerAnnotation } from '../lib/tls/issuers';
+import { EnvChart, type EnvChartProps } from '../lib/constructs/env-chart';
+import type { Workload } from '../lib/constructs/workload';
+import type { EnvConfig } from '../lib/config';
+import type { EdgeCertificates } from '../lib/edge/acme';
 import { gatewayListeners, listenerName } from '../lib/edge/gateway-names';
 import { meta, PART_OF } from '../lib/k8s/labels';
-import { type CanaryWorkload, canaryServiceOf, isCanary } from '../lib/delivery/rollout';
 
 export const GATEWAY_API_ROUTE = 'pensioen-api';
 export const GATEWAY_FRONTEND_ROUTE = 'pensioen-frontend';
@@ -28,6 +26,29 @@ export const BLOCKED_API_PATHS = ['/metrics'];
 const GW = 'gateway.networking.k8s.io';
 /** An NGINX size (1m, 512k, 2g, 1024) as a Kubernetes quantity (1Mi, 512Ki, 2Gi, 1024). */
 export const envoyQuantity = (nginx: string): string => nginx.replace(/^(\d+)([kmg])$/, (_m, n: string, u: string) => `${n}${u.toUpperCase()}i`);
+
+export interface GatewayChartProps extends EnvChartProps {
+  /** `edge`: the Gateway (generated or shared, implementation, timeouts, client IP, TLS, body size, HSTS) and the security headers. */
+  readonly edge: EnvConfig['edge'];
+  /** `ingress`: the hosts and their TLS Secrets, CORS and the rate limit (the same for both edges). */
+  readonly ingress: EnvConfig['ingress'];
+  /** The workloads the routes send traffic to: their Services' `http` ports. */
+  readonly backend: Workload;
+  readonly frontend: Workload;
+  /** `backend.privatePaths`: paths of the backend never routed from outside (besides `/metrics`). */
+  readonly privatePaths: string[];
+  /**
+   * The canary Service of each workload released as a canary (`delivery.strategy: canary`): the routes name it
+   * beside the stable Service, for the Argo Rollouts Gateway API plugin to weight.
+   * @default - none: every rule sends everything to the stable Service
+   */
+  readonly canaryServices?: { readonly backend?: string; readonly frontend?: string };
+  /**
+   * The issuers and how the Gateway names them (lib/edge/acme.ts), when this edge obtains the certificates.
+   * @default - none: the Ingress edge obtains them (during a migration from it) and this Gateway serves the same TLS Secrets
+   */
+  readonly certificates?: EdgeCertificates;
+}
 
 /**
  * The Gateway API edge (`edge.kind: gateway`), the same behaviour as the seed's ingress-nginx edge with
@@ -46,24 +67,25 @@ export const envoyQuantity = (nginx: string): string => nginx.replace(/^(\d+)([k
  * - the ClusterIssuers, with the HTTP-01 solver on the port-80 listeners.
  */
 export class GatewayChart extends EnvChart {
-  constructor(scope: Construct, env: Environment) {
-    super(scope, 'gateway', env, '40-gateway.yaml');
-    const c = env.config;
+  constructor(scope: Construct, id: string, props: GatewayChartProps) {
+    super(scope, id, props.env, '40-gateway.yaml');
+    const env = props.env;
+    const c = { edge: props.edge, ingress: props.ingress };
     const g = c.edge.gateway;
     const edge = { name: PART_OF, component: 'edge' };
-    const l = gatewayListeners(env);
+    const l = gatewayListeners({ config: { namespace: env.config.namespace, ...c } });
     // The issuers and cert-manager's annotation (or explicit Certificates) live on the edge that obtains the
     // certificates: during a migration from the Ingress edge, the Ingresses do until they are retired, and this
     // Gateway serves the same TLS Secrets.
-    const obtainsCertificates = certificateEdge(c.edge) === 'gateway';
-    if (obtainsCertificates) certIssuers(this, env);
+    const certificates = props.certificates;
+    certificates?.addIssuers(this);
 
     const frontendHosts = c.ingress.frontendHosts;
     if (l.gateway.generated) {
       const tls = (secret: string) => ({ mode: GatewaySpecListenersTlsMode.TERMINATE, certificateRefs: [{ group: '', kind: 'Secret', name: secret }] });
       const hosts: [string, string][] = [[c.ingress.apiHost, c.ingress.apiTlsSecretName], ...frontendHosts.map((h): [string, string] => [h, c.ingress.frontendTlsSecretName])];
       new Gateway(this, 'gateway', {
-        metadata: meta(env, g.name, edge, obtainsCertificates ? issuerAnnotation(c) : {}),
+        metadata: meta(env, g.name, edge, certificates ? certificates.annotation : {}),
         spec: {
           gatewayClassName: g.className,
           listeners: hosts.flatMap(([host, secret]) => [
@@ -75,14 +97,14 @@ export class GatewayChart extends EnvChart {
     } else {
       // A shared Gateway: cert-manager's gateway-shim only reads Gateways it is annotated on, so the
       // certificates are explicit; the Gateway (another namespace) may read their Secrets by a ReferenceGrant.
-      const cert = (name: string, secretName: string, dnsNames: string[], labels: typeof BACKEND) =>
+      const cert = (name: string, secretName: string, dnsNames: string[], labels: typeof BACKEND, issuerRef: EdgeCertificates['issuerRef']) =>
         new Certificate(this, name, {
           metadata: meta(env, name, labels),
-          spec: { secretName, dnsNames, issuerRef: edgeIssuerRef(c), privateKey: { rotationPolicy: 'Always' as any } },
+          spec: { secretName, dnsNames, issuerRef, privateKey: { rotationPolicy: 'Always' as any } },
         });
-      if (obtainsCertificates) {
-        cert('pensioen-api-tls', c.ingress.apiTlsSecretName, [c.ingress.apiHost], BACKEND);
-        cert('pensioen-frontend-tls', c.ingress.frontendTlsSecretName, frontendHosts, FRONTEND);
+      if (certificates) {
+        cert('pensioen-api-tls', c.ingress.apiTlsSecretName, [c.ingress.apiHost], BACKEND, certificates.issuerRef);
+        cert('pensioen-frontend-tls', c.ingress.frontendTlsSecretName, frontendHosts, FRONTEND, certificates.issuerRef);
       }
       new ReferenceGrant(this, 'tls-grant', {
         metadata: meta(env, 'shared-gateway-tls', edge),
@@ -123,9 +145,10 @@ export class GatewayChart extends EnvChart {
     // A canaried workload: its stable and its canary Service, 100/0 as git has them and as the Argo Rollouts
     // Gateway API plugin leaves them after every release; the plugin sets the weights of each step (every rule
     // that names both, the not-public one too: a rule with one backend of weight 0 would answer 500).
-    const backendRefs = (workload: CanaryWorkload, service: string, port: number) => (isCanary(env, workload)
-      ? [{ name: service, port, weight: 100 }, { name: canaryServiceOf(workload), port, weight: 0 }]
-      : [{ name: service, port }]);
+    const backendRefs = (workload: Workload, canaryService: string | undefined) => {
+      const { name, port } = workload.serviceBackend('http');
+      return canaryService ? [{ name, port, weight: 100 }, { name: canaryService, port, weight: 0 }] : [{ name, port }];
+    };
     const cors = c.ingress.cors;
     const apiRules: HttpRouteSpecRules[] = [
       {
@@ -140,7 +163,7 @@ export class GatewayChart extends EnvChart {
             allowHeaders: cors.allowHeaders,
           },
         }],
-        backendRefs: backendRefs('backend', BACKEND_SERVICE, c.backend.port),
+        backendRefs: backendRefs(props.backend, props.canaryServices?.backend),
         timeouts,
       },
       // The longer prefix wins over `/`; the standard URLRewrite filter replaces the whole path with one the
@@ -149,9 +172,9 @@ export class GatewayChart extends EnvChart {
       // edge failure to users and to the edge's 5xx alerts.
       {
         name: 'not-public',
-        matches: [...BLOCKED_API_PATHS, ...c.backend.privatePaths].map(prefix),
+        matches: [...BLOCKED_API_PATHS, ...props.privatePaths].map(prefix),
         filters: [headers('api'), { type: HttpRouteSpecRulesFiltersType.URL_REWRITE, urlRewrite: { path: { type: HttpRouteSpecRulesFiltersUrlRewritePathType.REPLACE_FULL_PATH, replaceFullPath: NOT_FOUND_PATH } } }],
-        backendRefs: backendRefs('backend', BACKEND_SERVICE, c.backend.port),
+        backendRefs: backendRefs(props.backend, props.canaryServices?.backend),
         timeouts,
       },
     ];
@@ -164,7 +187,7 @@ export class GatewayChart extends EnvChart {
       spec: {
         parentRefs: parentRefs(l.frontend),
         hostnames: frontendHosts,
-        rules: [{ name: 'frontend', matches: [prefix('/')], filters: [headers('frontend')], backendRefs: backendRefs('frontend', FRONTEND_SERVICE, c.frontend.port), timeouts }],
+        rules: [{ name: 'frontend', matches: [prefix('/')], filters: [headers('frontend')], backendRefs: backendRefs(props.frontend, props.canaryServices?.frontend), timeouts }],
       },
     });
 

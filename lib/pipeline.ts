@@ -127,16 +127,11 @@ export function buildApp(env: Environment): { app: App; charts: EnvChart[] } {
   const redis = new RedisChart(app, 'redis', { env: context, redis: c.redis, secret: c.secrets.redis, backend: backend.workload, prometheus: fromPrometheus(c) });
   // The edge, and during a migration (edge.migrateFrom) the one being retired too: 40-ingress.yaml, 40-gateway.yaml.
   const certificates = (edge: 'ingress' | 'gateway') => optional('certificates', certificateEdge(c.edge) === edge ? edgeCertificates(env) : undefined);
+  const edgeTargets = { backend: backend.workload, frontend: frontend.workload, privatePaths: c.backend.privatePaths };
+  const canaryServices = { ...optional('backend', backend.canaryService), ...optional('frontend', frontend.canaryService) };
   const edges = runningEdges(c.edge).sort().map((k) => (k === 'gateway'
-    ? new GatewayChart(app, env)
-    : new IngressChart(app, 'ingress', {
-      env: context,
-      ingress: c.ingress,
-      backend: backend.workload,
-      frontend: frontend.workload,
-      privatePaths: c.backend.privatePaths,
-      ...certificates('ingress'),
-    })));
+    ? new GatewayChart(app, 'gateway', { env: context, edge: c.edge, ingress: c.ingress, ...edgeTargets, canaryServices, ...certificates('gateway') })
+    : new IngressChart(app, 'ingress', { env: context, ingress: c.ingress, ...edgeTargets, ...certificates('ingress') })));
   const s = c.delivery.smoke;
   const smokeJob = {
     env: context,

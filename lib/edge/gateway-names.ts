@@ -1,5 +1,5 @@
 /** The Gateway the routes attach to and its listener names: generated (per host) or shared (from config). */
-import type { Environment } from '../config';
+import type { EnvConfig } from '../config';
 
 export interface GatewayListeners {
   readonly gateway: { name: string; namespace: string; generated: boolean };
@@ -13,7 +13,8 @@ export interface GatewayListeners {
 /** Listener names of the generated Gateway: the protocol and the host, e.g. `https-api.example.nl`. */
 export const listenerName = (protocol: 'http' | 'https', host: string) => `${protocol}-${host}`;
 
-export function gatewayListeners(env: Environment): GatewayListeners {
+/** Reads the edge's sections and the namespace (of a generated Gateway) only; an `Environment` is such an `env`. */
+export function gatewayListeners(env: { readonly config: Pick<EnvConfig, 'namespace' | 'edge' | 'ingress'> }): GatewayListeners {
   const c = env.config;
   const g = c.edge.gateway;
   if (g.shared) {
