@@ -9,6 +9,7 @@ import { loadEnvironments } from '../lib/config';
 import { generatedDocs } from '../lib/docs';
 import { deployedObjectsDocs } from '../lib/docs/deployed-objects';
 import { environmentsOfDist, readDist, writeGeneratedPages } from '../lib/docs/dist-pages';
+import { requestFlowDocs } from '../lib/docs/request-flow';
 
 // Exit codes (docs/cli.md): 0 written, 1 a config problem (nothing written), 3 a file could not be written, 70 a bug.
 process.exitCode = runCli('docs', () => {
@@ -21,7 +22,8 @@ process.exitCode = runCli('docs', () => {
   }
   // From the YAML in dist/ (not from config): run `npm run synth` first when config or code changed.
   const envs = environmentsOfDist(readDist(path.join(root, 'dist')));
-  const written = writeGeneratedPages(root, deployedObjectsDocs(envs), ['docs/deployed-objects']);
-  process.stdout.write(`docs: docs/deployed-objects/ ${written.length ? `regenerated (${written.join(', ')})` : 'already current'} from dist/\n`);
+  const pages = new Map([...deployedObjectsDocs(envs), ...requestFlowDocs(envs)]);
+  const written = writeGeneratedPages(root, pages, ['docs/deployed-objects']);
+  process.stdout.write(`docs: docs/deployed-objects/, docs/request-flow.md ${written.length ? `regenerated (${written.join(', ')})` : 'already current'} from dist/\n`);
   return EXIT.ok;
 }, { trailer: () => 'docs: nothing was written' });

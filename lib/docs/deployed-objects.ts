@@ -103,6 +103,9 @@ export function deployedObjectsIndex(envs: string[]): string {
     'Blue: workloads; green: Services and the edge; yellow: configuration and identity; red: policies and scaling;',
     'dashed grey: referenced, not in `dist/<env>/`.',
     '',
+    'The short version, per environment: the [request flow](../request-flow.md) (browser → edge → frontend and backend →',
+    'cache and PostgreSQL, and the operators).',
+    '',
   ].join('\n');
 }
 

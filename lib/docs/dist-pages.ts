@@ -1,6 +1,6 @@
 /**
  * The pages generated from dist/, on disk: the objects of a dist/ tree (read and parsed) in, the pages
- * (docs/deployed-objects/) out, never touching a page no generator wrote.
+ * (docs/deployed-objects/, docs/request-flow.md) out, never touching a page no generator wrote.
  */
 import * as fs from 'fs';
 import * as path from 'path';
@@ -8,9 +8,10 @@ import { parseAllDocuments } from 'yaml';
 import { CliError, EXIT } from '../cli/errors';
 import type { KObject } from './object-graph';
 import { GENERATED_MARK as DEPLOYED_OBJECTS_MARK } from './deployed-objects';
+import { GENERATED_MARK as REQUEST_FLOW_MARK } from './request-flow';
 
 /** What the header of a page generated from dist/ names (its generator). */
-export const GENERATED_MARKS = [DEPLOYED_OBJECTS_MARK];
+export const GENERATED_MARKS = [DEPLOYED_OBJECTS_MARK, REQUEST_FLOW_MARK];
 
 /** Objects of one dist folder, in file order, each with its file. */
 export function objectsFromYaml(files: [string, string][]): (KObject & { __file: string })[] {

@@ -1,8 +1,9 @@
 /**
  * Every generated part of docs/: which file, and how to bring its generated section up to date. `npm run docs`
  * (scripts/gen-docs.ts) writes them all; test/docs.test.ts fails when any committed file differs from what this
- * produces. A new generated section goes here. (docs/deployed-objects/ is generated whole, from dist/, by
- * lib/docs/deployed-objects.ts; its staleness test is test/deployed-objects.test.ts.)
+ * produces. A new generated section goes here. (docs/deployed-objects/ and docs/request-flow.md are generated
+ * whole, from dist/, by lib/docs/deployed-objects.ts and lib/docs/request-flow.ts; their staleness tests are
+ * test/deployed-objects.test.ts and test/request-flow.test.ts.)
  */
 import * as fs from 'fs';
 import * as path from 'path';
