@@ -108,12 +108,13 @@ export function backendEnv(env: Environment): k8s.EnvVar[] {
   return [
     ...databaseEnv(env),
     // The same two settings with every cache: REDIS_URL (ConfigMap `redis-config`, or with a managed cache
-    // possibly a Secret) and REDIS_PASSWORD; REDIS_TLS_CA_FILE only for a managed cache with a private CA.
+    // possibly a Secret) and REDIS_PASSWORD; REDIS_TLS_CA_FILE only for a managed cache with a private CA or the
+    // in-cluster cache with `redis.tls` (its CA: the file ConfigMap `redis-config` names, mounted from the Secret).
     c.redis.mode === 'managed' && c.redis.managed?.urlSecret
       ? { name: 'REDIS_URL', valueFrom: { secretKeyRef: { name: c.redis.managed.urlSecret.name, key: c.redis.managed.urlSecret.key } } }
       : { name: 'REDIS_URL', valueFrom: { configMapKeyRef: { name: REDIS_CONFIGMAP, key: 'url' } } },
     secretEnv('REDIS_PASSWORD', c.secrets.redis),
-    ...(c.redis.mode === 'managed' && c.redis.managed?.caSecret
+    ...((c.redis.mode === 'managed' ? c.redis.managed?.caSecret : c.redis.tls.enabled)
       ? [{ name: 'REDIS_TLS_CA_FILE', valueFrom: { configMapKeyRef: { name: REDIS_CONFIGMAP, key: 'tls-ca-file' } } }] : []),
     secretEnv('SECRET_KEY', c.secrets.app),
     { name: 'ENVIRONMENT', value: c.appEnvironment ?? env.name },

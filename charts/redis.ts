@@ -14,6 +14,7 @@ import {
 import { cacheImage } from '../lib/redis/schema';
 import { ADMIN_USER, CACHE_USERS, type CacheUser, aclConf, passwordVar, previousPasswordVar, sentinelAclConf, userPreviousKey, userSecretKey } from '../lib/redis/acl';
 import { ManagedCacheExporter } from '../lib/redis/managed';
+import { CacheCertificates, cacheTlsEnabled, cliCommand, tlsMount, tlsVolume, TLS_CA_FILE } from '../lib/redis/tls';
 
 /** UIDs of the official images' own users. */
 const REDIS_UID = 999;
@@ -62,7 +63,11 @@ export class RedisChart extends EnvChart {
     const proxySelector = selectorLabels(env, proxySpec);
     // Every client has its own ACL user and password (a key of the Secret `secrets.redis`; lib/redis/acl.ts).
     const password = (name: string, user: CacheUser): k8s.EnvVar => ({ name, valueFrom: { secretKeyRef: { name: c.secrets.redis.name, key: userSecretKey(c, user) } } });
-    const nodeFilesText = [redisConf(env), sentinelConf(env), aclConf(env), sentinelAclConf(), commonSh(n), startRedisSh(n), startSentinelSh(n), preStopRedisSh(n)];
+    // With `redis.tls` every redis-cli of the scripts and probes speaks TLS (lib/redis/tls.ts).
+    const tls = cacheTlsEnabled(env);
+    const cliNames = { ...n, cli: cliCommand(env).join(' ') };
+    const nodeFilesText = [redisConf(env), sentinelConf(env), aclConf(env), sentinelAclConf(), commonSh(cliNames), startRedisSh(n), startSentinelSh(n), preStopRedisSh(cliNames)];
+    if (tls) new CacheCertificates(this, 'tls', env);
 
     new k8s.KubeServiceAccount(this, `sa-${STATEFULSET}`, { metadata: meta(env, STATEFULSET, redisSpec), automountServiceAccountToken: false });
 
@@ -73,10 +78,10 @@ export class RedisChart extends EnvChart {
         'sentinel.conf': sentinelConf(env),
         'acl.conf': aclConf(env),
         'sentinel-acl.conf': sentinelAclConf(),
-        'common.sh': commonSh(n),
+        'common.sh': commonSh(cliNames),
         'start-redis.sh': startRedisSh(n),
         'start-sentinel.sh': startSentinelSh(n),
-        'prestop-redis.sh': preStopRedisSh(n),
+        'prestop-redis.sh': preStopRedisSh(cliNames),
       },
     });
     new k8s.KubeConfigMap(this, 'haproxy-config', {
@@ -132,7 +137,8 @@ export class RedisChart extends EnvChart {
       ...CACHE_USERS.map((u): k8s.EnvVar => ({ name: previousPasswordVar(u), valueFrom: { secretKeyRef: { name: c.secrets.redis.name, key: userPreviousKey(c, u), optional: true } } })),
     ];
     const templatesMount: k8s.VolumeMount = { name: 'templates', mountPath: PATHS.templates, readOnly: true };
-    const cli = (port: number, ...cmd: string[]) => [n.cli, '--user', ADMIN_USER, '--no-auth-warning', '-p', String(port), ...cmd];
+    const tlsMounts = tls ? [tlsMount('tls')] : [];
+    const cli = (port: number, ...cmd: string[]) => [...cliCommand(env), '--user', ADMIN_USER, '--no-auth-warning', '-p', String(port), ...cmd];
     const ping = (port: number, accept: string) => ['sh', '-c', `${cli(port, 'ping').join(' ')} | grep -Eq '${accept}'`];
 
     const redis: k8s.Container = { ...hardenedContainer({
@@ -146,13 +152,13 @@ export class RedisChart extends EnvChart {
       livenessProbe: execProbe(ping(REDIS_PORT, '^(PONG|LOADING|MASTERDOWN)'), { initialDelaySeconds: 0, periodSeconds: 10, timeoutSeconds: 5, failureThreshold: 5 }),
       readinessProbe: execProbe(ping(REDIS_PORT, '^PONG'), { initialDelaySeconds: 0, periodSeconds: 5, timeoutSeconds: 3, failureThreshold: 3 }),
       writablePaths: [PATHS.runtime, '/tmp'],
-      volumeMounts: [templatesMount, { name: 'data', mountPath: PATHS.data }],
+      volumeMounts: [templatesMount, { name: 'data', mountPath: PATHS.data }, ...tlsMounts],
       runAsUser: REDIS_UID,
       runAsGroup: REDIS_UID,
     }), lifecycle: { preStop: { exec: { command: ['sh', `${PATHS.templates}/prestop-redis.sh`] } } } };
     // Without a Sentinel password, the probes must not send one.
     const sentinelPing = r.sentinel.requirePassword ? ping(SENTINEL_PORT, '^PONG')
-      : ['sh', '-c', `env -u REDISCLI_AUTH ${n.cli} -p ${SENTINEL_PORT} ping | grep -q '^PONG'`];
+      : ['sh', '-c', `env -u REDISCLI_AUTH ${cliCommand(env).join(' ')} -p ${SENTINEL_PORT} ping | grep -q '^PONG'`];
     const sentinel = hardenedContainer({
       name: 'sentinel',
       image,
@@ -165,7 +171,7 @@ export class RedisChart extends EnvChart {
       // Sentinel rewrites its configuration into data/sentinel/ on the data volume: its learned state
       // (primary, epochs, known replicas and Sentinels) survives restarts. The runtime emptyDir is scratch.
       writablePaths: ['/tmp'],
-      volumeMounts: [templatesMount, { name: 'sentinel-runtime', mountPath: PATHS.runtime }, { name: 'data', mountPath: PATHS.data }],
+      volumeMounts: [templatesMount, { name: 'sentinel-runtime', mountPath: PATHS.runtime }, { name: 'data', mountPath: PATHS.data }, ...tlsMounts],
       runAsUser: REDIS_UID,
       runAsGroup: REDIS_UID,
     });
@@ -174,7 +180,12 @@ export class RedisChart extends EnvChart {
       image: r.exporter.image,
       ports: [{ name: 'metrics', containerPort: METRICS_PORT }],
       env: [
-        { name: 'REDIS_ADDR', value: `redis://localhost:${REDIS_PORT}` },
+        // With TLS the exporter verifies the server's certificate for the name it dials: this pod's own DNS name.
+        ...(tls ? [
+          { name: 'POD_NAME', valueFrom: { fieldRef: { apiVersion: 'v1', fieldPath: 'metadata.name' } } },
+          { name: 'REDIS_ADDR', value: `rediss://$(POD_NAME).${headlessDomain(env)}:${REDIS_PORT}` },
+          { name: 'REDIS_EXPORTER_TLS_CA_CERT_FILE', value: TLS_CA_FILE },
+        ] : [{ name: 'REDIS_ADDR', value: `redis://localhost:${REDIS_PORT}` }]),
         { name: 'REDIS_USER', value: 'exporter' },
         password('REDIS_PASSWORD', 'exporter'),
         { name: 'REDIS_EXPORTER_CONFIG_COMMAND', value: configCommandName(env) },
@@ -185,6 +196,7 @@ export class RedisChart extends EnvChart {
       resources: r.exporter.resources,
       livenessProbe: httpProbe('/health', 'metrics', { initialDelaySeconds: 10, periodSeconds: 10, timeoutSeconds: 3, failureThreshold: 3 }),
       readinessProbe: httpProbe('/health', 'metrics', { initialDelaySeconds: 5, periodSeconds: 10, timeoutSeconds: 3, failureThreshold: 3 }),
+      ...(tls ? { volumeMounts: [tlsMount('tls-ca')] } : {}),
       runAsUser: EXPORTER_UID,
       runAsGroup: EXPORTER_UID,
     });
@@ -201,6 +213,8 @@ export class RedisChart extends EnvChart {
       volumes: [
         { name: 'templates', configMap: { name: n.nodeConfigMap, defaultMode: 0o444 } },
         { name: 'sentinel-runtime', emptyDir: { sizeLimit: k8s.Quantity.fromString('16Mi') } },
+        // The exporter gets only the CA, not the server's key.
+        ...(tls ? [tlsVolume(env, 'tls', 'server'), tlsVolume(env, 'tls-ca', 'ca')] : []),
       ],
     });
     const redisPod: k8s.PodSpec = {
@@ -263,14 +277,14 @@ export class RedisChart extends EnvChart {
         // Ready (in Service `redis`) only once HAProxy's checks have found the primary: never a write to a replica.
         readinessProbe: httpProbe(HAPROXY_READY_PATH, 'health', { initialDelaySeconds: haproxyFirstCheckRoundSeconds(r.haproxy.checkIntervalMilliseconds), periodSeconds: 2, timeoutSeconds: 3, failureThreshold: 3 }),
         writablePaths: ['/tmp'],
-        volumeMounts: [{ name: 'config', mountPath: PATHS.haproxyConfig, readOnly: true }],
+        volumeMounts: [{ name: 'config', mountPath: PATHS.haproxyConfig, readOnly: true }, ...(tls ? [tlsMount('tls')] : [])],
         runAsUser: HAPROXY_UID,
         runAsGroup: HAPROXY_UID,
       }],
       scale: { replicas: r.haproxy.replicas },
       pod: {
         annotations: { 'pensioen.nl/config-version': configVersion([haproxyCfg(env)]) },
-        volumes: [{ name: 'config', configMap: { name: HAPROXY_CONFIGMAP, defaultMode: 0o444 } }],
+        volumes: [{ name: 'config', configMap: { name: HAPROXY_CONFIGMAP, defaultMode: 0o444 } }, ...(tls ? [tlsVolume(env, 'tls', 'haproxy')] : [])],
       },
       service: { name: PROXY_SERVICE, ports: [{ name: 'redis', port: REDIS_PORT }] },
       pdb: r.haproxy.pdb,

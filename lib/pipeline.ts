@@ -41,7 +41,7 @@ import { edgeMetricsSource } from './monitoring/edge';
 import { alertGroups } from './monitoring/rules';
 import { sloRuleGroups } from './monitoring/slo';
 import { cacheMetricsServiceLabels, redisClientConfig } from './redis/topology';
-import { managedCaVolume } from './redis/managed';
+import { cacheCaVolume } from './redis/tls';
 import { databaseCaVolume } from './database/connection';
 import { signaturePolicy } from './images/signature-policy';
 import { instanceOf, selectorLabels } from './k8s/labels';
@@ -84,7 +84,7 @@ export function buildApp(env: Environment): { app: App; charts: EnvChart[] } {
       ...(grant ? { grant } : {}),
     })
     : undefined;
-  const caVolumes = [managedCaVolume(env), databaseCaVolume(env)].filter((v) => v !== undefined);
+  const caVolumes = [cacheCaVolume(env), databaseCaVolume(env)].filter((v) => v !== undefined);
   const backend = new BackendChart(app, 'backend', {
     env: context,
     backend: c.backend,

@@ -7,7 +7,7 @@
 import * as path from 'path';
 import { z } from 'zod';
 import { cidr, cidrList, DNS_LABEL, dnsLabel, dnsName, imageRef, port, resources } from './types';
-import { cacheModeProblems, redisSchemaShape, refineRedis, refineRedisSecret } from '../redis/schema';
+import { cacheModeProblems, redisSchemaShape, refineRedis, refineRedisSecret, refineRedisTls } from '../redis/schema';
 import { gitopsSchema, secretsProviderSchema } from './gitops';
 import { edgeSchema } from './edge';
 import { monitoringSchema } from '../monitoring/schema';
@@ -203,7 +203,7 @@ export const configSchema = z.strictObject({
   // The rules over the whole configuration, in the order their problems are reported.
   .superRefine(refineStringValues).superRefine(refineNamespace).superRefine(refinePods).superRefine(refineGitRevisions)
   .superRefine(refineDurations).superRefine(refineConnectionBudget).superRefine(refineIssuers).superRefine(refineEdge)
-  .superRefine(refineDatabase).superRefine(refineRedisSecret).superRefine(refineImages).superRefine(refineDelivery);
+  .superRefine(refineDatabase).superRefine(refineRedisSecret).superRefine(refineRedisTls).superRefine(refineImages).superRefine(refineDelivery);
 
 export type EnvConfig = z.output<typeof configSchema>;
 

@@ -14,6 +14,7 @@
 import type { Environment } from '../config';
 import { BACKEND_DEPLOYMENT } from '../names';
 import { HAPROXY_DEPLOYMENT, cacheNames } from './topology';
+import { cliCommand } from './tls';
 import { ADMIN_USER, BACKEND_USER, CACHE_USERS, type CacheUser, SENTINEL_USERS, userPreviousKey, userSecretKey } from './users';
 import { secretSourcesOf } from '../config/secret-sources';
 
@@ -140,7 +141,7 @@ export function rotationMarkdown(env: Environment): string {
     for (const a of step.actions) {
       if (a.kind === 'exec') {
         const args = a.args.map((x) => (x === a.user ? '$U' : x)).join(' ');
-        out.push(`   for i in ${pods}; do ${printf(a.stdin)} | kubectl -n $NS exec -i ${names.statefulset}-$i -c ${a.container} -- ${names.cli} --user ${ADMIN_USER} --no-auth-warning -x ${args}; done   # each: ${a.expect.replace(/^\^|\$$/g, '')}`);
+        out.push(`   for i in ${pods}; do ${printf(a.stdin)} | kubectl -n $NS exec -i ${names.statefulset}-$i -c ${a.container} -- ${cliCommand(env).join(' ')} --user ${ADMIN_USER} --no-auth-warning -x ${args}; done   # each: ${a.expect.replace(/^\^|\$$/g, '')}`);
       } else if (a.kind === 'secret') {
         const key = userSecretKey(env.config, a.user);
         const v = (k: string) => (k === key ? '$KEY' : '$PREV');

@@ -145,6 +145,15 @@ export function redisSchemaShape() {
         maxUnavailable: z.number().int().min(1).default(1).describe('HAProxy pods a voluntary disruption may take down at once'),
       }).prefault({}).describe('PodDisruptionBudget `redis-haproxy-pdb`'),
     }).prefault({}).describe('HAProxy in front of the current primary (Service `redis`, what REDIS_URL points at)'),
+    tls: z.strictObject({
+      enabled: z.boolean().default(false)
+        .describe('TLS on every connection of the in-cluster cache: the servers and Sentinels listen only on TLS (`port 0`, `tls-port`), replication and Sentinel connect over TLS, HAProxy verifies the servers and serves TLS itself (REDIS_URL `rediss://`), the exporter, the probes and the scripts too; the certificate comes from cert-manager ([cache.md](cache.md#tls))'),
+      issuerRef: z.strictObject({
+        name: dnsName().describe('Name of the Issuer or ClusterIssuer'),
+        kind: z.enum(['Issuer', 'ClusterIssuer']).default('Issuer').describe('Issuer (in the namespace) or ClusterIssuer'),
+        group: z.string().regex(/^[a-z0-9.-]+$/, { message: 'must be an API group such as cert-manager.io' }).default('cert-manager.io').describe('API group of the issuer (an external issuer\'s, e.g. awspca.cert-manager.io)'),
+      }).optional().describe('An existing issuer that signs the cache\'s server certificate (referenced, never created). It must put its CA into the Secret\'s ca.crt (cert-manager\'s CA and Vault issuers do; ACME cannot sign cluster-internal names). Left out: a CA of the cache\'s own in the namespace (SelfSigned Issuer, CA Certificate, CA Issuer; [security.md](security.md#cache-acl-users-and-tls))'),
+    }).prefault({}).describe('TLS of the in-cluster cache (with mode managed: `managed.tls`)'),
     managed: z.strictObject({
       host: dnsName().optional().describe('Endpoint of the managed cache (ElastiCache primary endpoint, Azure Cache host name); REDIS_URL becomes redis[s]://host:port/database. Or `urlSecret`'),
       port: port().default(6379).describe('Port of the managed cache (ElastiCache 6379; Azure Cache TLS 6380)'),
@@ -178,6 +187,8 @@ interface RedisSection {
   disabledCommands: string[];
   renamedCommands: Record<string, string>;
   acl: { backendCommands: string };
+  url?: string;
+  tls?: { enabled: boolean; issuerRef?: { name: string; kind: string; group: string } };
   resources: { limits: { memory: string } };
 }
 
@@ -194,6 +205,17 @@ export function refineRedis(r: RedisSection, ctx: z.RefinementCtx): void {
     const other = r.engine === 'redis' ? 'valkey' : 'redis';
     if (repo.includes(other) && !repo.includes(r.engine)) {
       ctx.addIssue({ code: 'custom', path: ['image'], message: `is a ${other} image but engine is ${r.engine} (allowed: a ${r.engine} image such as ${ENGINE_IMAGES[r.engine]}, or leave image out for that default)` });
+    }
+  }
+  if (r.mode !== 'managed' && r.tls && r.url !== undefined) {
+    const tlsUrl = /^rediss:\/\//.test(r.url);
+    if (r.tls.enabled && !tlsUrl) {
+      ctx.addIssue({ code: 'custom', path: ['url'], message: `must start with rediss:// when tls.enabled is true: HAProxy then serves only TLS (allowed: ${r.url.replace(/^redis:/, 'rediss:')})` });
+    } else if (!r.tls.enabled && tlsUrl) {
+      ctx.addIssue({ code: 'custom', path: ['url'], message: `must start with redis:// when tls.enabled is false: the in-cluster cache then serves no TLS (allowed: ${r.url.replace(/^rediss:/, 'redis:')}, or set tls.enabled true)` });
+    }
+    if (!r.tls.enabled && r.tls.issuerRef) {
+      ctx.addIssue({ code: 'custom', path: ['tls', 'issuerRef'], message: 'only with tls.enabled true: without TLS no certificate is requested (allowed: set tls.enabled true, or leave issuerRef out)' });
     }
   }
   const majority = Math.floor(r.replicas / 2) + 1;
@@ -268,7 +290,9 @@ export function cacheModeProblems(raw: unknown, envName: string): { path: (strin
   const out: { path: (string | number)[]; message: string }[] = [];
   if (r.mode === 'managed') {
     for (const k of Object.keys(r)) {
-      if (k === 'url') {
+      if (k === 'tls') {
+        out.push({ path: ['redis', 'tls'], message: 'only with mode in-cluster: the TLS of a managed cache is redis.managed.tls (allowed with mode managed: ' + MANAGED_MODE_KEYS.join(', ') + ')' });
+      } else if (k === 'url') {
         out.push({ path: ['redis', 'url'], message: 'only with mode in-cluster: with a managed cache REDIS_URL comes from redis.managed (host, port, tls, database, or urlSecret)' });
       } else if (!(MANAGED_MODE_KEYS as readonly string[]).includes(k)) {
         out.push({ path: ['redis', k], message: `only with mode in-cluster: a managed cache runs no ${k === 'sentinel' || k === 'masterName' || k === 'quorum' ? 'Sentinels' : 'cache pods'} in the cluster (allowed with mode managed: ${MANAGED_MODE_KEYS.join(', ')})` });
@@ -283,4 +307,17 @@ export function cacheModeProblems(raw: unknown, envName: string): { path: (strin
     out.push({ path: ['redis', 'managed'], message: `only with mode managed (mode is ${JSON.stringify(r.mode ?? 'in-cluster')})` });
   }
   return out;
+}
+
+/**
+ * Rules across `redis` and `certManager`: the issuer of the cache's certificate must be able to sign cluster-internal
+ * names (`*.svc.cluster.local`), which an ACME CA never does.
+ */
+export function refineRedisTls(c: { redis?: { mode?: string; tls?: { enabled?: boolean; issuerRef?: { name: string; kind: string } } }; certManager?: { issuers?: { name: string; type: string }[] } }, ctx: z.RefinementCtx): void {
+  const ref = c.redis?.mode !== 'managed' && c.redis?.tls?.enabled ? c.redis.tls.issuerRef : undefined;
+  if (!ref) return;
+  const configured = (c.certManager?.issuers ?? []).find((i) => i.name === ref.name);
+  if (configured && configured.type.startsWith('acme-')) {
+    ctx.addIssue({ code: 'custom', path: ['redis', 'tls', 'issuerRef', 'name'], message: `"${ref.name}" is an ACME issuer (certManager.issuers, type ${configured.type}): an ACME CA never signs the cache's cluster-internal names (allowed: a ca or vault issuer, or leave issuerRef out for the cache's own CA)` });
+  }
 }

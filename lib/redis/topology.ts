@@ -125,7 +125,7 @@ export function sentinelNodes(env: CacheEnv): string[] {
   return podHosts(env).map((h) => `${h}:${SENTINEL_PORT}`);
 }
 
-/** Where a private CA of a managed cache is mounted in the backend and the exporter (REDIS_TLS_CA_FILE). */
+/** Where the cache's CA is mounted in the backend (REDIS_TLS_CA_FILE) and a managed cache's exporter: a managed cache's private CA, or the in-cluster cache's (`redis.tls`). */
 export const MANAGED_CA_DIR = '/etc/pensioen/redis-ca';
 export const MANAGED_CA_FILE = `${MANAGED_CA_DIR}/ca.crt`;
 
@@ -158,6 +158,9 @@ export function redisClientConfig(env: CacheEnv): Record<string, string> {
     'sentinel-hosts': sentinelNodes(env).join(','),
     'sentinel-service': `${cacheNames(env).sentinelService}.${env.config.namespace}.svc.${r.clusterDomain}:${SENTINEL_PORT}`,
     'sentinel-requires-password': String(r.sentinel.requirePassword),
+    // With `redis.tls`: the servers, Sentinels and HAProxy speak only TLS, verified with this CA (redis-py:
+    // ssl_ca_certs=os.environ["REDIS_TLS_CA_FILE"]; Sentinel clients: sentinel_kwargs with ssl=True too).
+    ...(r.tls.enabled ? { tls: 'true', 'tls-ca-file': MANAGED_CA_FILE } : {}),
   };
 }
 
