@@ -1,5 +1,13 @@
-/** A minimal RESP2 client over `net` for the failover test: one connection, one command at a time. */
+/** A minimal RESP2 client over `net` (or `tls`) for the failover test: one connection, one command at a time. */
 import * as net from 'net';
+import * as tls from 'tls';
+
+/**
+ * TLS for every connection (`redis.tls`): the CA to verify with and the name to verify (every server here listens on
+ * 127.0.0.1, the certificate names the pods and Services). Undefined: plain TCP.
+ */
+let defaultTls: tls.ConnectionOptions | undefined;
+export function useTls(options: { ca: Buffer | string; servername: string } | undefined): void { defaultTls = options; }
 
 export type Reply = string | number | null | Reply[] | RedisError;
 export class RedisError extends Error {}
@@ -51,12 +59,14 @@ export class RespClient {
     socket.on('close', () => fail(new Error('connection closed')));
   }
 
-  static connect(port: number, password?: Credential, timeoutMs = 2000): Promise<RespClient> {
+  /** `transport`: 'plain' for TCP even when useTls() is on, or TLS options of this connection's own. */
+  static connect(port: number, password?: Credential, timeoutMs = 2000, transport: 'plain' | tls.ConnectionOptions | undefined = defaultTls): Promise<RespClient> {
     return new Promise((resolve, reject) => {
-      const socket = net.connect({ host: '127.0.0.1', port });
+      const secure = transport !== undefined && transport !== 'plain';
+      const socket = secure ? tls.connect({ host: '127.0.0.1', port, ...transport }) : net.connect({ host: '127.0.0.1', port });
       const timer = setTimeout(() => { socket.destroy(); reject(new Error(`connect to ${port}: timeout`)); }, timeoutMs);
       socket.once('error', (e) => { clearTimeout(timer); reject(e); });
-      socket.once('connect', async () => {
+      socket.once(secure ? 'secureConnect' : 'connect', async () => {
         clearTimeout(timer);
         const client = new RespClient(socket);
         try {

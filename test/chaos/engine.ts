@@ -26,14 +26,18 @@ export function scenariosOfPart(p: 1 | 2): (title: string, fn: () => Promise<voi
 export function chaosEngine(): CacheEngine { return engine; }
 export const names = () => engineNames(engine);
 
-/** Production's environment with this engine (production's config leaves `redis.image` to the engine's default). */
-export function chaosEnvironment(): Environment {
+/**
+ * Production's environment with this engine (production's config leaves `redis.image` to the engine's default);
+ * with `tls` also `redis.tls` on (and REDIS_URL rediss://), as the config rules require them together.
+ */
+export function chaosEnvironment(tls = false): Environment {
   const production = environment('production');
-  return { ...production, config: { ...production.config, redis: { ...production.config.redis, engine } } };
+  const redis = { ...production.config.redis, engine, ...(tls ? { tls: { enabled: true }, url: production.config.redis.url.replace(/^redis:/, 'rediss:') } : {}) };
+  return { ...production, config: { ...production.config, redis } };
 }
 
-export function chaosObjects(): ReturnType<typeof objectsOf> {
-  return engine === 'redis' ? objectsOf('production') : objectsOf(chaosEnvironment());
+export function chaosObjects(tls = false): ReturnType<typeof objectsOf> {
+  return engine === 'redis' && !tls ? objectsOf('production') : objectsOf(chaosEnvironment(tls));
 }
 
 /** `redis-0.redis-headless.<ns>.svc.cluster.local:6379` (or valkey-...) of the generated files, for mapping to loopback. */

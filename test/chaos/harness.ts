@@ -11,7 +11,9 @@ import * as os from 'os';
 import * as path from 'path';
 import { find } from '../helpers';
 import { chaosEngine, chaosObjects, names, podHostPattern } from './engine';
-import { type Credential, infoFields, once, RedisError, type Reply, RespClient } from '../redis-resp';
+import { type Credential, infoFields, once, RedisError, type Reply, RespClient, useTls } from '../redis-resp';
+import { TLS_DIR } from '../../lib/redis/tls';
+import { makeCa, makeServerCert } from '../tls-certs';
 import { CACHE_USERS, type CacheUser, passwordVar } from '../../lib/redis/acl';
 import { HAPROXY_PASSWORD_VAR } from '../../lib/redis/files';
 import { freePorts, sleep, until } from './harness-ports';
@@ -36,6 +38,36 @@ export const DOWN_AFTER = Number(/down-after-milliseconds \S+ (\d+)/.exec(sentin
 export const FAILOVER_TIMEOUT = Number(/failover-timeout \S+ (\d+)/.exec(sentinelConfText)![1]);
 export const REPLICAS: number = sts.spec.replicas;
 /** The key of the Secret `secrets.redis` that holds an ACL user's password (what the pods' REDIS_ACL_PASSWORD_<USER> references). */
+/**
+ * The generated objects a Cluster runs: production's (the module's constants above), or with `redis.tls` on
+ * (`tlsVariant()`): the same settings, TLS-only servers, Sentinels and HAProxy.
+ */
+export interface Variant {
+  tls: boolean;
+  objects: Record<string, any>[];
+  nodeFiles: Record<string, string>;
+  haproxyCfgText: string;
+  container: (name: string) => any;
+  haproxyContainer: any;
+  /** The server certificate's DNS names (`redis.tls` only). */
+  dnsNames: string[];
+}
+function variantOf(objs: Record<string, any>[], tls: boolean): Variant {
+  const spec = find(objs, 'StatefulSet', NAMES.statefulset).spec.template.spec;
+  return {
+    tls,
+    objects: objs,
+    nodeFiles: find(objs, 'ConfigMap', NAMES.nodeConfigMap).data,
+    haproxyCfgText: find(objs, 'ConfigMap', 'redis-haproxy').data['haproxy.cfg'],
+    container: (name: string) => spec.containers.find((c: any) => c.name === name),
+    haproxyContainer: find(objs, 'Deployment', 'redis-haproxy').spec.template.spec.containers[0],
+    dnsNames: tls ? find(objs, 'Certificate', `${NAMES.statefulset}-tls`).spec.dnsNames : [],
+  };
+}
+const PLAIN = variantOf(objects, false);
+let TLS_VARIANT: Variant | undefined;
+export const tlsVariant = (): Variant => (TLS_VARIANT ??= variantOf(chaosObjects(true), true));
+
 export const passwordKey = (u: CacheUser): string => container('redis').env.find((e: any) => e.name === passwordVar(u)).valueFrom.secretKeyRef.key;
 /** The backend's password key (REDIS_PASSWORD of the backend). */
 export const PASSWORD_KEY: string = passwordKey('backend');
@@ -68,7 +100,14 @@ export class Cluster {
    */
   passwords: Record<CacheUser, string>;
 
-  constructor(tag = `${process.pid}-${Date.now().toString(16)}`) {
+  /** The objects this set runs (plain, or `redis.tls` with `{ tls: true }`). */
+  readonly v: Variant;
+  /** With TLS: the certificates' folder (what the kubelet mounts at TLS_DIR). */
+  readonly tlsDir: string;
+
+  constructor(tag = `${process.pid}-${Date.now().toString(16)}`, options: { tls?: boolean } = {}) {
+    this.v = options.tls ? tlsVariant() : PLAIN;
+    this.tlsDir = path.join(this.tmp, 'tls');
     this.passwords = Object.fromEntries(CACHE_USERS.map((u) => [u, `test-${u}-${tag}`])) as Record<CacheUser, string>;
     this.secret = Object.fromEntries(CACHE_USERS.map((u) => [passwordKey(u), this.passwords[u]]));
   }
@@ -85,7 +124,19 @@ export class Cluster {
     [this.proxyPort, this.proxyHealthPort, ...this.redisPorts] = await freePorts(2 + 2 * REPLICAS);
     this.sentinelPorts = this.redisPorts.splice(REPLICAS);
     fs.mkdirSync(path.join(this.tmp, 'templates'));
-    for (const [f, text] of Object.entries(nodeFiles)) fs.writeFileSync(path.join(this.tmp, 'templates', f), text);
+    for (const [f, text] of Object.entries(this.v.nodeFiles)) fs.writeFileSync(path.join(this.tmp, 'templates', f), this.mapPaths(text));
+    if (this.v.tls) {
+      // cert-manager's part: a CA, and the server certificate for the Certificate's names, in the Secret's layout.
+      fs.mkdirSync(this.tlsDir);
+      makeCa(this.tlsDir, 'ca');
+      makeServerCert(this.tlsDir, 'ca', 'tls', this.v.dnsNames);
+      useTls({ ca: fs.readFileSync(path.join(this.tlsDir, 'ca.crt')), servername: 'redis' });
+    }
+  }
+
+  /** The certificate folder of the generated files and commands → this set's (as the kubelet's mount). */
+  mapPaths(text: string): string {
+    return text.split(TLS_DIR).join(this.tlsDir);
   }
 
   /** Pod hostname[:port] → 127.0.0.1:<this pod's port>. */
@@ -103,7 +154,7 @@ export class Cluster {
   podEnv(containerName: string, i: number): NodeJS.ProcessEnv {
     const env: NodeJS.ProcessEnv = { PATH: process.env.PATH, LANG: 'C' };
     const secret = this.secret;
-    for (const e of container(containerName).env) {
+    for (const e of this.v.container(containerName).env) {
       if (e.value !== undefined) env[e.name] = this.mapHosts(e.value);
       else if (e.valueFrom?.secretKeyRef) {
         const ref = e.valueFrom.secretKeyRef;
@@ -133,7 +184,7 @@ export class Cluster {
   }
 
   private cmd(name: string): string[] {
-    return container(name).command.map((a: string) => a.replace(templatesMount, path.join(this.tmp, 'templates')));
+    return this.v.container(name).command.map((a: string) => this.mapPaths(a.replace(templatesMount, path.join(this.tmp, 'templates'))));
   }
 
   startRedis(i: number): void {
@@ -177,10 +228,11 @@ export class Cluster {
    * One HAProxy pod (`name`: its folder and log) with the generated haproxy.cfg on the given ports; its environment
    * is the Deployment's (the haproxy user's password from the Secret as it is now, or `password`).
    */
-  spawnHaproxy(name: string, port: number, healthPort: number, password?: string): ChildProcess {
+  spawnHaproxy(name: string, port: number, healthPort: number, password?: string, edit: (cfg: string) => string = (c) => c): ChildProcess {
+    const haproxyContainer = this.v.haproxyContainer;
     const pwRef = haproxyContainer.env.find((e: any) => e.name === HAPROXY_PASSWORD_VAR).valueFrom.secretKeyRef;
     fs.mkdirSync(path.join(this.tmp, name), { recursive: true });
-    let cfg = this.mapHosts(haproxyCfgText)
+    let cfg = edit(this.mapPaths(this.mapHosts(this.v.haproxyCfgText)))
       .replace(/bind :6379\b/, `bind 127.0.0.1:${port}`)
       .replace(/bind :8404\b/, `bind 127.0.0.1:${healthPort}`);
     const [major, minor] = localHaproxyVersion();
@@ -249,7 +301,7 @@ export class Cluster {
   }
 
   async runPreStop(i: number): Promise<string> {
-    const preStop = container('redis').lifecycle.preStop.exec.command.map((a: string) => a.replace(templatesMount, path.join(this.tmp, 'templates')));
+    const preStop = this.v.container('redis').lifecycle.preStop.exec.command.map((a: string) => a.replace(templatesMount, path.join(this.tmp, 'templates')));
     return new Promise<string>((resolve, reject) => {
       execFile(preStop[0], preStop.slice(1), { env: this.startedEnv[`redis-${i}`] ?? this.podEnv('redis', i), timeout: 30_000 }, (err, _out, stderr) => (err ? reject(err) : resolve(stderr)));
     });
@@ -262,6 +314,7 @@ export class Cluster {
 
   async cleanup(): Promise<void> {
     await Promise.all(this.children.map((c) => this.kill(c)));
+    if (this.v.tls) useTls(undefined);
     if (process.env.KEEP_REDIS_TEST_DIR) process.stdout.write(`chaos test files kept in ${this.tmp}\n`);
     else fs.rmSync(this.tmp, { recursive: true, force: true });
   }
