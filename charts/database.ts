@@ -3,24 +3,47 @@ import { ObjectStore, type ObjectStoreSpec, ObjectStoreSpecConfigurationDataComp
 import { Cluster, type ClusterSpec, type ClusterSpecBootstrap, type ClusterSpecExternalClusters, ClusterSpecPrimaryUpdateMethod, ClusterSpecPrimaryUpdateStrategy, ClusterSpecResourcesLimits, ClusterSpecResourcesRequests } from '../imports/cnpg-clusters-postgresql.cnpg.io';
 import { Pooler, type PoolerSpec, PoolerSpecDeploymentStrategyRollingUpdateMaxSurge, PoolerSpecDeploymentStrategyRollingUpdateMaxUnavailable, PoolerSpecPgbouncerPoolMode, PoolerSpecTemplateSpecContainersResourcesLimits, PoolerSpecTemplateSpecContainersResourcesRequests, PoolerSpecType } from '../imports/cnpg-poolers-postgresql.cnpg.io';
 import { ScheduledBackup, ScheduledBackupSpecBackupOwnerReference, ScheduledBackupSpecMethod, ScheduledBackupSpecTarget } from '../imports/cnpg-scheduledbackups-postgresql.cnpg.io';
-import { BACKEND } from '../lib/names';
-import { MIGRATION_LABELS } from '../lib/names';
-import { EnvChart } from '../lib/constructs/env-chart';
-import type { Environment } from '../lib/config';
+import { EnvChart, type EnvChartProps, type EnvContext } from '../lib/constructs/env-chart';
+import type { Workload } from '../lib/constructs/workload';
+import type { EnvConfig } from '../lib/config';
 import { k8s } from '../lib/k8s';
 import { SPREAD_HONOR } from '../lib/k8s/hardened';
-import { meta, PART_OF, selectorLabels, versionOfImage } from '../lib/k8s/labels';
-import { dnsEgress, fromNamespace, fromPrometheus, tcp } from '../lib/k8s/network';
+import { meta, PART_OF, versionOfImage } from '../lib/k8s/labels';
+import { dnsEgress, fromNamespace, tcp } from '../lib/k8s/network';
 import {
   BARMAN_PLUGIN, CLUSTER_LABEL, DATABASE, INSTANCE_METRICS_PORT, INSTANCE_STATUS_PORT, POD_ROLE_LABEL,
-  POOLER_LABEL, POOLER_METRICS_PORT, POOLER_PORT, POSTGRES_PORT, RECOVERY_SOURCE, clusterNames, cnpgOf, instanceSelector,
+  POOLER_LABEL, POOLER_METRICS_PORT, POOLER_PORT, POSTGRES_PORT, RECOVERY_SOURCE, clusterNames, instanceSelector,
   poolerOf, poolerSelector, scheduledBackupOf,
 } from '../lib/database/names';
-import { type CnpgConfig, connectionSizing } from '../lib/database/schema';
-import { managedAppRole } from '../lib/database/roles';
+import type { CnpgConfig, ConnectionSizing } from '../lib/database/schema';
+import type { ClusterSpecManagedRoles } from '../imports/cnpg-clusters-postgresql.cnpg.io';
 
 /** The names a client in the cluster may use for a Service (the server certificate's SANs). */
 const serviceNames = (service: string, namespace: string) => [service, `${service}.${namespace}`, `${service}.${namespace}.svc`, `${service}.${namespace}.svc.cluster.local`];
+
+export interface DatabaseChartProps extends EnvChartProps {
+  /** `database`: its name and owner, and `cloudnativePg` (instances, storage, pooler, backups, recovery, the operator). */
+  readonly database: EnvConfig['database'];
+  /** max_connections and PgBouncer's pool sizes from the connection budget (lib/database/schema.ts `connectionSizing`). */
+  readonly sizing: ConnectionSizing;
+  /**
+   * The backend's own data-only role in the Cluster's `managed.roles` (lib/database/roles.ts `managedAppRole`).
+   * @default - none: the backend connects as the owner
+   */
+  readonly appRole?: ClusterSpecManagedRoles;
+  /** The database's client: the poolers admit its pods. */
+  readonly backend: Workload;
+  /**
+   * The migration Job's pods (charts/migrations.ts), which use the backend's DATABASE_URL.
+   * @default - none: no migrations run in the cluster
+   */
+  readonly migrations?: k8s.NetworkPolicyPeer;
+  /**
+   * Prometheus's pods (`network`), with `monitoring.enabled`: they scrape the instances and the poolers.
+   * @default - none: no metrics port is open
+   */
+  readonly prometheus?: k8s.NetworkPolicyPeer;
+}
 
 /**
  * PostgreSQL in the cluster with CloudNativePG 1.30 and the Barman Cloud plugin (`database.mode:
@@ -42,10 +65,12 @@ const serviceNames = (service: string, namespace: string) => [service, `${servic
  * ScheduledBackups last, when the Cluster they back up runs.
  */
 export class DatabaseChart extends EnvChart {
-  constructor(scope: Construct, env: Environment) {
-    super(scope, 'database', env, '08-database.yaml');
-    const cnpg = cnpgOf(env);
-    if (!cnpg) throw new Error('DatabaseChart: database.mode is not cloudnative-pg');
+  constructor(scope: Construct, id: string, props: DatabaseChartProps) {
+    super(scope, id, props.env, '08-database.yaml');
+    const env = props.env;
+    const db = props.database;
+    const cnpg = db.mode === 'cloudnative-pg' ? db.cloudnativePg : undefined;
+    if (!cnpg) throw new Error(`DatabaseChart ${id}: database.mode: must be cloudnative-pg, got ${JSON.stringify(db.mode)}`);
     const store = cnpg.backup.objectStore;
     const labelSpec = { ...DATABASE, version: versionOfImage(cnpg.imageName) };
     const m = (name: string) => meta(env, name, labelSpec);
@@ -58,7 +83,7 @@ export class DatabaseChart extends EnvChart {
     const r = cnpg.recovery;
     const clusters: { name: string; bootstrap: ClusterSpecBootstrap; externalClusters?: ClusterSpecExternalClusters[]; backups: boolean }[] = [{
       name: cnpg.clusterName,
-      bootstrap: { initdb: { database: env.config.database.name, owner: env.config.database.owner, dataChecksums: true, encoding: 'UTF8' } },
+      bootstrap: { initdb: { database: db.name, owner: db.owner, dataChecksums: true, encoding: 'UTF8' } },
       backups: true,
     }];
     if (r.enabled) {
@@ -67,8 +92,8 @@ export class DatabaseChart extends EnvChart {
         bootstrap: {
           recovery: {
             source: RECOVERY_SOURCE,
-            database: env.config.database.name,
-            owner: env.config.database.owner,
+            database: db.name,
+            owner: db.owner,
             // Without a target, recovery replays every archived WAL file: the latest state.
             ...(r.targetTime ? { recoveryTarget: { targetTime: r.targetTime } } : {}),
           },
@@ -84,11 +109,11 @@ export class DatabaseChart extends EnvChart {
     for (const c of clusters.filter((x) => clusterNames(cnpg).includes(x.name))) {
       new Cluster(this, `cluster-${c.name}`, {
         metadata: m(c.name),
-        spec: clusterSpec(env, cnpg, c.name, c.bootstrap, c.externalClusters),
+        spec: clusterSpec(env, props, cnpg, c.name, c.bootstrap, c.externalClusters),
       });
       new Pooler(this, `pooler-${c.name}`, {
         metadata: m(poolerOf(c.name)),
-        spec: poolerSpec(env, cnpg, c.name),
+        spec: poolerSpec(props.sizing, cnpg, c.name),
       });
       new k8s.KubePodDisruptionBudget(this, `pooler-pdb-${c.name}`, {
         metadata: m(`${poolerOf(c.name)}-pdb`),
@@ -111,16 +136,16 @@ export class DatabaseChart extends EnvChart {
       }
     }
 
-    this.networkPolicies(env, cnpg);
+    this.networkPolicies(props, cnpg);
   }
 
-  private networkPolicies(env: Environment, cnpg: CnpgConfig): void {
-    const c = env.config;
+  private networkPolicies(props: DatabaseChartProps, cnpg: CnpgConfig): void {
+    const env = props.env;
     const clusters = clusterNames(cnpg);
     const instances = instanceSelector(clusters);
     const poolers = poolerSelector(clusters);
     const operator = { ...fromNamespace(cnpg.operatorNamespace), podSelector: { matchLabels: cnpg.operatorPodLabels } };
-    const monitoring = fromPrometheus(c);
+    const monitoring = props.prometheus;
     const apiServer = { to: cnpg.apiServerCidrs.map((cidr) => ({ ipBlock: { cidr } })), ports: [tcp(cnpg.apiServerPort)] };
     const store = cnpg.backup.objectStore;
     const spec = { name: DATABASE.name, component: 'network-policy' };
@@ -137,10 +162,10 @@ export class DatabaseChart extends EnvChart {
           { from: [{ podSelector: instances }], ports: [tcp(POSTGRES_PORT), tcp(INSTANCE_STATUS_PORT)] },
           // The operator polls every instance's status endpoint and connects to PostgreSQL.
           { from: [operator], ports: [tcp(INSTANCE_STATUS_PORT), tcp(POSTGRES_PORT)] },
-          ...(c.monitoring.enabled ? [{ from: [monitoring], ports: [tcp(INSTANCE_METRICS_PORT)] }] : []),
+          ...(monitoring ? [{ from: [monitoring], ports: [tcp(INSTANCE_METRICS_PORT)] }] : []),
         ],
         egress: [
-          dnsEgress(c),
+          dnsEgress(env.config),
           { to: [{ podSelector: instances }], ports: [tcp(POSTGRES_PORT), tcp(INSTANCE_STATUS_PORT)] },
           // The instance manager watches its Cluster and Secrets.
           apiServer,
@@ -156,13 +181,13 @@ export class DatabaseChart extends EnvChart {
         podSelector: poolers,
         policyTypes: ['Ingress', 'Egress'],
         ingress: [
-          { from: [{ podSelector: { matchLabels: selectorLabels(env, BACKEND) } }], ports: [tcp(POOLER_PORT)] },
+          { from: [props.backend.peer], ports: [tcp(POOLER_PORT)] },
           // The migration Job uses the same DATABASE_URL (lib/database/connection.ts databaseEnv).
-          ...(c.migrations.enabled ? [{ from: [{ podSelector: { matchLabels: selectorLabels(env, MIGRATION_LABELS) } }], ports: [tcp(POOLER_PORT)] }] : []),
-          ...(c.monitoring.enabled ? [{ from: [monitoring], ports: [tcp(POOLER_METRICS_PORT)] }] : []),
+          ...(props.migrations ? [{ from: [props.migrations], ports: [tcp(POOLER_PORT)] }] : []),
+          ...(monitoring ? [{ from: [monitoring], ports: [tcp(POOLER_METRICS_PORT)] }] : []),
         ],
         egress: [
-          dnsEgress(c),
+          dnsEgress(env.config),
           { to: [{ podSelector: instances }], ports: [tcp(POSTGRES_PORT)] },
           // PgBouncer's instance manager reads its Pooler, the Cluster's certificates and the auth_query credentials.
           apiServer,
@@ -231,17 +256,17 @@ function objectStoreSpec(cnpg: CnpgConfig): ObjectStoreSpec {
 }
 
 /** The spread of a Cluster's instances: never two on one node (anti-affinity), as even as possible over zones. */
-function clusterSpec(env: Environment, cnpg: CnpgConfig, name: string, bootstrap: ClusterSpecBootstrap, externalClusters?: ClusterSpecExternalClusters[]): ClusterSpec {
-  const sizing = connectionSizing(env.config, cnpg);
+function clusterSpec(env: EnvContext, props: DatabaseChartProps, cnpg: CnpgConfig, name: string, bootstrap: ClusterSpecBootstrap, externalClusters?: ClusterSpecExternalClusters[]): ClusterSpec {
+  const sizing = props.sizing;
   const storage = (s: { size: string; storageClass?: string }) => ({
     size: s.size,
     ...(s.storageClass ? { storageClass: s.storageClass } : {}),
     resizeInUseVolumes: true,
   });
   const instancePods = { matchLabels: { [CLUSTER_LABEL]: name, [POD_ROLE_LABEL]: 'instance' } };
-  const appRole = managedAppRole(env);
+  const appRole = props.appRole;
   return {
-    description: `PostgreSQL of ${env.name} (database ${env.config.database.name})`,
+    description: `PostgreSQL of ${env.name} (database ${props.database.name})`,
     instances: cnpg.instances,
     imageName: cnpg.imageName,
     // Replicas are updated first, then the primary by a switchover to an updated replica.
@@ -290,8 +315,7 @@ function clusterSpec(env: Environment, cnpg: CnpgConfig, name: string, bootstrap
   };
 }
 
-function poolerSpec(env: Environment, cnpg: CnpgConfig, cluster: string): PoolerSpec {
-  const s = connectionSizing(env.config, cnpg);
+function poolerSpec(s: ConnectionSizing, cnpg: CnpgConfig, cluster: string): PoolerSpec {
   const p = cnpg.pooler;
   const pods = { matchLabels: { [POOLER_LABEL]: poolerOf(cluster) } };
   return {

@@ -51,6 +51,9 @@ export function migrationJobName(image: string, argocdHook: boolean): string {
  * migration and the wait starts the pod (lib/database/schema-wait.ts).
  */
 export class MigrationsChart extends EnvChart {
+  /** The migration Job's pods, as a NetworkPolicy peer (the database's pooler admits them). */
+  readonly peer: k8s.NetworkPolicyPeer;
+
   constructor(scope: Construct, id: string, props: MigrationsChartProps) {
     super(scope, id, props.env, '09-migrations.yaml');
     const env = props.env;
@@ -58,6 +61,7 @@ export class MigrationsChart extends EnvChart {
     const version = versionOfImage(props.image);
     const spec = { ...MIGRATION_LABELS, version };
     const selector = selectorLabels(env, MIGRATION_LABELS);
+    this.peer = { podSelector: { matchLabels: selector } };
     const hook = props.argocdHook
       ? {
         'argocd.argoproj.io/hook': 'Sync',

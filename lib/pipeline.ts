@@ -33,7 +33,8 @@ import { frontendApiUrl } from './config/frontend-api-url';
 import { SMOKE_LABELS, edgeCaSecret, edgeTlsOf, smokeEnv } from './delivery/smoke';
 import { edgeSolvesHttp01, edgeSourcesOf } from './edge/sources';
 import { databaseClientOf, databaseEgressOf } from './database/client';
-import { grantContainer } from './database/roles';
+import { grantContainer, managedAppRole } from './database/roles';
+import { connectionSizing } from './database/schema';
 import { clusterNames, cnpgOf } from './database/names';
 import { alertmanagerConfigSpec } from './monitoring/alertmanager';
 import { dashboardJson } from './monitoring/dashboard';
@@ -72,7 +73,6 @@ export function buildApp(env: Environment): { app: App; charts: EnvChart[] } {
       ...(c.secretsProvider.admissionPolicy ? { storePolicy: secretStorePolicy(env, `${instanceOf(env)}-external-secrets`) } : {}),
     })
     : undefined;
-  const database = c.database.mode === 'cloudnative-pg' ? new DatabaseChart(app, env) : undefined;
   const grant = grantContainer(env);
   const migrations = c.migrations.enabled
     ? new MigrationsChart(app, 'migrations', {
@@ -94,9 +94,22 @@ export function buildApp(env: Environment): { app: App; charts: EnvChart[] } {
     ...(c.migrations.enabled && c.migrations.waitForSchema ? { schemaWait: schemaWaitContainer(env) } : {}),
     ...optional('canary', backendCanary(env)),
   });
+  const cnpg = cnpgOf(env);
+  const prometheus = fromPrometheus(c);
+  // Created after its clients, whose constructs it takes; written first (08-database.yaml).
+  const database = cnpg
+    ? new DatabaseChart(app, 'database', {
+      env: context,
+      database: c.database,
+      sizing: connectionSizing(c, cnpg),
+      ...optional('appRole', managedAppRole(env)),
+      backend: backend.workload,
+      ...optional('migrations', migrations?.peer),
+      ...optional('prometheus', c.monitoring.enabled ? prometheus : undefined),
+    })
+    : undefined;
   const frontend = new FrontendChart(app, 'frontend', { env: context, frontend: c.frontend, apiUrl: frontendApiUrl(c), ...optional('controller', frontendController(env)) });
   const m = c.monitoring;
-  const cnpg = cnpgOf(env);
   const monitoring = m.enabled
     ? new MonitoringChart(app, 'monitoring', {
       env: context,
@@ -124,7 +137,7 @@ export function buildApp(env: Environment): { app: App; charts: EnvChart[] } {
     ...optional('postgresExporter', monitoring?.postgresExporter),
     http01Solver: edgeSolvesHttp01(env),
   });
-  const redis = new RedisChart(app, 'redis', { env: context, redis: c.redis, secret: c.secrets.redis, backend: backend.workload, prometheus: fromPrometheus(c) });
+  const redis = new RedisChart(app, 'redis', { env: context, redis: c.redis, secret: c.secrets.redis, backend: backend.workload, prometheus });
   // The edge, and during a migration (edge.migrateFrom) the one being retired too: 40-ingress.yaml, 40-gateway.yaml.
   const certificates = (edge: 'ingress' | 'gateway') => optional('certificates', certificateEdge(c.edge) === edge ? edgeCertificates(env) : undefined);
   const edgeTargets = { backend: backend.workload, frontend: frontend.workload, privatePaths: c.backend.privatePaths };
