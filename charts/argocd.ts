@@ -145,7 +145,9 @@ export function buildArgoApp(synthesized: SynthesizedEnvironment[]): { app: App;
   for (const { env, files } of delivered) {
     const c = env.config;
     const objects = files.flatMap((f) => f.objects);
-    const chart = new ArgoChart(app, `argocd-project-${env.name}`, `${PROJECTS_DIR}/${env.name}.yaml`);
+    // A dot in the id: environment names are DNS labels without dots, so no environment's chart id can equal
+    // another environment's (`project-staging` beside `staging`) or a shared chart's.
+    const chart = new ArgoChart(app, `argocd-project.${env.name}`, `${PROJECTS_DIR}/${env.name}.yaml`);
     new AppProject(chart, 'project', {
       metadata: { name: projectOf(g.project, env.name), namespace: ns, labels: labels(env, { name: 'pensioen-gitops', component: 'argocd-project' }) },
       spec: {
@@ -186,7 +188,7 @@ export function buildArgoApp(synthesized: SynthesizedEnvironment[]): { app: App;
 
   // Synced by the app-of-apps: one Application per environment.
   for (const { env } of delivered) {
-    const chart = new ArgoChart(app, `argocd-${env.name}`, `argocd/apps/${env.name}.yaml`);
+    const chart = new ArgoChart(app, `argocd-application.${env.name}`, `argocd/apps/${env.name}.yaml`);
     const c = env.config;
     const canaryRoutes = c.edge.kind === 'gateway' ? canaryHttpRoutes(env) : [];
     const subscriptions = Object.fromEntries(c.gitops.notifications.map((n) => [`notifications.argoproj.io/subscribe.${n.trigger}.${n.service}`, n.recipients.join(';')]));

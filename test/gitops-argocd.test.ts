@@ -10,6 +10,7 @@ import { ConfigError, type Environment } from '../lib/config';
 import { toYaml } from '../lib/output/write';
 import { loadCrds, validateCustomResource } from '../lib/validate/crd-schema';
 import { synthEnvironment } from '../lib/pipeline';
+import { crossEnvironmentProblems } from '../lib/config/cross-environment';
 import { configEnvironments, environments, find, inlineEnvironment, FIXTURES, ROOT } from './helpers';
 
 const synthesized = (envs: Environment[]): SynthesizedEnvironment[] => envs.map((env) => ({ env, files: synthEnvironment(env) }));
@@ -201,6 +202,26 @@ describe('dist/argocd/', () => {
     try { argoFiles([a, b]); } catch (e) {
       expect((e as ConfigError).problems).toEqual([expect.stringMatching(/^config\/other\.yaml: gitops\.repoURL: must be the same in every environment/)]);
     }
+  });
+
+  test('environments named so that one name contains another (project-staging beside staging) get their own projects and Applications', () => {
+    // Regression: chart ids were argocd-<env> and argocd-project-<env>, so `project-staging` collided with
+    // staging's project chart, and synth stopped with an internal error on a valid config.
+    const base = fs.readFileSync(path.join(FIXTURES, 'staging.yaml'), 'utf8');
+    const a = inlineEnvironment('staging', base);
+    const b = inlineEnvironment('project-staging', base.replace(/namespace: (\S+)/, 'namespace: $1-two'));
+    const paths = argoFiles([a, b]).map((f) => f.path).sort();
+    expect(paths).toEqual(expect.arrayContaining(['argocd/apps/project-staging.yaml', 'argocd/apps/staging.yaml', 'argocd/projects/project-staging.yaml', 'argocd/projects/staging.yaml']));
+    expect(new Set(paths).size).toBe(paths.length);
+  });
+
+  test.each([
+    ['bootstrap', /^config\/bootstrap\.yaml: the environment name "bootstrap" is reserved \(its AppProject would be the app-of-apps' own, <gitops\.project>-bootstrap in dist\/argocd\/projects\/bootstrap\.yaml\); rename the file/],
+    ['00-default', /^config\/00-default\.yaml: the environment name "00-default" is reserved \(dist\/argocd\/projects\/00-default\.yaml is the locked-down default AppProject\)/],
+  ])('an environment named %s, which would be a shared Argo CD object, is refused with the file and the reason', (name, message) => {
+    // Regression: an environment named bootstrap stopped synth with an internal error (a duplicate construct).
+    const env = inlineEnvironment(name, fs.readFileSync(path.join(FIXTURES, 'staging.yaml'), 'utf8'));
+    expect(crossEnvironmentProblems([env])).toEqual([expect.stringMatching(message)]);
   });
 
   test('no Argo CD environment: no dist/argocd/ files', () => {

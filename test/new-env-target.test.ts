@@ -39,8 +39,15 @@ function refusal(name: string, from = 'src', folder = configDir): string {
   return message;
 }
 
-test.each(RESERVED_ENV_NAMES.filter((n) => n !== 'argocd'))('the name %s, which synth refuses, is refused up front', (name) => {
+test.each(RESERVED_ENV_NAMES.filter((n) => !['argocd', 'bootstrap', '00-default'].includes(n)))('the name %s, which synth refuses, is refused up front', (name) => {
   expect(refusal(name)).toMatch(new RegExp(`^new-env: "${name}" is reserved \\(synth refuses it: dist/${name}/ would not be an environment folder\\); choose another name \\(reserved: argocd, apps, `));
+});
+
+test.each([
+  ['bootstrap', /^new-env: "bootstrap" is reserved \(synth refuses it: its AppProject would be the app-of-apps' own, <gitops.project>-bootstrap in dist\/argocd\/projects\/bootstrap.yaml\); choose another name/],
+  ['00-default', /^new-env: "00-default" is reserved \(synth refuses it: dist\/argocd\/projects\/00-default.yaml is the locked-down default AppProject\)/],
+])('the name %s, which would be one of the shared Argo CD objects, is refused up front', (name, message) => {
+  expect(refusal(name)).toMatch(message);
 });
 
 test('a dangling symbolic link at the target: one line, nothing written', () => {

@@ -3,8 +3,21 @@
  * environments owning the same objects, serving the same host or backing up to the same place.
  */
 
-/** Environment names that would collide with what synth writes next to dist/<env>/. */
-export const RESERVED_ENV_NAMES = ['argocd', 'apps', 'projects', 'dist', 'config', 'crds', 'runbooks', 'docs', 'schemas'];
+/**
+ * Environment names that would collide with what synth writes next to dist/<env>/, or with the Argo CD objects
+ * every environment shares: `bootstrap` would be the app-of-apps' own AppProject (`<project>-bootstrap`,
+ * dist/argocd/projects/bootstrap.yaml), `00-default` the locked-down default project's file.
+ */
+export const RESERVED_ENV_NAMES = ['argocd', 'apps', 'projects', 'dist', 'config', 'crds', 'runbooks', 'docs', 'schemas', 'bootstrap', '00-default'];
+
+/** Why a reserved name is refused, in words a user can act on; undefined for a name that is not reserved. */
+export function reservedNameReason(name: string): string | undefined {
+  if (!RESERVED_ENV_NAMES.includes(name)) return undefined;
+  if (name === 'argocd') return 'dist/argocd/ holds the Argo CD objects of every environment';
+  if (name === 'bootstrap') return 'its AppProject would be the app-of-apps\' own, <gitops.project>-bootstrap in dist/argocd/projects/bootstrap.yaml';
+  if (name === '00-default') return 'dist/argocd/projects/00-default.yaml is the locked-down default AppProject';
+  return `dist/${name}/ is not an environment folder`;
+}
 
 /** The environment's identity for the cross-environment rules. */
 export interface EnvIdentity {
@@ -27,8 +40,8 @@ function backupDestination(e: EnvIdentity): string | undefined {
 export function crossEnvironmentProblems(envs: readonly EnvIdentity[]): string[] {
   const problems: string[] = [];
   for (const e of envs) {
-    if (RESERVED_ENV_NAMES.includes(e.name)) {
-      problems.push(`${e.file}: the environment name "${e.name}" is reserved (dist/${e.name}/ ${e.name === 'argocd' ? 'holds the Argo CD objects of every environment' : 'is not an environment folder'}); rename the file (reserved: ${RESERVED_ENV_NAMES.join(', ')})`);
+    if (reservedNameReason(e.name)) {
+      problems.push(`${e.file}: the environment name "${e.name}" is reserved (${reservedNameReason(e.name)}); rename the file (reserved: ${RESERVED_ENV_NAMES.join(', ')})`);
     }
   }
   const owner = new Map<string, EnvIdentity>();

@@ -13,7 +13,7 @@ import { parseDocument, Scalar, YAMLSeq } from 'yaml';
 import { ConfigError, type EnvConfig, parseConfig } from './index';
 import { PLACEHOLDER } from './placeholders';
 import { DNS_LABEL } from './types';
-import { RESERVED_ENV_NAMES } from './cross-environment';
+import { RESERVED_ENV_NAMES, reservedNameReason } from './cross-environment';
 
 /** Names synth refuses for an environment (lib/config/cross-environment.ts): refused here up front, before a file exists. */
 const RESERVED = new Set(RESERVED_ENV_NAMES);
@@ -37,7 +37,8 @@ export function checkName(name: string | undefined, configDir: string): string {
     throw new NewEnvError(`new-env: ${JSON.stringify(name)} is not a valid environment name (allowed: lower-case letters, digits and "-", starting with a letter or digit, at most ${MAX_NAME} characters)`);
   }
   if (RESERVED.has(name)) {
-    throw new NewEnvError(`new-env: "${name}" is reserved (${name === 'argocd' ? 'dist/argocd/ holds the Argo CD objects of every environment' : `synth refuses it: dist/${name}/ would not be an environment folder`}); choose another name (reserved: ${RESERVED_ENV_NAMES.join(', ')})`);
+    const reason = name === 'argocd' ? reservedNameReason(name) : `synth refuses it: ${reservedNameReason(name)!.replace(/ is not an environment folder$/, ' would not be an environment folder')}`;
+    throw new NewEnvError(`new-env: "${name}" is reserved (${reason}); choose another name (reserved: ${RESERVED_ENV_NAMES.join(', ')})`);
   }
   const file = path.join(configDir, `${name}.yaml`);
   const shown = path.relative(process.cwd(), file) || file;
