@@ -65,6 +65,7 @@ describe('the picture follows the config', () => {
     expect(a).toContain('Argo Rollouts -.-> Rollout backend: canary steps, Services backend-service, backend-canary');
     expect(a).toContain(`Argo Rollouts -.-> ${gw}: weights of HTTPRoute pensioen-api · weights of HTTPRoute pensioen-frontend`);
     expect(labels(f).some((l) => l.startsWith('Ingress controller'))).toBe(false);
+    expect(a).toContain(`Prometheus -.-> ${gw}: scrapes :metrics of its Envoy proxies`);
   });
 
   test('a canary on ingress-nginx: the canary Service behind the canary Ingress Argo Rollouts makes from the stable one', () => {

@@ -18,7 +18,7 @@
  * - operators (dotted): cert-manager → the edge it issues certificates for and the workloads mounting a
  *   Certificate's Secret; CloudNativePG → its Cluster and Pooler; Argo Rollouts → each Rollout and the edge
  *   object it sets weights on; External Secrets → the workloads using Secrets it creates; Prometheus → what
- *   ServiceMonitors and PodMonitors scrape.
+ *   ServiceMonitors and PodMonitors scrape (a Gateway for a PodMonitor of Envoy Gateway's proxy pods).
  *
  * Pure: lib/docs/dist-pages.ts reads dist/ and writes the page.
  */
@@ -287,6 +287,10 @@ export function requestFlow(input: KObject[]): RequestFlow {
   for (const m of of('PodMonitor')) {
     const ports = (m.spec?.podMetricsEndpoints ?? []).map((e: any) => e.port ?? e.targetPort);
     for (const t of pods.filter((x) => inPicture(x) && nsOf(x.owner) === nsOf(m) && matchSelector(m.spec?.selector, x.labels))) scrapes.push([workloadNode(t), `:${list(ports)}`, `PodMonitor ${m.metadata.name}`]);
+    // The proxies Envoy Gateway runs for a Gateway carry its name and namespace as labels (drawn at the Gateway).
+    const sel = m.spec?.selector?.matchLabels ?? {};
+    const gw = sel['gateway.envoyproxy.io/owning-gateway-name'] ? ids.get(`Gateway|${sel['gateway.envoyproxy.io/owning-gateway-namespace']}|${sel['gateway.envoyproxy.io/owning-gateway-name']}`) : undefined;
+    if (gw) scrapes.push([gw, `:${list(ports)} of its Envoy proxies`, `PodMonitor ${m.metadata.name} (gateway.envoyproxy.io/owning-gateway-name)`]);
   }
   if (scrapes.length) {
     const op = node('operator|prometheus', 'operator', 'Prometheus');
