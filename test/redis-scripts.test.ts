@@ -5,7 +5,8 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import { SCRIPT_FILES, fillPlaceholders, placeholdersOf } from '../lib/redis/scripts';
+import { SCRIPT_FILES } from '../lib/redis/scripts';
+import { fillPlaceholders, placeholdersOf } from '../lib/script-files';
 import { HANDOVER_KEY, HANDOVER_MARKER_SECONDS } from '../lib/redis/files';
 import { ADMIN_USER, PASSWORD_VAR_PREFIX, PREVIOUS_PASSWORD_VAR_PREFIX } from '../lib/redis/users';
 import { find, objectsOf, ROOT } from './helpers';

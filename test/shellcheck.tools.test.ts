@@ -4,7 +4,8 @@
  * lifecycle hooks (migration waits), and every ConfigMap value that is a script (a `#!` line or a `.sh` key:
  * the Redis and Sentinel start scripts, the preStop hand-over and common.sh they source, followed as they run). Each is checked with the shell it runs under and must pass without
  * any finding (style included), so a quoting or portability slip in a generated script fails here first. The script
- * files themselves (lib/redis/scripts/*.sh, placeholders and all) are checked as they are in the repository too.
+ * files themselves (every `.sh` under lib/: lib/redis/scripts/, lib/database/scripts/; placeholders and all) are
+ * checked as they are in the repository too.
  */
 import { spawnSync } from 'child_process';
 import * as fs from 'fs';
@@ -102,10 +103,18 @@ test('the check finds what shellcheck finds (a script with an unquoted variable 
   expect(shellcheck(bad).join('\n')).toMatch(/SC2086/);
 });
 
-test('the script files in lib/redis/scripts/ pass shellcheck as they are in the repository', () => {
-  const dir = path.join(ROOT, 'lib', 'redis', 'scripts');
-  const files = fs.readdirSync(dir).filter((f) => f.endsWith('.sh')).sort().map((f) => path.join(dir, f));
-  expect(files.length).toBeGreaterThanOrEqual(4);
+test('every script file under lib/ (lib/redis/scripts/, lib/database/scripts/) passes shellcheck as it is in the repository', () => {
+  const files: string[] = [];
+  const walk = (dir: string) => {
+    for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
+      if (e.isDirectory()) walk(path.join(dir, e.name));
+      else if (e.name.endsWith('.sh')) files.push(path.join(dir, e.name));
+    }
+  };
+  walk(path.join(ROOT, 'lib'));
+  files.sort();
+  const rel = files.map((f) => path.relative(ROOT, f));
+  expect(rel).toEqual(expect.arrayContaining(['lib/redis/scripts/common.sh', 'lib/redis/scripts/start-redis.sh', 'lib/database/scripts/schema-wait.sh', 'lib/database/scripts/migrate.sh']));
   const r = spawnSync('shellcheck', ['--shell', 'sh', '--severity', 'style', '--external-sources', '--source-path=SCRIPTDIR', ...files], { encoding: 'utf8' });
   if (r.error) throw r.error;
   expect(r.stdout + r.stderr).toBe('');
