@@ -13,9 +13,15 @@ const all = [...Array(REPLICAS).keys()];
 /** A scenario of part 1 or 2: the table runs as two test files per engine, so they run side by side (engine.ts). */
 const scenario = scenariosOfPart;
 let cluster: Cluster;
+/**
+ * Scenarios whose title starts with this run on a set with `redis.tls` on (harness.ts `tlsVariant`: TLS-only
+ * servers, Sentinels and HAProxy, certificates made with openssl for the generated Certificate's names; the
+ * writers connect to HAProxy over TLS): the same checks as their plain twins.
+ */
+const OVER_TLS = 'over TLS (redis.tls): ';
 
 beforeEach(async () => {
-  cluster = new Cluster();
+  cluster = new Cluster(undefined, { tls: (expect.getState().currentTestName ?? '').includes(OVER_TLS) });
   await cluster.init();
   await cluster.startAll();
 });
@@ -62,7 +68,8 @@ function assertReadonlyWithin1s(w: Writers): number {
   return worst;
 }
 
-scenario(1)('SIGKILL of the primary: failover, no acknowledged write lost, the old primary rejoins as a replica', async () => {
+const SIGKILL = 'SIGKILL of the primary: failover, no acknowledged write lost, the old primary rejoins as a replica';
+async function sigkill(figures: string): Promise<void> {
   const w = new Writers(cluster, 'kill').start();
   await sleep(3000);
   const old = idx((await cluster.primaryPort(cluster.sentinelPorts[0]))!);
@@ -75,13 +82,16 @@ scenario(1)('SIGKILL of the primary: failover, no acknowledged write lost, the o
   await w.stop();
   const { lost, primary } = await settleAndCheck(w);
   expect(idx(primary)).not.toBe(old);
-  report('sigkill', { writesBackMs: w.backAfter(t, ['fresh']), lost, readonlyMs: assertReadonlyWithin1s(w), writers: w.summary() });
+  report(figures, { writesBackMs: w.backAfter(t, ['fresh']), lost, readonlyMs: assertReadonlyWithin1s(w), writers: w.summary() });
   expect(lost.wait + lost.fresh).toBe(0);
   expect(lost.plain).toBeLessThanOrEqual(1); // async replication: a plain SET OK'd in the instant before the kill
   expect(w.backAfter(t, ['fresh'])!).toBeLessThanOrEqual(16_000);
-});
+}
+scenario(1)(SIGKILL, () => sigkill('sigkill'));
+scenario(1)(`${OVER_TLS}${SIGKILL}`, () => sigkill('tls-sigkill'));
 
-scenario(1)('rolling restart (highest ordinal first) with the preStop hand-over: nothing lost, no write to a replica for more than 1 s', async () => {
+const ROLLING = 'rolling restart (highest ordinal first) with the preStop hand-over: nothing lost, no write to a replica for more than 1 s';
+async function rolling(figures: string): Promise<void> {
   const w = new Writers(cluster, 'roll').start();
   await sleep(2000);
   const handovers: string[] = [];
@@ -96,10 +106,12 @@ scenario(1)('rolling restart (highest ordinal first) with the preStop hand-over:
   await w.stop();
   const { lost } = await settleAndCheck(w);
   const failed = w.attempts.filter((a) => !a.ok).length;
-  report('rolling-restart', { handovers, lost, failedAttempts: failed, readonlyMs: assertReadonlyWithin1s(w), longestNoWriteMs: w.longestGap(w.attempts[0].t0, w.attempts[w.attempts.length - 1].t1), writers: w.summary() });
+  report(figures, { handovers, lost, failedAttempts: failed, readonlyMs: assertReadonlyWithin1s(w), longestNoWriteMs: w.longestGap(w.attempts[0].t0, w.attempts[w.attempts.length - 1].t1), writers: w.summary() });
   expect(handovers.length).toBe(1);
   expect(lost).toEqual({ wait: 0, fresh: 0, plain: 0, keys: [] });
-});
+}
+scenario(1)(ROLLING, () => rolling('rolling-restart'));
+scenario(2)(`${OVER_TLS}${ROLLING}`, () => rolling('tls-rolling-restart'));
 
 /** Fails the primary over away from pod 0 with writers running, so pod 0 is a (possibly stale) replica. */
 async function failoverAwayFromPod0(w: Writers): Promise<number> {
