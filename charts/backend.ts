@@ -1,12 +1,13 @@
 import type { Construct } from 'constructs';
-import type { EnvConfig, Environment } from '../lib/config';
+import type { EnvConfig } from '../lib/config';
 import { EnvChart, type EnvChartProps } from '../lib/constructs/env-chart';
 import { Workload } from '../lib/constructs/workload';
 import { k8s } from '../lib/k8s';
 import { hardenedContainer, httpProbe, livenessAndStartup } from '../lib/k8s/hardened';
 import { meta, versionOfImage } from '../lib/k8s/labels';
 import { BACKEND, BACKEND_DEPLOYMENT, BACKEND_SERVICE, REDIS_CONFIGMAP } from '../lib/names';
-import { databaseCaVolume, databaseEnv, secretEnv } from '../lib/database/connection';
+import type { DatabaseClient } from '../lib/database/client';
+import { secretEnv } from '../lib/database/connection';
 import { schemaWaitScript } from '../lib/database/schema-wait';
 import { AnalysisTemplate } from '../imports/rollouts-analysistemplates-argoproj.io';
 import { BACKEND_METRICS_COMPONENT, BACKEND_METRICS_SERVICE, type BackendCanary, canaryServiceFor } from '../lib/delivery/rollout';
@@ -101,25 +102,41 @@ export class BackendChart extends EnvChart {
   }
 }
 
+/** What the backend container's environment is made of: handed over by the wiring (lib/pipeline.ts). */
+export interface BackendEnvSources {
+  /** `backend`: debug and the database pool settings. */
+  readonly backend: EnvConfig['backend'];
+  /** DATABASE_URL and libpq's settings, as the app role (lib/database/client.ts). */
+  readonly database: DatabaseClient;
+  /** `redis`: where REDIS_URL comes from (a managed cache's URL Secret), whether a CA file is named (a managed cache's CA, `redis.tls`). */
+  readonly redis: EnvConfig['redis'];
+  /** `secrets.redis` (REDIS_PASSWORD) and `secrets.app` (SECRET_KEY). */
+  readonly secrets: Pick<EnvConfig['secrets'], 'redis' | 'app'>;
+  /** ENVIRONMENT: `appEnvironment`, or the environment's name. */
+  readonly appEnvironment: string;
+  /** CORS_ORIGINS: the origins the edge allows (`ingress.cors.allowOrigins`). */
+  readonly corsOrigins: string[];
+}
+
 /** The backend container's environment. */
-export function backendEnv(env: Environment): k8s.EnvVar[] {
-  const c = env.config;
-  const b = c.backend;
+export function backendEnv(s: BackendEnvSources): k8s.EnvVar[] {
+  const b = s.backend;
+  const r = s.redis;
   return [
-    ...databaseEnv(env),
+    ...s.database.env,
     // The same two settings with every cache: REDIS_URL (ConfigMap `redis-config`, or with a managed cache
     // possibly a Secret) and REDIS_PASSWORD; REDIS_TLS_CA_FILE only for a managed cache with a private CA or the
     // in-cluster cache with `redis.tls` (its CA: the file ConfigMap `redis-config` names, mounted from the Secret).
-    c.redis.mode === 'managed' && c.redis.managed?.urlSecret
-      ? { name: 'REDIS_URL', valueFrom: { secretKeyRef: { name: c.redis.managed.urlSecret.name, key: c.redis.managed.urlSecret.key } } }
+    r.mode === 'managed' && r.managed?.urlSecret
+      ? { name: 'REDIS_URL', valueFrom: { secretKeyRef: { name: r.managed.urlSecret.name, key: r.managed.urlSecret.key } } }
       : { name: 'REDIS_URL', valueFrom: { configMapKeyRef: { name: REDIS_CONFIGMAP, key: 'url' } } },
-    secretEnv('REDIS_PASSWORD', c.secrets.redis),
-    ...((c.redis.mode === 'managed' ? c.redis.managed?.caSecret : c.redis.tls.enabled)
+    secretEnv('REDIS_PASSWORD', s.secrets.redis),
+    ...((r.mode === 'managed' ? r.managed?.caSecret : r.tls.enabled)
       ? [{ name: 'REDIS_TLS_CA_FILE', valueFrom: { configMapKeyRef: { name: REDIS_CONFIGMAP, key: 'tls-ca-file' } } }] : []),
-    secretEnv('SECRET_KEY', c.secrets.app),
-    { name: 'ENVIRONMENT', value: c.appEnvironment ?? env.name },
+    secretEnv('SECRET_KEY', s.secrets.app),
+    { name: 'ENVIRONMENT', value: s.appEnvironment },
     { name: 'DEBUG', value: String(b.debug) },
-    { name: 'CORS_ORIGINS', value: c.ingress.cors.allowOrigins.join(',') },
+    { name: 'CORS_ORIGINS', value: s.corsOrigins.join(',') },
     { name: 'SQLALCHEMY_POOL_SIZE', value: String(b.databasePool.size) },
     { name: 'SQLALCHEMY_MAX_OVERFLOW', value: String(b.databasePool.maxOverflow) },
     { name: 'SQLALCHEMY_POOL_RECYCLE', value: String(b.databasePool.recycleSeconds) },
@@ -128,16 +145,18 @@ export function backendEnv(env: Environment): k8s.EnvVar[] {
 
 export { schemaWaitScript };
 
-/** Init container of the backend: waits until the database schema is the image's (see `migrations.waitForSchema`). */
-export function schemaWaitContainer(env: Environment): k8s.Container {
-  const c = env.config;
+/**
+ * Init container of the backend: waits until the database schema is the image's (see `migrations.waitForSchema`).
+ * `image` is the backend's; `database` how the backend reaches PostgreSQL (the app role, its CA).
+ */
+export function schemaWaitContainer(image: string, migrations: EnvConfig['migrations'], database: DatabaseClient): k8s.Container {
   return hardenedContainer({
     name: 'wait-for-schema',
-    image: `${c.registry}/${c.backend.image}`,
-    command: ['sh', '-c', schemaWaitScript(c.migrations.waitTimeoutSeconds)],
-    env: [...databaseEnv(env), { name: 'PYTHONDONTWRITEBYTECODE', value: '1' }],
-    resources: c.migrations.resources,
+    image,
+    command: ['sh', '-c', schemaWaitScript(migrations.waitTimeoutSeconds)],
+    env: [...database.env, { name: 'PYTHONDONTWRITEBYTECODE', value: '1' }],
+    resources: migrations.resources,
     writablePaths: ['/tmp'],
-    ...(databaseCaVolume(env) ? { volumeMounts: [databaseCaVolume(env)!.mount] } : {}),
+    ...(database.ca ? { volumeMounts: [database.ca.mount] } : {}),
   });
 }

@@ -85,13 +85,22 @@ export function buildApp(env: Environment): { app: App; charts: EnvChart[] } {
     })
     : undefined;
   const caVolumes = [cacheCaVolume(env), databaseCaVolume(env)].filter((v) => v !== undefined);
+  // How the backend (and its schema wait) reaches PostgreSQL: as the app role.
+  const backendDatabase = databaseClientOf(env, 'app');
   const backend = new BackendChart(app, 'backend', {
     env: context,
     backend: c.backend,
-    containerEnv: backendEnv(env),
+    containerEnv: backendEnv({
+      backend: c.backend,
+      database: backendDatabase,
+      redis: c.redis,
+      secrets: c.secrets,
+      appEnvironment: c.appEnvironment ?? env.name,
+      corsOrigins: c.ingress.cors.allowOrigins,
+    }),
     redisClientConfig: redisClientConfig(env),
     caVolumes,
-    ...(c.migrations.enabled && c.migrations.waitForSchema ? { schemaWait: schemaWaitContainer(env) } : {}),
+    ...(c.migrations.enabled && c.migrations.waitForSchema ? { schemaWait: schemaWaitContainer(`${c.registry}/${c.backend.image}`, c.migrations, backendDatabase) } : {}),
     ...optional('canary', backendCanary(env)),
   });
   const cnpg = cnpgOf(env);
