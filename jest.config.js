@@ -4,7 +4,7 @@ module.exports = {
   roots: ['<rootDir>/test'],
   testMatch: ['**/*.test.ts'],
   // @marcbachmann/cel-js (the gate's CEL library) is ES modules only: Jest's module system needs it as CommonJS.
-  // Shell scripts imported as text (lib/redis/scripts/*.sh) become modules exporting their content.
+  // Scripts imported as text (lib/*/scripts/*.sh, lib/script-files.ts) become modules exporting their content.
   transform: { '^.+\\.ts$': '<rootDir>/test/esbuild-transform.js', '^.+\\.sh$': '<rootDir>/test/esbuild-transform.js', '/node_modules/@marcbachmann/cel-js/.+\\.js$': '<rootDir>/test/esbuild-transform.js' },
   transformIgnorePatterns: ['/node_modules/(?!@marcbachmann/cel-js/)'],
   // `npm test` is the in-process lane. Suites that spawn a real tool or process (`*.tools.test.ts`: promtool,

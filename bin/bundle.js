@@ -29,7 +29,7 @@ const ESBUILD_OPTIONS = {
   // and cdk8s checks `constructor.name`), so no keepNames wrappers are needed either.
   minifyWhitespace: true,
   minifySyntax: true,
-  // Shell scripts kept as files (lib/redis/scripts/*.sh) are imported as text (lib/text-files.d.ts).
+  // Scripts kept as files (lib/*/scripts/*.sh, lib/script-files.ts) are imported as text (lib/text-files.d.ts).
   loader: { '.sh': 'text' },
 };
 

@@ -16,7 +16,8 @@ export const MAX_CONFIG_BYTES = 1024 * 1024;
 /** A problem with the file as a whole or at a key path: `file: where: what (allowed ...)`. */
 export class InputProblem extends Error {}
 
-function keyPathOf(p: readonly PropertyKey[]): string {
+/** A key path as problems print it: `backend.databasePool`, `ingress.frontendHosts[1]`, `(top level)`. */
+export function keyPathOf(p: readonly PropertyKey[]): string {
   if (p.length === 0) return '(top level)';
   return p.map((k, i) => (typeof k === 'number' ? `[${k}]` : i === 0 ? String(k) : `.${String(k)}`)).join('');
 }

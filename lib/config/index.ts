@@ -11,7 +11,7 @@ import { cacheModeProblems, redisSchemaShape, refineRedis, refineRedisSecret, re
 import { gitopsSchema, secretsProviderSchema } from './gitops';
 import { edgeSchema } from './edge';
 import { monitoringSchema } from '../monitoring/schema';
-import { configFilesOf, InputProblem, parseConfigYaml, readConfigText } from './config-file';
+import { configFilesOf, InputProblem, keyPathOf, parseConfigYaml, readConfigText } from './config-file';
 import { placeholderIssues } from './placeholders';
 import { livenessSchema, probeTiming, startupSchema } from './probes';
 import { spreadSchema } from './spread';
@@ -222,19 +222,14 @@ export class ConfigError extends Error {
   }
 }
 
-function keyPath(p: ReadonlyArray<PropertyKey>): string {
-  if (p.length === 0) return '(top level)';
-  return p.map((k, i) => (typeof k === 'number' ? `[${k}]` : i === 0 ? String(k) : `.${String(k)}`)).join('');
-}
-
 /** Turns zod issues into "file: key.path: what is wrong and what is allowed" lines. */
 function describeIssue(file: string, issue: z.core.$ZodIssue, schemaAt: (p: PropertyKey[]) => unknown): string {
-  const where = keyPath(issue.path);
+  const where = keyPathOf(issue.path);
   switch (issue.code) {
     case 'unrecognized_keys': {
       const allowed = schemaAt(issue.path as PropertyKey[]);
       const keys = allowed ? ` (allowed: ${allowed})` : '';
-      return issue.keys.map((k) => `${file}: ${keyPath([...issue.path, k])}: unknown key${keys}`).join('\n');
+      return issue.keys.map((k) => `${file}: ${keyPathOf([...issue.path, k])}: unknown key${keys}`).join('\n');
     }
     case 'invalid_type':
       if (issue.input === undefined) return `${file}: ${where}: is required (expected ${issue.expected})`;
@@ -301,15 +296,15 @@ export function parseConfig(file: string, text: string): EnvConfig {
   // A CHANGE-ME left by `npm run new-env` (lib/config/placeholders.ts) is the one problem of its key: not also
   // "must be a DNS label" or "got CHANGE-ME (allowed ...)".
   const placeholders = placeholderIssues(data);
-  const placeholderAt = new Set(placeholders.map((p) => keyPath(p.path)));
+  const placeholderAt = new Set(placeholders.map((p) => keyPathOf(p.path)));
   const result = configSchema.safeParse(data, { reportInput: true });
   // Rules on the cache section as written (keys that mean nothing with a managed cache, TLS in production).
   const cache = cacheModeProblems(data, path.basename(file).replace(/\.ya?ml$/, ''));
   if (!result.success || placeholders.length > 0 || cache.length > 0) {
-    const rest = (result.error?.issues ?? []).filter((i) => !placeholderAt.has(keyPath(i.path)));
+    const rest = (result.error?.issues ?? []).filter((i) => !placeholderAt.has(keyPathOf(i.path)));
     throw new ConfigError([
-      ...placeholders.map((p) => `${file}: ${keyPath(p.path)}: ${p.message}`),
-      ...cache.map((p) => `${file}: ${keyPath(p.path)}: ${p.message}`),
+      ...placeholders.map((p) => `${file}: ${keyPathOf(p.path)}: ${p.message}`),
+      ...cache.map((p) => `${file}: ${keyPathOf(p.path)}: ${p.message}`),
       ...rest.flatMap((i) => describeIssue(file, i, allowedKeysAt).split('\n')),
     ]);
   }

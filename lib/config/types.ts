@@ -1,7 +1,8 @@
 /**
- * The building blocks of the configuration schema (quantities, DNS names, ports, pinned image references,
- * resources), shared by every section: `lib/config/index.ts` and the section schemas in `lib/redis/`,
- * `lib/monitoring/`, `lib/database/` and `lib/config/gitops.ts` all import them from here.
+ * The building blocks of the configuration schema (quantities, DNS names, ports, CIDRs, pinned image
+ * references, resources) and the issue helper of the rules run on the whole configuration, shared by every
+ * section: `lib/config/index.ts` and the section schemas (in `lib/config/`, `lib/<area>/schema.ts`) import them
+ * from here.
  */
 import { z } from 'zod';
 import { parseQuantity } from '../k8s/quantity';

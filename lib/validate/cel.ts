@@ -5,7 +5,7 @@
  * defaulting runs before validation); integers are CEL `int`, `type: number` is `double`.
  *
  * - Transition rules (they read `oldSelf`) need the stored object: a synthesized object is always a
- *   create, so they are skipped (and counted, see `celRuleReport`).
+ *   create, so they are skipped (and counted: `celProblems`' `stats.skippedTransition`).
  * - `messageExpression` gives the message when it evaluates to a string, else `message`, else the rule.
  * - `fieldPath` is appended to the rule's own path; `reason` is shown.
  * - A rule the library cannot compile is never passed silently: an object that reaches it gets a

@@ -122,7 +122,7 @@ export function cnpgAlertCases(env: Environment): AlertCase[] {
 }
 
 /**
- * The backup-age cases span more than a day: they run apart (test/database-promtool.test.ts) on the
+ * The backup-age cases span more than a day: they run apart (test/database-monitoring.tools.test.ts) on the
  * CloudNativePG rule group alone, with samples and evaluations every 5 minutes, so that the fast suite stays fast.
  */
 export const LONG_CASE_STEP_MINUTES = 5;
