@@ -66,7 +66,7 @@ function bundle(tree, outfile) {
   require('esbuild').buildSync({
     stdin: { contents: ENTRY, resolveDir: tree, sourcefile: 'phases-entry.js', loader: 'js' },
     bundle: true, platform: 'node', target: 'node20', format: 'cjs', outfile, logLevel: 'error',
-    minifyWhitespace: true, minifySyntax: true, loader: { '.sh': 'text' },
+    minifyWhitespace: true, minifySyntax: true, loader: require('../bin/text-files').TEXT_LOADER,
   });
 }
 

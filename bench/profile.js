@@ -20,7 +20,7 @@ const SNAPSHOT = args.includes('--snapshot');
 function bundleForProfile(outfile) {
   require('esbuild').buildSync({
     stdin: { contents: "process.exitCode = require('./main').main(process.argv.slice(2));", resolveDir: ROOT, sourcefile: 'profile-entry.js', loader: 'js' },
-    bundle: true, platform: 'node', target: 'node20', format: 'cjs', outfile, logLevel: 'warning', legalComments: 'none', loader: { '.sh': 'text' },
+    bundle: true, platform: 'node', target: 'node20', format: 'cjs', outfile, logLevel: 'warning', legalComments: 'none', loader: require('../bin/text-files').TEXT_LOADER,
   });
 }
 

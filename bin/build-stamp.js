@@ -13,7 +13,7 @@ const path = require('path');
 
 const STAMP_VERSION = 1;
 /** Sources that are not in the bundle's own inputs but change what it is. */
-const EXTRA_SOURCES = ['package-lock.json', 'bin/bundle.js', 'bin/build-stamp.js', 'bin/snapshot-entry.js'];
+const EXTRA_SOURCES = ['package-lock.json', 'bin/bundle.js', 'bin/build-stamp.js', 'bin/snapshot-entry.js', 'bin/text-files.js'];
 
 function buildDir(root) { return path.join(root, '.build'); }
 function stampFile(root) { return path.join(buildDir(root), 'stamp.json'); }

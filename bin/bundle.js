@@ -11,6 +11,7 @@ const childProcess = require('child_process');
 const fs = require('fs');
 const path = require('path');
 const stamps = require('./build-stamp');
+const { TEXT_LOADER } = require('./text-files');
 
 const root = path.resolve(__dirname, '..');
 const dir = stamps.buildDir(root);
@@ -29,8 +30,8 @@ const ESBUILD_OPTIONS = {
   // and cdk8s checks `constructor.name`), so no keepNames wrappers are needed either.
   minifyWhitespace: true,
   minifySyntax: true,
-  // Scripts kept as files (lib/*/scripts/*.sh, lib/script-files.ts) are imported as text (lib/text-files.d.ts).
-  loader: { '.sh': 'text' },
+  // Scripts kept as files (lib/script-files.ts) are imported as text (bin/text-files.js).
+  loader: TEXT_LOADER,
 };
 
 function writeAtomically(file, content) {

@@ -11,7 +11,7 @@ const out = path.join(root, '.build', `validate-${process.pid}.js`);
 try {
   require('esbuild').buildSync({
     entryPoints: [path.join(root, 'lib', 'validate', 'cli.ts')], outfile: out, bundle: true, platform: 'node', target: 'node20',
-    format: 'cjs', logLevel: 'silent', packages: 'external', loader: { '.sh': 'text' },
+    format: 'cjs', logLevel: 'silent', packages: 'external', loader: require('./text-files').TEXT_LOADER,
   });
 } catch (e) {
   process.stderr.write(`validate: could not build lib/validate/cli.ts: ${String((e && e.message) || e).split('\n').slice(0, 4).join('\n')}\n`);

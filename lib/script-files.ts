@@ -26,10 +26,15 @@ export function fillPlaceholders(file: string, text: string, values: Readonly<Re
   return text.replace(PLACEHOLDER, (_m, k: string) => String(values[k]));
 }
 
+/** A script file without its leading `#` comment block (what the script is, for the reader of the file). */
+export function withoutLeadingComments(text: string): string {
+  return text.replace(/^(#[^\n]*\n)+/, '');
+}
+
 /**
- * A script file as the argument of `sh -c`: its leading comment block (what the script is, for the reader of
- * the file) and its final newline left out, its placeholders filled in.
+ * A script file as the argument of `sh -c`: its leading comment block and its final newline left out, its
+ * placeholders filled in.
  */
 export function inlineScript(file: string, text: string, values: Readonly<Record<string, string | number>>): string {
-  return fillPlaceholders(file, text.replace(/^(#[^\n]*\n)+/, '').replace(/\n$/, ''), values);
+  return fillPlaceholders(file, withoutLeadingComments(text).replace(/\n$/, ''), values);
 }

