@@ -1,11 +1,12 @@
 import type { Construct } from 'constructs';
 import type { EnvConfig } from '../lib/config';
 import { EnvChart, type EnvChartProps } from '../lib/constructs/env-chart';
-import { Workload, type WorkloadController } from '../lib/constructs/workload';
+import { Workload } from '../lib/constructs/workload';
+import { AnalysisTemplate } from '../imports/rollouts-analysistemplates-argoproj.io';
 import { httpProbe, livenessAndStartup } from '../lib/k8s/hardened';
 import { versionOfImage } from '../lib/k8s/labels';
 import { FRONTEND, FRONTEND_DEPLOYMENT, FRONTEND_SERVICE } from '../lib/names';
-import { canaryServiceFor } from '../lib/delivery/rollout';
+import { canaryServiceFor, type FrontendCanary } from '../lib/delivery/rollout';
 
 export { FRONTEND, FRONTEND_DEPLOYMENT, FRONTEND_SERVICE };
 
@@ -14,14 +15,14 @@ export interface FrontendChartProps extends EnvChartProps {
   readonly frontend: EnvConfig['frontend'];
   /** The API's public URL the browser calls (NEXT_PUBLIC_API_URL, from the edge's API host). */
   readonly apiUrl: string;
-  /** With `delivery.canary.frontend`: the Argo Rollouts Rollout that runs the pods (lib/delivery/rollout.ts). @default - a Deployment */
-  readonly controller?: WorkloadController;
+  /** With `delivery.canary.frontend` (lib/delivery/rollout.ts, `frontendCanary`): the Rollout and its AnalysisTemplate. @default - a Deployment */
+  readonly canary?: FrontendCanary;
 }
 
 /**
  * The Next.js frontend: a `Workload` (ServiceAccount, Deployment, Service `frontend-service`, PodDisruptionBudget).
- * With a `controller` (a canary) an Argo Rollouts Rollout `frontend` with the same pod template instead of the
- * Deployment, and the Service `frontend-canary` (lib/delivery/rollout.ts).
+ * With a `canary` an Argo Rollouts Rollout `frontend` with the same pod template instead of the Deployment,
+ * the Service `frontend-canary` and the AnalysisTemplate `frontend-canary` that judges each step (lib/delivery/rollout.ts).
  */
 export class FrontendChart extends EnvChart {
   readonly workload: Workload;
@@ -55,8 +56,11 @@ export class FrontendChart extends EnvChart {
       scale: { replicas: f.replicas },
       service: { name: FRONTEND_SERVICE, ports: [{ name: 'http', port: f.port }] },
       pdb: f.pdb,
-      ...(props.controller ? { controller: props.controller } : {}),
+      ...(props.canary ? { controller: props.canary.controller } : {}),
     });
-    if (props.controller) this.canaryService = canaryServiceFor(this, props.env, this.workload, 'frontend', FRONTEND).name;
+    if (props.canary) {
+      this.canaryService = canaryServiceFor(this, props.env, this.workload, 'frontend', FRONTEND).name;
+      new AnalysisTemplate(this, 'frontend-canary-analysis', props.canary.analysisTemplate);
+    }
   }
 }

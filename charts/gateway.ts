@@ -5,7 +5,7 @@ import { BackendTrafficPolicy, BackendTrafficPolicySpecRateLimitLocalRulesClient
 import { ClientTrafficPolicy, type ClientTrafficPolicySpec, ClientTrafficPolicySpecTlsMinVersion } from '../imports/envoy-clienttrafficpolicies-gateway.envoyproxy.io';
 import { Gateway, GatewaySpecListenersTlsMode } from '../imports/gateway-gateways-gateway.networking.k8s.io';
 import {
-  HttpRoute, type HttpRouteSpecRules, type HttpRouteSpecRulesFilters, HttpRouteSpecRulesFiltersCorsAllowMethods, HttpRouteSpecRulesFiltersRequestRedirectScheme,
+  HttpRouteSpecRulesBackendRefsFiltersType, HttpRoute, type HttpRouteSpecRules, type HttpRouteSpecRulesFilters, HttpRouteSpecRulesFiltersCorsAllowMethods, HttpRouteSpecRulesFiltersRequestRedirectScheme,
   HttpRouteSpecRulesFiltersRequestRedirectStatusCode, HttpRouteSpecRulesFiltersType, HttpRouteSpecRulesFiltersUrlRewritePathType, HttpRouteSpecRulesMatchesPathType,
 } from '../imports/gateway-httproutes-gateway.networking.k8s.io';
 import { ReferenceGrant } from '../imports/gateway-referencegrants-gateway.networking.k8s.io';
@@ -17,6 +17,7 @@ import type { EnvConfig } from '../lib/config';
 import type { EdgeCertificates } from '../lib/edge/acme';
 import { gatewayListeners, listenerName } from '../lib/edge/gateway-names';
 import { meta, PART_OF } from '../lib/k8s/labels';
+import { RELEASE_HEADER } from '../lib/delivery/frontend-analysis';
 
 export const GATEWAY_API_ROUTE = 'pensioen-api';
 export const GATEWAY_FRONTEND_ROUTE = 'pensioen-frontend';
@@ -145,9 +146,14 @@ export class GatewayChart extends EnvChart {
     // A canaried workload: its stable and its canary Service, 100/0 as git has them and as the Argo Rollouts
     // Gateway API plugin leaves them after every release; the plugin sets the weights of each step (every rule
     // that names both, the not-public one too: a rule with one backend of weight 0 would answer 500).
-    const backendRefs = (workload: Workload, canaryService: string | undefined) => {
+    // A canaried frontend is judged at the edge: a filter on each of its backendRefs gives each its own Envoy
+    // cluster, so the proxies count the canary's answers apart (lib/delivery/frontend-analysis.ts).
+    const release = (value: 'stable' | 'canary') => ({ filters: [{ type: HttpRouteSpecRulesBackendRefsFiltersType.REQUEST_HEADER_MODIFIER, requestHeaderModifier: { set: [{ name: RELEASE_HEADER, value }] } }] });
+    const backendRefs = (workload: Workload, canaryService: string | undefined, judgedHere = false) => {
       const { name, port } = workload.serviceBackend('http');
-      return canaryService ? [{ name, port, weight: 100 }, { name: canaryService, port, weight: 0 }] : [{ name, port }];
+      return canaryService
+        ? [{ name, port, weight: 100, ...(judgedHere ? release('stable') : {}) }, { name: canaryService, port, weight: 0, ...(judgedHere ? release('canary') : {}) }]
+        : [{ name, port }];
     };
     const cors = c.ingress.cors;
     const apiRules: HttpRouteSpecRules[] = [
@@ -187,7 +193,7 @@ export class GatewayChart extends EnvChart {
       spec: {
         parentRefs: parentRefs(l.frontend),
         hostnames: frontendHosts,
-        rules: [{ name: 'frontend', matches: [prefix('/')], filters: [headers('frontend')], backendRefs: backendRefs(props.frontend, props.canaryServices?.frontend), timeouts }],
+        rules: [{ name: 'frontend', matches: [prefix('/')], filters: [headers('frontend')], backendRefs: backendRefs(props.frontend, props.canaryServices?.frontend, true), timeouts }],
       },
     });
 

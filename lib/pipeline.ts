@@ -12,7 +12,7 @@
 import { App } from 'cdk8s';
 import { synthArgocd, type SynthesizedEnvironment } from '../charts/argocd';
 import { BackendChart, backendEnv, schemaWaitContainer } from '../charts/backend';
-import { backendCanary, canaryScrape, frontendController } from './delivery/rollout';
+import { backendCanary, canaryScrape, frontendCanary } from './delivery/rollout';
 import { DatabaseChart } from '../charts/database';
 import { ExternalSecretsChart } from '../charts/external-secrets';
 import { FrontendChart } from '../charts/frontend';
@@ -117,7 +117,7 @@ export function buildApp(env: Environment): { app: App; charts: EnvChart[] } {
       ...optional('prometheus', c.monitoring.enabled ? prometheus : undefined),
     })
     : undefined;
-  const frontend = new FrontendChart(app, 'frontend', { env: context, frontend: c.frontend, apiUrl: frontendApiUrl(c), ...optional('controller', frontendController(env)) });
+  const frontend = new FrontendChart(app, 'frontend', { env: context, frontend: c.frontend, apiUrl: frontendApiUrl(c), ...optional('canary', frontendCanary(env)) });
   const m = c.monitoring;
   const monitoring = m.enabled
     ? new MonitoringChart(app, 'monitoring', {

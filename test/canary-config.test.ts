@@ -55,6 +55,36 @@ describe('delivery.strategy', () => {
   });
 });
 
+describe('delivery.canary.frontend: only where the edge can judge it', () => {
+  test('ingress-nginx and Envoy Gateway count the canary Service\'s answers: accepted', () => {
+    expect(canaryProblems({ canary: { frontend: true } })).toEqual([]);
+    expect(problems('staging', { strategy: 'canary', canary: { frontend: true } })).toEqual([]);
+  });
+
+  test('NGINX Gateway Fabric has no status codes: refused, naming the key and what is allowed', () => {
+    const out = problems('staging', { strategy: 'canary', canary: { frontend: true } }, { edge: { kind: 'gateway', gateway: { ...parse(fixtureText('staging')).edge.gateway, implementation: 'nginx-gateway-fabric', className: 'nginx' } } });
+    expect(out).toEqual([expect.stringMatching(/^config\/staging\.yaml: delivery\.canary\.frontend: the frontend canary cannot be judged on edge\.gateway\.implementation "nginx-gateway-fabric": .*allowed: canary\.frontend: false/)]);
+    // The backend alone is judged by its own metrics there.
+    expect(problems('staging', { strategy: 'canary', canary: { frontend: false } }, { edge: { kind: 'gateway', gateway: { ...parse(fixtureText('staging')).edge.gateway, implementation: 'nginx-gateway-fabric', className: 'nginx' } } })).toEqual([]);
+  });
+
+  test('without the edge\'s metrics: refused', () => {
+    expect(canaryProblems({ canary: { frontend: true } }, { monitoring: { edge: { source: 'none' } } }))
+      .toEqual([expect.stringMatching(/delivery\.canary\.frontend: the frontend canary is judged by the edge's metrics .*monitoring\.edge\.source: none/)]);
+  });
+
+  test('a latency threshold that is no bucket of the edge\'s histogram: refused', () => {
+    const slo = { metrics: { durationBuckets: [0.1, 0.3, 1] }, slo: { latency: { thresholdSeconds: 0.3 } }, thresholds: { latencyP95Seconds: 1 } };
+    expect(canaryProblems({ canary: { frontend: true } }, { monitoring: slo }))
+      .toEqual([expect.stringMatching(/delivery\.canary\.frontend: the frontend canary's latency is judged from ingress-nginx's request duration histogram at monitoring\.slo\.latency\.thresholdSeconds \(0\.3\).*allowed: 0\.005, .*2\.5, 5, 10 seconds/)]);
+    expect(canaryProblems({ canary: { frontend: false } }, { monitoring: slo })).toEqual([]);
+  });
+
+  test('frontendPause is gone: a frontend step is never only a pause', () => {
+    expect(canaryProblems({ canary: { frontend: true, frontendPause: '5m' } })).toEqual([expect.stringMatching(/delivery\.canary.*frontendPause/)]);
+  });
+});
+
 describe('delivery.canary.steps', () => {
   test.each([
     [[10, 10, 100], 'delivery.canary.steps[1]: must be larger than the step before (10)'],

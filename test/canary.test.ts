@@ -7,7 +7,9 @@
  */
 import { parse, stringify } from 'yaml';
 import type { Environment } from '../lib/config';
-import { CANARY_ANALYSIS_TEMPLATE } from '../lib/delivery/analysis-template';
+import { CANARY_ANALYSIS_TEMPLATE, FRONTEND_ANALYSIS_TEMPLATE } from '../lib/delivery/analysis-template';
+import { frontendCanaryMetrics, RELEASE_HEADER } from '../lib/delivery/frontend-analysis';
+import { metricNames, seriesProducers } from '../lib/monitoring/series';
 import { canaryMetrics } from '../lib/delivery/analysis';
 import { GATEWAY_API_PLUGIN } from '../lib/delivery/rollout';
 import { SYNC_WAVE } from '../lib/output/sync-waves';
@@ -85,7 +87,7 @@ describe.each(CASES)('canary on %s', (_n, env) => {
     expect(find(rolling, 'ServiceMonitor', 'backend').spec.podTargetLabels).toBeUndefined();
   });
 
-  test('each step sets the weight, then the backend is judged by the AnalysisTemplate (the frontend pauses)', () => {
+  test('each step sets the weight, then is judged by the workload\'s AnalysisTemplate (never only a pause)', () => {
     const steps = find(objects, 'Rollout', 'backend').spec.strategy.canary.steps;
     const weights = env.config.delivery.canary.steps;
     expect(steps).toEqual(weights.flatMap((w) => [
@@ -93,7 +95,8 @@ describe.each(CASES)('canary on %s', (_n, env) => {
       { analysis: { templates: [{ templateName: CANARY_ANALYSIS_TEMPLATE }], args: [{ name: 'canary-hash', valueFrom: { podTemplateHashValue: 'Latest' } }] } },
     ]));
     if (canaried.includes('frontend')) {
-      expect(find(objects, 'Rollout', 'frontend').spec.strategy.canary.steps).toEqual(weights.flatMap((w) => [{ setWeight: w }, { pause: { duration: env.config.delivery.canary.frontendPause } }]));
+      expect(find(objects, 'Rollout', 'frontend').spec.strategy.canary.steps).toEqual(weights.flatMap((w) => [{ setWeight: w }, { analysis: { templates: [{ templateName: FRONTEND_ANALYSIS_TEMPLATE }] } }]));
+      expect(objects.filter((o) => o.kind === 'Rollout').flatMap((r) => r.spec.strategy.canary.steps).filter((st: any) => 'pause' in st)).toEqual([]);
     }
   });
 
@@ -116,6 +119,37 @@ describe.each(CASES)('canary on %s', (_n, env) => {
     if (env.config.migrations.waitForSchema) expect(rollout.spec.template.spec.initContainers.map((c: any) => c.name)).toContain('wait-for-schema');
   });
 
+  test('the frontend\'s AnalysisTemplate: the edge\'s counts of the canary Service alone, same limits, window and Prometheus', () => {
+    if (!canaried.includes('frontend')) {
+      expect(objects.filter((o) => o.kind === 'AnalysisTemplate').map((t) => t.metadata.name)).toEqual([CANARY_ANALYSIS_TEMPLATE]);
+      return;
+    }
+    const t = find(objects, 'AnalysisTemplate', FRONTEND_ANALYSIS_TEMPLATE);
+    expect(t.__file).toMatch(/20-frontend\.yaml$/);
+    const a = env.config.delivery.canary.analysis;
+    const metrics = frontendCanaryMetrics(env, { window: a.window, minRequests: a.minRequests });
+    const backend = canaryMetrics(env, { hash: 'x', window: a.window, minRequests: a.minRequests });
+    expect(metrics.map((m) => [m.name, m.limit, m.successCondition, m.failureCondition])).toEqual(backend.map((m) => [m.name, m.limit, m.successCondition, m.failureCondition]));
+    expect(t.spec.args).toBeUndefined();
+    expect(t.spec.metrics).toEqual(metrics.map((m) => expect.objectContaining({
+      name: m.name, interval: a.interval, initialDelay: a.window, count: a.count, failureLimit: 0, inconclusiveLimit: 0,
+      successCondition: m.successCondition, failureCondition: m.failureCondition,
+      provider: { prometheus: { address: `http://prometheus-operated.${env.config.network.monitoringNamespace}.svc:9090`, query: m.query, timeout: 30 } },
+    })));
+    // Only the canary's: ingress-nginx's canary upstream label, or the Envoy cluster of the canary's backendRef.
+    const only = env.config.edge.kind === 'gateway'
+      ? `envoy_cluster_name="httproute/${env.config.namespace}/pensioen-frontend/rule/0/backend/1"`
+      : `canary="${env.config.namespace}-frontend-canary-${env.config.frontend.port}"`;
+    for (const m of metrics) {
+      const selectors = [...m.query.matchAll(/\{([^}]*)\}/g)].map((x) => x[1]);
+      expect(selectors.length).toBeGreaterThan(0);
+      for (const sel of selectors) expect(sel).toContain(only);
+    }
+    // The series it reads are in the catalogue (docs/monitoring.md): produced by the edge this environment has.
+    const known = new Set(seriesProducers(env).map((p) => p.metric));
+    expect(metrics.flatMap((m) => metricNames(m.query)).filter((n) => !known.has(n))).toEqual([]);
+  });
+
   test('traffic is split by the edge', () => {
     const routing = (name: string) => find(objects, 'Rollout', name).spec.strategy.canary.trafficRouting;
     if (env.config.edge.kind === 'gateway') {
@@ -127,7 +161,11 @@ describe.each(CASES)('canary on %s', (_n, env) => {
       }
       if (canaried.includes('frontend')) {
         expect(routing('frontend')).toEqual({ plugins: { [GATEWAY_API_PLUGIN]: { httpRoute: 'pensioen-frontend', namespace: env.config.namespace } } });
-        expect(find(objects, 'HTTPRoute', 'pensioen-frontend').spec.rules[0].backendRefs.map((b: any) => `${b.name} ${b.weight}`)).toEqual(['frontend-service 100', 'frontend-canary 0']);
+        // Each backendRef with a filter of its own: Envoy Gateway gives each its own cluster (rule/0/backend/<i>),
+        // which the frontend's analysis reads.
+        expect(find(objects, 'HTTPRoute', 'pensioen-frontend').spec.rules[0].backendRefs).toEqual([['frontend-service', 100, 'stable'], ['frontend-canary', 0, 'canary']].map(([name, weight, release]) => ({
+          name, port: env.config.frontend.port, weight, filters: [{ type: 'RequestHeaderModifier', requestHeaderModifier: { set: [{ name: RELEASE_HEADER, value: release }] } }],
+        })));
       }
     } else {
       expect(routing('backend')).toEqual({ nginx: { stableIngress: 'pensioen-ingress' } });

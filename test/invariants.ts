@@ -155,14 +155,17 @@ export function checkInvariants(env: Environment): string[] {
     const ru = d.spec.strategy?.rollingUpdate;
     if (d.spec.strategy?.type !== 'Recreate' && int(ru?.maxUnavailable) !== 0) broken.push(`rollout: Deployment/${d.metadata.name}: maxUnavailable is not 0`);
   }
-  // An Argo Rollouts canary: never fewer pods than wanted, judged or paused at every step, ending at 100%.
+  // An Argo Rollouts canary: never fewer pods than wanted, judged by an analysis at every step, ending at 100%.
   for (const r of objects.filter((o) => o.kind === 'Rollout')) {
     const canary = r.spec.strategy?.canary;
     if (!canary) { broken.push(`rollout: Rollout/${r.metadata.name}: not a canary`); continue; }
     if (int(canary.maxUnavailable) !== 0) broken.push(`rollout: Rollout/${r.metadata.name}: maxUnavailable is not 0`);
     const steps: any[] = canary.steps ?? [];
     steps.forEach((s, i) => {
-      if ('setWeight' in s && !(steps[i + 1]?.analysis || steps[i + 1]?.pause)) broken.push(`rollout: Rollout/${r.metadata.name}: step ${i} (setWeight ${s.setWeight}) is neither judged nor paused`);
+      if ('setWeight' in s && !steps[i + 1]?.analysis) broken.push(`rollout: Rollout/${r.metadata.name}: step ${i} (setWeight ${s.setWeight}) is not judged by an analysis`);
+      for (const t of s.analysis?.templates ?? []) {
+        if (!objects.some((o) => o.kind === 'AnalysisTemplate' && o.metadata.name === t.templateName)) broken.push(`rollout: Rollout/${r.metadata.name}: step ${i} names AnalysisTemplate ${t.templateName}, not in the output`);
+      }
     });
     if (steps.filter((s) => 'setWeight' in s).at(-1)?.setWeight !== 100) broken.push(`rollout: Rollout/${r.metadata.name}: the last weight is not 100`);
     if (objects.some((o) => o.kind === 'Deployment' && o.metadata.name === r.metadata.name)) broken.push(`rollout: Rollout/${r.metadata.name}: a Deployment of the same name runs the same pods`);

@@ -8,16 +8,19 @@
  * measurement (too little traffic) makes it Inconclusive (`inconclusiveLimit: 0`: the Rollout pauses for a
  * person), an unreachable Prometheus counts as an error (`consecutiveErrorLimit`, then Error: aborts).
  *
- * Emitted by the backend chart with `delivery.strategy: canary` (the options from `delivery.canary.analysis`).
+ * Emitted by the backend chart with `delivery.strategy: canary` (the options from `delivery.canary.analysis`);
+ * with `delivery.canary.frontend` the frontend chart emits `frontend-canary`, judged at the edge, with the same options.
  */
 import type { Construct } from 'constructs';
 import type { Environment } from '../config';
-import { meta } from '../k8s/labels';
+import { type LabelSpec, meta } from '../k8s/labels';
 import { AnalysisTemplate, type AnalysisTemplateProps, AnalysisTemplateSpecMetricsConsecutiveErrorLimit, AnalysisTemplateSpecMetricsCount, AnalysisTemplateSpecMetricsFailureLimit, AnalysisTemplateSpecMetricsInconclusiveLimit } from '../../imports/rollouts-analysistemplates-argoproj.io';
-import { canaryMetrics } from './analysis';
+import { type CanaryMetric, canaryMetrics } from './analysis';
+import { frontendCanaryMetrics } from './frontend-analysis';
 
 export const CANARY_ANALYSIS_TEMPLATE = 'backend-canary';
 export const CANARY_HASH_ARG = 'canary-hash';
+export const FRONTEND_ANALYSIS_TEMPLATE = 'frontend-canary';
 
 export interface AnalysisTemplateOptions {
   /** In-cluster Prometheus URL, e.g. http://kube-prometheus-stack-prometheus.monitoring:9090. */
@@ -37,10 +40,23 @@ export function canaryAnalysisTemplate(scope: Construct, env: Environment, o: An
 /** The props of the AnalysisTemplate `backend-canary` (what a chart builds it from). */
 export function canaryAnalysisTemplateProps(env: Environment, o: AnalysisTemplateOptions): AnalysisTemplateProps {
   const metrics = canaryMetrics(env, { hash: `{{args.${CANARY_HASH_ARG}}}`, window: o.window, minRequests: o.minRequests });
+  return templateProps(env, CANARY_ANALYSIS_TEMPLATE, { name: 'pensioen-backend', component: 'canary-analysis' }, metrics, o, [{ name: CANARY_HASH_ARG }]);
+}
+
+/**
+ * The props of the AnalysisTemplate `frontend-canary`: the edge's counts of the frontend's canary Service
+ * (lib/delivery/frontend-analysis.ts). No argument: the canary Service selects the canary's pods.
+ */
+export function frontendAnalysisTemplateProps(env: Environment, o: AnalysisTemplateOptions): AnalysisTemplateProps {
+  const metrics = frontendCanaryMetrics(env, { window: o.window, minRequests: o.minRequests });
+  return templateProps(env, FRONTEND_ANALYSIS_TEMPLATE, { name: 'pensioen-frontend', component: 'canary-analysis' }, metrics, o);
+}
+
+function templateProps(env: Environment, name: string, labels: LabelSpec, metrics: CanaryMetric[], o: AnalysisTemplateOptions, args?: { name: string }[]): AnalysisTemplateProps {
   return {
-    metadata: meta(env, CANARY_ANALYSIS_TEMPLATE, { name: 'pensioen-backend', component: 'canary-analysis' }),
+    metadata: meta(env, name, labels),
     spec: {
-      args: [{ name: CANARY_HASH_ARG }],
+      ...(args ? { args } : {}),
       metrics: metrics.map((m) => ({
         name: m.name,
         interval: o.interval,

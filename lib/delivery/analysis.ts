@@ -13,8 +13,8 @@
  * requests in the window. -1 meets neither the success nor the failure condition, so Argo Rollouts records the
  * measurement Inconclusive and pauses the rollout for a person; it never counts as passed.
  *
- * Status: these queries and their promtool proofs (test/canary-analysis.tools.test.ts) are the groundwork of
- * `delivery.strategy: canary`; the Rollout, its traffic routing and the AnalysisTemplate object are not built yet.
+ * The AnalysisTemplate `backend-canary` (lib/delivery/analysis-template.ts) carries these queries; the
+ * frontend's, judged at the edge, are in lib/delivery/frontend-analysis.ts.
  */
 import type { Environment } from '../config';
 import { backendMetrics, leMatcher } from '../monitoring/metrics';
@@ -45,41 +45,44 @@ export interface CanaryMetric {
 
 const regexEscape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\\\$&');
 
+/** The fast-burn page limits of the enabled SLOs (burn factor x error budget), each a canary's largest passing ratio. */
+export function sloLimits(env: Environment): { availability?: number; latency?: number } {
+  const m = env.config.monitoring;
+  const page = BURN_WINDOWS[0];
+  const limitOf = (objective: number) => +(burnFactor(page, m.slo.window) * (1 - objective)).toFixed(6);
+  return {
+    ...(m.slo.availability.enabled ? { availability: limitOf(m.slo.availability.objective) } : {}),
+    ...(m.slo.latency.enabled ? { latency: limitOf(m.slo.latency.objective) } : {}),
+  };
+}
+
+/** A metric answering `ratio` only when `enough` holds (the canary served enough requests), else the inconclusive value. */
+export function guardedRatio(name: CanaryMetric['name'], limit: number, ratio: string, enough: string): CanaryMetric {
+  return {
+    name,
+    limit,
+    query: `(\n  ${ratio}\n) and on() (${enough})\nor on() vector(${INCONCLUSIVE_VALUE})`,
+    successCondition: `result[0] >= 0 && result[0] <= ${limit}`,
+    failureCondition: `result[0] > ${limit}`,
+  };
+}
+
 export function canaryMetrics(env: Environment, o: AnalysisOptions): CanaryMetric[] {
   const c = env.config;
   const m = c.monitoring;
   const bm = backendMetrics(m.metrics);
   const excluded = m.slo.excludeHandlers.length ? `,${bm.handlerLabel}!~"${m.slo.excludeHandlers.map(regexEscape).join('|')}"` : '';
   const sel = `job="${m.jobs.backend}",namespace="${c.namespace}",${CANARY_HASH_LABEL}="${o.hash}"${excluded}`;
-  const page = BURN_WINDOWS[0];
-  const limitOf = (objective: number) => +(burnFactor(page, m.slo.window) * (1 - objective)).toFixed(6);
   const enough = `sum(increase(${bm.requestsTotal}{${sel}}[${o.window}])) >= ${o.minRequests}`;
-  // The ratio only when the canary served enough requests, else the inconclusive value.
-  const guarded = (ratio: string) => `(\n  ${ratio}\n) and on() (${enough})\nor on() vector(${INCONCLUSIVE_VALUE})`;
-  const conditions = (limit: number) => ({
-    successCondition: `result[0] >= 0 && result[0] <= ${limit}`,
-    failureCondition: `result[0] > ${limit}`,
-  });
+  const limits = sloLimits(env);
   const out: CanaryMetric[] = [];
-  if (m.slo.availability.enabled) {
-    const limit = limitOf(m.slo.availability.objective);
-    out.push({
-      name: 'error-ratio',
-      limit,
-      // No 5xx series at all is a ratio of 0, not an empty answer.
-      query: guarded(`(sum(rate(${bm.requestsTotal}{${sel},${bm.statusLabel}=~"5.."}[${o.window}])) or on() vector(0))\n  /\n  sum(rate(${bm.requestsTotal}{${sel}}[${o.window}]))`),
-      ...conditions(limit),
-    });
+  if (limits.availability !== undefined) {
+    // No 5xx series at all is a ratio of 0, not an empty answer.
+    out.push(guardedRatio('error-ratio', limits.availability, `(sum(rate(${bm.requestsTotal}{${sel},${bm.statusLabel}=~"5.."}[${o.window}])) or on() vector(0))\n  /\n  sum(rate(${bm.requestsTotal}{${sel}}[${o.window}]))`, enough));
   }
-  if (m.slo.latency.enabled) {
-    const limit = limitOf(m.slo.latency.objective);
+  if (limits.latency !== undefined) {
     const t = m.slo.latency.thresholdSeconds;
-    out.push({
-      name: 'latency-ratio',
-      limit,
-      query: guarded(`1 - sum(rate(${bm.requestDuration}_bucket{${sel},${leMatcher(t)}}[${o.window}])) / sum(rate(${bm.requestDuration}_count{${sel}}[${o.window}]))`),
-      ...conditions(limit),
-    });
+    out.push(guardedRatio('latency-ratio', limits.latency, `1 - sum(rate(${bm.requestDuration}_bucket{${sel},${leMatcher(t)}}[${o.window}])) / sum(rate(${bm.requestDuration}_count{${sel}}[${o.window}]))`, enough));
   }
   return out;
 }

@@ -12,8 +12,9 @@
  *   from the stable Ingress (`nginx.stableIngress`; the Rollout owns it); the Gateway API by the Argo Rollouts
  *   Gateway API plugin (`plugins.argoproj-labs/gatewayAPI`), which sets the weights of the two backendRefs of
  *   our HTTPRoute.
- * - Steps: for each weight of `delivery.canary.steps`, `setWeight` then, for the backend, an inline analysis
- *   (AnalysisTemplate `backend-canary`, the canary's pod-template hash as argument); for the frontend a pause.
+ * - Steps: for each weight of `delivery.canary.steps`, `setWeight` then an inline analysis: the backend's
+ *   AnalysisTemplate `backend-canary` (its SLIs, the canary's pod-template hash as argument), the frontend's
+ *   `frontend-canary` (the edge's counts of the canary Service, lib/delivery/frontend-analysis.ts).
  *   A failed analysis aborts the Rollout: traffic returns to the stable ReplicaSet, which kept all its pods
  *   (no dynamic stable scale), and the canary is scaled down.
  * - Pods never go below the wanted count during the rollout (`maxUnavailable: 0`), and a canary that does not
@@ -23,14 +24,15 @@ import { ApiObject } from 'cdk8s';
 import type { Construct } from 'constructs';
 import type { Environment } from '../config';
 import type { EnvContext } from '../config/context';
-import { Rollout, RolloutSpecStrategyCanaryMaxSurge, RolloutSpecStrategyCanaryMaxUnavailable, RolloutSpecStrategyCanaryStepsPauseDuration, type RolloutSpecStrategyCanarySteps } from '../../imports/rollouts-rollouts-argoproj.io';
+import { Rollout, RolloutSpecStrategyCanaryMaxSurge, RolloutSpecStrategyCanaryMaxUnavailable, type RolloutSpecStrategyCanarySteps } from '../../imports/rollouts-rollouts-argoproj.io';
 import type { Workload, WorkloadController, WorkloadPods } from '../constructs/workload';
 import { type LabelSpec, meta } from '../k8s/labels';
-import { CANARY_ANALYSIS_TEMPLATE, CANARY_HASH_ARG, canaryAnalysisTemplateProps } from './analysis-template';
+import { CANARY_ANALYSIS_TEMPLATE, CANARY_HASH_ARG, FRONTEND_ANALYSIS_TEMPLATE, canaryAnalysisTemplateProps, frontendAnalysisTemplateProps } from './analysis-template';
 import type { AnalysisTemplateProps } from '../../imports/rollouts-analysistemplates-argoproj.io';
 import { API_INGRESS, API_ROUTE } from '../monitoring/names';
 import { FRONTEND_INGRESS, FRONTEND_ROUTE } from '../monitoring/names';
 import { BACKEND_SERVICE, FRONTEND_SERVICE } from '../names';
+import { BACKEND_CANARY_SERVICE, FRONTEND_CANARY_SERVICE } from './names';
 
 export const ROLLOUT_API_VERSION = 'argoproj.io/v1alpha1';
 /** The label Argo Rollouts puts on every pod of a Rollout's ReplicaSets. */
@@ -42,8 +44,7 @@ export const GATEWAY_API_PLUGIN_VERSION = 'v0.15.0';
 /** The Argo Rollouts release whose CRDs are pinned in crds/. */
 export const ARGO_ROLLOUTS_VERSION = 'v1.9.1';
 
-export const BACKEND_CANARY_SERVICE = 'backend-canary';
-export const FRONTEND_CANARY_SERVICE = 'frontend-canary';
+export { BACKEND_CANARY_SERVICE, FRONTEND_CANARY_SERVICE };
 /** Headless Service over every backend pod, stable and canary: what the ServiceMonitor scrapes with canary. */
 export const BACKEND_METRICS_SERVICE = 'backend-metrics';
 /** Its `app.kubernetes.io/component`: the ServiceMonitor selects it by that, beside the backend's selector labels. */
@@ -68,12 +69,12 @@ export function canaryServiceOf(workload: CanaryWorkload): string {
   return workload === 'backend' ? BACKEND_CANARY_SERVICE : FRONTEND_CANARY_SERVICE;
 }
 
-/** The steps of a workload's canary: each weight, then its analysis (backend) or pause (frontend). */
+/** The steps of a workload's canary: each weight, then its analysis (the backend's SLIs, or the frontend's at the edge). */
 export function canarySteps(env: Environment, workload: CanaryWorkload): RolloutSpecStrategyCanarySteps[] {
   const c = env.config.delivery.canary;
   const judge: RolloutSpecStrategyCanarySteps = workload === 'backend'
     ? { analysis: { templates: [{ templateName: CANARY_ANALYSIS_TEMPLATE }], args: [{ name: CANARY_HASH_ARG, valueFrom: { podTemplateHashValue: 'Latest' } }] } }
-    : { pause: { duration: RolloutSpecStrategyCanaryStepsPauseDuration.fromString(c.frontendPause) } };
+    : { analysis: { templates: [{ templateName: FRONTEND_ANALYSIS_TEMPLATE }] } };
   return c.steps.flatMap((setWeight) => [{ setWeight }, judge]);
 }
 
@@ -151,9 +152,25 @@ export function canaryScrape(env: Environment, backend: Workload): { selector: R
   return { selector: { ...backend.selector, 'app.kubernetes.io/component': BACKEND_METRICS_COMPONENT }, podTargetLabels: [ROLLOUTS_HASH_LABEL] };
 }
 
-/** The frontend's Rollout controller with `delivery.canary.frontend` (and strategy canary); undefined otherwise. */
-export function frontendController(env: Environment): WorkloadController | undefined {
-  return isCanary(env, 'frontend') ? rolloutController(env, 'frontend', { stableService: FRONTEND_SERVICE, ingress: FRONTEND_INGRESS, httpRoute: FRONTEND_ROUTE }) : undefined;
+/** What the frontend chart builds with `delivery.canary.frontend`: the Rollout in place of the Deployment, and its AnalysisTemplate. */
+export interface FrontendCanary {
+  readonly controller: WorkloadController;
+  readonly analysisTemplate: AnalysisTemplateProps;
+}
+
+/** The frontend's canary with `delivery.canary.frontend` (and strategy canary); undefined otherwise. */
+export function frontendCanary(env: Environment): FrontendCanary | undefined {
+  if (!isCanary(env, 'frontend')) return undefined;
+  return {
+    controller: rolloutController(env, 'frontend', { stableService: FRONTEND_SERVICE, ingress: FRONTEND_INGRESS, httpRoute: FRONTEND_ROUTE }),
+    analysisTemplate: frontendAnalysisTemplateProps(env, analysisOptions(env)),
+  };
+}
+
+/** The analysis options of `delivery.canary.analysis` (the first measurement after a window of the step's own traffic). */
+function analysisOptions(env: Environment) {
+  const a = env.config.delivery.canary.analysis;
+  return { prometheusAddress: prometheusAddressOf(env), window: a.window, initialDelay: a.window, minRequests: a.minRequests, interval: a.interval, count: a.count };
 }
 
 /** What the backend chart builds with a canary: the Rollout in place of the Deployment, and the AnalysisTemplate. */
@@ -165,9 +182,8 @@ export interface BackendCanary {
 /** The backend's canary with `delivery.strategy: canary` (options from `delivery.canary.analysis`); undefined otherwise. */
 export function backendCanary(env: Environment): BackendCanary | undefined {
   if (!isCanary(env, 'backend')) return undefined;
-  const a = env.config.delivery.canary.analysis;
   return {
     controller: rolloutController(env, 'backend', { stableService: BACKEND_SERVICE, ingress: API_INGRESS, httpRoute: API_ROUTE }),
-    analysisTemplate: canaryAnalysisTemplateProps(env, { prometheusAddress: prometheusAddressOf(env), window: a.window, initialDelay: a.window, minRequests: a.minRequests, interval: a.interval, count: a.count }),
+    analysisTemplate: canaryAnalysisTemplateProps(env, analysisOptions(env)),
   };
 }

@@ -4,6 +4,7 @@
  */
 import { z } from 'zod';
 import { cidrList, resources } from '../config/types';
+import { EDGE_LATENCY_BUCKETS, frontendJudge } from './frontend-judge';
 
 export const smokeSchema = z.strictObject({
   enabled: z.boolean().default(true).describe('Run the smoke test Job `smoke-test` after every sync (Argo CD PostSync hook; with kubectl the documented step in docs/delivery.md)'),
@@ -31,10 +32,9 @@ export const canarySchema = z.strictObject({
   steps: z.array(z.number().int().min(1).max(100)).min(1).default([10, 25, 50, 100])
     .describe('Traffic weights (percent of the requests to the new version) the canary goes through, in order; each step is judged by the analysis before the next. Strictly increasing, the last 100 (all traffic to the new version before it becomes the stable one)'),
   frontend: z.boolean().default(false)
-    .describe('Release the frontend as a canary too (an Argo Rollouts Rollout with the same steps). The frontend exports no metrics to judge it by: each of its steps is a pause of `frontendPause` (docs/delivery.md); false: the frontend keeps its rolling Deployment'),
+    .describe('Release the frontend as a canary too (an Argo Rollouts Rollout with the same steps), each step judged by the edge\'s counts of its canary Service (5xx share and latency against the SLO limits, AnalysisTemplate `frontend-canary`); needs an edge that counts them: ingress-nginx or Envoy Gateway (docs/delivery.md). false: the frontend keeps its rolling Deployment'),
   controllerNamespace: z.string().regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, { message: 'must be a namespace name (a DNS label)' }).max(63).default('argo-rollouts')
     .describe('Namespace of the Argo Rollouts controller (its ConfigMap argo-rollouts-config lists the Gateway API plugin); the preflight checks it there'),
-  frontendPause: rolloutsDuration().default('5m').describe('With `frontend`: how long each frontend step holds before the next'),
   analysis: z.strictObject({
     prometheusAddress: z.string().regex(/^https?:\/\/[^\s/]+(\/\S*)?$/, { message: 'must be an http(s) URL such as http://prometheus-operated.monitoring.svc:9090' }).optional()
       .describe('Prometheus the Argo Rollouts controller queries (from its own namespace); default: http://prometheus-operated.<network.monitoringNamespace>.svc:9090 (the Service the Prometheus Operator creates for every Prometheus)'),
@@ -71,10 +71,10 @@ export function canaryRoutingProblem(c: { edge: { kind: string; migrateFrom?: st
 }
 
 interface DeliveryRefineInput {
-  delivery: { strategy: string };
-  edge: { kind: string; migrateFrom?: string };
+  delivery: { strategy: string; canary: { frontend: boolean } };
+  edge: { kind: string; migrateFrom?: string; gateway: { implementation: string } };
   ingress: { controller: string };
-  monitoring: { enabled: boolean; slo: { availability: { enabled: boolean }; latency: { enabled: boolean } } };
+  monitoring: { enabled: boolean; edge: { source: string }; slo: { availability: { enabled: boolean }; latency: { enabled: boolean; thresholdSeconds: number } } };
 }
 
 /** Cross-section rules of `delivery.strategy: canary`: an edge it can route, and the SLIs it is judged by. */
@@ -87,5 +87,18 @@ export function refineDelivery(c: DeliveryRefineInput, ctx: z.RefinementCtx): vo
     ctx.addIssue({ code: 'custom', path: at, message: 'canary is judged by the backend\'s metrics, which monitoring.enabled: false leaves unscraped (no ServiceMonitor); allowed: monitoring.enabled: true, or strategy: rolling' });
   } else if (!c.monitoring.slo.availability.enabled && !c.monitoring.slo.latency.enabled) {
     ctx.addIssue({ code: 'custom', path: at, message: 'canary is judged by the SLO\'s SLIs, and monitoring.slo.availability and monitoring.slo.latency are both off: nothing would judge a step; allowed: at least one SLO enabled, or strategy: rolling' });
+  }
+  if (!c.delivery.canary.frontend || routing) return;
+  // The frontend is judged at the edge (lib/delivery/frontend-analysis.ts): an edge that counts its canary Service.
+  const frontendAt = ['delivery', 'canary', 'frontend'];
+  const judge = frontendJudge(c);
+  if ('problem' in judge) {
+    ctx.addIssue({ code: 'custom', path: frontendAt, message: `the frontend canary ${judge.problem}` });
+    return;
+  }
+  const slo = c.monitoring.slo.latency;
+  const buckets = EDGE_LATENCY_BUCKETS[judge.edge];
+  if (slo.enabled && !buckets.includes(slo.thresholdSeconds)) {
+    ctx.addIssue({ code: 'custom', path: frontendAt, message: `the frontend canary's latency is judged from ${judge.edge}'s request duration histogram at monitoring.slo.latency.thresholdSeconds (${slo.thresholdSeconds}), which is not one of its bucket boundaries (allowed: ${buckets.join(', ')} seconds), or canary.frontend: false` });
   }
 }

@@ -12,7 +12,8 @@
  * - `edge.kind: gateway`, `envoy-gateway`: the Gateway's Envoy proxies, scraped by our PodMonitor `edge-proxy`
  *   (port `metrics`, 19001, `/stats/prometheus`, job `monitoring.jobs.edge`). 5xx per HTTPRoute rule from
  *   Envoy's cluster statistics `envoy_cluster_upstream_rq_xx{envoy_cluster_name="httproute/<ns>/<route>/rule/<n>",
- *   envoy_response_code_class="5"}` (Envoy Gateway names a route rule's cluster so; the router charges its own
+ *   envoy_response_code_class="5"}` (Envoy Gateway names a route rule's cluster so, and each of its backendRefs'
+ *   `.../rule/<n>/backend/<i>` when they have filters: a canaried frontend's route; the router charges its own
  *   503/504 of resets and timeouts there too). 429s never reach a cluster: the local rate limit filter
  *   (Envoy Gateway's stat prefix `http_local_rate_limiter`) counts them in
  *   `envoy_http_local_rate_limiter_http_local_rate_limit_rate_limited`; their share is that over itself plus
@@ -99,7 +100,10 @@ function envoyGateway(env: Environment): EdgeMetricsSource {
   const c = env.config;
   const job = `job="${c.monitoring.jobs.edge}"`;
   const gw = gatewayListeners(env).gateway;
-  const routes = (names: string[]) => `envoy_cluster_name=~"httproute/${c.namespace}/(${names.join('|')})/rule/[0-9]+"`;
+  // A canaried frontend's route gives each backendRef its own cluster, `.../rule/<n>/backend/<i>` (its
+  // analysis counts the canary's apart: lib/delivery/frontend-analysis.ts); the alerts count them all.
+  const perBackend = c.delivery.strategy === 'canary' && c.delivery.canary.frontend ? '(/backend/[0-9]+)?' : '';
+  const routes = (names: string[]) => `envoy_cluster_name=~"httproute/${c.namespace}/(${names.join('|')})/rule/[0-9]+${perBackend}"`;
   const both = [`${job},${routes([API_ROUTE, FRONTEND_ROUTE])}`];
   const api = [`${job},${routes([API_ROUTE])}`];
   return {

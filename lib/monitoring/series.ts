@@ -6,6 +6,7 @@
 import type { Environment } from '../config';
 import { cnpgSeriesProducers } from './cnpg-rules';
 import { edgeMetricsSource } from './edge';
+import { frontendCanarySeries } from '../delivery/frontend-analysis';
 import { backendMetrics } from './metrics';
 import { BACKEND_HPA } from './names';
 
@@ -25,7 +26,7 @@ export function seriesProducers(env: Environment): Producer[] {
   const postgres = `postgres_exporter (Deployment \`postgres-exporter\`), ServiceMonitor \`postgres-exporter\` (job \`${m.jobs.postgres}\`)`;
   const ksm = 'kube-state-metrics (part of kube-prometheus-stack)';
   const edge = edgeMetricsSource(env);
-  return [
+  const out: Producer[] = [
     { from: 'prometheus', metric: 'up', producer: 'Prometheus itself, for every target of the ServiceMonitors', presence: { absentIsNormal: 'MetricsTargetMissing covers it, per job' } },
     { from: 'backend', metric: bm.requestsTotal, producer: backend, presence: sel(m.jobs.backend) },
     { from: 'backend', metric: `${bm.requestDuration}_bucket`, producer: backend, presence: sel(m.jobs.backend) },
@@ -64,6 +65,15 @@ export function seriesProducers(env: Environment): Producer[] {
     ...(edge ? edge.series.map((x) => ({ from: ('podMonitor' in edge.scrape ? 'edge' : 'ingress-nginx') as TargetId, metric: x.metric, producer: edge.producer, presence: { selectors: x.selectors, target: 'podMonitor' in edge.scrape ? edge.scrape.podMonitor.job : edge.scrape.external } })) : []),
     ...cnpgSeriesProducers(env),
   ];
+  // What the frontend canary's analysis reads at the edge (lib/delivery/frontend-analysis.ts), where not listed above.
+  const listed = new Set(out.map((p) => p.metric));
+  const canary = edge ? frontendCanarySeries(env).filter((x) => !listed.has(x.metric)) : [];
+  return [...out, ...canary.map((x): Producer => ({
+    from: edge && 'podMonitor' in edge.scrape ? 'edge' : 'ingress-nginx',
+    metric: x.metric,
+    producer: edge!.producer,
+    presence: { absentIsNormal: 'the frontend canary\'s analysis reads it for the canary Service alone, which takes requests only during a release' },
+  }))];
 }
 
 const FUNCTIONS_AND_KEYWORDS = new Set([
