@@ -8,7 +8,8 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { configEnvironments, environment, fixtureText, inlineEnvironment, objectsOf, ROOT } from './helpers';
 import { generatedDocs } from '../lib/docs';
-import { kubectlProcedure, procedureMarkdown } from '../lib/deploy/procedure';
+import { canaryWaitSeconds, kubectlProcedure, procedureMarkdown } from '../lib/deploy/procedure';
+import { kubectlCanary, withDelivery } from './fixtures/canary';
 
 const onprem = environment('onprem');
 const objects = objectsOf(onprem);
@@ -119,4 +120,52 @@ test('docs/onprem-install.md holds the procedure of config/\'s kubectl environme
   const text = fs.readFileSync(path.join(ROOT, file), 'utf8');
   expect(text === generatedDocs(ROOT, configEnvironments()).get(file) ? 'up to date' : `${file} is stale: run \`npm run docs\``).toBe('up to date');
   expect(text).toContain('kubectl -n pensioen wait --for=condition=complete job/backend-migrate-');
+});
+
+describe('the procedure follows delivery.strategy: a canary Rollout is waited for until promoted, then the smoke test', () => {
+  const env = kubectlCanary();
+  const objs = objectsOf(env);
+  const p = kubectlProcedure(env, objs);
+  const upgrade = p.upgrade.flatMap((s) => s.commands);
+  const install = p.install.flatMap((s) => s.commands);
+
+  test('no `rollout status` for the Rollouts (kubectl does not know them); the other workloads keep it', () => {
+    for (const cmds of [install, upgrade]) {
+      const status = cmds.filter((c) => c.includes(' rollout status ') && !c.includes('deployment/' + objs.find((o) => o.kind === 'Pooler')?.metadata.name));
+      expect(status.join('\n')).not.toMatch(/deployment\/(backend|frontend)\b/);
+      expect(status.join('\n')).toContain('statefulset/redis');
+    }
+    expect(objs.filter((o) => o.kind === 'Rollout').map((o) => o.metadata.name)).toEqual(['backend', 'frontend']);
+  });
+
+  test.each(['backend', 'frontend'])('rollout/%s: first the new spec observed, then Healthy, with a timeout from the steps and analysis, before the smoke test', (name) => {
+    const ref = `rollout.argoproj.io/${name}`;
+    const observed = upgrade.findIndex((c) => c.startsWith(`kubectl -n pensioen wait ${ref} --for=jsonpath='{.status.observedGeneration}'="$(kubectl -n pensioen get ${ref} -o jsonpath='{.metadata.generation}')"`));
+    const healthy = upgrade.findIndex((c) => c.startsWith(`kubectl -n pensioen wait ${ref} --for=jsonpath='{.status.phase}'=Healthy --timeout=`));
+    const apply = upgrade.indexOf('kubectl apply -f dist/onprem/');
+    const smoke = upgrade.findIndex((c) => c.startsWith('kubectl apply -f dist/onprem/post-apply/'));
+    expect(apply).toBeGreaterThanOrEqual(0);
+    expect([apply, observed, healthy, smoke].every((x, i, a) => i === 0 || x > a[i - 1])).toBe(true);
+    // Defaults: 4 steps x (5m window + 2 x 2m interval) + the canary's 600 s Ready deadline + 300 s slack.
+    expect(upgrade[healthy]).toContain('--timeout=3060s');
+    expect(upgrade[healthy]).toMatch(/\|\| \{ kubectl -n pensioen get rollout\.argoproj\.io\/\w+ -o jsonpath='\{\.status\.phase\}: \{\.status\.message\}\{"\\n"\}'; false; \}$/);
+    // The same waits on a first install, before its smoke test.
+    expect(install.indexOf(upgrade[healthy])).toBeLessThan(install.findIndex((c) => c.startsWith('kubectl apply -f dist/onprem/post-apply/')));
+    expect(install.indexOf(upgrade[healthy])).toBeGreaterThan(install.indexOf('kubectl apply -f dist/onprem/'));
+  });
+
+  test('the timeout follows the steps and the analysis settings', () => {
+    expect(canaryWaitSeconds({ ...env.config.delivery.canary, steps: [50, 100], analysis: { ...env.config.delivery.canary.analysis, window: '10m', interval: '1m', count: 4 } })).toBe(2 * (600 + 3 * 60) + 900);
+    const longer = inlineEnvironment('onprem', withDelivery('onprem', { strategy: 'canary', canary: { steps: [5, 10, 25, 50, 75, 100] } }, { backend: env.config.backend }));
+    const waits = kubectlProcedure(longer, objectsOf(longer)).upgrade.flatMap((s) => s.commands).filter((c) => c.includes("=Healthy --timeout="));
+    expect(waits.map((c) => /--timeout=(\d+)s/.exec(c)![1])).toEqual([String(6 * 540 + 900)]);
+  });
+
+  test('rolling: no Rollout wait at all', () => {
+    expect([...commands, ...proc.upgrade.flatMap((s) => s.commands)].filter((c) => c.includes('rollout.argoproj.io'))).toEqual([]);
+  });
+
+  test('the Markdown says why a Rollout is waited for so', () => {
+    expect(procedureMarkdown(env, p)).toContain('`kubectl rollout status` does not know a Rollout');
+  });
 });

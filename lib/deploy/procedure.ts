@@ -45,9 +45,7 @@ export function kubectlProcedure(env: Environment, objects: Obj[]): Procedure {
   const clusters = objects.filter((o) => o.kind === 'Cluster' && String(o.apiVersion).startsWith('postgresql.cnpg.io/'));
   const poolers = objects.filter((o) => o.kind === 'Pooler' && String(o.apiVersion).startsWith('postgresql.cnpg.io/'));
   const databaseFile = clusters[0]?.__file?.split('/').pop();
-  const workloads = objects.filter((o) => (o.kind === 'Deployment' || o.kind === 'StatefulSet') && o.metadata.namespace === ns)
-    .map((o) => `${o.kind.toLowerCase()}/${o.metadata.name}`);
-  const rollout = `kubectl -n ${ns} rollout status ${workloads.join(' ')} --timeout=15m`;
+  const rollout = workloadWaits(ns, objects, c.delivery.canary);
   const preCreated = c.secretsProvider.type === 'precreated';
 
   const install: Step[] = [
@@ -95,8 +93,8 @@ export function kubectlProcedure(env: Environment, objects: Obj[]): Procedure {
   }
   install.push({
     title: 'Workloads and the rest',
-    why: 'every file in name order (what was applied above is unchanged); then wait for the rollouts',
-    commands: [`kubectl apply -f ${dist}/`, rollout],
+    why: `every file in name order (what was applied above is unchanged); then wait for the rollouts${rolloutsWhy(objects, ns)}`,
+    commands: [`kubectl apply -f ${dist}/`, ...rollout],
   });
 
   // The smoke test (docs/delivery.md): the same Job Argo CD runs as a PostSync hook, from post-apply/ (outside
@@ -116,7 +114,7 @@ export function kubectlProcedure(env: Environment, objects: Obj[]): Procedure {
   const upgrade: Step[] = [{
     title: 'Upgrade (a new version, a changed config)',
     why: 'in one apply: the new version\'s migration Job runs while its backend pods wait in wait-for-schema (the old pods keep serving); `kubectl apply` never deletes, see [deploy.md](deploy.md#apply-with-kubectl)',
-    commands: [`kubectl diff -f ${dist}/   # exit code 1: there are differences`, `kubectl apply -f ${dist}/`, ...(jobWait ? [jobWait] : []), rollout],
+    commands: [`kubectl diff -f ${dist}/   # exit code 1: there are differences`, `kubectl apply -f ${dist}/`, ...(jobWait ? [jobWait] : []), ...rollout],
   }, ...smokeSteps];
 
   const failedMigration: Step[] = job && jobFile && jobWait ? [{
@@ -127,10 +125,65 @@ export function kubectlProcedure(env: Environment, objects: Obj[]): Procedure {
       `kubectl -n ${ns} delete job ${job.metadata.name}`,
       `kubectl apply -f ${dist}/${jobFile}`,
       jobWait,
-      rollout,
+      ...rollout,
     ],
   }] : [];
   return { install, upgrade, failedMigration };
+}
+
+/** A duration of Argo Rollouts (`30s`, `5m`, `1h`) in seconds. */
+function seconds(d: string): number {
+  const m = /^(\d+)(s|m|h)$/.exec(d);
+  if (!m) throw new Error(`not a duration: ${d}`);
+  return Number(m[1]) * { s: 1, m: 60, h: 3600 }[m[2] as 's' | 'm' | 'h'];
+}
+
+/** The canary's own Ready deadline (`progressDeadlineSeconds` of lib/delivery/rollout.ts), then some slack. */
+const CANARY_READY_SECONDS = 600;
+const SLACK_SECONDS = 300;
+
+/**
+ * How long a canary Rollout may take to reach Healthy when every step passes: per weight, its analysis (the
+ * first measurement after `initialDelay` = `window`, then `count - 1` more `interval` apart), plus the canary's
+ * Ready deadline and slack. A step that pauses for a person (inconclusive) can take longer: the wait then
+ * fails, naming the phase, and the person decides (docs/delivery.md).
+ */
+export function canaryWaitSeconds(canary: Environment['config']['delivery']['canary']): number {
+  const a = canary.analysis;
+  const perStep = seconds(a.window) + (a.count - 1) * seconds(a.interval);
+  return canary.steps.length * perStep + CANARY_READY_SECONDS + SLACK_SECONDS;
+}
+
+/**
+ * The commands that wait for an Argo Rollouts Rollout to be promoted, with plain kubectl (no plugin): first until
+ * the controller has observed the applied spec (`status.observedGeneration` = `metadata.generation`; before that
+ * `status.phase` still describes the previous version), then until its phase is `Healthy` (every step judged and
+ * passed, the new ReplicaSet stable). An aborted canary stays `Degraded`: the wait fails at its timeout and prints
+ * the phase and the controller's message.
+ */
+export function rolloutWait(ns: string, name: string, canary: Environment['config']['delivery']['canary']): string[] {
+  const ref = `rollout.argoproj.io/${name}`;
+  return [
+    `kubectl -n ${ns} wait ${ref} --for=jsonpath='{.status.observedGeneration}'="$(kubectl -n ${ns} get ${ref} -o jsonpath='{.metadata.generation}')" --timeout=5m`,
+    `kubectl -n ${ns} wait ${ref} --for=jsonpath='{.status.phase}'=Healthy --timeout=${canaryWaitSeconds(canary)}s || { kubectl -n ${ns} get ${ref} -o jsonpath='{.status.phase}: {.status.message}{"\\n"}'; false; }`,
+  ];
+}
+
+/** Waiting for every workload of the namespace: `rollout status` for Deployments and StatefulSets, `rolloutWait` for Rollouts. */
+export function workloadWaits(ns: string, objects: Obj[], canary: Environment['config']['delivery']['canary']): string[] {
+  const inNs = objects.filter((o) => o.metadata?.namespace === ns);
+  const workloads = inNs.filter((o) => o.kind === 'Deployment' || o.kind === 'StatefulSet').map((o) => `${o.kind.toLowerCase()}/${o.metadata.name}`);
+  const rollouts = inNs.filter((o) => o.kind === 'Rollout' && String(o.apiVersion).startsWith('argoproj.io/'));
+  return [
+    ...(workloads.length ? [`kubectl -n ${ns} rollout status ${workloads.join(' ')} --timeout=15m`] : []),
+    ...rollouts.flatMap((r) => rolloutWait(ns, r.metadata.name, canary)),
+  ];
+}
+
+function rolloutsWhy(objects: Obj[], ns: string): string {
+  const names = objects.filter((o) => o.kind === 'Rollout' && o.metadata?.namespace === ns).map((o) => `\`${o.metadata.name}\``);
+  if (!names.length) return '';
+  return ` (the Argo Rollouts canary of ${names.join(' and ')}: \`kubectl rollout status\` does not know a Rollout, so kubectl waits until the controller has seen the new version and then until it is \`Healthy\`, every step judged; a \`Paused\` or \`Degraded\` one: [delivery.md](delivery.md#the-release-path-with-canary))`;
 }
 
 /** The procedure as Markdown. */
