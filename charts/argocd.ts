@@ -2,12 +2,11 @@ import { App, Chart } from 'cdk8s';
 import type { Construct } from 'constructs';
 import { Application } from '../imports/argocd-applications-argoproj.io';
 import { AppProject } from '../imports/argocd-appprojects-argoproj.io';
-import { ConfigError, type Environment } from '../lib/config';
+import { ConfigError, type EnvConfig } from '../lib/config';
+import type { EnvContext } from '../lib/config/context';
 import { instanceOf, labels, MANAGED_BY, PART_OF } from '../lib/k8s/labels';
 import type { ManifestFile } from '../lib/output/write';
 import { apiGroup, PRUNE_CONFIRM, SYNC_OPTIONS, SYNC_WAVE } from '../lib/output/sync-waves';
-import { isCanary } from '../lib/delivery/rollout';
-import { API_ROUTE, FRONTEND_ROUTE } from '../lib/monitoring/names';
 
 /**
  * Argo CD delivery, built from every environment (written to `dist/argocd/`). The privilege boundary: what a
@@ -48,9 +47,18 @@ export const bootstrapProjectOf = (project: string) => `${project}-bootstrap`;
 export const projectOf = (project: string, env: string) => `${project}-${env}`;
 export const RETRY = { limit: 5, backoff: { duration: '10s', factor: 2, maxDuration: '3m' } };
 
-/** An environment with its synthesized manifests (as `synthEnvironment` returns them). */
-export interface SynthesizedEnvironment {
-  readonly env: Environment;
+/** One environment as Argo CD delivers it, handed over by the wiring (lib/pipeline.ts `synthArgocd`). */
+export interface ArgoEnvironment {
+  /** The environment context: its name and config file (for messages), namespace and labels. */
+  readonly env: EnvContext;
+  /** `gitops`: whether Argo CD delivers it, from where, to which cluster, its project's windows and keys. */
+  readonly gitops: EnvConfig['gitops'];
+  /**
+   * The HTTPRoutes whose backendRefs' weights Argo Rollouts' Gateway API plugin sets during a canary: a sync
+   * keeps their live weights. None without a canary on the Gateway API edge.
+   */
+  readonly canaryHttpRoutes: string[];
+  /** Its synthesized manifests (as `synthEnvironment` returns them). */
   readonly files: ManifestFile[];
 }
 
@@ -80,14 +88,14 @@ function groupKinds(objects: Record<string, any>[]): GroupKind[] {
 }
 
 /** The settings every Argo CD-delivered environment must share (one AppProject, one app-of-apps). */
-function sharedSettings(envs: Environment[]) {
+function sharedSettings(envs: ArgoEnvironment[]) {
   const keys = ['repoURL', 'argocdNamespace', 'project', 'bootstrapRevision'] as const;
-  const first = envs[0].config.gitops;
+  const first = envs[0].gitops;
   const problems: string[] = [];
   for (const e of envs.slice(1)) {
     for (const k of keys) {
-      if (e.config.gitops[k] !== first[k]) {
-        problems.push(`${e.file}: gitops.${k}: must be the same in every environment delivered by Argo CD (${envs[0].file} has ${JSON.stringify(first[k])}), got ${JSON.stringify(e.config.gitops[k])}`);
+      if (e.gitops[k] !== first[k]) {
+        problems.push(`${e.env.file}: gitops.${k}: must be the same in every environment delivered by Argo CD (${envs[0].env.file} has ${JSON.stringify(first[k])}), got ${JSON.stringify(e.gitops[k])}`);
       }
     }
   }
@@ -106,11 +114,11 @@ function namedClusterEntries(objects: Record<string, any>[]): { group: string; k
 }
 
 /** Builds the Argo CD App; no charts when no environment has `gitops.enabled`. */
-export function buildArgoApp(synthesized: SynthesizedEnvironment[]): { app: App; charts: ArgoChart[] } {
+export function buildArgoApp(envs: ArgoEnvironment[]): { app: App; charts: ArgoChart[] } {
   const app = new App();
-  const delivered = synthesized.filter((s) => s.env.config.gitops.enabled);
+  const delivered = envs.filter((s) => s.gitops.enabled);
   if (delivered.length === 0) return { app, charts: [] };
-  const g = sharedSettings(delivered.map((s) => s.env));
+  const g = sharedSettings(delivered);
   const ns = g.argocdNamespace;
   const bootstrapProject = bootstrapProjectOf(g.project);
 
@@ -128,7 +136,7 @@ export function buildArgoApp(synthesized: SynthesizedEnvironment[]): { app: App;
       namespaceResourceBlacklist: [{ group: '*', kind: '*' }],
     },
   });
-  const protectedKeys = [...new Set(delivered.filter((d) => d.env.config.gitops.protected).flatMap((d) => d.env.config.gitops.signatureKeys))].sort();
+  const protectedKeys = [...new Set(delivered.filter((d) => d.gitops.protected).flatMap((d) => d.gitops.signatureKeys))].sort();
   const bootstrapProjectChart = new ArgoChart(app, 'argocd-bootstrap-project', `${PROJECTS_DIR}/bootstrap.yaml`);
   new AppProject(bootstrapProjectChart, 'bootstrap-project', {
     metadata: { name: bootstrapProject, namespace: ns, labels: gitopsLabels('argocd-project') },
@@ -142,8 +150,7 @@ export function buildArgoApp(synthesized: SynthesizedEnvironment[]): { app: App;
     },
   });
   const charts: ArgoChart[] = [defaultChart, bootstrapProjectChart];
-  for (const { env, files } of delivered) {
-    const c = env.config;
+  for (const { env, gitops, files } of delivered) {
     const objects = files.flatMap((f) => f.objects);
     // A dot in the id: environment names are DNS labels without dots, so no environment's chart id can equal
     // another environment's (`project-staging` beside `staging`) or a shared chart's.
@@ -153,14 +160,14 @@ export function buildArgoApp(synthesized: SynthesizedEnvironment[]): { app: App;
       spec: {
         description: `pensioen-beslissingstool ${env.name}: the rendered manifests of dist/${env.name}, to its own namespace and cluster only`,
         sourceRepos: [g.repoURL],
-        destinations: [{ server: c.gitops.destinationServer, namespace: c.namespace }],
+        destinations: [{ server: gitops.destinationServer, namespace: env.config.namespace }],
         clusterResourceWhitelist: namedClusterEntries(objects.filter((o) => !o.metadata?.namespace)),
         namespaceResourceWhitelist: groupKinds(objects.filter((o) => o.metadata?.namespace)),
         // Report what lives in the namespace without being in git.
         orphanedResources: { warn: true },
-        ...(c.gitops.signatureKeys.length > 0 ? { signatureKeys: c.gitops.signatureKeys.map((keyId) => ({ keyId })) } : {}),
-        ...(c.gitops.syncWindows.length > 0 ? {
-          syncWindows: c.gitops.syncWindows.map((w) => ({
+        ...(gitops.signatureKeys.length > 0 ? { signatureKeys: gitops.signatureKeys.map((keyId) => ({ keyId })) } : {}),
+        ...(gitops.syncWindows.length > 0 ? {
+          syncWindows: gitops.syncWindows.map((w) => ({
             kind: w.kind, schedule: w.schedule, duration: w.duration, timeZone: w.timeZone, manualSync: w.manualSync, applications: [instanceOf(env)],
           })),
         } : {}),
@@ -187,11 +194,9 @@ export function buildArgoApp(synthesized: SynthesizedEnvironment[]): { app: App;
   charts.push(bootstrap);
 
   // Synced by the app-of-apps: one Application per environment.
-  for (const { env } of delivered) {
+  for (const { env, gitops, canaryHttpRoutes: canaryRoutes } of delivered) {
     const chart = new ArgoChart(app, `argocd-application.${env.name}`, `argocd/apps/${env.name}.yaml`);
-    const c = env.config;
-    const canaryRoutes = c.edge.kind === 'gateway' ? canaryHttpRoutes(env) : [];
-    const subscriptions = Object.fromEntries(c.gitops.notifications.map((n) => [`notifications.argoproj.io/subscribe.${n.trigger}.${n.service}`, n.recipients.join(';')]));
+    const subscriptions = Object.fromEntries(gitops.notifications.map((n) => [`notifications.argoproj.io/subscribe.${n.trigger}.${n.service}`, n.recipients.join(';')]));
     new Application(chart, 'application', {
       metadata: {
         name: instanceOf(env),
@@ -205,8 +210,8 @@ export function buildArgoApp(synthesized: SynthesizedEnvironment[]): { app: App;
       },
       spec: {
         project: projectOf(g.project, env.name),
-        source: { repoUrl: g.repoURL, targetRevision: c.gitops.targetRevision, path: `dist/${env.name}`, directory: { recurse: true } },
-        destination: { server: c.gitops.destinationServer, namespace: c.namespace },
+        source: { repoUrl: g.repoURL, targetRevision: gitops.targetRevision, path: `dist/${env.name}`, directory: { recurse: true } },
+        destination: { server: gitops.destinationServer, namespace: env.config.namespace },
         syncPolicy: {
           automated: { prune: true, selfHeal: true },
           syncOptions: canaryRoutes.length > 0 ? [...ENV_SYNC_OPTIONS, 'RespectIgnoreDifferences=true'] : ENV_SYNC_OPTIONS,
@@ -215,7 +220,7 @@ export function buildArgoApp(synthesized: SynthesizedEnvironment[]): { app: App;
         // A canary on the Gateway API edge: the Argo Rollouts plugin owns the weights of the HTTPRoutes'
         // backendRefs during a release; a sync keeps the live weights instead of resetting them to git's 100/0.
         ...(canaryRoutes.length > 0 ? {
-          ignoreDifferences: canaryRoutes.map((name) => ({ group: 'gateway.networking.k8s.io', kind: 'HTTPRoute', name, namespace: c.namespace, jqPathExpressions: ['.spec.rules[].backendRefs[]?.weight'] })),
+          ignoreDifferences: canaryRoutes.map((name) => ({ group: 'gateway.networking.k8s.io', kind: 'HTTPRoute', name, namespace: env.config.namespace, jqPathExpressions: ['.spec.rules[].backendRefs[]?.weight'] })),
         } : {}),
         revisionHistoryLimit: 10,
       },
@@ -225,12 +230,7 @@ export function buildArgoApp(synthesized: SynthesizedEnvironment[]): { app: App;
   return { app, charts };
 }
 
-/** The HTTPRoutes whose weights Argo Rollouts' Gateway API plugin sets (the canaried workloads' routes). */
-function canaryHttpRoutes(env: Environment): string[] {
-  return [...(isCanary(env, 'backend') ? [API_ROUTE] : []), ...(isCanary(env, 'frontend') ? [FRONTEND_ROUTE] : [])];
-}
-
 /** The files of `dist/argocd/`, paths relative to the output folder. */
-export function synthArgocd(synthesized: SynthesizedEnvironment[]): ManifestFile[] {
-  return buildArgoApp(synthesized).charts.map((chart) => ({ path: chart.file, objects: chart.toJson() }));
+export function argocdFiles(envs: ArgoEnvironment[]): ManifestFile[] {
+  return buildArgoApp(envs).charts.map((chart) => ({ path: chart.file, objects: chart.toJson() }));
 }

@@ -10,9 +10,9 @@
  * 5. write: the output folder, atomically (lib/output/write.ts), and nothing else.
  */
 import { App } from 'cdk8s';
-import { synthArgocd, type SynthesizedEnvironment } from '../charts/argocd';
+import { argocdFiles } from '../charts/argocd';
 import { BackendChart, backendEnv, schemaWaitContainer } from '../charts/backend';
-import { backendCanary, canaryScrape, frontendCanary } from './delivery/rollout';
+import { backendCanary, canaryScrape, frontendCanary, isCanary } from './delivery/rollout';
 import { DatabaseChart } from '../charts/database';
 import { ExternalSecretsChart } from '../charts/external-secrets';
 import { FrontendChart } from '../charts/frontend';
@@ -39,6 +39,7 @@ import { clusterNames, cnpgOf } from './database/names';
 import { alertmanagerConfigSpec } from './monitoring/alertmanager';
 import { dashboardJson } from './monitoring/dashboard';
 import { edgeMetricsSource } from './monitoring/edge';
+import { API_ROUTE, FRONTEND_ROUTE } from './monitoring/names';
 import { alertGroups } from './monitoring/rules';
 import { sloRuleGroups } from './monitoring/slo';
 import { cacheMetricsServiceLabels, redisClientConfig } from './redis/topology';
@@ -182,6 +183,23 @@ export function synthEnvironment(env: Environment): ManifestFile[] {
   const { charts } = buildApp(env);
   const objects = chartsToJson(charts);
   return charts.map((chart, i) => ({ path: `${env.name}/${chart.file}`, objects: objects[i].map(withSyncAnnotations) }));
+}
+
+/** An environment with its synthesized manifests (as `synthEnvironment` returns them). */
+export interface SynthesizedEnvironment {
+  readonly env: Environment;
+  readonly files: ManifestFile[];
+}
+
+/** The files of `dist/argocd/` (paths relative to the output folder): the Argo CD objects of every environment. */
+export function synthArgocd(synthesized: SynthesizedEnvironment[]): ManifestFile[] {
+  return argocdFiles(synthesized.map(({ env, files }) => ({ env, gitops: env.config.gitops, canaryHttpRoutes: canaryHttpRoutesOf(env), files })));
+}
+
+/** The HTTPRoutes whose weights Argo Rollouts' Gateway API plugin sets: the canaried workloads' routes on the Gateway API edge. */
+function canaryHttpRoutesOf(env: Environment): string[] {
+  if (env.config.edge.kind !== 'gateway') return [];
+  return [...(isCanary(env, 'backend') ? [API_ROUTE] : []), ...(isCanary(env, 'frontend') ? [FRONTEND_ROUTE] : [])];
 }
 
 /** Every environment's files, rendered to YAML. */

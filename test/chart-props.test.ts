@@ -55,14 +55,8 @@ const LABEL_SPEC_OWNERS: Record<string, string> = {
   SMOKE_LABELS: 'smoke.ts',
 };
 
-/** Charts that still take more than their own props. Shrinks to nothing; a file that complies must leave it. */
-const NOT_YET: string[] = ['argocd.ts'];
-
 test('every chart takes (scope, id, props): its own sections, the environment context and constructs, never the whole Environment', () => {
-  const offenders = chartFiles().filter((f) => !NOT_YET.includes(f)).flatMap((f) => chartProblems(f, read(f)));
-  expect(offenders).toEqual([]);
-  // The list of exceptions is exact: a chart converted leaves it, so it cannot slip back unnoticed.
-  expect(NOT_YET.filter((f) => chartProblems(f, read(f)).length === 0)).toEqual([]);
+  expect(chartFiles().flatMap((f) => chartProblems(f, read(f)))).toEqual([]);
 });
 
 test('the check finds each kind of reach past the props (it is not vacuous)', () => {

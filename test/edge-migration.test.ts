@@ -4,10 +4,9 @@
  * project, beside the new edge that serves the same TLS Secrets; removing the key retires it.
  */
 import { parse, stringify } from 'yaml';
-import { synthArgocd } from '../charts/argocd';
 import { ConfigError, type Environment, parseConfig } from '../lib/config';
 import { allFindings, contextOf, formatFinding } from '../lib/validate';
-import { synthEnvironment } from '../lib/pipeline';
+import { synthArgocd, synthEnvironment } from '../lib/pipeline';
 import { fixtureText } from './helpers';
 import { CRD_DIR } from './validate-fixtures';
 

@@ -4,12 +4,12 @@ import * as path from 'path';
 import Ajv from 'ajv';
 import addFormats from 'ajv-formats';
 import { parseAllDocuments } from 'yaml';
-import { ENV_SYNC_OPTIONS, ROOT_APPLICATION, synthArgocd, type SynthesizedEnvironment } from '../charts/argocd';
+import { ENV_SYNC_OPTIONS, ROOT_APPLICATION } from '../charts/argocd';
 import { parseConfig } from '../lib/config';
 import { ConfigError, type Environment } from '../lib/config';
 import { toYaml } from '../lib/output/write';
 import { loadCrds, validateCustomResource } from '../lib/validate/crd-schema';
-import { synthEnvironment } from '../lib/pipeline';
+import { synthArgocd, synthEnvironment, type SynthesizedEnvironment } from '../lib/pipeline';
 import { crossEnvironmentProblems } from '../lib/config/cross-environment';
 import { configEnvironments, environments, find, inlineEnvironment, FIXTURES, ROOT } from './helpers';
 

@@ -7,8 +7,7 @@ import * as path from 'path';
 import { allFindings, contextOf, formatFinding, validateEnvironments, validateObjects, validateTree } from '../lib/validate';
 import { readTree } from '../lib/output/write';
 import { WAIVERS_END, WAIVERS_START, waiverList, withWaiverList } from '../lib/docs/waivers';
-import { synthArgocd } from '../charts/argocd';
-import { synthEnvironment } from '../lib/pipeline';
+import { synthArgocd, synthEnvironment } from '../lib/pipeline';
 import { configEnvironments, ROOT, environments } from './helpers';
 import { CRD_DIR, productionContext, productionObjects } from './validate-fixtures';
 

@@ -5,8 +5,7 @@
  * larger (15,000 documents and 30,000 strings), with other seeds, runs in `npm run test:chaos` (test/chaos/yaml-emitter-corpus.test.ts).
  */
 import { parse } from 'yaml';
-import { synthArgocd } from '../charts/argocd';
-import { synthEnvironment } from '../lib/pipeline';
+import { synthArgocd, synthEnvironment } from '../lib/pipeline';
 import { emitPlain, toYamlDocument } from '../lib/output/yaml';
 import { toYaml } from '../lib/output/write';
 import { environments } from './helpers';
