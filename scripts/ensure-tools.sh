@@ -28,6 +28,8 @@ command -v alembic >/dev/null 2>&1 || missing+=(alembic)
 # PyYAML of the system python (the tests run /usr/bin/python3, not a python of a version manager)
 /usr/bin/python3 -c 'import yaml' >/dev/null 2>&1 || missing+=(python3-yaml)
 /usr/bin/python3 -c 'import pyflakes' >/dev/null 2>&1 || missing+=(python3-pyflakes)
+# redis-py for /usr/bin/python3: test/cache-tls.tools.test.ts connects with the backend's environment as the application would
+/usr/bin/python3 -c 'import redis' >/dev/null 2>&1 || missing+=(python3-redis)
 [ ${#missing[@]} -eq 0 ] && exit 0
 sudo=""
 [ "$(id -u)" -ne 0 ] && sudo="sudo"

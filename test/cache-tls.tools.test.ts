@@ -5,7 +5,8 @@
  * loopback). Shown: the set forms over TLS (replication, Sentinel), the ACL users work over TLS, the preStop
  * hand-over (the scripts' redis-cli --tls) works, a plain-text connection is refused on every port, redis-cli and
  * HAProxy refuse a certificate from another CA, a server re-reads its certificate on CONFIG SET tls-cert-file (how
- * a renewal is picked up without a restart), and `haproxy -c` accepts the generated TLS haproxy.cfg.
+ * a renewal is picked up without a restart), redis-py with the backend's generated environment connects (and refuses
+ * without the CA or under another name), and `haproxy -c` accepts the generated TLS haproxy.cfg.
  */
 import { execFileSync, spawnSync } from 'child_process';
 import * as fs from 'fs';
@@ -130,6 +131,41 @@ describe.each(['redis', 'valkey'] as CacheEngine[])('redis.tls on real %s server
     const config = /rename-command CONFIG (\S+)/.exec(cluster.v.nodeFiles[`${engine}.conf`])?.[1] ?? 'CONFIG';
     expect(await resp.once(port, cluster.admin, config, 'SET', 'tls-cert-file', path.join(cluster.tlsDir, 'tls.crt'), 'tls-key-file', path.join(cluster.tlsDir, 'tls.key'))).toBe('OK');
     expect(await peerSerial()).toBe(after);
+  });
+
+  test('redis-py with the backend\'s environment (REDIS_URL rediss://, REDIS_PASSWORD, REDIS_TLS_CA_FILE) writes through HAProxy; without the CA, or under a name the certificate lacks, it refuses', () => {
+    const objs = cluster.v.objects;
+    const c = objs.find((o) => o.kind === 'Deployment' && o.metadata.name === 'backend').spec.template.spec.containers[0];
+    const cm = (name: string, key: string) => objs.find((o) => o.kind === 'ConfigMap' && o.metadata.name === name).data[key];
+    const env: Record<string, string> = {};
+    for (const e of c.env.filter((x: any) => x.name.startsWith('REDIS_'))) {
+      if (e.valueFrom?.configMapKeyRef) env[e.name] = cm(e.valueFrom.configMapKeyRef.name, e.valueFrom.configMapKeyRef.key);
+      else if (e.valueFrom?.secretKeyRef) env[e.name] = cluster.secret[e.valueFrom.secretKeyRef.key];
+    }
+    expect(env.REDIS_URL).toBe('rediss://backend@redis:6379/0');
+    expect(env.REDIS_TLS_CA_FILE).toBe('/etc/pensioen/redis-ca/ca.crt');
+    // The backend's volume projects ca.crt of the servers' certificate Secret there: the CA file here.
+    const vol = objs.find((o) => o.kind === 'Deployment' && o.metadata.name === 'backend').spec.template.spec.volumes.find((v: any) => v.name === 'redis-ca');
+    expect(vol.secret).toMatchObject({ secretName: `${engine}-tls`, items: [{ key: 'ca.crt', path: 'ca.crt' }] });
+    env.REDIS_TLS_CA_FILE = path.join(cluster.tlsDir, 'ca.crt');
+    // Service `redis` (the URL's host) is HAProxy on loopback here: name resolution only is redirected; the TLS host
+    // name check still compares "redis" with the certificate.
+    const script = [
+      'import os, socket, sys, redis',
+      'real = socket.getaddrinfo',
+      'socket.getaddrinfo = lambda h, p, *a, **k: real("127.0.0.1", int(os.environ["PROXY_PORT"]), *a, **k) if h in ("redis", "elsewhere") else real(h, p, *a, **k)',
+      'ca = {"ssl_ca_certs": os.environ["REDIS_TLS_CA_FILE"]} if sys.argv[1] == "ca" else {}',
+      'r = redis.Redis.from_url(os.environ["REDIS_URL"], password=os.environ["REDIS_PASSWORD"], ssl_check_hostname=True, **ca)',
+      'try:',
+      '    r.set("py:k", "v"); print(r.get("py:k").decode())',
+      'except redis.exceptions.ConnectionError as e:',
+      '    print("refused:", e)',
+    ].join('\n');
+    const py = (mode: string, extra: Record<string, string> = {}) => execFileSync('/usr/bin/python3', ['-c', script, mode], { env: { PATH: process.env.PATH, PROXY_PORT: String(cluster.proxyPort), ...env, ...extra }, encoding: 'utf8' }).trim();
+    expect(py('ca')).toBe('v');
+    expect(py('no-ca')).toMatch(/^refused:.*certificate verify failed/);
+    // The host name check is on: the same server under a name the certificate does not hold is refused.
+    expect(py('ca', { REDIS_URL: 'rediss://backend@elsewhere:6379/0' })).toMatch(/^refused:.*(hostname|match)/i);
   });
 
   test('haproxy -c accepts the generated TLS haproxy.cfg (certificate, key file and CA where the pod mounts them)', () => {
