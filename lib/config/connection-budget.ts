@@ -13,7 +13,10 @@ export const databaseLimitsShape = {
     .describe('Connections kept free for everything that is not a backend pod: superuser_reserved_connections, postgres_exporter, the migration Job, an operator\'s psql'),
 };
 
-/** Pods that may run at once at the maximum: the HPA's maxReplicas (or replicas) plus the rollout's surge (25%, rounded up). */
+/**
+ * Pods that may run at once at the maximum: the HPA's maxReplicas (or replicas) plus the rollout's surge (25%,
+ * rounded up), or with `delivery.strategy: canary` a full canary set beside the stable one.
+ */
 export function maxBackendPods(c: { backend: { replicas: number; autoscaling: { enabled: boolean; maxReplicas: number } }; delivery?: { strategy: string } }): { pods: number; max: number; surge: number; surgeText: string } {
   const max = c.backend.autoscaling.enabled ? c.backend.autoscaling.maxReplicas : c.backend.replicas;
   // A canary at 100% runs a full canary ReplicaSet beside the full stable one (an abort is instant because the
