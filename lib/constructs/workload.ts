@@ -21,6 +21,7 @@ import { type ApiObject, Chart, JsonPatch } from 'cdk8s';
 import { Construct } from 'constructs';
 import { ServiceMonitor, ServiceMonitorSpecEndpointsRelabelingsAction, ServiceMonitorSpecEndpointsScheme } from '../../imports/prom-servicemonitors-monitoring.coreos.com';
 import type { EnvContext } from '../config/context';
+import { DNS_LABEL } from '../config/types';
 import { k8s } from '../k8s';
 import { type HardenedContainerProps, hardenedContainer, hardenedPodSpec, withPreStopSleep } from '../k8s/hardened';
 import { type LabelSpec, labels, meta, selectorLabels } from '../k8s/labels';
@@ -134,8 +135,6 @@ export interface ServiceMonitorOptions {
   /** Pod labels copied to the series (the canary's `rollouts-pod-template-hash`). @default - none */
   readonly podTargetLabels?: string[];
 }
-
-const DNS_LABEL = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
 
 export class Workload extends Construct {
   /** The Deployment; its preStop `sleep` actions (newer than the 1.27 types) are JSON patches. None with `controller`. */

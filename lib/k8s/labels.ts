@@ -32,12 +32,15 @@ export function versionOfImage(image: string): string {
   return lastColon > noDigest.lastIndexOf('/') ? asLabelValue(noDigest.slice(lastColon + 1)) : 'digest';
 }
 
+/** A Kubernetes label value: at most 63 characters (checked apart), empty or starting and ending with a letter or digit. */
+export const LABEL_VALUE = /^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$/;
+
 /**
  * A tag as a label value (at most 63 characters, starting and ending with a letter or digit): unchanged when
  * it already is one; otherwise its first characters plus 8 hex of its SHA-256, so different tags stay different.
  */
 export function asLabelValue(tag: string): string {
-  if (tag.length <= 63 && /^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$/.test(tag)) return tag;
+  if (tag.length <= 63 && LABEL_VALUE.test(tag)) return tag;
   const hash = createHash('sha256').update(tag).digest('hex').slice(0, 8);
   const head = tag.replace(/[^-A-Za-z0-9_.]/g, '-').slice(0, 54).replace(/^[^A-Za-z0-9]+/, '').replace(/[^A-Za-z0-9]+$/, '');
   return head ? `${head}-${hash}` : hash;

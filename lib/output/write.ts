@@ -3,6 +3,7 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
+import { DNS_LABEL } from '../config/types';
 import { toYamlDocument } from './yaml';
 
 /** One YAML file with its objects, in apply order. */
@@ -25,7 +26,6 @@ export function toYaml(objects: Record<string, any>[], source?: string): string 
   return out;
 }
 
-const DNS_LABEL = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
 
 /** The file that marks a folder as synth's own output: only such a folder is ever replaced. */
 export const MARKER = '.pensioen-synth';

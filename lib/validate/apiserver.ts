@@ -14,6 +14,7 @@
  * kubectl.kubernetes.io/last-applied-configuration annotation, which counts against the 256 KiB
  * annotation limit. Rules and sources: docs/validation-rules.md.
  */
+import { LABEL_VALUE } from '../k8s/labels';
 import { parseQuantity } from '../k8s/quantity';
 import { type Finding, type K8sObject, findingOf } from './types';
 import { containersOf, podTemplateOf } from './workloads';
@@ -22,7 +23,6 @@ export const DNS1123_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 export const DNS1123_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
 const DNS1035_LABEL = /^[a-z]([-a-z0-9]*[a-z0-9])?$/;
 const QUALIFIED_NAME = /^([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]$/;
-export const LABEL_VALUE = /^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$/;
 const CONFIG_MAP_KEY = /^[-._a-zA-Z0-9]+$/;
 const ENV_VAR_NAME = /^[-._a-zA-Z][-._a-zA-Z0-9]*$/;
 const IANA_SVC_NAME = /^[a-z0-9]([a-z0-9-]*[a-z0-9])?$/;
