@@ -84,10 +84,14 @@ function withEdgeCa(pod: k8s.PodSpec, ca: { name: string; key: string }): k8s.Po
  * `kubectl apply -f dist/<env>/` does not read: docs/delivery.md runs it after the rollout.
  */
 export class SmokeChart extends EnvChart {
+  /** The smoke test's pods, as a NetworkPolicy peer (charts/network-policies.ts admits them to both workloads). */
+  readonly peer: k8s.NetworkPolicyPeer;
+
   constructor(scope: Construct, id: string, props: SmokeChartProps) {
     super(scope, id, props.env, '60-smoke.yaml');
     const env = props.env;
     const selector = selectorLabels(env, SMOKE_LABELS);
+    this.peer = { podSelector: { matchLabels: selector } };
     new k8s.KubeServiceAccount(this, 'service-account', {
       metadata: meta(env, SMOKE_JOB, SMOKE_LABELS),
       automountServiceAccountToken: false,

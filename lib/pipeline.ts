@@ -30,7 +30,7 @@ import { type Environment, loadEnvironments } from './config';
 import { certificateEdge, runningEdges } from './config/edge';
 import { edgeCertificates } from './edge/acme';
 import { frontendApiUrl } from './config/frontend-api-url';
-import { SMOKE_LABELS, edgeCaSecret, edgeTlsOf, smokeEnv } from './delivery/smoke';
+import { edgeCaSecret, edgeTlsOf, smokeEnv } from './delivery/smoke';
 import { edgeSolvesHttp01, edgeSourcesOf } from './edge/sources';
 import { databaseClientOf, databaseEgressOf } from './database/client';
 import { grantContainer, managedAppRole } from './database/roles';
@@ -46,7 +46,7 @@ import { cacheMetricsServiceLabels, redisClientConfig } from './redis/topology';
 import { cacheCaVolume } from './redis/tls';
 import { databaseCaVolume } from './database/connection';
 import { signaturePolicy } from './images/signature-policy';
-import { instanceOf, selectorLabels } from './k8s/labels';
+import { instanceOf } from './k8s/labels';
 import { fromPrometheus } from './k8s/network';
 import { secretStorePolicy } from './secrets/store-policy';
 import { secretSourcesOf } from './config/secret-sources';
@@ -135,26 +135,6 @@ export function buildApp(env: Environment): { app: App; charts: EnvChart[] } {
       ...optional('edgeMetrics', edgeMetricsSource(env)),
     })
     : undefined;
-  const networkPolicies = new NetworkPoliciesChart(app, 'network-policies', {
-    env: context,
-    network: c.network,
-    backend: backend.workload,
-    frontend: frontend.workload,
-    edge: edgeSourcesOf(env),
-    databaseEgress: databaseEgressOf(env),
-    ...(c.redis.mode === 'managed' ? { managedCache: { cidrs: c.redis.managed!.cidrs, port: c.redis.managed!.port } } : {}),
-    ...(c.delivery.smoke.enabled ? { smoke: { podSelector: { matchLabels: selectorLabels(env, SMOKE_LABELS) } } } : {}),
-    ...optional('postgresExporter', monitoring?.postgresExporter),
-    http01Solver: edgeSolvesHttp01(env),
-  });
-  const redis = new RedisChart(app, 'redis', { env: context, redis: c.redis, secret: c.secrets.redis, backend: backend.workload, prometheus });
-  // The edge, and during a migration (edge.migrateFrom) the one being retired too: 40-ingress.yaml, 40-gateway.yaml.
-  const certificates = (edge: 'ingress' | 'gateway') => optional('certificates', certificateEdge(c.edge) === edge ? edgeCertificates(env) : undefined);
-  const edgeTargets = { backend: backend.workload, frontend: frontend.workload, privatePaths: c.backend.privatePaths };
-  const canaryServices = { ...optional('backend', backend.canaryService), ...optional('frontend', frontend.canaryService) };
-  const edges = runningEdges(c.edge).sort().map((k) => (k === 'gateway'
-    ? new GatewayChart(app, 'gateway', { env: context, edge: c.edge, ingress: c.ingress, ...edgeTargets, canaryServices, ...certificates('gateway') })
-    : new IngressChart(app, 'ingress', { env: context, ingress: c.ingress, ...edgeTargets, ...certificates('ingress') })));
   const s = c.delivery.smoke;
   const smokeJob = {
     env: context,
@@ -166,6 +146,26 @@ export function buildApp(env: Environment): { app: App; charts: EnvChart[] } {
   const smoke = s.enabled
     ? new SmokeChart(app, 'smoke', { ...smokeJob, backend: backend.workload, frontend: frontend.workload, edge: edgeSourcesOf(env), argocdHook: c.gitops.enabled })
     : undefined;
+  const networkPolicies = new NetworkPoliciesChart(app, 'network-policies', {
+    env: context,
+    network: c.network,
+    backend: backend.workload,
+    frontend: frontend.workload,
+    edge: edgeSourcesOf(env),
+    databaseEgress: databaseEgressOf(env),
+    ...(c.redis.mode === 'managed' ? { managedCache: { cidrs: c.redis.managed!.cidrs, port: c.redis.managed!.port } } : {}),
+    ...optional('smoke', smoke?.peer),
+    ...optional('postgresExporter', monitoring?.postgresExporter),
+    http01Solver: edgeSolvesHttp01(env),
+  });
+  const redis = new RedisChart(app, 'redis', { env: context, redis: c.redis, secret: c.secrets.redis, backend: backend.workload, prometheus });
+  // The edge, and during a migration (edge.migrateFrom) the one being retired too: 40-ingress.yaml, 40-gateway.yaml.
+  const certificates = (edge: 'ingress' | 'gateway') => optional('certificates', certificateEdge(c.edge) === edge ? edgeCertificates(env) : undefined);
+  const edgeTargets = { backend: backend.workload, frontend: frontend.workload, privatePaths: c.backend.privatePaths };
+  const canaryServices = { ...optional('backend', backend.canaryService), ...optional('frontend', frontend.canaryService) };
+  const edges = runningEdges(c.edge).sort().map((k) => (k === 'gateway'
+    ? new GatewayChart(app, 'gateway', { env: context, edge: c.edge, ingress: c.ingress, ...edgeTargets, canaryServices, ...certificates('gateway') })
+    : new IngressChart(app, 'ingress', { env: context, ingress: c.ingress, ...edgeTargets, ...certificates('ingress') })));
   // Without Argo CD the Job goes to post-apply/, which `kubectl apply -f dist/<env>/` does not read.
   const smokeTest = s.enabled && !c.gitops.enabled ? new SmokeJobChart(app, 'smoke-job', smokeJob) : undefined;
   const charts = [namespace, secrets, database, migrations, backend, frontend, networkPolicies, redis, ...edges, monitoring, smoke, smokeTest];

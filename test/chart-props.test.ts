@@ -73,6 +73,11 @@ test('the check finds each kind of reach past the props (it is not vacuous)', ()
   expect(chartProblems('ingress.ts', ingress.replace("import type { EnvConfig } from '../lib/config';", "import type { EnvConfig, Environment } from '../lib/config';"))).toEqual(['ingress.ts: imports Environment from lib/config']);
 });
 
+test('the wiring hands a chart the pods of another from that chart, never recomputed from a label spec', () => {
+  const pipeline = fs.readFileSync(path.join(ROOT, 'lib/pipeline.ts'), 'utf8');
+  expect(chartProblems('lib/pipeline.ts', pipeline).filter((p) => p.includes('computes the selector'))).toEqual([]);
+});
+
 test('only lib/pipeline.ts (and the command line) builds charts', () => {
   const libFiles: string[] = [];
   const walk = (d: string) => {
