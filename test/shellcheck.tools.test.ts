@@ -1,6 +1,6 @@
 /**
  * shellcheck (Debian package, scripts/ensure-tools.sh) on every shell script the output holds, in every fixture
- * environment and the cache variants: `sh -c` / `bash -c` scripts of containers, init containers, probes and
+ * environment and the cache variants (both engines, with and without `redis.tls`): `sh -c` / `bash -c` scripts of containers, init containers, probes and
  * lifecycle hooks (migration waits), and every ConfigMap value that is a script (a `#!` line or a `.sh` key:
  * the Redis and Sentinel start scripts, the preStop hand-over and common.sh they source, followed as they run). Each is checked with the shell it runs under and must pass without
  * any finding (style included), so a quoting or portability slip in a generated script fails here first. The script
@@ -79,7 +79,9 @@ function shellcheck(scripts: Script[]): string[] {
 
 const variants = () => [
   ...environments().map((e) => ({ name: e.name, objects: objectsOf(e) })),
-  ...[{ engine: 'redis' }, { engine: 'valkey' }, { mode: 'managed', managed: MANAGED }].map((redis) => {
+  // With redis.tls every redis-cli of the scripts and probes carries --tls --cacert <file>.
+  ...[{ engine: 'redis' }, { engine: 'valkey' }, { mode: 'managed', managed: MANAGED },
+    ...(['redis', 'valkey'] as const).map((engine) => ({ engine, url: 'rediss://redis:6379/0', tls: { enabled: true } }))].map((redis) => {
     const env = cacheEnv(redis, 'staging');
     return { name: `staging (redis: ${JSON.stringify(redis)})`, objects: objectsOf(env) };
   }),
@@ -91,6 +93,8 @@ test('every generated shell script passes shellcheck, in every fixture environme
   const where = scripts.map((s) => s.where).join('\n');
   for (const k of ['common.sh', 'start-redis.sh', 'start-sentinel.sh', 'prestop-redis.sh']) expect(where).toContain(`ConfigMap/redis-node data.${k}`);
   expect(where).toContain('ConfigMap/valkey-node data.start-redis.sh');
+  // the TLS variants' scripts and probes (redis-cli --tls --cacert ...) are among them
+  expect(scripts.filter((s) => s.text.includes('-cli --tls --cacert /etc/pensioen/redis-tls/ca.crt')).map((s) => s.name).sort()).toEqual(expect.arrayContaining(['common.sh', 'prestop-redis.sh', 'inline-0']));
   expect(where).toMatch(/Job\/\S+ spec\.template\.spec\.containers\[0\]\.command/);
   expect(where).toMatch(/Deployment\/backend spec\.template\.spec\.initContainers\[0\]\.command/);
   expect(scripts.length).toBeGreaterThan(5);
