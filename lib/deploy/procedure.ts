@@ -102,12 +102,7 @@ export function kubectlProcedure(env: Environment, objects: Obj[]): Procedure {
   const smokeSteps: Step[] = smoke ? [{
     title: 'Smoke test',
     why: 'the API through its Service and the edge host, the database and cache in its health JSON, the frontend page ([delivery.md](delivery.md#smoke-test-after-every-sync)); the Job is replaced on every run',
-    commands: [
-      `kubectl -n ${ns} delete job ${SMOKE_JOB} --ignore-not-found`,
-      `kubectl apply -f dist/${smoke.__file}`,
-      `kubectl -n ${ns} wait --for=condition=complete job/${SMOKE_JOB} --timeout=${(smoke.spec.activeDeadlineSeconds ?? 300) + 60}s || { kubectl -n ${ns} logs job/${SMOKE_JOB}; false; }`,
-      `kubectl -n ${ns} logs job/${SMOKE_JOB}   # ends with "smoke test passed"`,
-    ],
+    commands: smokeCommands(ns, `dist/${smoke.__file}`, smoke.spec.activeDeadlineSeconds ?? 300),
   }] : [];
   install.push(...smokeSteps);
 
@@ -129,6 +124,16 @@ export function kubectlProcedure(env: Environment, objects: Obj[]): Procedure {
     ],
   }] : [];
   return { install, upgrade, failedMigration };
+}
+
+/** Running the smoke test Job from its file (post-apply/, outside what `kubectl apply -f dist/<env>/` reads): replaced on every run. */
+export function smokeCommands(ns: string, file: string, activeDeadlineSeconds: number): string[] {
+  return [
+    `kubectl -n ${ns} delete job ${SMOKE_JOB} --ignore-not-found`,
+    `kubectl apply -f ${file}`,
+    `kubectl -n ${ns} wait --for=condition=complete job/${SMOKE_JOB} --timeout=${activeDeadlineSeconds + 60}s || { kubectl -n ${ns} logs job/${SMOKE_JOB}; false; }`,
+    `kubectl -n ${ns} logs job/${SMOKE_JOB}   # ends with "smoke test passed"`,
+  ];
 }
 
 /** A duration of Argo Rollouts (`30s`, `5m`, `1h`) in seconds. */

@@ -12,6 +12,7 @@ import { withReference } from './config-reference';
 import { withSecretsSection } from './secrets';
 import { withWaiverList } from './waivers';
 import { withProcedureSection } from './procedure';
+import { withReleaseCommands } from './delivery';
 
 export interface GeneratedSection {
   /** Path of the Markdown file, relative to the repository root. */
@@ -28,9 +29,10 @@ export const GENERATED_SECTIONS: readonly GeneratedSection[] = [
   { file: 'docs/validation.md', what: 'waived findings (from validation.waivers in config/)', update: withWaiverList },
 ];
 
-/** Sections generated from dist/ under a root (docs/onprem-install.md's procedure). */
+/** Sections generated from dist/ under a root (docs/onprem-install.md's procedure, docs/delivery.md's release commands). */
 export const distSections = (root: string): GeneratedSection[] => [
   { file: 'docs/onprem-install.md', what: 'the kubectl install procedure (from dist/ by lib/deploy/procedure.ts)', update: withProcedureSection(root) },
+  { file: 'docs/delivery.md', what: 'the kubectl release and smoke test commands per strategy (lib/docs/delivery.ts, from dist/ and lib/deploy/procedure.ts)', update: withReleaseCommands(root) },
 ];
 
 /** Every generated file's current text, by path relative to `root`, applying each section in turn. */
