@@ -128,7 +128,7 @@ export function buildApp(env: Environment): { app: App; charts: EnvChart[] } {
       ...optional('backendScrape', canaryScrape(env, backend.workload)),
       alertGroups: alertGroups(env),
       sloGroups: sloRuleGroups(env),
-      ...(m.alerting.enabled ? { alertmanagerConfig: alertmanagerConfigSpec(env) } : {}),
+      ...(m.alerting.enabled ? { alertmanagerConfig: alertmanagerConfigSpec(m) } : {}),
       dashboard: dashboardJson(env),
       ...optional('cacheMetrics', cacheMetricsServiceLabels(env)),
       ...optional('postgres', cnpg ? { cnpgClusters: clusterNames(cnpg) } : m.postgresExporter.enabled ? { exporterSecret: c.secrets.monitoringDatabase } : undefined),

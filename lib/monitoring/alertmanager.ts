@@ -16,7 +16,7 @@ import {
   AlertmanagerConfigSpecInhibitRulesTargetMatchMatchType as TargetMatchType, AlertmanagerConfigSpecRouteMatchersMatchType as RouteMatchType,
   type AlertmanagerConfigSpecRoute,
 } from '../../imports/prom-alertmanagerconfigs-monitoring.coreos.com';
-import type { Environment } from '../config';
+import type { EnvConfig } from '../config';
 import { NULL_RECEIVER } from './alerting-schema';
 import { ALERTMANAGER_CONFIG } from './names';
 import { HEARTBEAT_ALERT, HEARTBEAT_RECEIVER, heartbeatTiming } from './heartbeat';
@@ -52,8 +52,9 @@ const eq = (name: string, value: string): Matcher => ({ name, value, matchType: 
 const SLACK_TITLE = '[{{ .Status | toUpper }}{{ if eq .Status "firing" }}:{{ .Alerts.Firing | len }}{{ end }}] {{ .CommonLabels.alertname }} ({{ .CommonLabels.namespace }}, {{ .CommonLabels.severity }})';
 const SLACK_TEXT = '{{ range .Alerts }}*{{ .Annotations.summary }}*\n{{ .Annotations.description }}\nRunbook: {{ .Annotations.runbook_url }}\n{{ end }}';
 
-export function alertmanagerConfigSpec(env: Environment): AmcSpec {
-  const a = env.config.monitoring.alerting;
+/** The AlertmanagerConfig's spec from `monitoring.alerting` (receivers, routes) and `monitoring.heartbeat`. */
+export function alertmanagerConfigSpec(monitoring: EnvConfig['monitoring']): AmcSpec {
+  const a = monitoring.alerting;
   const receivers: AmcReceiver[] = [{ name: NULL_RECEIVER }];
   for (const [name, r] of Object.entries(a.receivers)) {
     if (r.pagerduty?.routingKey) {
@@ -85,7 +86,7 @@ export function alertmanagerConfigSpec(env: Environment): AmcSpec {
   }
   // The heartbeat (lib/monitoring/heartbeat.ts): the dead man's switch gets only the Watchdog, never a
   // resolved message (a "resolved" POST would count as a ping while the Watchdog is gone).
-  const hb = env.config.monitoring.heartbeat;
+  const hb = monitoring.heartbeat;
   if (hb) {
     receivers.push({
       name: HEARTBEAT_RECEIVER,

@@ -6,10 +6,13 @@
  * and 6h). The factors follow from those budget shares and the SLO window (30d: exactly 14.4, 6, 3, 1).
  * Everything goes into the PrometheusRule `pensioen-slo`.
  */
-import type { Environment } from '../config';
+import type { EnvConfig } from '../config';
 import { durationSeconds } from './prom-types';
 import { backendMetrics, leMatcher } from './metrics';
 import type { AlertRule } from './rule-types';
+
+/** What the SLO rules read: `monitoring` (jobs, metric names, objectives) and the namespace; an `Environment` is one. */
+export type SloEnv = { readonly config: Pick<EnvConfig, 'monitoring' | 'namespace'> };
 
 export interface RecordingRule {
   readonly record: string;
@@ -77,7 +80,7 @@ export interface SloDef {
   errorRatio(window: string): string;
 }
 
-export function slos(env: Environment): SloDef[] {
+export function slos(env: SloEnv): SloDef[] {
   const c = env.config;
   const m = c.monitoring;
   const s = m.slo;
@@ -115,7 +118,7 @@ export function slos(env: Environment): SloDef[] {
   return out;
 }
 
-export function sloRuleGroups(env: Environment): SloRuleGroup[] {
+export function sloRuleGroups(env: SloEnv): SloRuleGroup[] {
   const c = env.config;
   const m = c.monitoring;
   const window = m.slo.window;
