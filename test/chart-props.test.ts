@@ -6,6 +6,21 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { ROOT } from './helpers';
+import type { EnvConfig, Environment } from '../lib/config';
+import type { EnvContext } from '../lib/config/context';
+import type { ArgoEnvironment } from '../charts/argocd';
+import type { BackendChartProps } from '../charts/backend';
+import type { DatabaseChartProps } from '../charts/database';
+import type { ExternalSecretsChartProps } from '../charts/external-secrets';
+import type { FrontendChartProps } from '../charts/frontend';
+import type { GatewayChartProps } from '../charts/gateway';
+import type { IngressChartProps } from '../charts/ingress';
+import type { MigrationsChartProps } from '../charts/migrations';
+import type { MonitoringChartProps } from '../charts/monitoring';
+import type { NamespaceChartProps } from '../charts/namespace';
+import type { NetworkPoliciesChartProps } from '../charts/network-policies';
+import type { RedisChartProps } from '../charts/redis';
+import type { SmokeChartProps, SmokeJobProps } from '../charts/smoke';
 
 const CHARTS = path.join(ROOT, 'charts');
 const chartFiles = () => fs.readdirSync(CHARTS).filter((f) => f.endsWith('.ts')).sort();
@@ -90,4 +105,23 @@ test('only lib/pipeline.ts (and the command line) builds charts', () => {
   walk('lib');
   const builders = [...libFiles, 'main.ts'].filter((f) => /new \w+Chart\(/.test(fs.readFileSync(path.join(ROOT, f), 'utf8')));
   expect(builders).toEqual(['lib/pipeline.ts']);
+});
+
+/**
+ * The fields of props type `P` that could hold a whole `Environment` or `EnvConfig` (or are `any`): a chart given
+ * one could read every section again. Checked by the compiler (`tsc -b` type-checks test/).
+ */
+type WholeConfigFields<P> = { [K in keyof P]-?: NonNullable<P[K]> extends Environment | EnvConfig | { readonly config: EnvConfig } ? K : never }[keyof P];
+type AllProps = BackendChartProps | DatabaseChartProps | ExternalSecretsChartProps | FrontendChartProps | GatewayChartProps
+  | IngressChartProps | MigrationsChartProps | MonitoringChartProps | NamespaceChartProps | NetworkPoliciesChartProps
+  | RedisChartProps | SmokeChartProps | SmokeJobProps | ArgoEnvironment;
+type Offending = AllProps extends infer P ? (P extends unknown ? WholeConfigFields<P> : never) : never;
+
+test('no chart props type has a field that holds the whole Environment or EnvConfig (a compile-time check)', () => {
+  const none: [Offending] extends [never] ? true : false = true;
+  expect(none).toBe(true);
+  // Not vacuous: a props type with the whole environment or config, or an `any`, is caught; the context is not.
+  const caught: [WholeConfigFields<{ env: Environment; c?: EnvConfig; x: any; ctx: EnvContext; s: EnvConfig['redis'] }>] extends ['env' | 'c' | 'x'] ? true : false = true;
+  const exact: ['env' | 'c' | 'x'] extends [WholeConfigFields<{ env: Environment; c?: EnvConfig; x: any; ctx: EnvContext; s: EnvConfig['redis'] }>] ? true : false = true;
+  expect([caught, exact]).toEqual([true, true]);
 });
