@@ -27,6 +27,7 @@ import { SmokeChart, SmokeJobChart } from '../charts/smoke';
 import { chartsToJson } from './constructs/charts-to-json';
 import type { EnvChart, EnvContext } from './constructs/env-chart';
 import { type Environment, loadEnvironments } from './config';
+import { envContextOf } from './config/context';
 import { certificateEdge, runningEdges } from './config/edge';
 import { edgeCertificates } from './edge/acme';
 import { frontendApiUrl } from './config/frontend-api-url';
@@ -63,8 +64,8 @@ import { type Finding, contextOf, validateEnvironments, validateObjects, withSec
 export function buildApp(env: Environment): { app: App; charts: EnvChart[] } {
   const app = new App();
   const c = env.config;
-  // The environment context (lib/config/context.ts): an Environment is one; charts see only its shared part.
-  const context: EnvContext = env;
+  // The environment context (lib/config/context.ts): only the part every chart shares, as its own object.
+  const context: EnvContext = envContextOf(env);
   const namespace = new NamespaceChart(app, 'namespace', { env: context, signaturePolicy: signaturePolicy(env) });
   const secrets = c.secretsProvider.type === 'external-secrets'
     ? new ExternalSecretsChart(app, 'external-secrets', {

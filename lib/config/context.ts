@@ -23,3 +23,23 @@ export interface EnvContext {
 
 /** Where the cluster DNS runs: every pod's egress policy allows it. */
 export type ClusterDns = Pick<EnvConfig['network'], 'dnsNamespace' | 'dnsPodLabels'>;
+
+/**
+ * The context of an environment as its own object: only what `EnvContext` names, so that a chart cannot reach a
+ * config section through its context even by a cast.
+ */
+export function envContextOf(env: EnvContext): EnvContext {
+  const c = env.config;
+  return {
+    name: env.name,
+    file: env.file,
+    config: {
+      namespace: c.namespace,
+      instance: c.instance,
+      registry: c.registry,
+      pod: c.pod,
+      backend: { image: c.backend.image },
+      network: { dnsNamespace: c.network.dnsNamespace, dnsPodLabels: c.network.dnsPodLabels },
+    },
+  };
+}
