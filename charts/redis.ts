@@ -14,7 +14,7 @@ import {
 import { cacheImage } from '../lib/redis/schema';
 import { ADMIN_USER, CACHE_USERS, type CacheUser, aclConf, passwordVar, previousPasswordVar, sentinelAclConf, userPreviousKey, userSecretKey } from '../lib/redis/acl';
 import { ManagedCacheExporter } from '../lib/redis/managed';
-import { CacheCertificates, cacheTlsEnabled, cliCommand, tlsMount, tlsVolume, TLS_CA_FILE } from '../lib/redis/tls';
+import { CacheCertificates, cacheTlsEnabled, cliCommand, tlsMount, tlsReloadAnnotations, tlsVolume, TLS_CA_FILE } from '../lib/redis/tls';
 
 /** UIDs of the official images' own users. */
 const REDIS_UID = 999;
@@ -227,8 +227,10 @@ export class RedisChart extends EnvChart {
       },
     };
 
+    // With tls.restartOnRenewal reloader: Reloader rolls the servers and HAProxy onto a renewed certificate.
+    const reload = tlsReloadAnnotations(env);
     new k8s.KubeStatefulSet(this, 'statefulset', {
-      metadata: meta(env, STATEFULSET, redisSpec),
+      metadata: meta(env, STATEFULSET, redisSpec, reload),
       spec: {
         serviceName: n.headless,
         replicas: r.replicas,
@@ -263,7 +265,7 @@ export class RedisChart extends EnvChart {
 
     // ---- HAProxy: Service `redis` always reaches the current primary. It keeps serving for
     // pod.preStopSleepSeconds after it leaves the Service endpoints.
-    new Workload(this, 'haproxy', {
+    const haproxy = new Workload(this, 'haproxy', {
       name: HAPROXY_DEPLOYMENT,
       labels: proxySpec,
       containers: [{
@@ -290,6 +292,7 @@ export class RedisChart extends EnvChart {
       pdb: r.haproxy.pdb,
       maxSurge: 1,
     });
+    for (const [k, v] of Object.entries(reload ?? {})) haproxy.deployment!.metadata.addAnnotation(k, v);
 
     // ---- NetworkPolicies (on top of the namespace's default deny)
     const npSpec = { name: 'redis', component: 'network-policy' };

@@ -113,13 +113,14 @@ describe.each(['redis', 'valkey'] as CacheEngine[])('redis.tls on, engine %s', (
     expect(b.containers[0].volumeMounts).toContainEqual({ name: 'redis-ca', mountPath: '/etc/pensioen/redis-ca', readOnly: true });
   });
 
-  test('turning it on changes only the cache objects, the backend and its ConfigMap; NetworkPolicies keep their ports', () => {
+  test('turning it on changes only the cache objects, the backend and its ConfigMap, and the alerts (RedisTlsCertificateNotLoaded); NetworkPolicies keep their ports', () => {
     const key = (o: Record<string, any>) => `${o.kind}/${o.metadata.name}`;
     const before = new Map(strip(off).map((o) => [key(o), JSON.stringify(o)]));
     const changed = strip(on).filter((o) => before.get(key(o)) !== JSON.stringify(o)).map(key).sort();
     expect(changed).toEqual([
       'Certificate/redis-tls-ca', `Certificate/${sts}-tls`, 'ConfigMap/redis-config', 'ConfigMap/redis-haproxy', `ConfigMap/${sts}-node`,
       'Deployment/backend', 'Deployment/redis-haproxy', 'Issuer/redis-tls-ca', 'Issuer/redis-tls-selfsigned', `StatefulSet/${sts}`,
+      'PrometheusRule/pensioen-alerts',
     ].sort());
     expect(strip(on).length).toBe(strip(off).length + 4);
   });
@@ -151,11 +152,41 @@ describe('config rules of redis.tls', () => {
       'config/staging.yaml: redis.tls.issuerRef.name: "letsencrypt-prod" is an ACME issuer (certManager.issuers, type acme-http01): an ACME CA never signs the cache\'s cluster-internal names (allowed: a ca or vault issuer, or leave issuerRef out for the cache\'s own CA)',
     ]);
     expect(problems({ ...TLS, tls: { enabled: true, issuerRef: { name: 'x', kind: 'Secret' } } }).join('\n')).toMatch(/^config\/staging\.yaml: redis\.tls\.issuerRef\.kind: .*Issuer.*ClusterIssuer/);
-    expect(problems({ ...TLS, tls: { enabled: true, clientCertificates: true } }).join('\n')).toBe('config/staging.yaml: redis.tls.clientCertificates: unknown key (allowed: enabled, issuerRef)');
+    expect(problems({ ...TLS, tls: { enabled: true, clientCertificates: true } }).join('\n')).toBe('config/staging.yaml: redis.tls.clientCertificates: unknown key (allowed: enabled, issuerRef, restartOnRenewal)');
   });
 
   test('with a managed cache, redis.tls is refused in favour of managed.tls', () => {
     expect(problems({ mode: 'managed', managed: { host: 'cache.example.internal', cidrs: ['10.30.0.0/24'] }, tls: { enabled: true } }))
       .toContain('config/staging.yaml: redis.tls: only with mode in-cluster: the TLS of a managed cache is redis.managed.tls (allowed with mode managed: mode, managed, maxmemoryPolicy, exporter)');
+  });
+});
+
+describe('redis.tls.restartOnRenewal: who rolls the pods onto a renewed certificate', () => {
+  const RELOAD = 'secret.reloader.stakater.com/reload';
+  const workloads = (objs: Record<string, any>[]) => objs.filter((o) => ['StatefulSet', 'Deployment'].includes(o.kind));
+  const annotated = (objs: Record<string, any>[]) => workloads(objs).filter((o) => o.metadata.annotations?.[RELOAD] !== undefined)
+    .map((o) => `${o.kind}/${o.metadata.name}: ${o.metadata.annotations[RELOAD]}`).sort();
+
+  test.each(['redis', 'valkey'] as CacheEngine[])('reloader (engine %s): the cache StatefulSet and the HAProxy Deployment name the certificate Secret, nothing else does', (engine) => {
+    const env = cacheEnv({ engine, ...TLS, tls: { enabled: true, restartOnRenewal: 'reloader' } });
+    const objs = objectsOf(env);
+    expect(annotated(objs)).toEqual([`Deployment/redis-haproxy: ${engine}-tls`, `StatefulSet/${engine}: ${engine}-tls`]);
+    // On the workloads' own metadata (where Reloader reads it), not on the pod templates: the annotation itself rolls nothing.
+    for (const w of workloads(objs)) expect(w.spec.template.metadata.annotations?.[RELOAD]).toBeUndefined();
+    // the Secret it names is the one cert-manager writes and the pods mount
+    expect(find(objs, 'Certificate', `${engine}-tls`).spec.secretName).toBe(`${engine}-tls`);
+    expect(gate(env)).toEqual([]);
+  });
+
+  test('none (the default), and TLS off: no annotation; the output is the same as without the key', () => {
+    const tlsDefault = objectsOf(cacheEnv({ ...TLS }));
+    expect(annotated(tlsDefault)).toEqual([]);
+    expect(strip(objectsOf(cacheEnv({ ...TLS, tls: { enabled: true, restartOnRenewal: 'none' } })))).toEqual(strip(tlsDefault));
+    expect(annotated(objectsOf(cacheEnv({ engine: 'redis' })))).toEqual([]);
+  });
+
+  test('reloader without TLS is refused; an unknown value names the allowed ones', () => {
+    expect(problems({ tls: { restartOnRenewal: 'reloader' } })).toEqual(['config/staging.yaml: redis.tls.restartOnRenewal: reloader only with tls.enabled true: without TLS there is no certificate Secret to watch (allowed: none, or set tls.enabled true)']);
+    expect(problems({ ...TLS, tls: { enabled: true, restartOnRenewal: 'kured' } }).join('\n')).toMatch(/^config\/staging\.yaml: redis\.tls\.restartOnRenewal: .*none.*reloader/);
   });
 });

@@ -153,6 +153,8 @@ export function redisSchemaShape() {
         kind: z.enum(['Issuer', 'ClusterIssuer']).default('Issuer').describe('Issuer (in the namespace) or ClusterIssuer'),
         group: z.string().regex(/^[a-z0-9.-]+$/, { message: 'must be an API group such as cert-manager.io' }).default('cert-manager.io').describe('API group of the issuer (an external issuer\'s, e.g. awspca.cert-manager.io)'),
       }).optional().describe('An existing issuer that signs the cache\'s server certificate (referenced, never created). It must put its CA into the Secret\'s ca.crt (cert-manager\'s CA and Vault issuers do; ACME cannot sign cluster-internal names). Left out: a CA of the cache\'s own in the namespace (SelfSigned Issuer, CA Certificate, CA Issuer; [security.md](security.md#cache-acl-users-and-tls))'),
+      restartOnRenewal: z.enum(['none', 'reloader']).default('none')
+        .describe('What rolls the cache pods when cert-manager renews the server certificate (Redis/Valkey, Sentinel and HAProxy read it only at start): `none`, the operator rolls them (alert RedisTlsCertificateNotLoaded says when); `reloader`, Stakater Reloader (installed in the cluster, not by these manifests) rolls the StatefulSet and the HAProxy Deployment, annotated `secret.reloader.stakater.com/reload` with the certificate Secret ([cache.md](cache.md#tls))'),
     }).prefault({}).describe('TLS of the in-cluster cache (with mode managed: `managed.tls`)'),
     managed: z.strictObject({
       host: dnsName().optional().describe('Endpoint of the managed cache (ElastiCache primary endpoint, Azure Cache host name); REDIS_URL becomes redis[s]://host:port/database. Or `urlSecret`'),
@@ -188,7 +190,7 @@ interface RedisSection {
   renamedCommands: Record<string, string>;
   acl: { backendCommands: string };
   url?: string;
-  tls?: { enabled: boolean; issuerRef?: { name: string; kind: string; group: string } };
+  tls?: { enabled: boolean; issuerRef?: { name: string; kind: string; group: string }; restartOnRenewal?: 'none' | 'reloader' };
   resources: { limits: { memory: string } };
 }
 
@@ -206,6 +208,9 @@ export function refineRedis(r: RedisSection, ctx: z.RefinementCtx): void {
     if (repo.includes(other) && !repo.includes(r.engine)) {
       ctx.addIssue({ code: 'custom', path: ['image'], message: `is a ${other} image but engine is ${r.engine} (allowed: a ${r.engine} image such as ${ENGINE_IMAGES[r.engine]}, or leave image out for that default)` });
     }
+  }
+  if (r.mode !== 'managed' && r.tls && !r.tls.enabled && r.tls.restartOnRenewal === 'reloader') {
+    ctx.addIssue({ code: 'custom', path: ['tls', 'restartOnRenewal'], message: 'reloader only with tls.enabled true: without TLS there is no certificate Secret to watch (allowed: none, or set tls.enabled true)' });
   }
   if (r.mode !== 'managed' && r.tls && r.url !== undefined) {
     const tlsUrl = /^rediss:\/\//.test(r.url);

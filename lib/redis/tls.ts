@@ -46,6 +46,19 @@ export function serverCertificateName(n: CacheNames): string {
   return `${n.statefulset}-tls`;
 }
 
+/** Stakater Reloader's annotation: a rolling restart of the annotated workload when the named Secret changes. */
+export const RELOADER_SECRET_ANNOTATION = 'secret.reloader.stakater.com/reload';
+
+/**
+ * Annotations of the cache StatefulSet and the HAProxy Deployment (the workloads' own metadata, where Reloader
+ * reads them): with `tls.restartOnRenewal: reloader`, Reloader rolls them when cert-manager writes a renewed
+ * certificate into the Secret, since the servers, Sentinels and HAProxy load it only at start. None otherwise.
+ */
+export function tlsReloadAnnotations(env: CacheEnv): Record<string, string> | undefined {
+  if (!cacheTlsEnabled(env) || env.config.redis.tls.restartOnRenewal !== 'reloader') return undefined;
+  return { [RELOADER_SECRET_ANNOTATION]: serverCertificateName(cacheNames(env)) };
+}
+
 /** Every name a client of the cache connects to. */
 export function certificateDnsNames(env: CacheEnv): string[] {
   const n = cacheNames(env);

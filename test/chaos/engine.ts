@@ -32,7 +32,7 @@ export const names = () => engineNames(engine);
  */
 export function chaosEnvironment(tls = false): Environment {
   const production = environment('production');
-  const redis = { ...production.config.redis, engine, ...(tls ? { tls: { enabled: true }, url: production.config.redis.url.replace(/^redis:/, 'rediss:') } : {}) };
+  const redis = { ...production.config.redis, engine, ...(tls ? { tls: { ...production.config.redis.tls, enabled: true }, url: production.config.redis.url.replace(/^redis:/, 'rediss:') } : {}) };
   return { ...production, config: { ...production.config, redis } };
 }
 
