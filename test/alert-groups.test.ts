@@ -9,7 +9,7 @@ import { MANAGED_CACHE_ALERTS } from '../lib/monitoring/alerts/redis';
 import { environment } from './helpers';
 import { cacheEnv, MANAGED } from './fixtures/cache';
 
-const ORDER = ['pensioen-backend', 'pensioen-kubernetes', CNPG_RULE_GROUP, 'pensioen-postgres', 'pensioen-redis', 'pensioen-certificates', 'pensioen-edge', 'pensioen-scrape-targets', 'pensioen-series-missing'];
+const ORDER = ['pensioen-backend', 'pensioen-kubernetes', CNPG_RULE_GROUP, 'pensioen-postgres', 'pensioen-redis', 'pensioen-cache-tls', 'pensioen-certificates', 'pensioen-edge', 'pensioen-scrape-targets', 'pensioen-series-missing'];
 const names = (env: Parameters<typeof alertGroups>[0]) => alertGroups(env).map((g) => g.name);
 
 test('production: the groups in the fixed order, series-missing last', () => {
@@ -35,4 +35,11 @@ test('a managed cache watched by an exporter keeps only the cache alerts that ma
 
 test('managed cache with the cloud\'s metrics: no cache group at all', () => {
   expect(names(cacheEnv({ mode: 'managed', managed: { ...MANAGED, metrics: 'cloud' } }))).not.toContain('pensioen-redis');
+});
+
+test('the cache TLS group only with redis.tls on (in-cluster), after the cache group', () => {
+  expect(names(cacheEnv({ engine: 'redis' }))).not.toContain('pensioen-cache-tls');
+  const on = names(cacheEnv({ engine: 'valkey', url: 'rediss://redis:6379/0', tls: { enabled: true } }));
+  expect(on).toEqual(ORDER.filter((n) => on.includes(n)));
+  expect(on).toContain('pensioen-cache-tls');
 });

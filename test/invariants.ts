@@ -54,6 +54,8 @@ export const configArbitrary: fc.Arbitrary<GeneratedConfig> = fc.record({
   redisReplicas: fc.constantFrom(3, 5),
   redisMaxmemory: fc.constantFrom('64mb', '256mb'),
   monitoring: fc.boolean(),
+  // The in-cluster cache over TLS (its alert, the Reloader annotation), or not.
+  cacheTls: fc.constantFrom(undefined, 'none' as const, 'reloader' as const),
   // How releases go: rolling updates, or an Argo Rollouts canary (the frontend too or not, a few step lists).
   delivery: fc.oneof(
     fc.constant({ strategy: 'rolling' }),
@@ -70,6 +72,10 @@ export const configArbitrary: fc.Arbitrary<GeneratedConfig> = fc.record({
   if (g.edge.kind === 'gateway' && (g.edge as any).gateway.implementation === 'nginx-gateway-fabric') doc.edge.gateway.className ??= 'nginx';
   if (g.edge.kind === 'gateway' && (g.edge as any).gateway.implementation === 'envoy-gateway' && doc.edge.gateway.className === 'nginx') delete doc.edge.gateway.className;
   doc.redis = { ...doc.redis, replicas: g.redisReplicas, quorum: Math.floor(g.redisReplicas / 2) + 1, maxmemory: g.redisMaxmemory };
+  if (g.cacheTls) {
+    doc.redis.tls = { enabled: true, restartOnRenewal: g.cacheTls };
+    doc.redis.url = (doc.redis.url ?? 'redis://redis:6379/0').replace(/^redis:/, 'rediss:');
+  }
   doc.monitoring = { ...(doc.monitoring ?? {}), enabled: g.monitoring };
   doc.delivery = { ...(doc.delivery ?? {}), ...g.delivery };
   // app.kubernetes.io/instance on every object: a label value YAML 1.1 may read as a boolean, null or number.

@@ -22,6 +22,7 @@ import { kubernetesAlerts } from './alerts/kubernetes';
 import { postgresAlerts } from './alerts/postgres';
 import { redisAlerts } from './alerts/redis';
 import { certificateAlerts } from './alerts/certificates';
+import { cacheTlsAlerts } from './alerts/cache-tls';
 import { edgeAlerts } from './alerts/edge';
 import { scrapeTargetAlerts } from './alerts/scrape-targets';
 import { seriesMissingAlerts } from './alerts/series-missing';
@@ -39,6 +40,7 @@ export const ALERT_NAMES = [
   'HighErrorRate', 'HighLatencyP95', 'BackendHpaAtMaxReplicas', 'PodCrashLooping', 'PodInitContainerStuck', 'PodNotReady',
   'DatabaseDown', 'PostgresConnectionsNearLimit',
   'RedisDown', 'RedisNoPrimary', 'RedisMultiplePrimaries', 'RedisFailoverHappened', 'RedisMemoryNearMax', 'RedisEvictionRateHigh', 'RedisRejectedConnections',
+  'RedisTlsCertificateNotLoaded',
   'CertificateExpiringSoon', 'MetricsTargetMissing', 'MetricSeriesMissing',
   'EdgeHighErrorRate', 'EdgeRateLimiting',
   'BackendAvailabilityBudgetBurn', 'BackendLatencyBudgetBurn',
@@ -53,6 +55,7 @@ export function runbookUrl(m: { readonly runbookBaseUrl: string }, alert: string
 export function alertGroups(env: Environment): AlertGroup[] {
   const c = env.config;
   const edgeRules = edgeAlerts(env);
+  const cacheTlsRules = cacheTlsAlerts(env);
 
   // The groups of the PrometheusRule `pensioen-alerts`. New groups go here; MetricSeriesMissing is derived
   // from all of them (and from the SLO rules), so it stays last.
@@ -68,6 +71,8 @@ export function alertGroups(env: Environment): AlertGroup[] {
     // A managed cache fails over by itself (no Sentinel, no primary to count): the connection, memory and
     // eviction alerts stay while an exporter watches it; with the cloud's metrics, the cloud's alarms instead.
     ...(cacheMetricsServiceLabels(env) ? [{ name: 'pensioen-redis', team: 'platform' as const, rules: redisAlerts(env) }] : []),
+    // With redis.tls: the cache pods still serve a certificate cert-manager has already renewed.
+    ...(cacheTlsRules.length ? [{ name: 'pensioen-cache-tls', team: 'platform' as const, rules: cacheTlsRules }] : []),
     { name: 'pensioen-certificates', team: 'platform', rules: certificateAlerts(env) },
     ...(edgeRules.length ? [{ name: 'pensioen-edge', team: 'platform' as const, rules: edgeRules }] : []),
     { name: 'pensioen-scrape-targets', team: 'platform', rules: scrapeTargetAlerts(env) },

@@ -62,6 +62,15 @@ export function seriesProducers(env: Environment): Producer[] {
       producer: 'cert-manager\'s controller metrics (scraped with its chart\'s ServiceMonitor, `prometheus.servicemonitor.enabled=true`, labelled `release: <kube-prometheus-stack release>` through `prometheus.servicemonitor.labels`)',
       presence: { selectors: [`exported_namespace="${ns}"`, `namespace="${ns}"`], target: 'cert-manager' },
     },
+    // RedisTlsCertificateNotLoaded (only with redis.tls): when the cache's containers started, and when cert-manager
+    // issued the certificate they should serve.
+    { from: 'kube-state-metrics', metric: 'kube_pod_container_state_started', producer: ksm, presence: inNs },
+    {
+      from: 'cert-manager',
+      metric: 'certmanager_certificate_not_before_timestamp_seconds',
+      producer: 'cert-manager\'s controller metrics since cert-manager 1.18 (`status.notBefore` of each Certificate; scraped as certmanager_certificate_expiration_timestamp_seconds)',
+      presence: { selectors: [`exported_namespace="${ns}"`, `namespace="${ns}"`], target: 'cert-manager' },
+    },
     ...(edge ? edge.series.map((x) => ({ from: ('podMonitor' in edge.scrape ? 'edge' : 'ingress-nginx') as TargetId, metric: x.metric, producer: edge.producer, presence: { selectors: x.selectors, target: 'podMonitor' in edge.scrape ? edge.scrape.podMonitor.job : edge.scrape.external } })) : []),
     ...cnpgSeriesProducers(env),
   ];
