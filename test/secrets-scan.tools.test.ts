@@ -30,7 +30,7 @@ const SECRET_FIELD = /(?:^|[\s{,"'])((?:[A-Za-z_]*_)?(?:password|passwd|pwd|toke
 const BARE_FIELD = /(?:^|[\s{,"'])((?:[A-Za-z_]*_)?(?:secret|key))["']?\s*[:=]\s*(["'`]?)([^\s"'`,;)}#]+)/i;
 const NAME_LIKE = /^[a-z0-9]+([-._\/][a-z0-9]+)*$|^[A-Z0-9]+(_[A-Z0-9]+)*$|^[A-Za-z]+$/;
 /** Values that are not literals: references, placeholders, variables, types, empty. */
-const NOT_A_LITERAL = /^(\$|<|\{\{|\(|process\.env|env\.|secrets\.|z\.|string|boolean|true|false|null|undefined|REPLACE|CHANGE_?ME|x+$|\*+$|\.\.\.|[\^~>=]*\d+\.\d+)|\$\{/i;
+const NOT_A_LITERAL = /^(\$|<|\{\{|\(|process\.env|os\.environ|os\.getenv|env\.|secrets\.|z\.|string|boolean|true|false|null|undefined|REPLACE|CHANGE_?ME|x+$|\*+$|\.\.\.|[\^~>=]*\d+\.\d+)|\$\{/i;
 /** Source files, where an unquoted value is a variable, not a literal. */
 const CODE = /\.(ts|js|mjs|cjs)$/;
 
@@ -112,7 +112,7 @@ describe('secret scan', () => {
     for (const [text, rule] of cases) expect({ text, rules: scanText('fixture.yaml', text).map((h) => h.rule) }).toEqual({ text, rules: expect.arrayContaining([rule]) });
     // References and placeholders are not values.
     for (const text of ['secretKey: connection-string', 'password: "${REDIS_PASSWORD}"', 'REDIS_PASSWORD=$(cat /run/secrets/redis-password)',
-      'key: redis-password', 'token: <token>', 'key: app.kubernetes.io/component', "key: 'NOPE_ENV'", 'secret: db-secrets', 'key: tls.crt', 'image: ghcr.io/x/y@sha256:0a1b2c3d4e5f60718293a4b5c6d7e8f90a1b2c3d4e5f60718293a4b5c6d7e8f9']) {
+      'key: redis-password', 'token: <token>', 'password=os.environ["REDIS_PASSWORD"]', 'key: app.kubernetes.io/component', "key: 'NOPE_ENV'", 'secret: db-secrets', 'key: tls.crt', 'image: ghcr.io/x/y@sha256:0a1b2c3d4e5f60718293a4b5c6d7e8f90a1b2c3d4e5f60718293a4b5c6d7e8f9']) {
       expect({ text, hits: scanText('fixture.yaml', text) }).toEqual({ text, hits: [] });
     }
   });
