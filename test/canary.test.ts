@@ -17,6 +17,7 @@ import { preflightChecks } from '../lib/preflight';
 import { contextOf, validateObjects } from '../lib/validate';
 import { environment, find, fixtureText, inlineEnvironment, objectsOf } from './helpers';
 import { kubectlCanary, nginxCanary, withDelivery } from './fixtures/canary';
+import { rotationMarkdown, rotationSteps } from '../lib/redis/rotation';
 
 const CASES: [string, Environment][] = [
   ['gateway (staging fixture, Argo CD)', environment('staging')],
@@ -251,5 +252,25 @@ describe('preflight: whether the Argo Rollouts controller (and the plugin) is in
   });
   test('rolling: no Argo Rollouts check', () => {
     expect(whats(environment('production'))).toEqual([]);
+  });
+});
+
+describe('the cache password rotation restarts the backend as what it is', () => {
+  // Regression: the rotation procedure said `kubectl rollout restart deployment/backend` in a canary
+  // environment, where the backend is a Rollout (kubectl rollout knows no Rollouts, and there is no Deployment).
+  test('canary: the backend is restarted and awaited with the Argo Rollouts plugin; HAProxy with kubectl', () => {
+    const env = nginxCanary();
+    const roll = rotationSteps(env).flatMap((s) => s.actions).filter((a) => a.kind === 'roll');
+    expect(roll.flatMap((a) => (a.kind === 'roll' ? a.targets : []))).toEqual([`statefulset/${env.config.redis.engine === 'valkey' ? 'valkey' : 'redis'}`, 'deployment/redis-haproxy', 'rollout/backend']);
+    const md = rotationMarkdown(env);
+    expect(md).toContain('   kubectl -n $NS rollout restart deployment/redis-haproxy\n   kubectl argo rollouts -n $NS restart backend\n');
+    expect(md).toContain('   kubectl argo rollouts -n $NS status backend --timeout 15m');
+    expect(md).not.toMatch(/deployment\/backend|rollout\/backend/);
+  });
+
+  test('rolling: the backend Deployment is restarted with HAProxy', () => {
+    const md = rotationMarkdown(environment('production'));
+    expect(md).toContain('kubectl -n $NS rollout restart deployment/redis-haproxy deployment/backend');
+    expect(md).not.toContain('argo rollouts');
   });
 });

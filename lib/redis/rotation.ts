@@ -43,7 +43,7 @@ export interface ExecAction {
 /** The Secret `secrets.redis` changes (NEW and OLD: the user's passwords). */
 export interface SecretAction { kind: 'secret'; user: CacheUser; set: { key: string; value: 'NEW' | 'OLD' }[]; remove: string[] }
 
-/** Rolling restarts (`kubectl rollout restart`), then waiting for them (`kubectl rollout status`). */
+/** Rolling restarts, then waiting for them: `deployment/x`, `statefulset/x` (kubectl) or `rollout/x` (Argo Rollouts). */
 export interface RollAction { kind: 'roll'; targets: string[] }
 
 export type RotationAction = ExecAction | SecretAction | RollAction;
@@ -78,7 +78,8 @@ export function rotationSteps(env: Environment, user: CacheUser = BACKEND_USER):
       why: 'Redis pods (probes, preStop, exporter, replication, Sentinel; the primary hands over in its preStop), then HAProxy (its health check) together with the backend (its connections).',
       actions: [
         { kind: 'roll', targets: [`statefulset/${cacheNames(env).statefulset}`] },
-        { kind: 'roll', targets: [`deployment/${HAPROXY_DEPLOYMENT}`, `deployment/${BACKEND_DEPLOYMENT}`] },
+        // A canary environment's backend is an Argo Rollouts Rollout, which `kubectl rollout` does not know.
+        { kind: 'roll', targets: [`deployment/${HAPROXY_DEPLOYMENT}`, `${env.config.delivery.strategy === 'canary' ? 'rollout' : 'deployment'}/${BACKEND_DEPLOYMENT}`] },
       ],
     },
     {
@@ -159,8 +160,14 @@ export function rotationMarkdown(env: Environment): string {
           out.push(`   kubectl -n $NS patch secret ${secret.name} --type merge -p '${patch}'`);
         }
       } else {
-        out.push(`   kubectl -n $NS rollout restart ${a.targets.join(' ')}`);
-        for (const t of a.targets) out.push(`   kubectl -n $NS rollout status ${t} --timeout=15m`);
+        // Deployments and StatefulSets with kubectl; a Rollout with the Argo Rollouts plugin (its restart replaces
+        // the pods in place, without canary steps: docs/delivery.md, release commands by strategy).
+        const plain = a.targets.filter((t) => !t.startsWith('rollout/'));
+        const rollouts = a.targets.filter((t) => t.startsWith('rollout/')).map((t) => t.slice('rollout/'.length));
+        if (plain.length > 0) out.push(`   kubectl -n $NS rollout restart ${plain.join(' ')}`);
+        for (const r of rollouts) out.push(`   kubectl argo rollouts -n $NS restart ${r}`);
+        for (const t of plain) out.push(`   kubectl -n $NS rollout status ${t} --timeout=15m`);
+        for (const r of rollouts) out.push(`   kubectl argo rollouts -n $NS status ${r} --timeout 15m`);
       }
     }
     out.push('   ```', '');
