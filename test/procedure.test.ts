@@ -141,14 +141,16 @@ describe('the procedure follows delivery.strategy: a canary Rollout is waited fo
   test.each(['backend', 'frontend'])('rollout/%s: first the new spec observed, then Healthy, with a timeout from the steps and analysis, before the smoke test', (name) => {
     const ref = `rollout.argoproj.io/${name}`;
     const observed = upgrade.findIndex((c) => c.startsWith(`kubectl -n pensioen wait ${ref} --for=jsonpath='{.status.observedGeneration}'="$(kubectl -n pensioen get ${ref} -o jsonpath='{.metadata.generation}')"`));
-    const healthy = upgrade.findIndex((c) => c.startsWith(`kubectl -n pensioen wait ${ref} --for=jsonpath='{.status.phase}'=Healthy --timeout=`));
+    const healthy = upgrade.findIndex((c) => c.startsWith('( deadline=') && c.includes(`get ${ref} -o jsonpath='{.status.phase}'`));
     const apply = upgrade.indexOf('kubectl apply -f dist/onprem/');
     const smoke = upgrade.findIndex((c) => c.startsWith('kubectl apply -f dist/onprem/post-apply/'));
     expect(apply).toBeGreaterThanOrEqual(0);
     expect([apply, observed, healthy, smoke].every((x, i, a) => i === 0 || x > a[i - 1])).toBe(true);
     // Defaults: 4 steps x (5m window + 2 x 2m interval) + the canary's 600 s Ready deadline + 300 s slack.
-    expect(upgrade[healthy]).toContain('--timeout=3060s');
-    expect(upgrade[healthy]).toMatch(/\|\| \{ kubectl -n pensioen get rollout\.argoproj\.io\/\w+ -o jsonpath='\{\.status\.phase\}: \{\.status\.message\}\{"\\n"\}'; false; \}$/);
+    expect(upgrade[healthy]).toContain('deadline=$(( $(date +%s) + 3060 ))');
+    // Healthy passes, Degraded stops the poll at once, the deadline stops it; both print the phase and message.
+    expect(upgrade[healthy]).toContain(`case "$phase" in Healthy) echo "${ref}: Healthy"; exit 0;; Degraded) break;; esac`);
+    expect(upgrade[healthy]).toMatch(/kubectl -n pensioen get rollout\.argoproj\.io\/\w+ -o jsonpath='\{\.status\.phase\}: \{\.status\.message\}\{"\\n"\}'; exit 1 \)$/);
     // The same waits on a first install, before its smoke test.
     expect(install.indexOf(upgrade[healthy])).toBeLessThan(install.findIndex((c) => c.startsWith('kubectl apply -f dist/onprem/post-apply/')));
     expect(install.indexOf(upgrade[healthy])).toBeGreaterThan(install.indexOf('kubectl apply -f dist/onprem/'));
@@ -157,8 +159,8 @@ describe('the procedure follows delivery.strategy: a canary Rollout is waited fo
   test('the timeout follows the steps and the analysis settings', () => {
     expect(canaryWaitSeconds({ ...env.config.delivery.canary, steps: [50, 100], analysis: { ...env.config.delivery.canary.analysis, window: '10m', interval: '1m', count: 4 } })).toBe(2 * (600 + 3 * 60) + 900);
     const longer = inlineEnvironment('onprem', withDelivery('onprem', { strategy: 'canary', canary: { steps: [5, 10, 25, 50, 75, 100] } }, { backend: env.config.backend }));
-    const waits = kubectlProcedure(longer, objectsOf(longer)).upgrade.flatMap((s) => s.commands).filter((c) => c.includes("=Healthy --timeout="));
-    expect(waits.map((c) => /--timeout=(\d+)s/.exec(c)![1])).toEqual([String(6 * 540 + 900)]);
+    const waits = kubectlProcedure(longer, objectsOf(longer)).upgrade.flatMap((s) => s.commands).filter((c) => c.startsWith('( deadline='));
+    expect(waits.map((c) => /\$\(date \+%s\) \+ (\d+) \)\)/.exec(c)![1])).toEqual([String(6 * 540 + 900)]);
   });
 
   test('rolling: no Rollout wait at all', () => {

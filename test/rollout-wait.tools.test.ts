@@ -73,9 +73,9 @@ function serve(req: http.IncomingMessage, res: http.ServerResponse) {
 }
 
 const env = kubectlCanary();
-/** The procedure's waits for the backend's Rollout, as written, with every timeout cut to 3 s. */
+/** The procedure's waits for the backend's Rollout, as written (every timeout and deadline cut to 3 s by `run`). */
 const waits = kubectlProcedure(env, objectsOf(env)).upgrade.flatMap((s) => s.commands).filter((c) => c.includes('rollout.argoproj.io/backend'))
-  .filter((c) => c.includes(' wait '));
+  .filter((c) => c.includes(' wait ') || c.includes('deadline='));
 
 let server: http.Server;
 let dir: string;
@@ -100,12 +100,19 @@ afterAll(() => {
   fs.rmSync(dir, { recursive: true, force: true });
 });
 
-/** Runs one procedure command with sh (its $(...) and || included), asynchronously: the server answers meanwhile. */
-function run(command: string): Promise<{ code: number; output: string }> {
-  const short = command.replace(/--timeout=\d+[sm]\b/g, '--timeout=3s');
+/**
+ * Runs one procedure command with sh (its $(...) and || included), asynchronously: the server answers meanwhile.
+ * Timeouts and the poll's deadline are cut to 3 s; a `sleep` first on PATH records each pause of the poll, so
+ * "fails at once" is judged by the mechanism (no pause), not by the clock.
+ */
+function run(command: string): Promise<{ code: number; output: string; sleeps: number }> {
+  const short = command.replace(/--timeout=\d+[sm]\b/g, '--timeout=3s').replace(/\$\(date \+%s\) \+ \d+ \)\)/g, '$(date +%s) + 3 ))');
+  const bin = fs.mkdtempSync(path.join(dir, 'bin-'));
+  fs.writeFileSync(path.join(bin, 'sleep'), `#!/bin/sh\necho "$*" >> "${bin}/sleeps"\nexec /bin/sleep "$@"\n`, { mode: 0o755 });
+  const sleeps = () => (fs.existsSync(path.join(bin, 'sleeps')) ? fs.readFileSync(path.join(bin, 'sleeps'), 'utf8').trim().split('\n').length : 0);
   return new Promise((resolve) => {
-    execFile('sh', ['-c', short], { env: shellEnv, timeout: 30000 }, (err, stdout, stderr) => {
-      resolve({ code: err ? Number((err as any).code ?? 1) : 0, output: `${stdout}${stderr}` });
+    execFile('sh', ['-c', short], { env: { ...shellEnv, PATH: `${bin}:${shellEnv.PATH}` }, timeout: 30000 }, (err, stdout, stderr) => {
+      resolve({ code: err ? Number((err as any).code ?? 1) : 0, output: `${stdout}${stderr}`, sleeps: sleeps() });
     });
   });
 }
@@ -113,15 +120,16 @@ function run(command: string): Promise<{ code: number; output: string }> {
 test('the procedure of a canary environment has both waits for the backend\'s Rollout', () => {
   expect(waits).toHaveLength(2);
   expect(waits[0]).toContain('.status.observedGeneration');
-  expect(waits[1]).toContain("{.status.phase}'=Healthy");
+  expect(waits[1]).toContain("jsonpath='{.status.phase}'");
+  expect(waits[1]).toContain('Healthy) echo');
 });
 
 test('a promoted Rollout (its spec observed, Healthy): both waits pass', async () => {
   status = { generation: 4, observedGeneration: '4', phase: 'Healthy' };
-  for (const c of waits) {
-    const r = await run(c);
-    expect({ command: c, ...r }).toEqual({ command: c, code: 0, output: expect.stringContaining('condition met') });
-  }
+  const observed = await run(waits[0]);
+  expect(observed).toMatchObject({ code: 0, output: expect.stringContaining('condition met') });
+  const healthy = await run(waits[1]);
+  expect(healthy).toEqual({ code: 0, output: 'rollout.argoproj.io/backend: Healthy\n', sleeps: 0 });
 });
 
 test('the new spec not observed yet (the previous version\'s Healthy still in the status): the first wait does not pass', async () => {
@@ -131,11 +139,12 @@ test('the new spec not observed yet (the previous version\'s Healthy still in th
   expect(r.output).toMatch(/timed out/);
 });
 
-test('an aborted canary (Degraded): the wait fails, printing the phase and the controller\'s message', async () => {
+test('an aborted canary (Degraded): the wait fails at once, printing the phase and the controller\'s message', async () => {
   status = { generation: 5, observedGeneration: '5', phase: 'Degraded', message: 'RolloutAborted: Rollout aborted update to revision 5: Metric "error-ratio" assessed Failed' };
   const r = await run(waits[1]);
   expect(r.code).not.toBe(0);
   expect(r.output).toContain('Degraded: RolloutAborted: Rollout aborted update to revision 5');
+  expect(r.sleeps).toBe(0);
 });
 
 test('a canary paused for a person (inconclusive): not taken for promoted', async () => {
@@ -143,4 +152,6 @@ test('a canary paused for a person (inconclusive): not taken for promoted', asyn
   const r = await run(waits[1]);
   expect(r.code).not.toBe(0);
   expect(r.output).toContain('Paused: InconclusiveAnalysisRun');
+  // It kept polling until the deadline: a person may still promote it.
+  expect(r.sleeps).toBeGreaterThan(0);
 });

@@ -159,18 +159,25 @@ export function canaryWaitSeconds(canary: Environment['config']['delivery']['can
   return canary.steps.length * perStep + CANARY_READY_SECONDS + SLACK_SECONDS;
 }
 
+/** How often the wait for a Rollout's phase asks the API server. */
+const ROLLOUT_POLL_SECONDS = 10;
+
 /**
  * The commands that wait for an Argo Rollouts Rollout to be promoted, with plain kubectl (no plugin): first until
  * the controller has observed the applied spec (`status.observedGeneration` = `metadata.generation`; before that
  * `status.phase` still describes the previous version), then until its phase is `Healthy` (every step judged and
- * passed, the new ReplicaSet stable). An aborted canary stays `Degraded`: the wait fails at its timeout and prints
- * the phase and the controller's message.
+ * passed, the new ReplicaSet stable). An aborted canary (`Degraded`) fails the wait at once, printing the phase and
+ * the controller's message; a paused one (an inconclusive analysis, for a person to judge) fails it at the deadline.
  */
 export function rolloutWait(ns: string, name: string, canary: Environment['config']['delivery']['canary']): string[] {
   const ref = `rollout.argoproj.io/${name}`;
   return [
     `kubectl -n ${ns} wait ${ref} --for=jsonpath='{.status.observedGeneration}'="$(kubectl -n ${ns} get ${ref} -o jsonpath='{.metadata.generation}')" --timeout=5m`,
-    `kubectl -n ${ns} wait ${ref} --for=jsonpath='{.status.phase}'=Healthy --timeout=${canaryWaitSeconds(canary)}s || { kubectl -n ${ns} get ${ref} -o jsonpath='{.status.phase}: {.status.message}{"\\n"}'; false; }`,
+    // A poll rather than `kubectl wait`: an aborted canary (Degraded) fails at once instead of at the deadline;
+    // Paused (an inconclusive analysis waiting for a person) keeps waiting until the deadline.
+    `( deadline=$(( $(date +%s) + ${canaryWaitSeconds(canary)} )); while :; do phase=$(kubectl -n ${ns} get ${ref} -o jsonpath='{.status.phase}') || phase=; `
+      + `case "$phase" in Healthy) echo "${ref}: Healthy"; exit 0;; Degraded) break;; esac; [ "$(date +%s)" -lt "$deadline" ] || break; sleep ${ROLLOUT_POLL_SECONDS}; done; `
+      + `kubectl -n ${ns} get ${ref} -o jsonpath='{.status.phase}: {.status.message}{"\\n"}'; exit 1 )`,
   ];
 }
 
