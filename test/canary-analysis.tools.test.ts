@@ -65,6 +65,36 @@ test('the staging fixture runs the canary on the Gateway API edge', () => {
   expect(environment('staging').config.delivery.strategy).toBe('canary');
 });
 
+/**
+ * promtool evaluates every metric's query on `inputSeries` and must find the case's expected value (rounded to
+ * 1e-6: rates of counters carry float noise such as 0.2499999, the query itself is unchanged); then what Argo
+ * Rollouts makes of that value by the metric's own conditions must be the case's verdict.
+ */
+function expectVerdicts(dir: string, file: string, inputSeries: unknown[], metrics: any[], c: (typeof CASES)[number]): void {
+  const tests = {
+    rule_files: ['empty.yaml'],
+    evaluation_interval: '1m',
+    tests: [{
+      interval: '1m',
+      input_series: inputSeries,
+      promql_expr_test: metrics.map((m: any) => {
+        const e = c.expect[m.name];
+        return { expr: `round(${m.query}, 0.000001)`, eval_time: '10m', exp_samples: [{ labels: '{}', value: e === 'inconclusive' ? INCONCLUSIVE_VALUE : e }] };
+      }),
+    }],
+  };
+  fs.writeFileSync(path.join(dir, file), stringify(tests, { lineWidth: 0 }));
+  const r = promtool(['test', 'rules', file], dir);
+  expect(r.output).toContain('SUCCESS');
+  expect(r.status).toBe(0);
+  for (const m of metrics) {
+    const e = c.expect[m.name];
+    const value = e === 'inconclusive' ? INCONCLUSIVE_VALUE : e;
+    const want = e === 'inconclusive' ? 'Inconclusive' : value > m.limit ? 'Failed' : 'Successful';
+    expect({ metric: m.name, verdict: verdict(m, value) }).toEqual({ metric: m.name, verdict: want });
+  }
+}
+
 describe.each(CANARY_ENVS)('canary analysis of %s, judged by promtool', (_n, env) => {
   // The generated AnalysisTemplate, as the Rollouts controller gets it, with the hash it would pass.
   const template = find(objectsOf(env), 'AnalysisTemplate', CANARY_ANALYSIS_TEMPLATE);
@@ -98,31 +128,7 @@ describe.each(CANARY_ENVS)('canary analysis of %s, judged by promtool', (_n, env
   });
 
   test.each(CASES)('$name', (c) => {
-    const file = `case-${CASES.indexOf(c)}.yaml`;
-    const tests = {
-      rule_files: ['empty.yaml'],
-      evaluation_interval: '1m',
-      tests: [{
-        interval: '1m',
-        input_series: [...series(env, CANARY, c.canary), ...(c.stable ? series(env, STABLE, c.stable) : [])],
-        promql_expr_test: metrics.map((m: any) => {
-          const e = c.expect[m.name];
-          // Rounded to 1e-6: rates of counters carry float noise (0.2499999...); the query itself is unchanged.
-          return { expr: `round(${m.query}, 0.000001)`, eval_time: '10m', exp_samples: [{ labels: '{}', value: e === 'inconclusive' ? INCONCLUSIVE_VALUE : e }] };
-        }),
-      }],
-    };
-    fs.writeFileSync(path.join(dir, file), stringify(tests, { lineWidth: 0 }));
-    const r = promtool(['test', 'rules', file], dir);
-    expect(r.output).toContain('SUCCESS');
-    expect(r.status).toBe(0);
-    // What Argo Rollouts makes of those values, by the metric's own conditions.
-    for (const m of metrics) {
-      const e = c.expect[m.name];
-      const value = e === 'inconclusive' ? INCONCLUSIVE_VALUE : e;
-      const want = e === 'inconclusive' ? 'Inconclusive' : value > m.limit ? 'Failed' : 'Successful';
-      expect({ metric: m.name, verdict: verdict(m, value) }).toEqual({ metric: m.name, verdict: want });
-    }
+    expectVerdicts(dir, `case-${CASES.indexOf(c)}.yaml`, [...series(env, CANARY, c.canary), ...(c.stable ? series(env, STABLE, c.stable) : [])], metrics, c);
   });
 });
 
@@ -200,28 +206,6 @@ describe.each(FRONTEND_ENVS)('frontend canary analysis of %s, judged by promtool
   });
 
   test.each(CASES)('$name', (c) => {
-    const file = `case-${CASES.indexOf(c)}.yaml`;
-    const tests = {
-      rule_files: ['empty.yaml'],
-      evaluation_interval: '1m',
-      tests: [{
-        interval: '1m',
-        input_series: [...edgeSeries(env, 'canary', c.canary), ...(c.stable ? edgeSeries(env, 'stable', c.stable) : [])],
-        promql_expr_test: metrics.map((m: any) => {
-          const e = c.expect[m.name];
-          return { expr: `round(${m.query}, 0.000001)`, eval_time: '10m', exp_samples: [{ labels: '{}', value: e === 'inconclusive' ? INCONCLUSIVE_VALUE : e }] };
-        }),
-      }],
-    };
-    fs.writeFileSync(path.join(dir, file), stringify(tests, { lineWidth: 0 }));
-    const r = promtool(['test', 'rules', file], dir);
-    expect(r.output).toContain('SUCCESS');
-    expect(r.status).toBe(0);
-    for (const m of metrics) {
-      const e = c.expect[m.name];
-      const value = e === 'inconclusive' ? INCONCLUSIVE_VALUE : e;
-      const want = e === 'inconclusive' ? 'Inconclusive' : value > m.limit ? 'Failed' : 'Successful';
-      expect({ metric: m.name, verdict: verdict(m, value) }).toEqual({ metric: m.name, verdict: want });
-    }
+    expectVerdicts(dir, `case-${CASES.indexOf(c)}.yaml`, [...edgeSeries(env, 'canary', c.canary), ...(c.stable ? edgeSeries(env, 'stable', c.stable) : [])], metrics, c);
   });
 });

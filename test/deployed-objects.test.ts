@@ -9,6 +9,7 @@ import { deployedObjectsDocs, mermaidText, toMermaid } from '../lib/docs/deploye
 import { buildGraph, type Graph, type KObject, kindFromField } from '../lib/docs/object-graph';
 import { environmentsOfDist, isGeneratedPage, readDist } from '../lib/docs/dist-pages';
 import { ROOT } from './helpers';
+import { checkMermaidFlowchart } from './mermaid-syntax';
 
 const ns = 'app';
 const meta = (name: string, labels?: Record<string, string>) => ({ name, namespace: ns, ...(labels ? { labels } : {}) });
@@ -220,14 +221,14 @@ describe('Mermaid output', () => {
     const text = toMermaid(g);
     expect(text).toContain('n0["ConfigMap<br/>x#34;#93; --#62; y#91;#34;pwn"]');
     expect(text).not.toMatch(/^\s*y\[/m);
-    checkMermaidSyntax(text);
+    checkMermaidFlowchart(text, 'f\\d+');
   });
 
   test.each(['onprem', 'production', 'staging'].filter((e) => fs.existsSync(path.join(ROOT, 'dist', e))))('%s: the committed diagram keeps to the flowchart grammar and Mermaid\'s default limits', (env) => {
     const page = fs.readFileSync(path.join(ROOT, 'docs', 'deployed-objects', `${env}.md`), 'utf8');
     const blocks = [...page.matchAll(/```mermaid\n([\s\S]*?)\n```/g)].map((m) => m[1]);
     expect(blocks).toHaveLength(1);
-    checkMermaidSyntax(blocks[0]);
+    checkMermaidFlowchart(blocks[0], 'f\\d+');
     expect(blocks[0].length).toBeLessThan(50000); // mermaid maxTextSize
     expect(blocks[0].match(/-->|-\.->/g)!.length).toBeLessThan(500); // mermaid maxEdges
   });
@@ -254,30 +255,3 @@ describe('docs/deployed-objects/ is current', () => {
     expect(lonely.map((x) => `${x.kind} ${x.name}`)).toEqual([]);
   });
 });
-
-/**
- * A strict check of the subset of Mermaid's flowchart grammar the generator uses (no Mermaid parser runs in Node
- * without a DOM): header, subgraph/end pairs, node declarations `id["label"]`, edges `id -->|"label"| id` and
- * `id -.->|"label"| id`, classDef/class lines; labels contain no raw `"`; every edge end and class member is a declared id.
- */
-function checkMermaidSyntax(text: string): void {
-  const lines = text.split('\n');
-  expect(lines[0]).toBe('flowchart LR');
-  const ids = new Set<string>();
-  const used: string[] = [];
-  let depth = 0;
-  const label = '"[^"\\n]*"';
-  for (const raw of lines.slice(1)) {
-    const line = raw.trim();
-    let m: RegExpMatchArray | null;
-    if ((m = line.match(new RegExp(`^subgraph (f\\d+)\\[${label}\\]$`)))) { depth++; continue; }
-    if (line === 'end') { depth--; expect(depth).toBeGreaterThanOrEqual(0); continue; }
-    if ((m = line.match(new RegExp(`^(n\\d+)\\[${label}\\]$`)))) { expect(ids.has(m[1])).toBe(false); ids.add(m[1]); continue; }
-    if ((m = line.match(new RegExp(`^(n\\d+) (-->|-\\.->)\\|${label}\\| (n\\d+)$`)))) { used.push(m[1], m[3]); continue; }
-    if (/^classDef [a-z]+ [a-z-]+:[#a-z0-9]+(,[a-z-]+:[#a-z0-9 ]+)*$/.test(line)) continue;
-    if ((m = line.match(/^class ((?:n\d+,)*n\d+) [a-z]+$/))) { used.push(...m[1].split(',')); continue; }
-    throw new Error(`not in the generated Mermaid grammar: ${raw}`);
-  }
-  expect(depth).toBe(0);
-  expect(used.filter((id) => !ids.has(id))).toEqual([]);
-}

@@ -12,6 +12,7 @@ import { allowed, podsOf } from './flows';
 import { cacheEnv, MANAGED } from './fixtures/cache';
 import { nginxCanary } from './fixtures/canary';
 import { objectsOf, ROOT } from './helpers';
+import { checkMermaidFlowchart } from './mermaid-syntax';
 
 /** Arrows as `from -> to: label` (operators' `-.->`), node labels on one line. */
 function arrows(f: RequestFlow): string[] {
@@ -117,7 +118,7 @@ describe('Mermaid output', () => {
     objects.find((o) => o.kind === 'Service' && o.metadata.name === 'backend-canary')!.metadata.name = 'x"] --> y["pwn';
     const text = requestFlowMermaid(flowOf(objects));
     expect(text).not.toMatch(/^\s*y\[/m);
-    checkMermaid(text);
+    checkMermaidFlowchart(text, 'operators');
   });
 });
 
@@ -132,35 +133,8 @@ describe('docs/request-flow.md is current', () => {
     const blocks = [...fromDist.get('docs/request-flow.md')!.matchAll(/```mermaid\n([\s\S]*?)\n```/g)].map((m) => m[1]);
     expect(blocks).toHaveLength(envs.length);
     for (const b of blocks) {
-      checkMermaid(b);
+      checkMermaidFlowchart(b, 'operators');
       expect(b.match(/^\s+n\d+\["/gm)!.length).toBeLessThanOrEqual(25); // readable: few nodes
     }
   });
 });
-
-/**
- * The subset of Mermaid's flowchart grammar the generator writes: header, one `operators` subgraph, nodes
- * `id["label"]`, arrows `id -->|"label"| id` and `id -.->|"label"| id`, classDef/class lines; every arrow end
- * and class member is declared.
- */
-function checkMermaid(text: string): void {
-  const lines = text.split('\n');
-  expect(lines[0]).toBe('flowchart LR');
-  const ids = new Set<string>();
-  const used: string[] = [];
-  let depth = 0;
-  const label = '"[^"\\n]*"';
-  for (const raw of lines.slice(1)) {
-    const line = raw.trim();
-    let m: RegExpMatchArray | null;
-    if (new RegExp(`^subgraph operators\\[${label}\\]$`).test(line)) { depth++; continue; }
-    if (line === 'end') { depth--; continue; }
-    if ((m = line.match(new RegExp(`^(n\\d+)\\[${label}\\]$`)))) { expect(ids.has(m[1])).toBe(false); ids.add(m[1]); continue; }
-    if ((m = line.match(new RegExp(`^(n\\d+) (-->|-\\.->)\\|${label}\\| (n\\d+)$`)))) { used.push(m[1], m[3]); continue; }
-    if (/^classDef [a-z]+ [a-z-]+:[#a-z0-9]+(,[a-z-]+:[#a-z0-9 ]+)*$/.test(line)) continue;
-    if ((m = line.match(/^class ((?:n\d+,)*n\d+) [a-z]+$/))) { used.push(...m[1].split(',')); continue; }
-    throw new Error(`not in the generated Mermaid grammar: ${raw}`);
-  }
-  expect(depth).toBe(0);
-  expect(used.filter((id) => !ids.has(id))).toEqual([]);
-}
