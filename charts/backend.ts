@@ -10,7 +10,7 @@ import type { DatabaseClient } from '../lib/database/client';
 import { secretEnv } from '../lib/database/connection';
 import { schemaWaitScript } from '../lib/database/schema-wait';
 import { AnalysisTemplate } from '../imports/rollouts-analysistemplates-argoproj.io';
-import { BACKEND_METRICS_COMPONENT, BACKEND_METRICS_SERVICE, type BackendCanary, canaryServiceFor } from '../lib/delivery/rollout';
+import { BACKEND_METRICS_COMPONENT, BACKEND_METRICS_SERVICE, type WorkloadCanary, canaryServiceFor } from '../lib/delivery/rollout';
 
 export { BACKEND, BACKEND_DEPLOYMENT, BACKEND_SERVICE, REDIS_CONFIGMAP };
 
@@ -26,7 +26,7 @@ export interface BackendChartProps extends EnvChartProps {
   /** The `wait-for-schema` init container (`migrations.waitForSchema`); none without it. */
   readonly schemaWait?: k8s.Container;
   /** With `delivery.strategy: canary` (lib/delivery/rollout.ts, `backendCanary`): the Rollout and its AnalysisTemplate. */
-  readonly canary?: BackendCanary;
+  readonly canary?: WorkloadCanary;
 }
 
 /**

@@ -6,7 +6,7 @@ import { AnalysisTemplate } from '../imports/rollouts-analysistemplates-argoproj
 import { httpProbe, livenessAndStartup } from '../lib/k8s/hardened';
 import { versionOfImage } from '../lib/k8s/labels';
 import { FRONTEND, FRONTEND_DEPLOYMENT, FRONTEND_SERVICE } from '../lib/names';
-import { canaryServiceFor, type FrontendCanary } from '../lib/delivery/rollout';
+import { canaryServiceFor, type WorkloadCanary } from '../lib/delivery/rollout';
 
 export { FRONTEND, FRONTEND_DEPLOYMENT, FRONTEND_SERVICE };
 
@@ -16,7 +16,7 @@ export interface FrontendChartProps extends EnvChartProps {
   /** The API's public URL the browser calls (NEXT_PUBLIC_API_URL, from the edge's API host). */
   readonly apiUrl: string;
   /** With `delivery.canary.frontend` (lib/delivery/rollout.ts, `frontendCanary`): the Rollout and its AnalysisTemplate. @default - a Deployment */
-  readonly canary?: FrontendCanary;
+  readonly canary?: WorkloadCanary;
 }
 
 /**

@@ -12,7 +12,8 @@
 import { App } from 'cdk8s';
 import { argocdFiles } from '../charts/argocd';
 import { BackendChart, backendEnv, schemaWaitContainer } from '../charts/backend';
-import { backendCanary, canaryScrape, frontendCanary, isCanary } from './delivery/rollout';
+import { backendCanary, canaryScrape, frontendCanary } from './delivery/rollout';
+import { isCanary } from './delivery/strategy';
 import { DatabaseChart } from '../charts/database';
 import { ExternalSecretsChart } from '../charts/external-secrets';
 import { FrontendChart } from '../charts/frontend';

@@ -31,6 +31,7 @@ import { FRONTEND_ROUTE } from '../monitoring/names';
 import { type CanaryMetric, guardedRatio, sloLimits } from './analysis';
 import { FRONTEND_CANARY_SERVICE } from './names';
 import { frontendJudge } from './frontend-judge';
+import { isCanary } from './strategy';
 
 export { EDGE_LATENCY_BUCKETS, frontendJudge } from './frontend-judge';
 
@@ -39,10 +40,6 @@ export const NGINX_REQUEST_DURATION = 'nginx_ingress_controller_request_duration
 export const ENVOY_UPSTREAM_RQ_TIME = 'envoy_cluster_upstream_rq_time';
 /** The request header each backendRef of a canaried frontend route sets: what gives each its own Envoy cluster. */
 export const RELEASE_HEADER = 'X-Pensioen-Release';
-
-function isFrontendCanary(env: Environment): boolean {
-  return env.config.delivery.strategy === 'canary' && env.config.delivery.canary.frontend;
-}
 
 /** The Envoy cluster of the frontend route's canary backendRef (rule 0, backendRef 1: charts/gateway.ts). */
 export function frontendCanaryCluster(namespace: string): string {
@@ -58,7 +55,7 @@ export function frontendCanaryUpstream(namespace: string, port: number): string 
 export function frontendCanarySeries(env: Environment): { metric: string; selector: string }[] {
   const c = env.config;
   const j = frontendJudge(c);
-  if (!isFrontendCanary(env) || 'problem' in j) return [];
+  if (!isCanary(env, 'frontend') || 'problem' in j) return [];
   if (j.edge === 'ingress-nginx') {
     const sel = `canary="${frontendCanaryUpstream(c.namespace, c.frontend.port)}"`;
     return [NGINX_REQUESTS, `${NGINX_REQUEST_DURATION}_bucket`, `${NGINX_REQUEST_DURATION}_count`].map((metric) => ({ metric, selector: sel }));
@@ -71,7 +68,7 @@ export function frontendCanarySeries(env: Environment): { metric: string; select
 export function frontendCanaryMetrics(env: Environment, o: { window: string; minRequests: number }): CanaryMetric[] {
   const j = frontendJudge(env.config);
   if ('problem' in j) throw new Error(`delivery.canary.frontend ${j.problem}`);
-  if (!isFrontendCanary(env)) throw new Error('the frontend is not released as a canary (delivery.canary.frontend)');
+  if (!isCanary(env, 'frontend')) throw new Error('the frontend is not released as a canary (delivery.canary.frontend)');
   const s = env.config.monitoring.slo;
   const [requests, bucket, count] = frontendCanarySeries(env);
   const sel = requests.selector;

@@ -33,6 +33,7 @@ import { API_INGRESS, API_ROUTE } from '../monitoring/names';
 import { FRONTEND_INGRESS, FRONTEND_ROUTE } from '../monitoring/names';
 import { BACKEND_SERVICE, FRONTEND_SERVICE } from '../names';
 import { BACKEND_CANARY_SERVICE, FRONTEND_CANARY_SERVICE } from './names';
+import { type CanaryWorkload, isCanary } from './strategy';
 
 export const ROLLOUT_API_VERSION = 'argoproj.io/v1alpha1';
 /** The label Argo Rollouts puts on every pod of a Rollout's ReplicaSets. */
@@ -50,13 +51,6 @@ export const BACKEND_METRICS_SERVICE = 'backend-metrics';
 /** Its `app.kubernetes.io/component`: the ServiceMonitor selects it by that, beside the backend's selector labels. */
 export const BACKEND_METRICS_COMPONENT = 'metrics';
 
-export type CanaryWorkload = 'backend' | 'frontend';
-
-/** Whether this workload is released as a canary in this environment. */
-export function isCanary(env: Environment, workload: CanaryWorkload): boolean {
-  const d = env.config.delivery;
-  return d.strategy === 'canary' && (workload === 'backend' || d.canary.frontend);
-}
 
 /** The Prometheus the analysis queries: `delivery.canary.analysis.prometheusAddress`, or the operator's `prometheus-operated`. */
 export function prometheusAddressOf(env: Environment): string {
@@ -152,14 +146,14 @@ export function canaryScrape(env: Environment, backend: Workload): { selector: R
   return { selector: { ...backend.selector, 'app.kubernetes.io/component': BACKEND_METRICS_COMPONENT }, podTargetLabels: [ROLLOUTS_HASH_LABEL] };
 }
 
-/** What the frontend chart builds with `delivery.canary.frontend`: the Rollout in place of the Deployment, and its AnalysisTemplate. */
-export interface FrontendCanary {
+/** What a workload's chart builds when it is released as a canary: the Rollout in place of the Deployment, and its AnalysisTemplate. */
+export interface WorkloadCanary {
   readonly controller: WorkloadController;
   readonly analysisTemplate: AnalysisTemplateProps;
 }
 
 /** The frontend's canary with `delivery.canary.frontend` (and strategy canary); undefined otherwise. */
-export function frontendCanary(env: Environment): FrontendCanary | undefined {
+export function frontendCanary(env: Environment): WorkloadCanary | undefined {
   if (!isCanary(env, 'frontend')) return undefined;
   return {
     controller: rolloutController(env, 'frontend', { stableService: FRONTEND_SERVICE, ingress: FRONTEND_INGRESS, httpRoute: FRONTEND_ROUTE }),
@@ -173,14 +167,8 @@ function analysisOptions(env: Environment) {
   return { prometheusAddress: prometheusAddressOf(env), window: a.window, initialDelay: a.window, minRequests: a.minRequests, interval: a.interval, count: a.count };
 }
 
-/** What the backend chart builds with a canary: the Rollout in place of the Deployment, and the AnalysisTemplate. */
-export interface BackendCanary {
-  readonly controller: WorkloadController;
-  readonly analysisTemplate: AnalysisTemplateProps;
-}
-
 /** The backend's canary with `delivery.strategy: canary` (options from `delivery.canary.analysis`); undefined otherwise. */
-export function backendCanary(env: Environment): BackendCanary | undefined {
+export function backendCanary(env: Environment): WorkloadCanary | undefined {
   if (!isCanary(env, 'backend')) return undefined;
   return {
     controller: rolloutController(env, 'backend', { stableService: BACKEND_SERVICE, ingress: API_INGRESS, httpRoute: API_ROUTE }),

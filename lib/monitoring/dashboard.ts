@@ -3,7 +3,7 @@
  * against the HPA's bounds, Redis and PostgreSQL health. Plain Grafana JSON (schemaVersion 39) with a
  * datasource variable, built from fixed object literals: the same config gives byte-identical JSON.
  */
-import { isCanary } from '../delivery/rollout';
+import { isCanary } from '../delivery/strategy';
 import type { Environment } from '../config';
 import { backendMetrics } from './metrics';
 import { BACKEND_HPA } from './names';
