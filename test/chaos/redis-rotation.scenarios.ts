@@ -20,7 +20,7 @@ import * as path from 'path';
 import { type ExecAction, type RotationStep, rotationSteps, type Stdin } from '../../lib/redis/rotation';
 import { ADMIN_USER, CACHE_USERS, type CacheUser, SENTINEL_USERS } from '../../lib/redis/acl';
 import { type Credential, once, RedisError } from '../redis-resp';
-import { Cluster, freePorts, haproxyContainer, haproxyReady, NAMES, objects, REPLICAS, report, sleep, Writers } from './harness';
+import { Cluster, freePorts, haproxyCfgText, haproxyContainer, haproxyReady, NAMES, objects, REPLICAS, report, sleep, Writers } from './harness';
 import { chaosEnvironment } from './engine';
 import { find } from '../helpers';
 
@@ -36,6 +36,16 @@ const steps: RotationStep[] = perUser[0].map((step, k) => ({
 const proxyPod = find(objects, 'Deployment', 'redis-haproxy').spec.template.spec;
 const PRESTOP_SLEEP_S: number = haproxyContainer.lifecycle?.preStop?.sleep?.seconds ?? 0;
 const GRACE_S: number = proxyPod.terminationGracePeriodSeconds ?? 30;
+/**
+ * How long after a Redis pod stops HAProxy may still count it up, from the generated `default-server` line: the
+ * next check comes within `inter` (at once refused), then fall - 1 more at `fastinter`.
+ */
+const check = /default-server check inter (\d+)ms fastinter (\d+)ms .*\bfall (\d+)\b/.exec(haproxyCfgText);
+if (!check) throw new Error('haproxy.cfg: no "default-server check inter Nms fastinter Nms ... fall N" line');
+const [INTER_MS, FASTINTER_MS, FALL] = check.slice(1).map(Number);
+const DOWN_AFTER_STOP_MS = INTER_MS + (FALL - 1) * FASTINTER_MS;
+/** HAProxy's timers fire late when the chaos lane's four workers load both cores. */
+const TIMER_SLACK_MS = 1000;
 
 let cluster: Cluster;
 beforeEach(async () => {
@@ -99,6 +109,7 @@ test('password rotation as docs/cache.md describes it: writers through HAProxy n
   const proxyStop: Record<string, number | boolean> = {};
   const handovers: string[] = [];
   let handoverPod = -1;
+  const stoppedAt: number[] = [];
   await sleep(2000);
 
   for (const [n, step] of steps.entries()) {
@@ -124,6 +135,7 @@ test('password rotation as docs/cache.md describes it: writers through HAProxy n
             handovers.push(...(log.match(/the new primary has \d+ other replica\S* online/g) ?? []));
             handoverPod = i;
           }
+          stoppedAt[i] = Date.now();
           await cluster.killPod(i);
           cluster.startPod(i);
           await cluster.formed(60_000);
@@ -192,11 +204,11 @@ test('password rotation as docs/cache.md describes it: writers through HAProxy n
   const failed = attempts.filter((a) => !a.ok);
   const phaseOf = (t: number) => [...phases].reverse().find((x) => x.t <= t)?.name ?? 'before';
   const failedByPhase: Record<string, string[]> = {};
-  for (const f of failed) (failedByPhase[phaseOf(f.t0)] ??= []).push(`${f.key} +${f.t0 - phases[0].t}ms: ${f.error}`);
+  for (const f of failed) (failedByPhase[phaseOf(f.t0)] ??= []).push(`${f.key} +${f.t0 - phases[0].t}..${f.t1 - phases[0].t}ms: ${f.error}`);
   const durations = Object.fromEntries(phases.slice(0, -1).map((x, k) => [x.name.replace(/^(\d+)\..*/, 'step $1'), phases[k + 1].t - x.t]));
   report('password-rotation', {
     attempts: attempts.length, acked: attempts.filter((a) => a.ok).length, failed: failed.length, failedByPhase,
-    lost: { v1: lost1.keys.length, v2: lost2.keys.length }, handovers, oldHaproxy: proxyStop, stepMs: durations,
+    lost: { v1: lost1.keys.length, v2: lost2.keys.length }, handovers, oldPrimaryStoppedMs: stoppedAt[handoverPod] - phases[0].t, oldHaproxy: proxyStop, stepMs: durations,
     longestNoWriteMs: Math.max(v1.longestGap(v1.attempts[0].t0, v1.attempts[v1.attempts.length - 1].t1), v2!.longestGap(v2!.attempts[0].t0, v2!.attempts[v2!.attempts.length - 1].t1)),
     writersV1: v1.summary(), writersV2: v2!.summary(),
   });
@@ -204,13 +216,20 @@ test('password rotation as docs/cache.md describes it: writers through HAProxy n
   expect(lost1).toEqual({ wait: 0, fresh: 0, plain: 0, keys: [] });
   expect(lost2).toEqual({ wait: 0, fresh: 0, plain: 0, keys: [] });
   // The rotation's own steps fail no write. The one cost is the StatefulSet roll's primary hand-over (as in
-  // every rolling restart): a write in flight on a connection to the old primary while it hands over (writes
-  // paused) fails when that connection closes; at most one per writing connection, never a wrong password,
-  // READONLY or NOREPLICAS.
+  // every rolling restart), and only as a closed connection, never a wrong password, READONLY or NOREPLICAS:
+  // - a write in flight on a connection to the old primary while it hands over (writes paused) fails when the
+  //   pod stops: at most one per writer;
+  // - a connection HAProxy hands the old pod in the moment it takes it out: the connect is refused as the pod
+  //   has stopped, and once HAProxy has marked it down no other server is left to redispatch to at once, so it
+  //   waits its turn-around (min(timeout connect, 1 s)) and is closed with the pod's sessions (log flag "D").
+  //   Such a write starts before HAProxy can have marked the stopped pod down.
   const handoverPhase = `roll redis-${handoverPod}`;
   expect(Object.keys(failedByPhase).filter((k) => k !== handoverPhase)).toEqual([]);
   const atHandover = failed.filter((f) => phaseOf(f.t0) === handoverPhase);
-  for (const mode of ['wait', 'fresh', 'plain']) expect(atHandover.filter((f) => f.mode === mode).length).toBeLessThanOrEqual(1);
   for (const f of atHandover) expect(f.error).toMatch(/^(connection closed|read ECONNRESET)$/);
+  const inFlight = atHandover.filter((f) => f.t0 < stoppedAt[handoverPod]);
+  for (const mode of ['wait', 'fresh', 'plain']) expect(inFlight.filter((f) => f.mode === mode).length).toBeLessThanOrEqual(1);
+  const afterStop = atHandover.filter((f) => f.t0 >= stoppedAt[handoverPod]).map((f) => f.t0 - stoppedAt[handoverPod]);
+  for (const ms of afterStop) expect(ms).toBeLessThanOrEqual(DOWN_AFTER_STOP_MS + TIMER_SLACK_MS);
   expect(proxyStop.exitedGracefully).toBe(true);
 });
