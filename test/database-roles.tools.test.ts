@@ -23,24 +23,17 @@
  */
 import { spawnSync } from 'child_process';
 import * as fs from 'fs';
-import * as net from 'net';
 import * as os from 'os';
 import * as path from 'path';
 import { parse, stringify } from 'yaml';
 import { find, fixtureText, inlineEnvironment, objectsOf } from './helpers';
 import { DATABASE_CA_DIR } from '../lib/database/connection';
+import { freePorts } from './chaos/harness-ports';
 
 const PG_BIN = process.env.PG_BIN ?? '/usr/lib/postgresql/15/bin';
 const ENV = inlineEnvironment('onprem', fixtureText('onprem'));
 const REV_A = 'a1b2c3d4e5f6';
 const REV_B = 'b7c8d9e0f1a2';
-
-function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const s = net.createServer();
-    s.listen(0, '127.0.0.1', () => { const { port } = s.address() as net.AddressInfo; s.close(() => resolve(port)); });
-  });
-}
 
 /** A fake backend image: alembic.ini, env.py (DATABASE_URL, as the backend's), its revisions. */
 function writeImage(dir: string, revisions: { rev: string; down: string | null; sql: string }[]): void {
@@ -132,7 +125,9 @@ describe('database roles and verify-full with a real PostgreSQL', () => {
   beforeAll(async () => {
     tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'db-roles-'));
     fs.chmodSync(tmp, 0o755);
-    port = await freePort();
+    // PostgreSQL's port comes from below the ephemeral range (harness-ports.ts): a port handed out by listen(0)
+    // can be taken by a client socket of a lane running beside this one before PostgreSQL binds it.
+    [port] = await freePorts(1);
     openssl(['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-keyout', 'ca.key', '-out', 'ca.crt', '-days', '2', '-subj', '/CN=pensioen-db test CA']);
     fs.mkdirSync(path.join(tmp, 'ca-mount'));
     fs.copyFileSync(path.join(tmp, 'ca.crt'), path.join(tmp, 'ca-mount', 'ca.crt'));

@@ -20,8 +20,8 @@ import { spawn, spawnSync, type ChildProcess } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import * as net from 'net';
 import { find, inlineEnvironment, objectsOf } from './helpers';
+import { freePorts } from './chaos/harness-ports';
 
 const PG_BIN = process.env.PG_BIN ?? '/usr/lib/postgresql/15/bin';
 const WAIT_TIMEOUT = 60;
@@ -66,13 +66,6 @@ function writeImage(dir: string, revisions: { rev: string; down: string | null; 
 
 /** A finished run: exit code, output, and the arguments of every `sleep` it called (its polls). */
 interface Run { code: number | null; output: string; sleeps: string[] }
-
-function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const s = net.createServer();
-    s.listen(0, '127.0.0.1', () => { const { port } = s.address() as net.AddressInfo; s.close(() => resolve(port)); });
-  });
-}
 
 describe('migration Job and wait-for-schema with real Alembic and PostgreSQL', () => {
   const objects = objectsOf(ENV);
@@ -126,7 +119,9 @@ describe('migration Job and wait-for-schema with real Alembic and PostgreSQL', (
     tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'schema-wait-'));
     fs.chmodSync(tmp, 0o755);
     if (asPostgres) spawnSync('chown', ['postgres', tmp]);
-    port = await freePort();
+    // PostgreSQL's port comes from below the ephemeral range (harness-ports.ts): a port handed out by listen(0)
+    // can be taken by a client socket of a lane running beside this one before PostgreSQL binds it.
+    [port] = await freePorts(1);
     pg('initdb', ['-D', path.join(tmp, 'data'), '-U', 'app', '--auth=trust', '-E', 'UTF8', '--no-sync']);
     pg('pg_ctl', ['-D', path.join(tmp, 'data'), '-l', path.join(tmp, 'postgres.log'), '-w', '-o', `-p ${port} -k ${tmp} -c listen_addresses=127.0.0.1 -c fsync=off`, 'start']);
     pg('createdb', ['-h', '127.0.0.1', '-p', String(port), '-U', 'app', 'app']);

@@ -24,11 +24,13 @@ const POOL: [number, number] = EPHEMERAL_LOW - 1024 >= 10000 ? [10000, EPHEMERAL
 /**
  * Each Jest worker takes its ports from its own slice of the pool (JEST_WORKER_ID), from a random start
  * onwards: ports are checked free when handed out but bound seconds later (Sentinel starts after its peers'
- * wait), so two workers walking the same ports could each be handed a port the other then binds.
+ * wait), so two workers walking the same ports could each be handed a port the other then binds. A lane that
+ * runs beside another (.ci/run runs the tools lane beside the chaos lane) starts at slice TEST_PORT_SLICE_BASE.
  */
 const SLICES = 8;
 const SLICE_WIDTH = Math.floor((POOL[1] - POOL[0] + 1) / SLICES);
-const SLICE_LOW = POOL[0] + ((Number(process.env.JEST_WORKER_ID ?? 1) - 1) % SLICES) * SLICE_WIDTH;
+const SLICE = Number(process.env.TEST_PORT_SLICE_BASE ?? 0) + Number(process.env.JEST_WORKER_ID ?? 1) - 1;
+const SLICE_LOW = POOL[0] + (SLICE % SLICES) * SLICE_WIDTH;
 const SLICE_HIGH = SLICE_LOW + SLICE_WIDTH - 1;
 let cursor = SLICE_LOW + Math.floor(Math.random() * SLICE_WIDTH);
 
