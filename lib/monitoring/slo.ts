@@ -12,6 +12,7 @@ import { backendMetrics, leMatcher } from './metrics';
 import type { AlertRule } from './rule-types';
 
 /** What the SLO rules read: `monitoring` (jobs, metric names, objectives) and the namespace; an `Environment` is one. */
+
 export type SloEnv = { readonly config: Pick<EnvConfig, 'monitoring' | 'namespace'> };
 
 export interface RecordingRule {
@@ -29,6 +30,9 @@ export interface SloRuleGroup {
 }
 
 export type SloName = 'availability' | 'latency';
+
+/** The rule group of one SLO's recording rules and burn-rate alerts in PrometheusRule `pensioen-slo`. */
+export const sloGroupName = (name: SloName): string => `pensioen-slo-${name}`;
 
 export interface BurnWindow {
   readonly severity: 'critical' | 'warning';
@@ -157,7 +161,7 @@ export function sloRuleGroups(env: SloEnv): SloRuleGroup[] {
         },
       };
     });
-    groups.push({ name: `pensioen-slo-${slo.name}`, recording, alerts });
+    groups.push({ name: sloGroupName(slo.name), recording, alerts });
   }
   // The budget over the whole window, for the dashboard: heavier (a range over the SLO window), so evaluated
   // every 5 minutes.

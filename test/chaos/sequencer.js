@@ -8,7 +8,7 @@ const path = require('path');
 const EXPECTED_SECONDS = {
   'valkey-chaos-2.test.ts': 215,
   'redis-chaos-1.test.ts': 210,
-  'monitoring-slo.test.ts': 200,
+  'monitoring-slo.test.ts': 100,
   'redis-chaos-2.test.ts': 175,
   'valkey-chaos-1.test.ts': 170,
   'synth-runner.test.ts': 100,

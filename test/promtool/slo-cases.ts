@@ -14,6 +14,8 @@ import { durationSeconds } from '../../lib/monitoring/prom-types';
 interface Series { series: string; values: string }
 export interface SloCase {
   name: string;
+  /** The SLO whose rules the case judges (its rule group is all promtool needs to evaluate). */
+  slo: SloName;
   /** Sample and evaluation interval in minutes (the slow burn runs over 4 days at 5-minute steps). */
   step: 1 | 5;
   input_series: Series[];
@@ -87,6 +89,7 @@ export function sloCases(env: Environment): SloCase[] {
     // parts per million (promtool compares floats exactly).
     const steady = Math.min(0.5, 2 * budget);
     cases.push({
+      slo: slo.name,
       name: `${slo.name}: recording rules give the error ratio (${+(steady * 100).toFixed(4)}% for 2h, probes left out)`,
       step: 1,
       input_series: trafficOf(slo.name, [{ bad: steady, n: 121 }]),
@@ -105,6 +108,7 @@ export function sloCases(env: Environment): SloCase[] {
     const fast = Math.min(1, 20 * budget);
     const detect = 60 * (f1 * budget) / fast;
     cases.push({
+      slo: slo.name,
       name: `${slo.name}: fast burn (${+(fast / budget).toFixed(1)}x) pages after ~${Math.round(detect)} minutes`,
       step: 1,
       input_series: trafficOf(slo.name, [{ bad: 0, n: DAY }, { bad: fast, n: Math.ceil(detect) + 10 }]),
@@ -120,6 +124,7 @@ export function sloCases(env: Environment): SloCase[] {
     const slow = 4 * budget;
     const ticketAt = durationSeconds(ticket1.long) / 60 * f3 / 4;
     cases.push({
+      slo: slo.name,
       name: `${slo.name}: slow burn (4x) opens a ticket after ~${Math.round(ticketAt / 60)} hours and never pages`,
       step: 5,
       input_series: trafficOf(slo.name, [{ bad: 0, n: 3 * DAY / 5 }, { bad: slow, n: Math.ceil((ticketAt + 60) / 5) }], 5),
@@ -130,6 +135,7 @@ export function sloCases(env: Environment): SloCase[] {
     // Short spike: one minute at an error ratio that spends half of what the fastest page needs.
     const spike = Math.min(1, 0.5 * 60 * f1 * budget);
     cases.push({
+      slo: slo.name,
       name: `${slo.name}: a 1-minute spike of ${+(spike * 100).toFixed(2)}% errors stays silent`,
       step: 1,
       input_series: trafficOf(slo.name, [{ bad: 0, n: DAY }, { bad: spike, n: 1 }, { bad: 0, n: 180 }]),
