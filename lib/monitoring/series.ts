@@ -68,7 +68,7 @@ export function seriesProducers(env: Environment): Producer[] {
     {
       from: 'cert-manager',
       metric: 'certmanager_certificate_not_before_timestamp_seconds',
-      producer: 'cert-manager\'s controller metrics since cert-manager 1.18 (`status.notBefore` of each Certificate; scraped as certmanager_certificate_expiration_timestamp_seconds)',
+      producer: 'cert-manager\'s controller metrics since cert-manager 1.18 (`status.notBefore` of each Certificate; scraped with certmanager_certificate_expiration_timestamp_seconds)',
       presence: { selectors: [`exported_namespace="${ns}"`, `namespace="${ns}"`], target: 'cert-manager' },
     },
     ...(edge ? edge.series.map((x) => ({ from: ('podMonitor' in edge.scrape ? 'edge' : 'ingress-nginx') as TargetId, metric: x.metric, producer: edge.producer, presence: { selectors: x.selectors, target: 'podMonitor' in edge.scrape ? edge.scrape.podMonitor.job : edge.scrape.external } })) : []),

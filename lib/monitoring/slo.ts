@@ -12,7 +12,6 @@ import { backendMetrics, leMatcher } from './metrics';
 import type { AlertRule } from './rule-types';
 
 /** What the SLO rules read: `monitoring` (jobs, metric names, objectives) and the namespace; an `Environment` is one. */
-
 export type SloEnv = { readonly config: Pick<EnvConfig, 'monitoring' | 'namespace'> };
 
 export interface RecordingRule {

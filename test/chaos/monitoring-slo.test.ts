@@ -48,8 +48,9 @@ describe.each(ENVS.map((e) => [e.name, e] as const))('SLO rules of %s', (_name, 
       for (const step of [1, 5] as const) {
         const ofStep = cases.filter((c) => c.slo === slo && c.step === step);
         if (!ofStep.length) continue;
-        testFiles.push(`tests-${slo}-${step}m.yaml`);
-        fs.writeFileSync(path.join(dir, testFiles[testFiles.length - 1]), stringify(sloTestFile(rules, ofStep, step), { lineWidth: 0 }));
+        const tests = `tests-${slo}-${step}m.yaml`;
+        fs.writeFileSync(path.join(dir, tests), stringify(sloTestFile(rules, ofStep, step), { lineWidth: 0 }));
+        testFiles.push(tests);
       }
     }
   });
