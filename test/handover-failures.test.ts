@@ -27,7 +27,7 @@ test('two writes of one writer in flight at the stop break the rule', () => {
 });
 
 test('READONLY, WRONGPASS or NOREPLICAS break the rule at any time', () => {
-  const readonly = { key: 'fresh:3570', mode: 'fresh' as const, t0: STOP + 100, error: 'READONLY You can\'t write against a read only replica.' };
+  const readonly = { ...closed('fresh:3570', 'fresh', STOP + 100), error: 'READONLY You can\'t write against a read only replica.' };
   expect(handoverFailureProblems([readonly], STOP, BOUND)).toEqual([`fresh:3570: ${readonly.error} (only a closed connection may fail)`]);
   expect(handoverFailureProblems([{ ...readonly, error: 'WRONGPASS invalid username-password pair' }], STOP, BOUND)).toHaveLength(1);
 });
